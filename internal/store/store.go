@@ -1,0 +1,86 @@
+// Package store declares everything moat keeps durably, in domain terms, and
+// the one interface every backend (SQLite, PostgreSQL) implements. Read-modify-
+// write goes through updater functions so each backend makes it atomic its own
+// way (Dex's pattern). The conformance suite in store/conformance pins the
+// behaviour every backend must show.
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// Errors every backend returns for the same conditions; callers test with errors.Is.
+var (
+	ErrNotFound      = errors.New("store: not found")
+	ErrAlreadyExists = errors.New("store: already exists")
+)
+
+// Store is moat's durable state. Methods are safe for concurrent use by many
+// goroutines and, on PostgreSQL, by many processes.
+type Store interface {
+	// Settings are small named values moat owns (admin credentials, server keys).
+	// PutSettingIfAbsent stores value under name unless a value exists, and
+	// returns the value in force either way, so concurrent first starts agree.
+	GetSetting(ctx context.Context, name string) (string, error)
+	PutSettingIfAbsent(ctx context.Context, name, value string) (string, error)
+
+	CreateUserPool(ctx context.Context, p UserPool) error
+	GetUserPool(ctx context.Context, id string) (UserPool, error)
+	ListUserPools(ctx context.Context) ([]UserPool, error) // ordered by ID
+	UpdateUserPool(ctx context.Context, id string, update func(UserPool) (UserPool, error)) error
+	// DeleteUserPool removes the pool and everything in it (clients, groups,
+	// users, memberships, keys, refresh tokens).
+	DeleteUserPool(ctx context.Context, id string) error
+
+	CreateClient(ctx context.Context, c Client) error
+	GetClient(ctx context.Context, poolID, clientID string) (Client, error)
+	// FindClient finds a client by ID alone, for public operations that name only a ClientId.
+	FindClient(ctx context.Context, clientID string) (Client, error)
+	ListClients(ctx context.Context, poolID string) ([]Client, error) // ordered by ID
+	UpdateClient(ctx context.Context, poolID, clientID string, update func(Client) (Client, error)) error
+	DeleteClient(ctx context.Context, poolID, clientID string) error
+
+	CreateGroup(ctx context.Context, g Group) error
+	GetGroup(ctx context.Context, poolID, name string) (Group, error)
+	ListGroups(ctx context.Context, poolID string) ([]Group, error) // ordered by Name
+	UpdateGroup(ctx context.Context, poolID, name string, update func(Group) (Group, error)) error
+	DeleteGroup(ctx context.Context, poolID, name string) error // also drops memberships
+
+	// Users are keyed by (PoolID, Key); Key is the username as the pool compares
+	// it (lower-cased when the pool is case-insensitive). Sub is unique per pool.
+	CreateUser(ctx context.Context, u User) error
+	GetUser(ctx context.Context, poolID, key string) (User, error)
+	GetUserBySub(ctx context.Context, poolID, sub string) (User, error)
+	// FindUsersByAttribute returns the users whose attribute name equals value
+	// exactly (alias sign-in: email, phone_number, preferred_username).
+	FindUsersByAttribute(ctx context.Context, poolID, name, value string) ([]User, error)
+	ListUsers(ctx context.Context, q UserQuery) ([]User, error)
+	UpdateUser(ctx context.Context, poolID, key string, update func(User) (User, error)) error
+	DeleteUser(ctx context.Context, poolID, key string) error // also drops memberships and refresh tokens
+
+	// Memberships. Adding an existing membership is not an error.
+	AddUserToGroup(ctx context.Context, poolID, userKey, group string) error
+	RemoveUserFromGroup(ctx context.Context, poolID, userKey, group string) error
+	ListGroupsForUser(ctx context.Context, poolID, userKey string) ([]Group, error) // ordered by Precedence, then Name
+	ListUsersInGroup(ctx context.Context, poolID, group string) ([]User, error)     // ordered by Key
+
+	// Signing keys, per pool and use ("id" or "access").
+	CreateSigningKey(ctx context.Context, k SigningKey) error
+	ListSigningKeys(ctx context.Context, poolID string) ([]SigningKey, error) // ordered by CreatedAt, then KID
+	UpdateSigningKey(ctx context.Context, poolID, kid string, update func(SigningKey) (SigningKey, error)) error
+	DeleteSigningKey(ctx context.Context, poolID, kid string) error
+
+	// Refresh tokens are kept by the SHA-256 of the opaque token, never the token.
+	CreateRefreshToken(ctx context.Context, t RefreshToken) error
+	GetRefreshToken(ctx context.Context, hash string) (RefreshToken, error)
+	// GetRefreshTokenByOriginJTI finds the session an access or ID token came from.
+	GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJTI string) (RefreshToken, error)
+	// RevokeRefreshToken marks one session revoked (RevokeToken).
+	RevokeRefreshToken(ctx context.Context, hash string, at int64) error
+	// RevokeUserRefreshTokens marks every session of a user revoked (global sign-out)
+	// and returns how many were newly revoked.
+	RevokeUserRefreshTokens(ctx context.Context, poolID, userKey string, at int64) (int, error)
+
+	Close() error
+}

@@ -1,0 +1,94 @@
+package store
+
+// Times are Unix seconds (UTC) throughout: Cognito speaks epoch seconds and
+// every backend stores an integer without time-zone surprises.
+
+// UserPool is a Cognito user pool. Settings holds the pool's configuration as
+// the Cognito API describes it (the domain package owns its shape); the store
+// keeps it as one JSON document.
+type UserPool struct {
+	ID        string
+	Name      string
+	Settings  []byte // JSON, owned by package userpool
+	CreatedAt int64
+	UpdatedAt int64
+}
+
+// Client is an app client of a pool. Secret is empty for public clients.
+type Client struct {
+	PoolID    string
+	ID        string
+	Name      string
+	Secret    string
+	Settings  []byte // JSON, owned by package userpool
+	CreatedAt int64
+	UpdatedAt int64
+}
+
+// Group is a pool group; Precedence orders a user's groups (lower wins).
+type Group struct {
+	PoolID      string
+	Name        string
+	Description string
+	RoleARN     string
+	Precedence  *int64
+	CreatedAt   int64
+	UpdatedAt   int64
+}
+
+// User is one pool user. Attributes holds every user attribute by name
+// (sub, email, email_verified, custom:…), values as Cognito transmits them: strings.
+type User struct {
+	PoolID       string
+	Key          string // username as compared by the pool (see Store)
+	Username     string // username as created
+	Sub          string
+	Status       string // UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, …
+	Enabled      bool
+	PasswordHash string // PHC-formatted argon2id; empty when the user has no password
+	Attributes   map[string]string
+	// State is the domain's bookkeeping that needs no index (pending codes,
+	// failed sign-in counters, temporary-password expiry, MFA settings), as JSON.
+	State     []byte
+	CreatedAt int64
+	UpdatedAt int64
+}
+
+// UserQuery selects users of one pool, ordered by Key, for ListUsers.
+type UserQuery struct {
+	PoolID string
+	// Filter, when Attribute is set, keeps users whose attribute equals Value
+	// (or starts with it when Prefix). The pseudo-attributes "username",
+	// "status" ("Enabled"/"Disabled") and "cognito:user_status" match columns.
+	Attribute string
+	Value     string
+	Prefix    bool
+	AfterKey  string // exclusive lower bound, for pagination
+	Limit     int    // 0 means no limit
+}
+
+// SigningKey is an RSA key a pool signs tokens with. Use is "id" or "access"
+// (Cognito signs the two token kinds with different keys). A key stops
+// signing when RetiredAt is set and stays in the JWKS until it is deleted.
+type SigningKey struct {
+	PoolID     string
+	KID        string
+	Use        string
+	Algorithm  string // RS256
+	PrivatePEM string // PKCS#8
+	CreatedAt  int64
+	RetiredAt  int64 // 0 while active
+}
+
+// RefreshToken is one sign-in session.
+type RefreshToken struct {
+	Hash      string // hex SHA-256 of the opaque token
+	PoolID    string
+	ClientID  string
+	UserKey   string
+	OriginJTI string // shared by every ID and access token the session mints
+	AuthTime  int64
+	CreatedAt int64
+	ExpiresAt int64
+	RevokedAt int64 // 0 while valid
+}

@@ -1,0 +1,101 @@
+// Package testenv gives tests the real services and clients they need, and
+// one policy for when one is missing: skip with a message saying how to get
+// it, or — when MOAT_REQUIRE_ALL=1, as .ci/run sets — fail.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Missing reports that something the test needs is absent: a skip on a
+// developer's machine, a failure in CI.
+func Missing(t testing.TB, what, howToGet string) {
+	t.Helper()
+	msg := fmt.Sprintf("%s is not available: %s", what, howToGet)
+	if os.Getenv("MOAT_REQUIRE_ALL") == "1" {
+		t.Fatal(msg + " (MOAT_REQUIRE_ALL=1 makes this a failure)")
+	}
+	t.Skip(msg)
+}
+
+// PostgresAdminURL is the server tests create their databases on.
+func PostgresAdminURL() string {
+	if u := os.Getenv("MOAT_TEST_POSTGRES_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// RedisURL is the Redis server tests use (each test picks its own key prefix).
+func RedisURL() string {
+	if u := os.Getenv("MOAT_TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
+// NewPostgresDatabase creates an empty database for this test and drops it
+// when the test ends. It returns the database's URL.
+func NewPostgresDatabase(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, PostgresAdminURL())
+	if err != nil {
+		Missing(t, "PostgreSQL at "+PostgresAdminURL(), "start it (pg_ctlcluster <version> main start) or set MOAT_TEST_POSTGRES_URL; error: "+err.Error())
+		return ""
+	}
+	defer admin.Close(context.Background())
+	name := "moat_test_" + RandomHex(6)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c, err := pgx.Connect(ctx, PostgresAdminURL())
+		if err != nil {
+			t.Logf("drop database %s: %v", name, err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Logf("drop database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(PostgresAdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// LookPath returns the path of an executable the test needs, or reports it missing.
+func LookPath(t testing.TB, name, howToGet string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		Missing(t, name, howToGet)
+	}
+	return p
+}
+
+// RandomHex returns n random bytes, hex-encoded, for unique test names.
+func RandomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
