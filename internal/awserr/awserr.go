@@ -69,6 +69,7 @@ const (
 	IncompleteSignature  = "IncompleteSignatureException"
 	InvalidUserPoolConf  = "InvalidUserPoolConfigurationException"
 	UnsupportedOperation = "UnsupportedOperationException"
+	UnsupportedUserState = "UnsupportedUserStateException"
 )
 
 // Internal wraps one of our own faults as a 500 InternalErrorException; the

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is moat's configuration. Its YAML keys are the flag names, so a
+// config file reads like the command line; sections that are not flags
+// (APIs, later) join this struct with their own keys.
+type Config struct {
+	DataDir           string `yaml:"data-dir"`
+	DatabaseURL       string `yaml:"database-url"`
+	RedisURL          string `yaml:"redis-url"`
+	IdentityAddr      string `yaml:"identity-addr"`
+	GatewayAddr       string `yaml:"gateway-addr"`
+	Region            string `yaml:"region"`
+	IdentityPublicURL string `yaml:"identity-public-url"`
+	LogLevel          string `yaml:"log-level"`
+}
+
+// setting is one flag: its name is also its YAML key and, upper-cased with
+// MOAT_ in front, its environment variable.
+type setting struct {
+	name, def, usage, example string
+	field                     func(*Config) *string
+}
+
+var settings = []setting{
+	{"data-dir", "./moat-data", "directory holding the SQLite database (moat.db), created if missing; unused with --database-url", "/var/lib/moat",
+		func(c *Config) *string { return &c.DataDir }},
+	{"database-url", "", "PostgreSQL database to keep state in instead of SQLite", "postgres://moat@db:5432/moat",
+		func(c *Config) *string { return &c.DatabaseURL }},
+	{"redis-url", "", "Redis server for shared rate limits and caches across moat instances", "redis://127.0.0.1:6379/0",
+		func(c *Config) *string { return &c.RedisURL }},
+	{"identity-addr", "127.0.0.1:9229", "address the identity API (Cognito, admin APIs, JWKS, /healthz, /metrics) listens on", "0.0.0.0:9229",
+		func(c *Config) *string { return &c.IdentityAddr }},
+	{"gateway-addr", "127.0.0.1:8080", "address the API gateway listens on", "0.0.0.0:8080",
+		func(c *Config) *string { return &c.GatewayAddr }},
+	{"region", "us-east-1", "AWS region moat presents (pool ids, signatures, issuers)", "eu-west-1",
+		func(c *Config) *string { return &c.Region }},
+	{"identity-public-url", "", "URL clients reach the identity API at, used in token issuers (default http://<identity-addr>)", "https://auth.example.com",
+		func(c *Config) *string { return &c.IdentityPublicURL }},
+	{"log-level", "info", "least severe log level written: debug, info, warn or error", "debug",
+		func(c *Config) *string { return &c.LogLevel }},
+}
+
+const configFlag = "config"
+
+func envName(flag string) string {
+	return "MOAT_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// addFlags registers every setting and --config on flags.
+func addFlags(flags *pflag.FlagSet) {
+	flags.String(configFlag, "", fmt.Sprintf("YAML file whose keys are these flag names (env %s; e.g. --config /etc/moat.yaml)", envName(configFlag)))
+	for _, s := range settings {
+		flags.String(s.name, s.def, fmt.Sprintf("%s (env %s; e.g. --%s %s)", s.usage, envName(s.name), s.name, s.example))
+	}
+}
+
+// loadConfig layers the configuration: a flag given on the command line beats
+// its environment variable, which beats the config file, which beats the default.
+func loadConfig(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Config, error) {
+	var cfg Config
+	for _, s := range settings {
+		*s.field(&cfg) = s.def
+	}
+	if path := layered(flags, configFlag, lookupEnv); path != "" {
+		if err := readConfigFile(path, &cfg); err != nil {
+			return Config{}, err
+		}
+	}
+	for _, s := range settings {
+		if flags.Changed(s.name) {
+			*s.field(&cfg), _ = flags.GetString(s.name)
+		} else if v, ok := lookupEnv(envName(s.name)); ok {
+			*s.field(&cfg) = v
+		}
+	}
+	if cfg.IdentityPublicURL == "" {
+		cfg.IdentityPublicURL = "http://" + cfg.IdentityAddr
+	}
+	cfg.IdentityPublicURL = strings.TrimRight(cfg.IdentityPublicURL, "/")
+	return cfg, cfg.validate()
+}
+
+// layered is one flag's value from the command line or else the environment.
+func layered(flags *pflag.FlagSet, name string, lookupEnv func(string) (string, bool)) string {
+	if flags.Changed(name) {
+		v, _ := flags.GetString(name)
+		return v
+	}
+	v, _ := lookupEnv(envName(name))
+	return v
+}
+
+// readConfigFile overlays the file's keys on cfg; a key moat does not know is
+// an error naming it, so a typo is never silently ignored.
+func readConfigFile(path string, cfg *Config) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config file: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config file %s: %w", path, err)
+	}
+	return nil
+}
+
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+func (c Config) validate() error {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	for _, a := range []struct{ name, value string }{{"identity-addr", c.IdentityAddr}, {"gateway-addr", c.GatewayAddr}} {
+		if _, _, err := net.SplitHostPort(a.value); err != nil {
+			bad("%s %q is not host:port", a.name, a.value)
+		}
+	}
+	if !regionPattern.MatchString(c.Region) {
+		bad("region %q is not an AWS region name like us-east-1", c.Region)
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, strings.ToLower(c.LogLevel)) {
+		bad("log-level %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		bad("data-dir is empty and no database-url is set")
+	}
+	checkURL := func(name, value string, schemes ...string) {
+		u, err := url.Parse(value)
+		if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" {
+			bad("%s %q is not a %s:// URL", name, redactURL(value), strings.Join(schemes, ":// or "))
+		}
+	}
+	if c.DatabaseURL != "" {
+		checkURL("database-url", c.DatabaseURL, "postgres", "postgresql")
+	}
+	if c.RedisURL != "" {
+		checkURL("redis-url", c.RedisURL, "redis", "rediss")
+	}
+	checkURL("identity-public-url", c.IdentityPublicURL, "http", "https")
+	if len(problems) > 0 {
+		return errors.New("invalid configuration: " + strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// redactURL hides a password a URL may carry before it is shown in an error.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "(unparsable URL)"
+	case u.User == nil:
+		return raw
+	}
+	return u.Redacted()
+}

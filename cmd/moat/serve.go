@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/moat-dev/moat/internal/admin"
+	"github.com/moat-dev/moat/internal/server"
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/spf13/cobra"
+)
+
+func serveCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the identity API and the API gateway",
+		Long: `Run the identity API (Cognito-compatible APIs, admin APIs, JWKS, /healthz,
+/metrics) and the API gateway until SIGINT or SIGTERM.
+
+Each flag can also be set with the environment variable shown beside it or as
+a key of the --config YAML file (flag > environment > file > default).
+
+Admin credentials sign the admin APIs (SigV4, as with AWS). Set them with
+MOAT_ADMIN_ACCESS_KEY_ID and MOAT_ADMIN_SECRET_ACCESS_KEY, or let moat generate
+a pair on first start: it keeps them in its store and prints them once.`,
+		Example: `  moat serve --data-dir /var/lib/moat --region eu-west-1
+  MOAT_LOG_LEVEL=debug moat serve --config /etc/moat.yaml
+
+  # /etc/moat.yaml
+  region: eu-west-1
+  identity-addr: 0.0.0.0:9229
+  database-url: postgres://moat@db:5432/moat`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd.Flags(), os.LookupEnv)
+			if err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cfg, cmd.ErrOrStderr())
+		},
+	}
+	addFlags(cmd.Flags())
+	return cmd
+}
+
+func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
+	logger := newLogger(cfg.LogLevel, stderr)
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	creds, created, err := admin.LoadCredentials(ctx, st, admin.Credentials{
+		AccessKeyID:     os.Getenv("MOAT_ADMIN_ACCESS_KEY_ID"),
+		SecretAccessKey: os.Getenv("MOAT_ADMIN_SECRET_ACCESS_KEY"),
+	})
+	if err != nil {
+		return err
+	}
+	if created {
+		printCredentialsOnce(stderr, creds, cfg)
+	}
+
+	tok := tokens.NewService(st, cfg.IdentityPublicURL)
+	services, err := identityServices(ctx, st, tok, cfg, logger)
+	if err != nil {
+		return err
+	}
+	return server.Run(ctx, server.Config{
+		IdentityAddr:  cfg.IdentityAddr,
+		GatewayAddr:   cfg.GatewayAddr,
+		Store:         st,
+		Services:      services,
+		Authenticator: admin.NewAuthenticator(creds, cfg.Region),
+		Tokens:        tok.Handler(),
+		Logger:        logger,
+	})
+}
+
+func openStore(ctx context.Context, cfg Config) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		st, err := sqlstore.OpenPostgres(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL store: %w", err)
+		}
+		return st, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "moat.db"))
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite store: %w", err)
+	}
+	return st, nil
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(strings.ToLower(level))) // validated with the config
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

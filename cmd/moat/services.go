@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/cognitoidp"
+	"github.com/moat-dev/moat/internal/mail"
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/userpool"
+)
+
+// identityServices lists the AWS JSON APIs the identity listener serves. A
+// service listed here is routed by its X-Amz-Target prefix, its signed
+// operations checked against the admin credentials, counted in /metrics and
+// access-logged.
+func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, cfg Config, logger *slog.Logger) ([]awsjson.Service, error) {
+	pools, err := userpool.New(ctx, userpool.Config{
+		Store: st, Tokens: tok, Region: cfg.Region,
+		Mail: mail.LogSender{Logger: logger},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []awsjson.Service{cognitoidp.Service(pools)}, nil
+}

@@ -1,0 +1,45 @@
+package awsjson
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/moat-dev/moat/internal/awserr"
+)
+
+// ContentType is what AWS JSON 1.1 services answer with.
+const ContentType = "application/x-amz-json-1.1"
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// WriteError answers with e in AWS JSON 1.1's error shape: status, the
+// x-amzn-ErrorType and x-amzn-ErrorMessage headers, and
+// {"__type":"<Code>","message":"<Message>"}. The caller sets x-amzn-RequestId.
+func WriteError(w http.ResponseWriter, e *awserr.Error) {
+	body, _ := json.Marshal(struct { // two strings cannot fail to marshal
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}{e.Code, e.Message})
+	w.Header().Set("x-amzn-ErrorType", e.Code)
+	w.Header().Set("x-amzn-ErrorMessage", headerSafe(e.Message))
+	writeJSON(w, e.HTTPStatus(), body)
+}
+
+// headerSafe keeps a message usable as a header value: control characters
+// (a newline would end the header) become spaces.
+func headerSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c == 0x7f {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,137 @@
+// Package server runs moat's two HTTP listeners: the identity listener (the
+// AWS-shaped APIs, JWKS, health and metrics) and the gateway listener (the
+// APIs moat fronts), with sane timeouts and a graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config is everything the listeners serve.
+type Config struct {
+	IdentityAddr string // e.g. 127.0.0.1:9229; port 0 picks a free one
+	GatewayAddr  string // e.g. 127.0.0.1:8080
+
+	Store         store.Store // answers /healthz
+	Services      []awsjson.Service
+	Authenticator awsjson.Authenticator // checks the services' signed operations
+	Tokens        http.Handler          // serves /{poolId}/.well-known/…; nil for none
+	Gateway       http.Handler          // nil answers API Gateway's 404 for every path
+
+	// Registry is what /metrics exposes; nil makes a new one. Go and process
+	// collectors and the AWS request metrics are registered on it.
+	Registry *prometheus.Registry
+	Logger   *slog.Logger
+	// ShutdownTimeout bounds how long in-flight requests get on shutdown; 0 means 10s.
+	ShutdownTimeout time.Duration
+}
+
+// Server is both listeners, bound and ready to serve.
+type Server struct {
+	cfg      Config
+	identity *http.Server
+	gateway  *http.Server
+	idLn     net.Listener
+	gwLn     net.Listener
+}
+
+// Listen binds both addresses, so a port in use fails before anything is served.
+func Listen(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	if cfg.Gateway == nil {
+		cfg.Gateway = http.HandlerFunc(gatewayNotFound)
+	}
+	identity, err := identityHandler(cfg)
+	if err != nil {
+		return nil, err
+	}
+	idLn, err := net.Listen("tcp", cfg.IdentityAddr)
+	if err != nil {
+		return nil, fmt.Errorf("identity listener: %w", err)
+	}
+	gwLn, err := net.Listen("tcp", cfg.GatewayAddr)
+	if err != nil {
+		idLn.Close()
+		return nil, fmt.Errorf("gateway listener: %w", err)
+	}
+	errorLog := slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)
+	return &Server{
+		cfg:  cfg,
+		idLn: idLn,
+		gwLn: gwLn,
+		// The identity APIs take small bodies and answer quickly.
+		identity: &http.Server{
+			Handler:           identity,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+			ErrorLog:          errorLog,
+		},
+		// Gateway integrations may stream or run long, so only headers and
+		// idle connections are bounded here.
+		gateway: &http.Server{
+			Handler:           gatewayHandler(cfg),
+			ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+			ErrorLog:          errorLog,
+		},
+	}, nil
+}
+
+// IdentityAddr is the bound identity address (with the real port when 0 was asked).
+func (s *Server) IdentityAddr() net.Addr { return s.idLn.Addr() }
+
+// GatewayAddr is the bound gateway address.
+func (s *Server) GatewayAddr() net.Addr { return s.gwLn.Addr() }
+
+// Serve answers requests until ctx is cancelled, then lets in-flight requests
+// finish within ShutdownTimeout. A cancelled ctx is a clean stop (nil).
+func (s *Server) Serve(ctx context.Context) error {
+	s.cfg.Logger.Info("identity API listening on http://" + s.IdentityAddr().String())
+	s.cfg.Logger.Info("gateway listening on http://" + s.GatewayAddr().String())
+	failed := make(chan error, 2)
+	go func() { failed <- s.identity.Serve(s.idLn) }()
+	go func() { failed <- s.gateway.Serve(s.gwLn) }()
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-failed:
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	s.cfg.Logger.Info("shutting down")
+	shutdownErr := errors.Join(s.identity.Shutdown(shutdownCtx), s.gateway.Shutdown(shutdownCtx))
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return errors.Join(serveErr, shutdownErr)
+	}
+	return shutdownErr
+}
+
+// Run listens and serves until ctx is cancelled.
+func Run(ctx context.Context, cfg Config) error {
+	s, err := Listen(cfg)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx)
+}

@@ -1,0 +1,42 @@
+package sigv4
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// FuzzVerify feeds arbitrary Authorization headers, query strings, paths and
+// dates through Verify: it must return, never panic, and never accept a
+// request unless the signature really matches.
+func FuzzVerify(f *testing.F) {
+	const auth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+	f.Add(auth, "", "/", "20150830T123600Z")
+	f.Add(auth, "Param1=value1", "/./example", "20150830T123600Z")
+	f.Add("", "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00&X-Amz-Expires=60", "/a%20b/", "")
+	f.Add("AWS4-HMAC-SHA256 Credential=/////, SignedHeaders=;;, Signature=", "a=%zz&&=&+=+", "//..//%", "2015")
+	f.Add("Bearer abc", "X-Amz-Expires=99999999999999999999", "http://h", "Sun, 30 Aug 2015 12:36:00 GMT")
+	f.Add("AWS4-HMAC-SHA256 ,,,=,Credential==", "X-Amz-Signature", "", "20150830T123600Z")
+	v := suiteVerifier("")
+	f.Fuzz(func(t *testing.T, authorization, rawQuery, path, date string) {
+		r := &http.Request{
+			Method:     http.MethodGet,
+			URL:        &url.URL{Path: path, RawQuery: rawQuery},
+			RequestURI: path + "?" + rawQuery,
+			Host:       "example.amazonaws.com",
+			Header:     http.Header{"Authorization": {authorization}, "X-Amz-Date": {date}, "Date": {date}},
+		}
+		res, err := v.Verify(context.Background(), r, nil)
+		if err == nil && res == nil {
+			t.Fatal("nil result without error")
+		}
+		if err != nil && res != nil {
+			t.Fatal("result with error")
+		}
+		if err == nil && !strings.Contains(authorization+rawQuery, "Signature=") {
+			t.Fatalf("accepted without a signature: %q %q", authorization, rawQuery)
+		}
+	})
+}

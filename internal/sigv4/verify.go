@@ -1,0 +1,246 @@
+// Package sigv4 authenticates requests signed with AWS Signature Version 4,
+// in the Authorization header or as a presigned URL, the way AWS services do
+// on the server side.
+package sigv4
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/moat-dev/moat/internal/awserr"
+)
+
+// Credential is what a key id resolves to.
+type Credential struct {
+	SecretAccessKey string
+	// SessionToken is non-empty for temporary credentials: the request must
+	// then carry it in X-Amz-Security-Token.
+	SessionToken string
+}
+
+// Verifier checks SigV4 signatures for one service name (e.g.
+// "cognito-idp", "execute-api") and region. It is safe for concurrent use.
+type Verifier struct {
+	Service string
+	Region  string
+	// Lookup resolves an access key id; ok=false means unknown key.
+	Lookup func(ctx context.Context, accessKeyID string) (cred Credential, ok bool, err error)
+	// MaxSkew is how far the signing time may be from now; 0 means 5 minutes.
+	MaxSkew time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// RawPath keeps "." and ".." segments and duplicate slashes in the
+	// canonical path, as S3 signs it. Every other AWS service, and so every
+	// moat API, normalizes the path, which is the default.
+	RawPath bool
+	// AllowUnsignedPayload accepts X-Amz-Content-Sha256: UNSIGNED-PAYLOAD,
+	// i.e. a signature that does not cover the body.
+	AllowUnsignedPayload bool
+}
+
+// Result describes an authenticated request.
+type Result struct {
+	AccessKeyID   string
+	SessionToken  string
+	Region        string
+	Service       string
+	SignedAt      time.Time
+	SignedHeaders []string
+}
+
+const (
+	defaultMaxSkew    = 5 * time.Minute
+	maxPresignExpires = 604800 // seconds: one week, as AWS allows
+	unsignedPayload   = "UNSIGNED-PAYLOAD"
+)
+
+// Verify authenticates r whose full body is body (already read by the
+// caller; nil for none). Failures are *awserr.Error values with AWS's codes
+// and messages and Status left 0; a failing Lookup comes back wrapped in
+// awserr.Internal.
+func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*Result, error) {
+	a, err := readAuth(r)
+	if err != nil {
+		return nil, err
+	}
+	signedAt, err := a.signedAt()
+	if err != nil {
+		return nil, err
+	}
+	if err := v.checkScope(a); err != nil {
+		return nil, err
+	}
+	if err := checkSignedHeaders(r, a); err != nil {
+		return nil, err
+	}
+	if err := v.checkTime(a, signedAt); err != nil {
+		return nil, err
+	}
+	if v.Lookup == nil {
+		return nil, awserr.Internal(errors.New("sigv4: Verifier.Lookup is nil"))
+	}
+	cred, ok, err := v.Lookup(ctx, a.accessKeyID)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	if !ok || !sameToken(cred.SessionToken, a.securityToken) {
+		return nil, errUnrecognizedClient()
+	}
+	creq, err := v.canonicalize(r, a, body)
+	if err != nil {
+		return nil, err
+	}
+	if !hmac.Equal(signature(cred.SecretAccessKey, a, creq), []byte(a.signature)) {
+		return nil, errSignatureMismatch()
+	}
+	return &Result{
+		AccessKeyID:   a.accessKeyID,
+		SessionToken:  a.securityToken,
+		Region:        a.region,
+		Service:       a.service,
+		SignedAt:      signedAt,
+		SignedHeaders: a.signedHeaders,
+	}, nil
+}
+
+// readAuth finds the request's one authentication mechanism and parses it.
+func readAuth(r *http.Request) (*authParams, error) {
+	if r == nil || r.URL == nil {
+		return nil, errMissingAuthentication()
+	}
+	authorization := r.Header.Get("Authorization")
+	presigned := hasPresignedQuery(r.URL.RawQuery)
+	switch {
+	case authorization != "" && presigned:
+		return nil, errIncomplete("Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
+	case authorization != "":
+		return parseAuthorizationHeader(r, authorization)
+	case presigned:
+		return parsePresignedQuery(r.URL.RawQuery)
+	}
+	return nil, errMissingAuthentication()
+}
+
+func (v *Verifier) checkScope(a *authParams) error {
+	switch {
+	case a.terminator != terminator:
+		return errInvalidSignature("Credential should be scoped with a valid terminator: '%s', not '%s'. ", terminator, a.terminator)
+	case a.scopeDate != a.amzDate[:8]:
+		return errInvalidSignature("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.", a.scopeDate, a.amzDate[:8], a.amzDate)
+	case a.region != v.Region:
+		return errInvalidSignature("Credential should be scoped to a valid region, not '%s'. ", a.region)
+	case a.service != v.Service:
+		return errInvalidSignature("Credential should be scoped to correct service: '%s'. ", v.Service)
+	}
+	return nil
+}
+
+// checkSignedHeaders requires the headers that bind a signature to its
+// target and time, and that every header named as signed is present.
+func checkSignedHeaders(r *http.Request, a *authParams) error {
+	if !a.isSigned("host") {
+		return errIncomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	if !a.presigned {
+		if r.Header.Get("X-Amz-Date") != "" {
+			if !a.isSigned("x-amz-date") {
+				return errIncomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
+			}
+		} else if !a.isSigned("date") {
+			return errIncomplete("'Date' must be a 'SignedHeader' in the AWS Authorization.")
+		}
+	}
+	for _, name := range a.signedHeaders {
+		if !hasHeader(r, name) {
+			return errIncomplete("'%s' is named as a SignedHeader, but it does not exist in the HTTP request.", name)
+		}
+	}
+	return nil
+}
+
+// checkTime rejects signatures from too far in the past or future; a
+// presigned URL with X-Amz-Expires is good for that long instead of MaxSkew.
+func (v *Verifier) checkTime(a *authParams, signedAt time.Time) error {
+	skew := v.MaxSkew
+	if skew <= 0 {
+		skew = defaultMaxSkew
+	}
+	now := time.Now()
+	if v.Now != nil {
+		now = v.Now()
+	}
+	now = now.UTC().Truncate(time.Second)
+	if signedAt.Sub(now) > skew {
+		return errNotYetCurrent(signedAt, now, skew)
+	}
+	lifetime := skew
+	if a.presigned && a.expires != "" {
+		seconds, err := parseExpires(a.expires)
+		if err != nil {
+			return err
+		}
+		lifetime = time.Duration(seconds) * time.Second
+	}
+	if now.Sub(signedAt) > lifetime {
+		return errExpired(signedAt, now, lifetime)
+	}
+	return nil
+}
+
+func parseExpires(s string) (int, error) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' || n > maxPresignExpires {
+			n = -1
+			break
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	if n < 1 || n > maxPresignExpires {
+		return 0, errIncomplete("X-Amz-Expires must be a whole number of seconds from 1 to %d, got '%s'.", maxPresignExpires, s)
+	}
+	return n, nil
+}
+
+// sameToken binds temporary credentials to their session token, and
+// refuses a token offered with long-term credentials.
+func sameToken(want, got string) bool {
+	return subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+// canonicalize checks the body against X-Amz-Content-Sha256 when present
+// and returns the canonical request.
+func (v *Verifier) canonicalize(r *http.Request, a *authParams, body []byte) (string, error) {
+	claimed := r.Header.Get("X-Amz-Content-Sha256")
+	payloadHash := claimed
+	if claimed != unsignedPayload || !v.AllowUnsignedPayload {
+		sum := sha256.Sum256(body)
+		payloadHash = hex.EncodeToString(sum[:])
+		if claimed != "" && claimed != payloadHash {
+			return "", errContentSHA256Mismatch()
+		}
+	}
+	return canonicalRequest(r, a, payloadHash, !v.RawPath), nil
+}
+
+func stringToSign(a *authParams, canonicalRequest string) string {
+	sum := sha256.Sum256([]byte(canonicalRequest))
+	return algorithm + "\n" + a.amzDate + "\n" + a.scope + "\n" + hex.EncodeToString(sum[:])
+}
+
+// signature is the lower-case hex signature the client should have sent.
+func signature(secret string, a *authParams, canonicalRequest string) []byte {
+	key := signingKeys.get(signingKeyID{secret: secret, date: a.scopeDate, region: a.region, service: a.service})
+	m := hmac.New(sha256.New, key[:])
+	m.Write([]byte(stringToSign(a, canonicalRequest)))
+	var sum [sha256.Size]byte
+	out := make([]byte, hex.EncodedLen(sha256.Size))
+	hex.Encode(out, m.Sum(sum[:0]))
+	return out
+}

@@ -1,0 +1,110 @@
+package userpool
+
+import (
+	"context"
+	"strings"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/password"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+type RespondToAuthChallengeInput struct {
+	ClientId           string            `json:"ClientId"`
+	ChallengeName      string            `json:"ChallengeName"`
+	Session            string            `json:"Session,omitempty"`
+	ChallengeResponses map[string]string `json:"ChallengeResponses,omitempty"`
+	ClientMetadata     map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+type AdminRespondToAuthChallengeInput struct {
+	UserPoolId string `json:"UserPoolId"`
+	RespondToAuthChallengeInput
+}
+
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	c, err := s.findClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.respond(ctx, c, in)
+}
+
+func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *AdminRespondToAuthChallengeInput) (*AuthOutput, error) {
+	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
+		return nil, err
+	}
+	c, err := s.loadClient(ctx, in.UserPoolId, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	return s.respond(ctx, c, &in.RespondToAuthChallengeInput)
+}
+
+func (s *Service) respond(ctx context.Context, c *client, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	cs, ok := s.session.open(in.Session)
+	if !ok || cs.ClientID != c.ID || cs.Challenge != in.ChallengeName || s.clock() > cs.ExpiresAt {
+		return nil, errInvalidSession
+	}
+	p, err := s.loadPool(ctx, cs.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.GetUser(ctx, p.ID, cs.UserKey)
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	if err := c.checkSecretHash(in.ChallengeResponses["SECRET_HASH"], in.ChallengeResponses["USERNAME"], u.Username, u.Sub); err != nil {
+		return nil, err
+	}
+	switch in.ChallengeName {
+	case "NEW_PASSWORD_REQUIRED":
+		return s.completeNewPassword(ctx, p, c, u, in.ChallengeResponses)
+	default:
+		return nil, invalidParameter("Invalid challenge name %s", in.ChallengeName)
+	}
+}
+
+// completeNewPassword replaces a temporary password, sets any attributes the
+// response carries (userAttributes.<name>), confirms the user and signs in.
+func (s *Service) completeNewPassword(ctx context.Context, p *pool, c *client, u store.User, responses map[string]string) (*AuthOutput, error) {
+	if u.Status != "FORCE_CHANGE_PASSWORD" {
+		return nil, errInvalidSession
+	}
+	newPassword := responses["NEW_PASSWORD"]
+	if newPassword == "" {
+		return nil, invalidParameter("Missing required parameter NEW_PASSWORD")
+	}
+	if err := checkPassword(p.passwordPolicy(), newPassword); err != nil {
+		return nil, err
+	}
+	var attrs []AttributeType
+	for k, v := range responses {
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			attrs = append(attrs, AttributeType{Name: name, Value: v})
+		}
+	}
+	if err := p.validateAttributes(attrs, false, u.Attributes); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(newPassword)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		if old.Status != "FORCE_CHANGE_PASSWORD" {
+			return old, errInvalidSession
+		}
+		old.PasswordHash = hash
+		old.Status = "CONFIRMED"
+		old.Attributes = applyAttributeChanges(old.Attributes, attrs)
+		old.State = encodeState(userState{})
+		old.UpdatedAt = s.clock()
+		u = old
+		return old, nil
+	})
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	return s.authenticated(ctx, p, c, u)
+}

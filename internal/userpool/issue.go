@@ -1,0 +1,118 @@
+package userpool
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+// session is what tokens are minted from: who signed in, through which
+// client, when, and which sign-in session (origin_jti) they belong to.
+type session struct {
+	pool      *pool
+	client    *client
+	user      store.User
+	originJTI string
+	authTime  int64
+}
+
+// startSession records a new refresh token and mints the first tokens.
+func (s *Service) startSession(ctx context.Context, p *pool, c *client, u store.User) (*AuthenticationResult, error) {
+	now := s.clock()
+	_, _, refreshLife := c.lifetimes()
+	refresh := newOpaqueToken(96)
+	sess := session{pool: p, client: c, user: u, originJTI: uuid.NewString(), authTime: now}
+	err := s.store.CreateRefreshToken(ctx, store.RefreshToken{
+		Hash: hashRefreshToken(refresh), PoolID: p.ID, ClientID: c.ID, UserKey: u.Key,
+		OriginJTI: sess.originJTI, AuthTime: now, CreatedAt: now, ExpiresAt: now + int64(refreshLife.Seconds()),
+	})
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	result, err := s.mint(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
+	result.RefreshToken = refresh
+	return result, nil
+}
+
+func hashRefreshToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// mint signs an ID and an access token for a session, with Cognito's claims.
+func (s *Service) mint(ctx context.Context, sess session) (*AuthenticationResult, error) {
+	groups, err := s.store.ListGroupsForUser(ctx, sess.pool.ID, sess.user.Key)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	now := s.clock()
+	accessLife, idLife, _ := sess.client.lifetimes()
+	eventID := uuid.NewString()
+
+	id := map[string]any{
+		"sub": sess.user.Sub, "aud": sess.client.ID, "token_use": "id", "cognito:username": sess.user.Username,
+		"auth_time": sess.authTime, "iat": now, "exp": now + int64(idLife.Seconds()),
+		"jti": uuid.NewString(), "origin_jti": sess.originJTI, "event_id": eventID,
+	}
+	for name, value := range sess.user.Attributes {
+		if name == "sub" || !sess.client.canRead(name) {
+			continue
+		}
+		if name == "email_verified" || name == "phone_number_verified" {
+			id[name] = value == "true"
+			continue
+		}
+		id[name] = value
+	}
+	access := map[string]any{
+		"sub": sess.user.Sub, "client_id": sess.client.ID, "token_use": "access",
+		"scope": "aws.cognito.signin.user.admin", "username": sess.user.Username,
+		"auth_time": sess.authTime, "iat": now, "exp": now + int64(accessLife.Seconds()),
+		"jti": uuid.NewString(), "origin_jti": sess.originJTI, "event_id": eventID,
+	}
+	if len(groups) > 0 {
+		names := make([]string, 0, len(groups))
+		var roles []string
+		for _, g := range groups {
+			names = append(names, g.Name)
+			if g.RoleARN != "" && !slices.Contains(roles, g.RoleARN) {
+				roles = append(roles, g.RoleARN)
+			}
+		}
+		id["cognito:groups"], access["cognito:groups"] = names, names
+		if len(roles) > 0 {
+			id["cognito:roles"] = roles
+			// Groups come ordered by precedence, so the first role is preferred.
+			id["cognito:preferred_role"] = roles[0]
+		}
+	}
+	idToken, err := s.tokens.Sign(ctx, sess.pool.ID, "id", id)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	accessToken, err := s.tokens.Sign(ctx, sess.pool.ID, "access", access)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	return &AuthenticationResult{AccessToken: accessToken, IdToken: idToken, ExpiresIn: int64(accessLife.Seconds()), TokenType: "Bearer"}, nil
+}
+
+// canRead reports whether the client may see an attribute (ReadAttributes;
+// none listed means all).
+func (c *client) canRead(attr string) bool {
+	if len(c.Config.ReadAttributes) == 0 {
+		return true
+	}
+	return slices.Contains(c.Config.ReadAttributes, attr) ||
+		(strings.HasSuffix(attr, "_verified") && slices.Contains(c.Config.ReadAttributes, strings.TrimSuffix(attr, "_verified")))
+}

@@ -1,0 +1,81 @@
+package userpool
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/moat-dev/moat/internal/store"
+)
+
+// A challenge session (Cognito's Session string) is sealed with AES-GCM under
+// a deployment-wide key, so a sign-in can continue on any replica without a
+// session table, and a client can neither read nor forge it.
+type sessionSealer struct{ aead cipher.AEAD }
+
+const sessionKeySetting = "userpool.session-key"
+
+func loadSessionSealer(ctx context.Context, st store.Store) (*sessionSealer, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	stored, err := st.PutSettingIfAbsent(ctx, sessionKeySetting, hex.EncodeToString(fresh))
+	if err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	key, err := hex.DecodeString(stored)
+	if err != nil || len(key) != 32 {
+		return nil, errors.New("session key: stored value is not 32 hex-encoded bytes")
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &sessionSealer{aead: aead}, nil
+}
+
+// challengeSession is what a Session string carries between calls.
+type challengeSession struct {
+	PoolID    string `json:"p"`
+	ClientID  string `json:"c"`
+	UserKey   string `json:"u"`
+	Challenge string `json:"ch"`
+	ExpiresAt int64  `json:"e"`
+}
+
+func (s *sessionSealer) seal(cs challengeSession) string {
+	plain, _ := json.Marshal(cs)
+	nonce := make([]byte, s.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(s.aead.Seal(nonce, nonce, plain, nil))
+}
+
+// open returns the session, or false when it was not sealed by us.
+func (s *sessionSealer) open(token string) (challengeSession, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw) < s.aead.NonceSize()+s.aead.Overhead() {
+		return challengeSession{}, false
+	}
+	plain, err := s.aead.Open(nil, raw[:s.aead.NonceSize()], raw[s.aead.NonceSize():], nil)
+	if err != nil {
+		return challengeSession{}, false
+	}
+	var cs challengeSession
+	if json.Unmarshal(plain, &cs) != nil {
+		return challengeSession{}, false
+	}
+	return cs, true
+}

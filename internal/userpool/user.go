@@ -1,0 +1,105 @@
+package userpool
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+// userState is the bookkeeping kept with a user that needs no index.
+type userState struct {
+	// TempPasswordExpiresAt bounds a FORCE_CHANGE_PASSWORD password's life.
+	TempPasswordExpiresAt int64 `json:"tempPasswordExpiresAt,omitempty"`
+}
+
+func decodeState(u store.User) (userState, error) {
+	var st userState
+	if len(u.State) == 0 {
+		return st, nil
+	}
+	if err := json.Unmarshal(u.State, &st); err != nil {
+		return st, awserr.Internal(err)
+	}
+	return st, nil
+}
+
+func encodeState(st userState) []byte {
+	b, _ := json.Marshal(st)
+	return b
+}
+
+// userKey is how the pool compares usernames.
+func (p *pool) userKey(username string) string {
+	if p.caseSensitive() {
+		return username
+	}
+	return strings.ToLower(username)
+}
+
+// lookupUser finds a user by exact username (admin operations).
+func (s *Service) lookupUser(ctx context.Context, p *pool, username string) (store.User, error) {
+	if username == "" {
+		return store.User{}, invalidParameter("1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null")
+	}
+	u, err := s.store.GetUser(ctx, p.ID, p.userKey(username))
+	if err == nil {
+		return u, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return u, awserr.Internal(err)
+	}
+	if found, ok, err := s.findBySignInAttribute(ctx, p, username); err != nil || ok {
+		return found, err
+	}
+	return u, errUserNotFound
+}
+
+// findBySignInAttribute resolves an email, phone number or preferred username
+// a pool lets users sign in with. Aliases count only once verified, as in Cognito.
+func (s *Service) findBySignInAttribute(ctx context.Context, p *pool, value string) (store.User, bool, error) {
+	for _, attr := range p.signInAttributes() {
+		candidates := []string{value}
+		if lower := strings.ToLower(value); lower != value && !p.caseSensitive() {
+			candidates = append(candidates, lower)
+		}
+		for _, v := range candidates {
+			users, err := s.store.FindUsersByAttribute(ctx, p.ID, attr, v)
+			if err != nil {
+				return store.User{}, false, awserr.Internal(err)
+			}
+			for _, u := range users {
+				if p.usernameIsAttribute(attr) || attr == "preferred_username" || u.Attributes[attr+"_verified"] == "true" {
+					return u, true, nil
+				}
+			}
+		}
+	}
+	return store.User{}, false, nil
+}
+
+// attributeList renders attributes sorted by name, optionally only some.
+func attributeList(attrs map[string]string, only []string) []AttributeType {
+	names := slices.Sorted(maps.Keys(attrs))
+	out := make([]AttributeType, 0, len(names))
+	for _, n := range names {
+		if len(only) > 0 && !slices.Contains(only, n) {
+			continue
+		}
+		out = append(out, AttributeType{Name: n, Value: attrs[n]})
+	}
+	return out
+}
+
+func userType(u store.User, only []string) UserType {
+	return UserType{
+		Username: u.Username, Attributes: attributeList(u.Attributes, only),
+		UserCreateDate: float64(u.CreatedAt), UserLastModifiedDate: float64(u.UpdatedAt),
+		Enabled: u.Enabled, UserStatus: u.Status,
+	}
+}

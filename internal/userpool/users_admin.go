@@ -1,0 +1,336 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"time"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/password"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+type AdminCreateUserInput struct {
+	UserPoolId             string            `json:"UserPoolId"`
+	Username               string            `json:"Username"`
+	UserAttributes         []AttributeType   `json:"UserAttributes,omitempty"`
+	ValidationData         []AttributeType   `json:"ValidationData,omitempty"`
+	TemporaryPassword      string            `json:"TemporaryPassword,omitempty"`
+	ForceAliasCreation     bool              `json:"ForceAliasCreation,omitempty"`
+	MessageAction          string            `json:"MessageAction,omitempty"`
+	DesiredDeliveryMediums []string          `json:"DesiredDeliveryMediums,omitempty"`
+	ClientMetadata         map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+type AdminCreateUserOutput struct {
+	User UserType `json:"User"`
+}
+
+var (
+	usernamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`)
+	emailPattern    = regexp.MustCompile(`^[^@\s]+@[^@\s]+$`)
+	phonePattern    = regexp.MustCompile(`^\+[0-9]{4,15}$`)
+)
+
+func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	switch in.MessageAction {
+	case "", "SUPPRESS":
+	case "RESEND":
+		return s.resendInvitation(ctx, p, in)
+	default:
+		return nil, invalidParameter("1 validation error detected: Value '%s' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]", in.MessageAction)
+	}
+	if !usernamePattern.MatchString(in.Username) {
+		return nil, invalidParameter("1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
+	}
+	if err := p.validateAttributes(in.UserAttributes, true, nil); err != nil {
+		return nil, err
+	}
+	attrs := map[string]string{}
+	for _, a := range in.UserAttributes {
+		attrs[a.Name] = a.Value
+	}
+	username, err := p.assignUsername(in.Username, attrs)
+	if err != nil {
+		return nil, err
+	}
+	pp := p.passwordPolicy()
+	temp := in.TemporaryPassword
+	if temp == "" {
+		temp = temporaryPassword(pp)
+	} else if err := checkPassword(pp, temp); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(temp)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	if err := s.claimAliases(ctx, p, "", attrs, in.ForceAliasCreation); err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	sub := newSub()
+	attrs["sub"] = sub
+	if username == "" {
+		username = sub
+	}
+	u := store.User{
+		PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub,
+		Status: "FORCE_CHANGE_PASSWORD", Enabled: true, PasswordHash: hash, Attributes: attrs,
+		State:     encodeState(userState{TempPasswordExpiresAt: now + int64(pp.TemporaryPasswordValidityDays)*int64(24*time.Hour/time.Second)}),
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrAlreadyExists) {
+			return nil, errUsernameExists
+		}
+		return nil, storeErr(err, poolNotFound(p.ID))
+	}
+	if in.MessageAction != "SUPPRESS" {
+		if err := s.sendInvitation(ctx, p, u, temp); err != nil {
+			return nil, err
+		}
+	}
+	return &AdminCreateUserOutput{User: userType(u, nil)}, nil
+}
+
+// assignUsername decides the stored username. In pools where users sign in
+// with email or phone (UsernameAttributes), the name given is that attribute
+// and the username becomes the sub, returned empty here to be filled in.
+func (p *pool) assignUsername(given string, attrs map[string]string) (string, error) {
+	if len(p.Config.UsernameAttributes) == 0 {
+		return given, nil
+	}
+	switch {
+	case p.usernameIsAttribute("email") && emailPattern.MatchString(given):
+		if attrs["email"] != "" && attrs["email"] != given {
+			return "", invalidParameter("Username and email attribute do not match.")
+		}
+		attrs["email"] = given
+	case p.usernameIsAttribute("phone_number") && phonePattern.MatchString(given):
+		attrs["phone_number"] = given
+	default:
+		return "", invalidParameter("Username should be either an email or a phone number.")
+	}
+	return "", nil
+}
+
+// claimAliases enforces that a verified alias (email, phone) belongs to one
+// user; with force, it moves the alias from its old owner, as Cognito does.
+func (s *Service) claimAliases(ctx context.Context, p *pool, ownerKey string, attrs map[string]string, force bool) error {
+	for _, alias := range p.signInAttributes() {
+		v := attrs[alias]
+		if v == "" || (alias != "preferred_username" && !p.usernameIsAttribute(alias) && attrs[alias+"_verified"] != "true") {
+			continue
+		}
+		owners, err := s.store.FindUsersByAttribute(ctx, p.ID, alias, v)
+		if err != nil {
+			return awserr.Internal(err)
+		}
+		for _, o := range owners {
+			if o.Key == ownerKey {
+				continue
+			}
+			if p.usernameIsAttribute(alias) {
+				return awserr.New(awserr.UsernameExists, "An account with the given "+alias+" already exists.")
+			}
+			if o.Attributes[alias+"_verified"] != "true" && alias != "preferred_username" {
+				continue
+			}
+			if !force {
+				return awserr.New(awserr.AliasExists, "An account with the given "+alias+" already exists.")
+			}
+			err := s.store.UpdateUser(ctx, p.ID, o.Key, func(old store.User) (store.User, error) {
+				old.Attributes[alias+"_verified"] = "false"
+				old.UpdatedAt = s.clock()
+				return old, nil
+			})
+			if err != nil {
+				return storeErr(err, nil)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	u, err := s.lookupUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != "FORCE_CHANGE_PASSWORD" {
+		return nil, awserr.New(awserr.UnsupportedUserState, "User is already confirmed.")
+	}
+	pp := p.passwordPolicy()
+	temp := in.TemporaryPassword
+	if temp == "" {
+		temp = temporaryPassword(pp)
+	} else if err := checkPassword(pp, temp); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(temp)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		old.PasswordHash = hash
+		old.State = encodeState(userState{TempPasswordExpiresAt: s.clock() + int64(pp.TemporaryPasswordValidityDays)*86400})
+		old.UpdatedAt = s.clock()
+		u = old
+		return old, nil
+	})
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	if err := s.sendInvitation(ctx, p, u, temp); err != nil {
+		return nil, err
+	}
+	return &AdminCreateUserOutput{User: userType(u, nil)}, nil
+}
+
+type UserRef struct {
+	UserPoolId string `json:"UserPoolId"`
+	Username   string `json:"Username"`
+}
+
+type AdminGetUserOutput struct {
+	Username             string          `json:"Username"`
+	UserAttributes       []AttributeType `json:"UserAttributes"`
+	UserCreateDate       float64         `json:"UserCreateDate"`
+	UserLastModifiedDate float64         `json:"UserLastModifiedDate"`
+	Enabled              bool            `json:"Enabled"`
+	UserStatus           string          `json:"UserStatus"`
+	UserMFASettingList   []string        `json:"UserMFASettingList,omitempty"`
+}
+
+func (s *Service) AdminGetUser(ctx context.Context, in *UserRef) (*AdminGetUserOutput, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.lookupUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return &AdminGetUserOutput{
+		Username: u.Username, UserAttributes: attributeList(u.Attributes, nil),
+		UserCreateDate: float64(u.CreatedAt), UserLastModifiedDate: float64(u.UpdatedAt),
+		Enabled: u.Enabled, UserStatus: u.Status,
+	}, nil
+}
+
+func (s *Service) AdminDeleteUser(ctx context.Context, in *UserRef) (*Empty, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.lookupUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, storeErr(s.store.DeleteUser(ctx, p.ID, u.Key), errUserNotFound)
+}
+
+type AdminSetUserPasswordInput struct {
+	UserPoolId string `json:"UserPoolId"`
+	Username   string `json:"Username"`
+	Password   string `json:"Password"`
+	Permanent  bool   `json:"Permanent"`
+}
+
+func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.lookupUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	pp := p.passwordPolicy()
+	if err := checkPassword(pp, in.Password); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(in.Password)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		old.PasswordHash = hash
+		if in.Permanent {
+			old.Status = "CONFIRMED"
+			st.TempPasswordExpiresAt = 0
+		} else {
+			old.Status = "FORCE_CHANGE_PASSWORD"
+			st.TempPasswordExpiresAt = s.clock() + int64(pp.TemporaryPasswordValidityDays)*86400
+		}
+		old.State = encodeState(st)
+		old.UpdatedAt = s.clock()
+		return old, nil
+	})
+	return &Empty{}, storeErr(err, errUserNotFound)
+}
+
+func (s *Service) AdminConfirmSignUp(ctx context.Context, in *UserRef) (*Empty, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.lookupUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		if old.Status != "UNCONFIRMED" {
+			return old, awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+old.Status)
+		}
+		old.Status = "CONFIRMED"
+		old.UpdatedAt = s.clock()
+		return old, nil
+	})
+	return &Empty{}, storeErr(err, errUserNotFound)
+}
+
+// setEnabled backs AdminDisableUser and AdminEnableUser. Disabling also ends
+// every session, as Cognito does.
+func (s *Service) setEnabled(ctx context.Context, in *UserRef, enabled bool) (*Empty, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.lookupUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		old.Enabled = enabled
+		old.UpdatedAt = s.clock()
+		return old, nil
+	})
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	if !enabled {
+		if _, err := s.store.RevokeUserRefreshTokens(ctx, p.ID, u.Key, s.clock()); err != nil {
+			return nil, awserr.Internal(err)
+		}
+	}
+	return &Empty{}, nil
+}
+
+func (s *Service) AdminDisableUser(ctx context.Context, in *UserRef) (*Empty, error) {
+	return s.setEnabled(ctx, in, false)
+}
+
+func (s *Service) AdminEnableUser(ctx context.Context, in *UserRef) (*Empty, error) {
+	return s.setEnabled(ctx, in, true)
+}

@@ -1,0 +1,98 @@
+package userpool
+
+import (
+	"context"
+	"slices"
+
+	"github.com/moat-dev/moat/internal/store"
+)
+
+type AdminUpdateUserAttributesInput struct {
+	UserPoolId     string            `json:"UserPoolId"`
+	Username       string            `json:"Username"`
+	UserAttributes []AttributeType   `json:"UserAttributes"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+// AdminUpdateUserAttributes sets attributes. Changing email or phone marks it
+// unverified unless the same call sets its *_verified flag, as Cognito does.
+func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*Empty, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.lookupUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.validateAttributes(in.UserAttributes, false, u.Attributes); err != nil {
+		return nil, err
+	}
+	next := applyAttributeChanges(u.Attributes, in.UserAttributes)
+	if err := s.claimAliases(ctx, p, u.Key, next, false); err != nil {
+		return nil, err
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		old.Attributes = applyAttributeChanges(old.Attributes, in.UserAttributes)
+		old.UpdatedAt = s.clock()
+		return old, nil
+	})
+	return &Empty{}, storeErr(err, errUserNotFound)
+}
+
+func applyAttributeChanges(current map[string]string, changes []AttributeType) map[string]string {
+	next := make(map[string]string, len(current)+len(changes))
+	for k, v := range current {
+		next[k] = v
+	}
+	setsFlag := func(flag string) bool {
+		return slices.ContainsFunc(changes, func(a AttributeType) bool { return a.Name == flag })
+	}
+	for _, a := range changes {
+		if (a.Name == "email" || a.Name == "phone_number") && current[a.Name] != a.Value && !setsFlag(a.Name+"_verified") {
+			next[a.Name+"_verified"] = "false"
+		}
+		next[a.Name] = a.Value
+	}
+	return next
+}
+
+type AdminDeleteUserAttributesInput struct {
+	UserPoolId         string   `json:"UserPoolId"`
+	Username           string   `json:"Username"`
+	UserAttributeNames []string `json:"UserAttributeNames"`
+}
+
+func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *AdminDeleteUserAttributesInput) (*Empty, error) {
+	p, err := s.loadPool(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.lookupUser(ctx, p, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range in.UserAttributeNames {
+		def, ok := p.schemaAttribute(name)
+		if !ok {
+			return nil, invalidParameter("Attribute does not exist in the schema.\n")
+		}
+		if name == "sub" || (def.Required != nil && *def.Required) {
+			return nil, invalidParameter("Cannot delete a required attribute: %s", name)
+		}
+		if def.Mutable != nil && !*def.Mutable {
+			return nil, invalidParameter("Cannot modify an immutable attribute: %s", name)
+		}
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		for _, name := range in.UserAttributeNames {
+			delete(old.Attributes, name)
+			if name == "email" || name == "phone_number" {
+				delete(old.Attributes, name+"_verified")
+			}
+		}
+		old.UpdatedAt = s.clock()
+		return old, nil
+	})
+	return &Empty{}, storeErr(err, errUserNotFound)
+}
