@@ -49,6 +49,7 @@ const (
 	InvalidParameter     = "InvalidParameterException"
 	ResourceNotFound     = "ResourceNotFoundException"
 	NotAuthorized        = "NotAuthorizedException"
+	Unauthorized         = "UnauthorizedException"
 	TooManyRequests      = "TooManyRequestsException"
 	LimitExceeded        = "LimitExceededException"
 	InternalError        = "InternalErrorException"

@@ -4,6 +4,8 @@
 package cognitoidp
 
 import (
+	"context"
+
 	"github.com/moat-dev/moat/internal/awsjson"
 	"github.com/moat-dev/moat/internal/userpool"
 )
@@ -11,7 +13,7 @@ import (
 // Service returns the AWSCognitoIdentityProviderService API backed by pools.
 func Service(pools *userpool.Service) awsjson.Service {
 	const signed, public = true, false
-	return awsjson.Service{
+	svc := awsjson.Service{
 		TargetPrefix: "AWSCognitoIdentityProviderService",
 		SigningName:  "cognito-idp",
 		Operations: []awsjson.Operation{
@@ -51,10 +53,34 @@ func Service(pools *userpool.Service) awsjson.Service {
 			awsjson.Op("AdminRespondToAuthChallenge", signed, pools.AdminRespondToAuthChallenge),
 			awsjson.Op("AdminUserGlobalSignOut", signed, pools.AdminUserGlobalSignOut),
 
-			// Users themselves: sign-in and their own profile.
+			// Users themselves: sign-up, sign-in, recovery and their own profile.
+			awsjson.Op("SignUp", public, pools.SignUp),
+			awsjson.Op("ConfirmSignUp", public, pools.ConfirmSignUp),
+			awsjson.Op("ResendConfirmationCode", public, pools.ResendConfirmationCode),
 			awsjson.Op("InitiateAuth", public, pools.InitiateAuth),
 			awsjson.Op("RespondToAuthChallenge", public, pools.RespondToAuthChallenge),
+			awsjson.Op("ForgotPassword", public, pools.ForgotPassword),
+			awsjson.Op("ConfirmForgotPassword", public, pools.ConfirmForgotPassword),
+			awsjson.Op("ChangePassword", public, pools.ChangePassword),
 			awsjson.Op("GetUser", public, pools.GetUser),
+			awsjson.Op("GetUserAttributeVerificationCode", public, pools.GetUserAttributeVerificationCode),
+			awsjson.Op("VerifyUserAttribute", public, pools.VerifyUserAttribute),
+			awsjson.Op("UpdateUserAttributes", public, pools.UpdateUserAttributes),
+			awsjson.Op("DeleteUserAttributes", public, pools.DeleteUserAttributes),
+			awsjson.Op("GlobalSignOut", public, pools.GlobalSignOut),
+			awsjson.Op("RevokeToken", public, pools.RevokeToken),
+			awsjson.Op("DeleteUser", public, pools.DeleteUser),
 		},
+	}
+	for i := range svc.Operations {
+		svc.Operations[i].Handle = withSourceIP(svc.Operations[i].Handle)
+	}
+	return svc
+}
+
+// withSourceIP hands the caller's address to the domain, which rate-limits by it.
+func withSourceIP(handle func(context.Context, []byte) (any, error)) func(context.Context, []byte) (any, error) {
+	return func(ctx context.Context, body []byte) (any, error) {
+		return handle(userpool.WithSourceIP(ctx, awsjson.RequestFrom(ctx).SourceIP), body)
 	}
 }

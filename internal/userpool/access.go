@@ -80,8 +80,13 @@ func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *UserRef) (*Emp
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.store.RevokeUserRefreshTokens(ctx, p.ID, u.Key, s.clock()); err != nil {
-		return nil, awserr.Internal(err)
+	return s.signOutEverywhere(ctx, p.ID, u.Key)
+}
+
+// signOutEverywhere revokes every session of a user.
+func (s *Service) signOutEverywhere(ctx context.Context, poolID, userKey string) (*Empty, error) {
+	if _, err := s.store.RevokeUserRefreshTokens(ctx, poolID, userKey, s.clock()); err != nil {
+		return nil, storeErr(err, errUserNotFound)
 	}
 	return &Empty{}, nil
 }

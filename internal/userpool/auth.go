@@ -95,6 +95,9 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, c *client, params m
 	if pw == "" {
 		return nil, invalidParameter("Missing required parameter PASSWORD")
 	}
+	if err := s.limitSignIn(ctx, p.ID, p.userKey(username)); err != nil {
+		return nil, err
+	}
 	u, err := s.lookupUser(ctx, p, username)
 	if err == errUserNotFound {
 		password.Burn(pw)
@@ -115,12 +118,8 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, c *client, params m
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	ok, err := password.Verify(u.PasswordHash, pw)
-	if err != nil && u.PasswordHash != "" {
-		return nil, awserr.Internal(err)
-	}
-	if !ok {
-		return nil, errIncorrectCredentials
+	if err := s.authenticatePassword(ctx, u, pw); err != nil {
+		return nil, err
 	}
 	switch u.Status {
 	case "UNCONFIRMED":

@@ -98,7 +98,12 @@ func (s *Service) completeNewPassword(ctx context.Context, p *pool, c *client, u
 		old.PasswordHash = hash
 		old.Status = "CONFIRMED"
 		old.Attributes = applyAttributeChanges(old.Attributes, attrs)
-		old.State = encodeState(userState{})
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		st.TempPasswordExpiresAt = 0
+		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
 		u = old
 		return old, nil

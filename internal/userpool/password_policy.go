@@ -48,3 +48,8 @@ func temporaryPassword(pp PasswordPolicy) string {
 	return randomString("ABCDEFGHJKLMNPQRSTUVWXYZ", 2) + randomString("abcdefghijkmnpqrstuvwxyz", 2) +
 		randomString("23456789", 2) + randomString("!#%+=", 2) + randomString(alnum, n-8)
 }
+
+// temporaryPasswordLife is how long, in seconds, a temporary password works.
+func (pp PasswordPolicy) temporaryPasswordLife() int64 {
+	return int64(pp.TemporaryPasswordValidityDays) * 24 * 60 * 60
+}

@@ -21,7 +21,10 @@ type Service struct {
 	account string
 	now     func() time.Time
 	session *sessionSealer
+	codeKey []byte // MACs verification codes at rest
 	mail    mail.Sender
+	limiter RateLimiter
+	limits  Limits
 }
 
 // Config names what a Service needs.
@@ -31,6 +34,9 @@ type Config struct {
 	Region  string
 	Account string // 12 digits, used in ARNs; "000000000000" when empty
 	Mail    mail.Sender
+	// Limiter enforces Limits (DefaultLimits when zero); nil disables rate limits.
+	Limiter RateLimiter
+	Limits  *Limits
 }
 
 // New returns a Service. It loads (or creates, once per deployment) the key
@@ -40,11 +46,19 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	codeKey, err := loadServerKey(ctx, cfg.Store, "userpool.code-key")
+	if err != nil {
+		return nil, err
+	}
 	account := cfg.Account
 	if account == "" {
 		account = "000000000000"
 	}
-	return &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: account, now: time.Now, session: sealer, mail: cfg.Mail}, nil
+	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: account, now: time.Now, session: sealer, codeKey: codeKey, mail: cfg.Mail, limiter: cfg.Limiter, limits: DefaultLimits}
+	if cfg.Limits != nil {
+		svc.limits = *cfg.Limits
+	}
+	return svc, nil
 }
 
 // Region is the region pool ids are minted in.

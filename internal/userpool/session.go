@@ -19,20 +19,10 @@ import (
 // session table, and a client can neither read nor forge it.
 type sessionSealer struct{ aead cipher.AEAD }
 
-const sessionKeySetting = "userpool.session-key"
-
 func loadSessionSealer(ctx context.Context, st store.Store) (*sessionSealer, error) {
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, err
-	}
-	stored, err := st.PutSettingIfAbsent(ctx, sessionKeySetting, hex.EncodeToString(fresh))
+	key, err := loadServerKey(ctx, st, "userpool.session-key")
 	if err != nil {
-		return nil, fmt.Errorf("session key: %w", err)
-	}
-	key, err := hex.DecodeString(stored)
-	if err != nil || len(key) != 32 {
-		return nil, errors.New("session key: stored value is not 32 hex-encoded bytes")
+		return nil, err
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
@@ -43,6 +33,24 @@ func loadSessionSealer(ctx context.Context, st store.Store) (*sessionSealer, err
 		return nil, err
 	}
 	return &sessionSealer{aead: aead}, nil
+}
+
+// loadServerKey returns a 32-byte deployment-wide key kept in the store,
+// creating it on first use; concurrent first starts agree on one.
+func loadServerKey(ctx context.Context, st store.Store, name string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	stored, err := st.PutSettingIfAbsent(ctx, name, hex.EncodeToString(fresh))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	key, err := hex.DecodeString(stored)
+	if err != nil || len(key) != 32 {
+		return nil, errors.New(name + ": stored value is not 32 hex-encoded bytes")
+	}
+	return key, nil
 }
 
 // challengeSession is what a Session string carries between calls.

@@ -16,6 +16,12 @@ import (
 type userState struct {
 	// TempPasswordExpiresAt bounds a FORCE_CHANGE_PASSWORD password's life.
 	TempPasswordExpiresAt int64 `json:"tempPasswordExpiresAt,omitempty"`
+	// Codes are the verification codes awaiting use, by purpose.
+	Codes map[string]pendingCode `json:"codes,omitempty"`
+	// FailedSignIns counts consecutive wrong passwords; LockedUntilMillis is
+	// when the next attempt may be made once the count reached the threshold.
+	FailedSignIns     int   `json:"failedSignIns,omitempty"`
+	LockedUntilMillis int64 `json:"lockedUntilMs,omitempty"`
 }
 
 func decodeState(u store.User) (userState, error) {

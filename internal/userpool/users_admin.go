@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/password"
@@ -82,7 +81,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	u := store.User{
 		PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub,
 		Status: "FORCE_CHANGE_PASSWORD", Enabled: true, PasswordHash: hash, Attributes: attrs,
-		State:     encodeState(userState{TempPasswordExpiresAt: now + int64(pp.TemporaryPasswordValidityDays)*int64(24*time.Hour/time.Second)}),
+		State:     encodeState(userState{TempPasswordExpiresAt: now + pp.temporaryPasswordLife()}),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if err := s.store.CreateUser(ctx, u); err != nil {
@@ -178,8 +177,13 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 		return nil, awserr.Internal(err)
 	}
 	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		st.TempPasswordExpiresAt = s.clock() + pp.temporaryPasswordLife()
 		old.PasswordHash = hash
-		old.State = encodeState(userState{TempPasswordExpiresAt: s.clock() + int64(pp.TemporaryPasswordValidityDays)*86400})
+		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
 		u = old
 		return old, nil
@@ -271,7 +275,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 			st.TempPasswordExpiresAt = 0
 		} else {
 			old.Status = "FORCE_CHANGE_PASSWORD"
-			st.TempPasswordExpiresAt = s.clock() + int64(pp.TemporaryPasswordValidityDays)*86400
+			st.TempPasswordExpiresAt = s.clock() + pp.temporaryPasswordLife()
 		}
 		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
@@ -320,9 +324,7 @@ func (s *Service) setEnabled(ctx context.Context, in *UserRef, enabled bool) (*E
 		return nil, storeErr(err, errUserNotFound)
 	}
 	if !enabled {
-		if _, err := s.store.RevokeUserRefreshTokens(ctx, p.ID, u.Key, s.clock()); err != nil {
-			return nil, awserr.Internal(err)
-		}
+		return s.signOutEverywhere(ctx, p.ID, u.Key)
 	}
 	return &Empty{}, nil
 }

@@ -1,0 +1,170 @@
+package userpool
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/mail"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+// Purposes a verification code is issued for; one pending code per purpose.
+const (
+	codeSignUp = "signup"
+	codeReset  = "reset"
+	codeAttr   = "attr:" // + attribute name
+)
+
+const (
+	signUpCodeLife    = 24 * time.Hour
+	resetCodeLife     = time.Hour
+	maxWrongCodeTries = 5
+)
+
+// pendingCode is a code awaiting use. Only its MAC is kept: six digits are
+// too few to hash without a key, so a stolen database does not yield codes.
+type pendingCode struct {
+	MAC        string `json:"mac"`
+	ExpiresAt  int64  `json:"exp"`
+	WrongTries int    `json:"wrong,omitempty"`
+}
+
+var (
+	errCodeMismatch = awserr.New(awserr.CodeMismatch, "Invalid verification code provided, please try again.")
+	errCodeExpired  = awserr.New(awserr.ExpiredCode, "Invalid code provided, please request a code again.")
+	errCodeTries    = awserr.New(awserr.LimitExceeded, "Attempt limit exceeded, please try after some time.")
+)
+
+func newCode() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic(err)
+	}
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// codeMAC binds a code to its pool, user and purpose, so a code cannot be
+// replayed for another user or flow.
+func (s *Service) codeMAC(u store.User, purpose, code string) string {
+	m := hmac.New(sha256.New, s.codeKey)
+	fmt.Fprintf(m, "%s\x00%s\x00%s\x00%s", u.PoolID, u.Sub, purpose, code)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// issueCode records a fresh code for purpose on the user and returns it.
+func (s *Service) issueCode(ctx context.Context, p *pool, u store.User, purpose string, life time.Duration) (string, error) {
+	code := newCode()
+	err := s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		if st.Codes == nil {
+			st.Codes = map[string]pendingCode{}
+		}
+		st.Codes[purpose] = pendingCode{MAC: s.codeMAC(old, purpose, code), ExpiresAt: s.clock() + int64(life.Seconds())}
+		old.State = encodeState(st)
+		return old, nil
+	})
+	return code, storeErr(err, errUserNotFound)
+}
+
+// consumeCode checks a code inside an update of the user: a right code is
+// removed (single use), a wrong one counts against a small budget after which
+// the code is void.
+func (s *Service) consumeCode(u *store.User, st *userState, purpose, code string) error {
+	pc, ok := st.Codes[purpose]
+	if !ok {
+		return errCodeExpired
+	}
+	if s.clock() > pc.ExpiresAt {
+		delete(st.Codes, purpose)
+		return errCodeExpired
+	}
+	if !hmac.Equal([]byte(pc.MAC), []byte(s.codeMAC(*u, purpose, code))) {
+		pc.WrongTries++
+		if pc.WrongTries >= maxWrongCodeTries {
+			delete(st.Codes, purpose)
+			return errCodeTries
+		}
+		st.Codes[purpose] = pc
+		return errCodeMismatch
+	}
+	delete(st.Codes, purpose)
+	return nil
+}
+
+// CodeDeliveryDetails tells a client where a code went, masked.
+type CodeDeliveryDetails struct {
+	Destination    string `json:"Destination"`
+	DeliveryMedium string `json:"DeliveryMedium"`
+	AttributeName  string `json:"AttributeName"`
+}
+
+// maskEmail renders an address as Cognito does: a***@e***.
+func maskEmail(addr string) string {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" || domain == "" {
+		return "***"
+	}
+	return local[:1] + "***@" + domain[:1] + "***"
+}
+
+// sendCode mails a code to the user's email with the pool's verification
+// template and reports the masked destination.
+func (s *Service) sendCode(ctx context.Context, p *pool, u store.User, code string) (*CodeDeliveryDetails, error) {
+	to := u.Attributes["email"]
+	if to == "" {
+		return nil, invalidParameter("Cannot send a code: the user has no email address.")
+	}
+	subject, body := p.verificationTemplate()
+	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
+	if err := s.mail.Send(ctx, mail.Message{To: to, Subject: subject, Body: body}); err != nil {
+		return nil, awserr.Internal(err)
+	}
+	return &CodeDeliveryDetails{Destination: maskEmail(to), DeliveryMedium: "EMAIL", AttributeName: "email"}, nil
+}
+
+// verificationTemplate is the pool's email for codes: VerificationMessageTemplate
+// first, then the older EmailVerificationMessage/Subject, then Cognito's default.
+func (p *pool) verificationTemplate() (subject, body string) {
+	subject, body = "Your verification code", "Your verification code is {####}."
+	if p.Config.EmailVerificationSubject != "" {
+		subject = p.Config.EmailVerificationSubject
+	}
+	if p.Config.EmailVerificationMessage != "" {
+		body = p.Config.EmailVerificationMessage
+	}
+	if t := p.Config.VerificationMessageTemplate; t != nil {
+		if t.EmailSubject != "" {
+			subject = t.EmailSubject
+		}
+		if t.EmailMessage != "" {
+			body = t.EmailMessage
+		}
+	}
+	return subject, body
+}
+
+// decoyDelivery answers a code request for a user that does not exist, when
+// the client hides user existence: a stable, plausible masked address, so
+// the answer looks like a real one.
+func (s *Service) decoyDelivery(poolID, username string) *CodeDeliveryDetails {
+	m := hmac.New(sha256.New, s.codeKey)
+	fmt.Fprintf(m, "decoy\x00%s\x00%s", poolID, username)
+	sum := m.Sum(nil)
+	letters := "abcdefghijklmnopqrstuvwxyz"
+	local, domain := string(letters[int(sum[0])%26]), string(letters[int(sum[1])%26])
+	if strings.Contains(username, "@") {
+		return &CodeDeliveryDetails{Destination: maskEmail(username), DeliveryMedium: "EMAIL", AttributeName: "email"}
+	}
+	return &CodeDeliveryDetails{Destination: local + "***@" + domain + "***", DeliveryMedium: "EMAIL", AttributeName: "email"}
+}

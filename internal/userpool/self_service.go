@@ -1,0 +1,237 @@
+package userpool
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/password"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+type ChangePasswordInput struct {
+	PreviousPassword string `json:"PreviousPassword"`
+	ProposedPassword string `json:"ProposedPassword"`
+	AccessToken      string `json:"AccessToken"`
+}
+
+func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (*Empty, error) {
+	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authenticatePassword(ctx, u, in.PreviousPassword); err != nil {
+		return nil, err
+	}
+	if err := checkPassword(p.passwordPolicy(), in.ProposedPassword); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(in.ProposedPassword)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		old.PasswordHash = hash
+		old.UpdatedAt = s.clock()
+		return old, nil
+	})
+	return &Empty{}, storeErr(err, errUserNotFound)
+}
+
+type GetUserAttributeVerificationCodeInput struct {
+	AccessToken    string            `json:"AccessToken"`
+	AttributeName  string            `json:"AttributeName"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+// GetUserAttributeVerificationCode sends a code proving the user's email.
+// moat delivers email only; phone numbers are verified by an administrator.
+func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeInput) (*CodeDeliveryOutput, error) {
+	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if in.AttributeName != "email" {
+		return nil, invalidParameter("moat sends verification codes by email only; %s cannot be verified with a code", in.AttributeName)
+	}
+	if u.Attributes["email"] == "" {
+		return nil, invalidParameter("The user has no email address to verify.")
+	}
+	if err := s.limit(ctx, "codes", s.limits.CodesPerUser, p.ID+"/"+u.Key, errTooManyCodes); err != nil {
+		return nil, err
+	}
+	code, err := s.issueCode(ctx, p, u, codeAttr+"email", signUpCodeLife)
+	if err != nil {
+		return nil, err
+	}
+	delivery, err := s.sendCode(ctx, p, u, code)
+	if err != nil {
+		return nil, err
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: delivery}, nil
+}
+
+type VerifyUserAttributeInput struct {
+	AccessToken   string `json:"AccessToken"`
+	AttributeName string `json:"AttributeName"`
+	Code          string `json:"Code"`
+}
+
+func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttributeInput) (*Empty, error) {
+	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if in.AttributeName != "email" {
+		return nil, invalidParameter("moat verifies email addresses only with a code; %s cannot be verified this way", in.AttributeName)
+	}
+	var codeErr error
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		if codeErr = s.consumeCode(&old, &st, codeAttr+"email", in.Code); codeErr == nil {
+			old.Attributes["email_verified"] = "true"
+			old.UpdatedAt = s.clock()
+		}
+		old.State = encodeState(st)
+		return old, nil
+	})
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	return &Empty{}, codeErr
+}
+
+type UpdateUserAttributesInput struct {
+	UserAttributes []AttributeType   `json:"UserAttributes"`
+	AccessToken    string            `json:"AccessToken"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+type UpdateUserAttributesOutput struct {
+	CodeDeliveryDetailsList []CodeDeliveryDetails `json:"CodeDeliveryDetailsList,omitempty"`
+}
+
+// UpdateUserAttributes changes the caller's own attributes. A new email is
+// unverified until the code sent to it comes back (VerifyUserAttribute).
+func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesInput) (*UpdateUserAttributesOutput, error) {
+	p, u, claims, err := s.accessTokenUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.loadClient(ctx, p.ID, claims.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range in.UserAttributes {
+		if a.Name == "email_verified" || a.Name == "phone_number_verified" {
+			return nil, awserr.New(awserr.NotAuthorized, "A client attempted to write unauthorized attribute")
+		}
+	}
+	if err := c.checkWritable(in.UserAttributes); err != nil {
+		return nil, err
+	}
+	if err := p.validateAttributes(in.UserAttributes, false, u.Attributes); err != nil {
+		return nil, err
+	}
+	next := applyAttributeChanges(u.Attributes, in.UserAttributes)
+	if err := s.claimAliases(ctx, p, u.Key, next, false); err != nil {
+		return nil, err
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		old.Attributes = applyAttributeChanges(old.Attributes, in.UserAttributes)
+		old.UpdatedAt = s.clock()
+		u = old
+		return old, nil
+	})
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	out := &UpdateUserAttributesOutput{}
+	if u.Attributes["email"] != "" && u.Attributes["email_verified"] != "true" && p.autoVerifies("email") {
+		code, err := s.issueCode(ctx, p, u, codeAttr+"email", signUpCodeLife)
+		if err != nil {
+			return nil, err
+		}
+		delivery, err := s.sendCode(ctx, p, u, code)
+		if err != nil {
+			return nil, err
+		}
+		out.CodeDeliveryDetailsList = []CodeDeliveryDetails{*delivery}
+	}
+	return out, nil
+}
+
+type DeleteUserAttributesInput struct {
+	UserAttributeNames []string `json:"UserAttributeNames"`
+	AccessToken        string   `json:"AccessToken"`
+}
+
+func (s *Service) DeleteUserAttributes(ctx context.Context, in *DeleteUserAttributesInput) (*Empty, error) {
+	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return s.AdminDeleteUserAttributes(ctx, &AdminDeleteUserAttributesInput{UserPoolId: p.ID, Username: u.Username, UserAttributeNames: in.UserAttributeNames})
+}
+
+// GlobalSignOut ends every session of the caller.
+func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
+	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return s.signOutEverywhere(ctx, p.ID, u.Key)
+}
+
+// DeleteUser deletes the caller.
+func (s *Service) DeleteUser(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
+	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, storeErr(s.store.DeleteUser(ctx, p.ID, u.Key), errUserNotFound)
+}
+
+type RevokeTokenInput struct {
+	Token        string `json:"Token"`
+	ClientId     string `json:"ClientId"`
+	ClientSecret string `json:"ClientSecret,omitempty"`
+}
+
+// RevokeToken ends the session a refresh token belongs to, and with it the
+// access tokens minted from it. Unknown tokens are accepted silently, as
+// OAuth token revocation (RFC 7009) requires.
+func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty, error) {
+	c, err := s.findClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if c.Secret != "" && subtle.ConstantTimeCompare([]byte(c.Secret), []byte(in.ClientSecret)) != 1 {
+		return nil, awserr.New(awserr.Unauthorized, "Client authentication failed.")
+	}
+	if c.Config.EnableTokenRevocation != nil && !*c.Config.EnableTokenRevocation {
+		return nil, awserr.New(awserr.UnsupportedOperation, "Token revocation is not enabled for this client.")
+	}
+	if in.Token == "" {
+		return nil, invalidParameter("1 validation error detected: Value null at 'token' failed to satisfy constraint: Member must not be null")
+	}
+	hash := hashRefreshToken(in.Token)
+	rt, err := s.store.GetRefreshToken(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return &Empty{}, nil
+	}
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	if rt.ClientID != c.ID {
+		return nil, awserr.New(awserr.Unauthorized, "The token was not issued to this client.")
+	}
+	if err := s.store.RevokeRefreshToken(ctx, hash, s.clock()); err != nil {
+		return nil, storeErr(err, nil)
+	}
+	return &Empty{}, nil
+}

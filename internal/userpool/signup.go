@@ -1,0 +1,212 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/password"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+type SignUpInput struct {
+	ClientId       string            `json:"ClientId"`
+	SecretHash     string            `json:"SecretHash,omitempty"`
+	Username       string            `json:"Username"`
+	Password       string            `json:"Password"`
+	UserAttributes []AttributeType   `json:"UserAttributes,omitempty"`
+	ValidationData []AttributeType   `json:"ValidationData,omitempty"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+type SignUpOutput struct {
+	UserConfirmed       bool                 `json:"UserConfirmed"`
+	CodeDeliveryDetails *CodeDeliveryDetails `json:"CodeDeliveryDetails,omitempty"`
+	UserSub             string               `json:"UserSub"`
+}
+
+// SignUp registers a user, unconfirmed, and sends a confirmation code to the
+// email when the pool verifies email automatically.
+func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
+	c, err := s.findClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, c.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSecretHash(in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
+	if cfg := p.Config.AdminCreateUserConfig; cfg != nil && cfg.AllowAdminCreateUserOnly {
+		return nil, awserr.New(awserr.NotAuthorized, "SignUp is not permitted for this user pool")
+	}
+	if err := s.limit(ctx, "signup-ip", s.limits.SignUpPerIP, sourceIP(ctx), errTooManyRequests); err != nil {
+		return nil, err
+	}
+	if !usernamePattern.MatchString(in.Username) {
+		return nil, invalidParameter("1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
+	}
+	if err := checkPassword(p.passwordPolicy(), in.Password); err != nil {
+		return nil, err
+	}
+	if err := c.checkWritable(in.UserAttributes); err != nil {
+		return nil, err
+	}
+	if err := p.validateAttributes(in.UserAttributes, true, nil); err != nil {
+		return nil, err
+	}
+	attrs := map[string]string{}
+	for _, a := range in.UserAttributes {
+		attrs[a.Name] = a.Value
+	}
+	delete(attrs, "email_verified") // only a code proves an address
+	delete(attrs, "phone_number_verified")
+	username, err := p.assignUsername(in.Username, attrs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.claimAliases(ctx, p, "", attrs, false); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(in.Password)
+	if err != nil {
+		return nil, awserr.Internal(err)
+	}
+	now := s.clock()
+	sub := newSub()
+	attrs["sub"] = sub
+	if username == "" {
+		username = sub
+	}
+	u := store.User{PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub, Status: "UNCONFIRMED",
+		Enabled: true, PasswordHash: hash, Attributes: attrs, State: encodeState(userState{}), CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrAlreadyExists) {
+			return nil, awserr.New(awserr.UsernameExists, "User already exists")
+		}
+		return nil, storeErr(err, poolNotFound(p.ID))
+	}
+	out := &SignUpOutput{UserSub: sub}
+	if p.autoVerifies("email") && attrs["email"] != "" {
+		delivery, err := s.sendSignUpCode(ctx, p, u)
+		if err != nil {
+			return nil, err
+		}
+		out.CodeDeliveryDetails = delivery
+	}
+	return out, nil
+}
+
+func (p *pool) autoVerifies(attr string) bool {
+	return slices.Contains(p.Config.AutoVerifiedAttributes, attr)
+}
+
+func (s *Service) sendSignUpCode(ctx context.Context, p *pool, u store.User) (*CodeDeliveryDetails, error) {
+	code, err := s.issueCode(ctx, p, u, codeSignUp, signUpCodeLife)
+	if err != nil {
+		return nil, err
+	}
+	return s.sendCode(ctx, p, u, code)
+}
+
+// checkWritable enforces the client's WriteAttributes (none listed: all writable).
+func (c *client) checkWritable(attrs []AttributeType) error {
+	if len(c.Config.WriteAttributes) == 0 {
+		return nil
+	}
+	for _, a := range attrs {
+		if !slices.Contains(c.Config.WriteAttributes, a.Name) {
+			return awserr.Newf(awserr.NotAuthorized, "A client attempted to write unauthorized attribute")
+		}
+	}
+	return nil
+}
+
+type ConfirmSignUpInput struct {
+	ClientId           string            `json:"ClientId"`
+	SecretHash         string            `json:"SecretHash,omitempty"`
+	Username           string            `json:"Username"`
+	ConfirmationCode   string            `json:"ConfirmationCode"`
+	ForceAliasCreation bool              `json:"ForceAliasCreation,omitempty"`
+	ClientMetadata     map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+// ConfirmSignUp confirms a user with the code sent at sign-up; the address
+// the code went to becomes verified.
+func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
+	p, _, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != "UNCONFIRMED" {
+		return nil, awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+u.Status)
+	}
+	if in.ForceAliasCreation {
+		verified := map[string]string{}
+		for k, v := range u.Attributes {
+			verified[k] = v
+		}
+		verified["email_verified"] = "true"
+		if err := s.claimAliases(ctx, p, u.Key, verified, true); err != nil {
+			return nil, err
+		}
+	}
+	var codeErr error
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		if codeErr = s.consumeCode(&old, &st, codeSignUp, in.ConfirmationCode); codeErr == nil {
+			old.Status = "CONFIRMED"
+			if old.Attributes["email"] != "" {
+				old.Attributes["email_verified"] = "true"
+			}
+		}
+		old.State = encodeState(st)
+		old.UpdatedAt = s.clock()
+		return old, nil
+	})
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	return &Empty{}, codeErr
+}
+
+type ResendConfirmationCodeInput struct {
+	ClientId       string            `json:"ClientId"`
+	SecretHash     string            `json:"SecretHash,omitempty"`
+	Username       string            `json:"Username"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+type CodeDeliveryOutput struct {
+	CodeDeliveryDetails *CodeDeliveryDetails `json:"CodeDeliveryDetails"`
+}
+
+func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirmationCodeInput) (*CodeDeliveryOutput, error) {
+	p, _, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err != nil {
+		if decoy, ok := s.hideMissingUser(ctx, err, in.ClientId, in.Username); ok {
+			return &CodeDeliveryOutput{CodeDeliveryDetails: decoy}, nil
+		}
+		return nil, err
+	}
+	if !p.autoVerifies("email") {
+		return nil, invalidParameter("Cannot resend codes. Auto verification not turned on.")
+	}
+	if u.Status != "UNCONFIRMED" {
+		return nil, invalidParameter("User is already confirmed.")
+	}
+	if err := s.limit(ctx, "codes", s.limits.CodesPerUser, p.ID+"/"+u.Key, errTooManyCodes); err != nil {
+		return nil, err
+	}
+	delivery, err := s.sendSignUpCode(ctx, p, u)
+	if err != nil {
+		return nil, err
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: delivery}, nil
+}
