@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -39,6 +40,7 @@ type moatOptions struct {
 	DatabaseURL string   // empty: SQLite in DataDir
 	DataDir     string   // empty: t.TempDir()
 	Env         []string // extra KEY=VALUE
+	Config      string   // YAML for --config; empty: none
 }
 
 // Moat is one running moat process started by a test.
@@ -160,6 +162,13 @@ func (m *Moat) start(t *testing.T) {
 	}
 	if m.options.DatabaseURL != "" {
 		args = append(args, "--database-url", m.options.DatabaseURL)
+	}
+	if m.options.Config != "" {
+		file := filepath.Join(m.options.DataDir, "moat-test.yaml")
+		if err := os.WriteFile(file, []byte(m.options.Config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--config", file)
 	}
 	cmd := exec.Command(moatBinary, args...)
 	cmd.Env = append(os.Environ(),

@@ -12,6 +12,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/mail"
+	"github.com/moat-dev/moat/internal/userpool"
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 )
@@ -28,6 +31,16 @@ type Config struct {
 	Region            string `yaml:"region"`
 	IdentityPublicURL string `yaml:"identity-public-url"`
 	LogLevel          string `yaml:"log-level"`
+	SMTPURL           string `yaml:"smtp-url"`
+	SMTPFrom          string `yaml:"smtp-from"`
+	// APIFiles are API definitions to serve (--api, MOAT_API comma-separated):
+	// OpenAPI documents with API Gateway extensions, or YAML with apis:.
+	APIFiles []string `yaml:"api"`
+	// APIs are defined inline in the config file.
+	APIs []gateway.API `yaml:"apis"`
+	// UserPoolLimits caps sign-in, sign-up and code requests per source
+	// address and per user; unset, userpool.DefaultLimits apply.
+	UserPoolLimits *userpool.Limits `yaml:"user-pool-limits"`
 }
 
 // setting is one flag: its name is also its YAML key and, upper-cased with
@@ -54,9 +67,16 @@ var settings = []setting{
 		func(c *Config) *string { return &c.IdentityPublicURL }},
 	{"log-level", "info", "least severe log level written: debug, info, warn or error", "debug",
 		func(c *Config) *string { return &c.LogLevel }},
+	{"smtp-url", "", "SMTP server user-pool mail goes through: smtp:// (STARTTLS when offered, port 587) or smtps:// (TLS, port 465), user and password URL-encoded; unset, mail is written to the log", "smtps://moat:secret@mail.example.com",
+		func(c *Config) *string { return &c.SMTPURL }},
+	{"smtp-from", "", "From address of user-pool mail, required with smtp-url", `"moat <no-reply@example.com>"`,
+		func(c *Config) *string { return &c.SMTPFrom }},
 }
 
-const configFlag = "config"
+const (
+	configFlag = "config"
+	apiFlag    = "api"
+)
 
 func envName(flag string) string {
 	return "MOAT_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
@@ -68,6 +88,7 @@ func addFlags(flags *pflag.FlagSet) {
 	for _, s := range settings {
 		flags.String(s.name, s.def, fmt.Sprintf("%s (env %s; e.g. --%s %s)", s.usage, envName(s.name), s.name, s.example))
 	}
+	flags.StringArray(apiFlag, nil, fmt.Sprintf("API definition to serve, repeatable: OpenAPI (API Gateway export) or YAML with apis: (env %s, comma-separated; e.g. --api ./petstore.json)", envName(apiFlag)))
 }
 
 // loadConfig layers the configuration: a flag given on the command line beats
@@ -88,6 +109,11 @@ func loadConfig(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Co
 		} else if v, ok := lookupEnv(envName(s.name)); ok {
 			*s.field(&cfg) = v
 		}
+	}
+	if flags.Changed(apiFlag) {
+		cfg.APIFiles, _ = flags.GetStringArray(apiFlag)
+	} else if v, ok := lookupEnv(envName(apiFlag)); ok && v != "" {
+		cfg.APIFiles = strings.Split(v, ",")
 	}
 	if cfg.IdentityPublicURL == "" {
 		cfg.IdentityPublicURL = "http://" + cfg.IdentityAddr
@@ -153,6 +179,13 @@ func (c Config) validate() error {
 		checkURL("redis-url", c.RedisURL, "redis", "rediss")
 	}
 	checkURL("identity-public-url", c.IdentityPublicURL, "http", "https")
+	if c.SMTPURL != "" {
+		if c.SMTPFrom == "" {
+			bad("smtp-from is required when smtp-url is set (e.g. %s=%q)", envName("smtp-from"), "moat <no-reply@example.com>")
+		} else if _, err := mail.NewSMTPSender(c.SMTPURL, c.SMTPFrom); err != nil {
+			bad("smtp-url/smtp-from: %v", err)
+		}
+	}
 	if len(problems) > 0 {
 		return errors.New("invalid configuration: " + strings.Join(problems, "; "))
 	}

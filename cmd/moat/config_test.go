@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestDefaults(t *testing.T) {
 		DataDir: "./moat-data", IdentityAddr: "127.0.0.1:9229", GatewayAddr: "127.0.0.1:8080",
 		Region: "us-east-1", IdentityPublicURL: "http://127.0.0.1:9229", LogLevel: "info",
 	}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got %+v\nwant %+v", cfg, want)
 	}
 }

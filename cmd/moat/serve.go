@@ -14,6 +14,7 @@ import (
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 )
 
@@ -69,11 +70,23 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		printCredentialsOnce(stderr, creds, cfg)
 	}
 
-	tok := tokens.NewService(st, cfg.IdentityPublicURL)
-	services, err := identityServices(ctx, st, tok, cfg, logger)
+	limiter, closeLimiter, err := newLimiter(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	defer closeLimiter()
+
+	tok := tokens.NewService(st, cfg.IdentityPublicURL)
+	services, err := identityServices(ctx, st, tok, limiter, cfg, logger)
+	if err != nil {
+		return err
+	}
+	registry := prometheus.NewRegistry()
+	gw, integrations, err := newGateway(cfg, st, tok, registry, logger)
+	if err != nil {
+		return err
+	}
+	defer integrations.Close()
 	return server.Run(ctx, server.Config{
 		IdentityAddr:  cfg.IdentityAddr,
 		GatewayAddr:   cfg.GatewayAddr,
@@ -81,6 +94,8 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		Services:      services,
 		Authenticator: admin.NewAuthenticator(creds, cfg.Region),
 		Tokens:        tok.Handler(),
+		Gateway:       gw,
+		Registry:      registry,
 		Logger:        logger,
 	})
 }

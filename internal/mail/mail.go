@@ -11,7 +11,8 @@ import (
 type Message struct {
 	To      string
 	Subject string
-	Body    string
+	Body    string // plain text
+	HTML    string // optional; when set the message also carries this HTML alternative
 }
 
 // Sender delivers messages.

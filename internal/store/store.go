@@ -82,5 +82,49 @@ type Store interface {
 	// and returns how many were newly revoked.
 	RevokeUserRefreshTokens(ctx context.Context, poolID, userKey string, at int64) (int, error)
 
+	// API keys, usage plans and quotas (API Gateway usage plans).
+	//
+	// CreateAPIKey fails with ErrAlreadyExists when the ID or the ValueHash is taken.
+	CreateAPIKey(ctx context.Context, k APIKey) error
+	GetAPIKey(ctx context.Context, id string) (APIKey, error)
+	FindAPIKeyByValueHash(ctx context.Context, valueHash string) (APIKey, error)
+	ListAPIKeys(ctx context.Context) ([]APIKey, error) // ordered by ID
+	// UpdateAPIKey may change anything but ID and ValueHash (a key's value is fixed).
+	UpdateAPIKey(ctx context.Context, id string, update func(APIKey) (APIKey, error)) error
+	DeleteAPIKey(ctx context.Context, id string) error // also leaves every plan, counters included
+
+	CreateUsagePlan(ctx context.Context, p UsagePlan) error
+	GetUsagePlan(ctx context.Context, id string) (UsagePlan, error)
+	ListUsagePlans(ctx context.Context) ([]UsagePlan, error) // ordered by ID
+	// UpdateUsagePlan fails with ErrConflict, changing nothing, when a stage it
+	// adds is already covered for one of the plan's keys by another plan.
+	UpdateUsagePlan(ctx context.Context, id string, update func(UsagePlan) (UsagePlan, error)) error
+	DeleteUsagePlan(ctx context.Context, id string) error // also drops its keys' membership and counters
+
+	// AddUsagePlanKey puts a key in a plan: ErrNotFound when either is
+	// missing, ErrAlreadyExists when it is there, ErrConflict when another plan
+	// of the key covers one of this plan's stages.
+	AddUsagePlanKey(ctx context.Context, planID, keyID string) error
+	RemoveUsagePlanKey(ctx context.Context, planID, keyID string) error          // also drops the key's counters in the plan
+	ListUsagePlanKeys(ctx context.Context, planID string) ([]APIKey, error)      // ordered by ID
+	ListUsagePlansForKey(ctx context.Context, keyID string) ([]UsagePlan, error) // ordered by ID
+	// FindUsagePlanForStage is the gateway's question: which plan of this key
+	// covers this API stage (ErrNotFound: none).
+	FindUsagePlanForStage(ctx context.Context, keyID, apiID, stage string) (UsagePlan, error)
+
+	// IncrementUsage counts one request atomically: when the period's count is
+	// below inc.Limit it goes up by one (and so does the day's) and allowed is
+	// true; otherwise nothing changes. used is the period's count afterwards.
+	// ErrNotFound when the key is not in the plan.
+	IncrementUsage(ctx context.Context, inc UsageIncrement) (used int64, allowed bool, err error)
+	// GetUsageCount is a period's count (0 when nothing was counted).
+	GetUsageCount(ctx context.Context, planID, keyID, period string) (int64, error)
+	// SetUsageCount replaces a period's count (UpdateUsage); ErrNotFound when
+	// the key is not in the plan.
+	SetUsageCount(ctx context.Context, planID, keyID, period string, used int64) error
+	// ListDailyUsage reports the plan's per-day counts from fromDay to toDay
+	// inclusive, for one key or (keyID "") all, ordered by KeyID, then Day.
+	ListDailyUsage(ctx context.Context, planID, keyID, fromDay, toDay string) ([]DailyUsage, error)
+
 	Close() error
 }

@@ -2,6 +2,8 @@ package userpool
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/usage"
 )
 
 // mailbox records what the service mails, standing in for an inbox.
@@ -318,4 +321,50 @@ func attributeMap(attrs []AttributeType) map[string]string {
 		m[a.Name] = a.Value
 	}
 	return m
+}
+
+func TestRateLimits(t *testing.T) {
+	ctx := WithSourceIP(context.Background(), "192.0.2.7")
+	l := newLifecycle(t, filepath.Join(t.TempDir(), "moat.db"), "LEGACY")
+	l.s.limiter = usage.NewMemoryLimiter(1000, func() time.Time { return *l.clock })
+	l.s.limits = Limits{
+		SignInPerIP:   Rate{PerMinute: 60, Burst: 3},
+		SignInPerUser: Rate{PerMinute: 60, Burst: 100},
+		SignUpPerIP:   Rate{PerMinute: 60, Burst: 2},
+		CodesPerUser:  Rate{PerMinute: 1, Burst: 1},
+	}
+	signIn := func(ctx context.Context, user string) error {
+		_, err := l.s.InitiateAuth(ctx, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: l.clientID,
+			AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": "Wrong-Pass-1"}})
+		return err
+	}
+	for i := range 3 {
+		wantCode(t, signIn(ctx, fmt.Sprint("user", i)), awserr.UserNotFound, "")
+	}
+	wantCode(t, signIn(ctx, "user9"), awserr.TooManyRequests, "Too many requests")
+	if err := signIn(WithSourceIP(context.Background(), "192.0.2.8"), "user9"); errors.Is(err, errTooManyRequests) {
+		t.Fatal("one address's budget was charged to another")
+	}
+	l.advance(time.Second)
+	wantCode(t, signIn(ctx, "user9"), awserr.UserNotFound, "")
+
+	for i := range 2 {
+		l.signUpFrom(t, ctx, fmt.Sprintf("new%d", i))
+	}
+	_, err := l.s.SignUp(ctx, &SignUpInput{ClientId: l.clientID, Username: "new9", Password: "First-Pass-1"})
+	wantCode(t, err, awserr.TooManyRequests, "")
+
+	if _, err := l.s.ResendConfirmationCode(ctx, &ResendConfirmationCodeInput{ClientId: l.clientID, Username: "new0"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.s.ResendConfirmationCode(ctx, &ResendConfirmationCodeInput{ClientId: l.clientID, Username: "new0"})
+	wantCode(t, err, awserr.LimitExceeded, "Attempt limit exceeded, please try after some time.")
+}
+
+func (l *lifecycle) signUpFrom(t *testing.T, ctx context.Context, username string) {
+	t.Helper()
+	if _, err := l.s.SignUp(ctx, &SignUpInput{ClientId: l.clientID, Username: username, Password: "First-Pass-1",
+		UserAttributes: []AttributeType{{Name: "email", Value: username + "@example.com"}}}); err != nil {
+		t.Fatal(err)
+	}
 }

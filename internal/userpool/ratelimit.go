@@ -6,13 +6,6 @@ import (
 	"github.com/moat-dev/moat/internal/awserr"
 )
 
-// RateLimiter is a token bucket per key: rate tokens a second, burst at most.
-// One implementation keeps buckets in memory, another in Redis so replicas
-// share them (package usage).
-type RateLimiter interface {
-	Allow(ctx context.Context, key string, rate float64, burst int) (bool, error)
-}
-
 // Rate is a sustained rate per minute with a burst.
 type Rate struct {
 	PerMinute float64 `yaml:"perMinute"`
@@ -59,11 +52,11 @@ func (s *Service) limit(ctx context.Context, budget string, r Rate, key string, 
 	if s.limiter == nil || r.PerMinute <= 0 || key == "" {
 		return nil
 	}
-	ok, err := s.limiter.Allow(ctx, "userpool:"+budget+":"+key, r.PerMinute/60, max(r.Burst, 1))
+	d, err := s.limiter.Allow(ctx, "userpool:"+budget+":"+key, r.PerMinute/60, max(r.Burst, 1))
 	if err != nil {
 		return awserr.Internal(err)
 	}
-	if !ok {
+	if !d.Allowed {
 		return tooMany
 	}
 	return nil

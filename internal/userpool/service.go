@@ -11,6 +11,7 @@ import (
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/usage"
 )
 
 // Service runs every user-pool operation against one store.
@@ -23,7 +24,7 @@ type Service struct {
 	session *sessionSealer
 	codeKey []byte // MACs verification codes at rest
 	mail    mail.Sender
-	limiter RateLimiter
+	limiter usage.Limiter
 	limits  Limits
 }
 
@@ -34,8 +35,8 @@ type Config struct {
 	Region  string
 	Account string // 12 digits, used in ARNs; "000000000000" when empty
 	Mail    mail.Sender
-	// Limiter enforces Limits (DefaultLimits when zero); nil disables rate limits.
-	Limiter RateLimiter
+	// Limiter enforces Limits (DefaultLimits when nil); nil Limiter disables rate limits.
+	Limiter usage.Limiter
 	Limits  *Limits
 }
 

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/gateway/apidef"
+	"github.com/moat-dev/moat/internal/gateway/authorizer"
+	"github.com/moat-dev/moat/internal/gateway/integration"
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// newGateway builds the gateway handler from the config's inline APIs and
+// API files. The returned Builder's Close drops idle backend connections.
+func newGateway(cfg Config, st store.Store, tok *tokens.Service, reg prometheus.Registerer, logger *slog.Logger) (*gateway.Gateway, *integration.Builder, error) {
+	apis := append([]gateway.API(nil), cfg.APIs...)
+	for _, path := range cfg.APIFiles {
+		loaded, warnings, err := apidef.LoadFile(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, w := range warnings {
+			logger.Warn(w)
+		}
+		apis = append(apis, loaded...)
+	}
+	integrations := integration.NewBuilder()
+	deps := authorizer.Deps{Tokens: tok, Store: st, Region: cfg.Region, Logger: logger}
+	g, err := gateway.New(gateway.Config{
+		APIs: apis,
+		NewAuthorizer: func(_ *gateway.API, c gateway.AuthorizerConfig) (gateway.Authorizer, error) {
+			return authorizer.New(c, deps)
+		},
+		NewIntegration: integrations.New,
+		Region:         cfg.Region,
+		Logger:         logger,
+		Registerer:     reg,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, integrations, nil
+}

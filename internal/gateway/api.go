@@ -1,0 +1,133 @@
+package gateway
+
+// The API model. Its fields are moat's configuration (YAML, `apis:` in the
+// config file) one to one, and what an OpenAPI document with API Gateway's
+// x-amazon-apigateway-* extensions is translated into.
+
+// API is one API: routes under a base path and/or host, served in stages.
+type API struct {
+	Name string `yaml:"name"`
+	// ID appears in execute-api ARNs; generated from the name when empty.
+	ID string `yaml:"id,omitempty"`
+	// Type is HTTP (API Gateway HTTP API: unmatched → 404 "Not Found") or
+	// REST (unmatched → 403 "Missing Authentication Token"). Default HTTP.
+	Type     string   `yaml:"type,omitempty"`
+	BasePath string   `yaml:"basePath,omitempty"`
+	Hosts    []string `yaml:"hosts,omitempty"`
+	// Stages: "$default" serves at the base path itself; any other stage
+	// name is a path prefix (/prod/...), as in API Gateway. Default: one $default stage.
+	Stages           []Stage                          `yaml:"stages,omitempty"`
+	Authorizers      []AuthorizerConfig               `yaml:"authorizers,omitempty"`
+	CORS             *CORS                            `yaml:"cors,omitempty"`
+	GatewayResponses map[ResponseType]GatewayResponse `yaml:"gatewayResponses,omitempty"`
+	Routes           []Route                          `yaml:"routes"`
+}
+
+// Stage is a deployment of the API with its own variables.
+type Stage struct {
+	Name      string            `yaml:"name"`
+	Variables map[string]string `yaml:"variables,omitempty"`
+}
+
+// Route maps a method and path template to an integration.
+type Route struct {
+	// Method is an HTTP method or ANY.
+	Method string `yaml:"method"`
+	// Path is a template: /dragons, /dragons/{id}, /files/{proxy+}, or $default.
+	Path string `yaml:"path"`
+	// Authorizer names one of the API's authorizers; empty means NONE.
+	Authorizer string `yaml:"authorizer,omitempty"`
+	// Scopes: the token must carry at least one (JWT and user-pool authorizers).
+	Scopes      []string          `yaml:"scopes,omitempty"`
+	Integration IntegrationConfig `yaml:"integration"`
+}
+
+// AuthorizerConfig configures one authorizer of an API.
+type AuthorizerConfig struct {
+	Name string `yaml:"name"`
+	// Type is JWT or COGNITO_USER_POOLS (AWS_IAM and custom authorizers come later).
+	Type string `yaml:"type"`
+	// IdentitySource is where the token is read; default $request.header.Authorization.
+	IdentitySource string `yaml:"identitySource,omitempty"`
+	// Issuers (JWT): one or more trusted issuers. API Gateway allows one;
+	// moat allows several.
+	Issuers []IssuerConfig `yaml:"issuers,omitempty"`
+	// UserPools (COGNITO_USER_POOLS): moat pool ids or user-pool ARNs.
+	UserPools []string `yaml:"userPools,omitempty"`
+	// ClaimHeaders copies verified claims to request headers for the backend
+	// (claim name → header name).
+	ClaimHeaders map[string]string `yaml:"claimHeaders,omitempty"`
+}
+
+// IssuerConfig is one trusted JWT issuer.
+type IssuerConfig struct {
+	Issuer string `yaml:"issuer"`
+	// JWKSURI is the issuer's key set; empty: read jwks_uri from the
+	// issuer's /.well-known/openid-configuration.
+	JWKSURI string `yaml:"jwksUri,omitempty"`
+	// Audience: the token's aud (or, when aud is absent, client_id) must be one of these.
+	Audience []string `yaml:"audience,omitempty"`
+}
+
+// IntegrationConfig says what serves a route.
+type IntegrationConfig struct {
+	// Type is http_proxy, mock (and later aws_proxy for functions).
+	Type string `yaml:"type"`
+	// URI (http_proxy) is the backend URL; {param} and ${stageVariables.x} are substituted.
+	URI string `yaml:"uri,omitempty"`
+	// HTTPMethod (http_proxy) overrides the method sent to the backend; ANY keeps the client's.
+	HTTPMethod string `yaml:"httpMethod,omitempty"`
+	// TimeoutMillis bounds the backend call: 50 to 30000, default 29000.
+	TimeoutMillis int `yaml:"timeoutMillis,omitempty"`
+	// RequestParameters map backend request parts from client request parts,
+	// as API Gateway's HTTP APIs do: "overwrite:header.X" / "append:querystring.y" /
+	// "remove:header.Z" / "overwrite:path" → "$request.header.A", "$request.path.id", a literal.
+	RequestParameters map[string]string `yaml:"requestParameters,omitempty"`
+	// Secrets add values the client never sees (a provider's API key).
+	Secrets []SecretInjection `yaml:"secrets,omitempty"`
+	// ClientCertificate (http_proxy) is an mTLS certificate for the backend.
+	ClientCertificate *ClientCertificate `yaml:"clientCertificate,omitempty"`
+	// Mock answer (type mock).
+	StatusCode int               `yaml:"statusCode,omitempty"`
+	Headers    map[string]string `yaml:"headers,omitempty"`
+	Body       string            `yaml:"body,omitempty"`
+}
+
+// SecretInjection puts a secret into the backend request. A client-sent
+// value of the same name is removed first; the value is never logged.
+type SecretInjection struct {
+	// In is header, query or path; for path, Name is a {placeholder} of the URI.
+	In   string `yaml:"in"`
+	Name string `yaml:"name"`
+	// The value comes from an environment variable or a file (trailing newline trimmed).
+	FromEnv  string `yaml:"fromEnv,omitempty"`
+	FromFile string `yaml:"fromFile,omitempty"`
+	// Prefix is prepended to the value (e.g. "Bearer ").
+	Prefix string `yaml:"prefix,omitempty"`
+}
+
+// ClientCertificate is a PEM certificate and key for mTLS to a backend.
+type ClientCertificate struct {
+	CertFile string `yaml:"certFile"`
+	KeyFile  string `yaml:"keyFile"`
+	CAFile   string `yaml:"caFile,omitempty"`
+}
+
+// CORS is an HTTP API's CORS configuration; the gateway answers preflights itself.
+type CORS struct {
+	AllowOrigins     []string `yaml:"allowOrigins,omitempty"` // exact, "*", or with a wildcard subdomain (https://*.example.com)
+	AllowMethods     []string `yaml:"allowMethods,omitempty"`
+	AllowHeaders     []string `yaml:"allowHeaders,omitempty"`
+	ExposeHeaders    []string `yaml:"exposeHeaders,omitempty"`
+	MaxAge           int      `yaml:"maxAge,omitempty"`
+	AllowCredentials bool     `yaml:"allowCredentials,omitempty"`
+}
+
+// GatewayResponse customizes one response type.
+type GatewayResponse struct {
+	StatusCode int               `yaml:"statusCode,omitempty"`
+	Headers    map[string]string `yaml:"headers,omitempty"`
+	// Body is a template; $context.error.messageString (a JSON string) and
+	// $context.error.message are substituted. Default {"message":$context.error.messageString}.
+	Body string `yaml:"body,omitempty"`
+}

@@ -1,0 +1,291 @@
+package apidef
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/moat-dev/moat/internal/gateway"
+	"go.yaml.in/yaml/v3"
+)
+
+type document struct {
+	Info struct {
+		Title string `yaml:"title"`
+	} `yaml:"info"`
+	Paths      map[string]map[string]yaml.Node `yaml:"paths"`
+	Components struct {
+		SecuritySchemes map[string]securityScheme `yaml:"securitySchemes"`
+	} `yaml:"components"`
+	SecurityDefinitions map[string]securityScheme            `yaml:"securityDefinitions"` // Swagger 2
+	CORS                *corsExt                             `yaml:"x-amazon-apigateway-cors"`
+	GatewayResponses    map[gateway.ResponseType]responseExt `yaml:"x-amazon-apigateway-gateway-responses"`
+	Extra               map[string]any                       `yaml:",inline"`
+}
+
+type securityScheme struct {
+	Authorizer *struct {
+		Type             string   `yaml:"type"`
+		IdentitySource   string   `yaml:"identitySource"`
+		ProviderARNs     []string `yaml:"providerARNs"`
+		JWTConfiguration struct {
+			Issuer   string   `yaml:"issuer"`
+			Audience []string `yaml:"audience"`
+		} `yaml:"jwtConfiguration"`
+	} `yaml:"x-amazon-apigateway-authorizer"`
+}
+
+type operation struct {
+	Security    []map[string][]string `yaml:"security"`
+	Integration *integrationExt       `yaml:"x-amazon-apigateway-integration"`
+	Extra       map[string]any        `yaml:",inline"`
+}
+
+type integrationExt struct {
+	Type              string            `yaml:"type"`
+	URI               string            `yaml:"uri"`
+	HTTPMethod        string            `yaml:"httpMethod"`
+	TimeoutInMillis   number            `yaml:"timeoutInMillis"`
+	ConnectionType    string            `yaml:"connectionType"`
+	RequestParameters map[string]string `yaml:"requestParameters"`
+	Responses         map[string]struct {
+		StatusCode         number            `yaml:"statusCode"`
+		ResponseParameters map[string]string `yaml:"responseParameters"`
+		ResponseTemplates  map[string]string `yaml:"responseTemplates"`
+	} `yaml:"responses"`
+}
+
+type corsExt struct {
+	AllowOrigins     []string `yaml:"allowOrigins"`
+	AllowMethods     []string `yaml:"allowMethods"`
+	AllowHeaders     []string `yaml:"allowHeaders"`
+	ExposeHeaders    []string `yaml:"exposeHeaders"`
+	MaxAge           int      `yaml:"maxAge"`
+	AllowCredentials bool     `yaml:"allowCredentials"`
+}
+
+type responseExt struct {
+	StatusCode         number            `yaml:"statusCode"`
+	ResponseParameters map[string]string `yaml:"responseParameters"`
+	ResponseTemplates  map[string]string `yaml:"responseTemplates"`
+}
+
+// number is an integer API Gateway exports as a number or a string ("404").
+type number int
+
+func (n *number) UnmarshalYAML(node *yaml.Node) error {
+	v, err := strconv.Atoi(strings.TrimSpace(node.Value))
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a number", node.Line, node.Value)
+	}
+	*n = number(v)
+	return nil
+}
+
+var operationMethods = map[string]string{
+	"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "patch": "PATCH",
+	"head": "HEAD", "options": "OPTIONS", "x-amazon-apigateway-any-method": "ANY",
+}
+
+func fromOpenAPI(data []byte) (gateway.API, []string, error) {
+	var doc document
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return gateway.API{}, nil, err
+	}
+	api := gateway.API{Name: doc.Info.Title, Type: "HTTP"}
+	var rep report
+	rep.extensions("document", doc.Extra)
+	if doc.GatewayResponses != nil {
+		api.Type = "REST" // HTTP APIs have no gateway responses
+	}
+	schemes := doc.Components.SecuritySchemes
+	if schemes == nil {
+		schemes = doc.SecurityDefinitions
+	}
+	for _, name := range sortedKeys(schemes) {
+		a, err := authorizerFrom(name, schemes[name])
+		if err != nil {
+			rep.fail("%v", err)
+			continue
+		}
+		api.Authorizers = append(api.Authorizers, a)
+	}
+	for _, path := range sortedKeys(doc.Paths) {
+		item := doc.Paths[path]
+		for _, key := range sortedKeys(item) {
+			node := item[key]
+			method, isMethod := operationMethods[key]
+			switch {
+			case isMethod:
+			case key == "parameters" || key == "summary" || key == "description" || key == "servers":
+				continue
+			default:
+				rep.extension("path "+path, key)
+				continue
+			}
+			var op operation
+			if err := node.Decode(&op); err != nil {
+				rep.fail("%s %s: %v", method, path, err)
+				continue
+			}
+			route, err := routeFrom(method, path, op, &rep)
+			if err != nil {
+				rep.fail("route %q: %v", method+" "+path, err)
+				continue
+			}
+			api.Routes = append(api.Routes, route)
+		}
+	}
+	if c := doc.CORS; c != nil {
+		api.CORS = &gateway.CORS{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
+			ExposeHeaders: c.ExposeHeaders, MaxAge: c.MaxAge, AllowCredentials: c.AllowCredentials}
+	}
+	for t, r := range doc.GatewayResponses {
+		if api.GatewayResponses == nil {
+			api.GatewayResponses = map[gateway.ResponseType]gateway.GatewayResponse{}
+		}
+		api.GatewayResponses[t] = gateway.GatewayResponse{
+			StatusCode: int(r.StatusCode),
+			Headers:    headersFrom(r.ResponseParameters, "gatewayresponse.header."),
+			Body:       r.ResponseTemplates["application/json"],
+		}
+	}
+	return api, rep.warnings, rep.err()
+}
+
+func authorizerFrom(name string, s securityScheme) (gateway.AuthorizerConfig, error) {
+	a := s.Authorizer
+	if a == nil {
+		return gateway.AuthorizerConfig{}, fmt.Errorf("security scheme %q has no x-amazon-apigateway-authorizer: API keys and IAM authorization are not supported yet", name)
+	}
+	cfg := gateway.AuthorizerConfig{Name: name, IdentitySource: identitySource(a.IdentitySource)}
+	switch strings.ToLower(a.Type) {
+	case "jwt":
+		cfg.Type = "JWT"
+		cfg.Issuers = []gateway.IssuerConfig{{Issuer: a.JWTConfiguration.Issuer, Audience: a.JWTConfiguration.Audience}}
+	case "cognito_user_pools":
+		cfg.Type = "COGNITO_USER_POOLS"
+		for _, arn := range a.ProviderARNs {
+			cfg.UserPools = append(cfg.UserPools, poolID(arn))
+		}
+	default:
+		return cfg, fmt.Errorf("security scheme %q: authorizer type %q: Lambda (custom) authorizers are not supported yet", name, a.Type)
+	}
+	return cfg, nil
+}
+
+// identitySource turns REST's method.request.header.X into $request.header.X.
+func identitySource(s string) string {
+	if rest, ok := strings.CutPrefix(s, "method.request."); ok {
+		return "$request." + rest
+	}
+	return s
+}
+
+// poolID is the pool id at the end of arn:aws:cognito-idp:<region>:<acct>:userpool/<id>.
+func poolID(arn string) string {
+	if i := strings.LastIndex(arn, "userpool/"); i >= 0 {
+		return arn[i+len("userpool/"):]
+	}
+	return arn
+}
+
+func routeFrom(method, path string, op operation, rep *report) (gateway.Route, error) {
+	r := gateway.Route{Method: method, Path: path}
+	rep.extensions(method+" "+path, op.Extra)
+	for _, req := range op.Security {
+		for name, scopes := range req {
+			if r.Authorizer != "" {
+				return r, fmt.Errorf("more than one security requirement")
+			}
+			r.Authorizer, r.Scopes = name, scopes
+		}
+	}
+	in := op.Integration
+	if in == nil {
+		return r, fmt.Errorf("no x-amazon-apigateway-integration")
+	}
+	if in.ConnectionType != "" && !strings.EqualFold(in.ConnectionType, "INTERNET") {
+		return r, fmt.Errorf("connectionType %s: private integrations are not supported", in.ConnectionType)
+	}
+	c := gateway.IntegrationConfig{Type: strings.ToLower(in.Type), URI: in.URI, HTTPMethod: in.HTTPMethod, TimeoutMillis: int(in.TimeoutInMillis)}
+	switch c.Type {
+	case "http_proxy":
+		params, err := requestParameters(in.RequestParameters)
+		if err != nil {
+			return r, err
+		}
+		c.RequestParameters = params
+	case "mock":
+		if d, ok := in.Responses["default"]; ok {
+			c.StatusCode = int(d.StatusCode)
+			c.Headers = headersFrom(d.ResponseParameters, "method.response.header.")
+			c.Body = d.ResponseTemplates["application/json"]
+		}
+	case "aws_proxy":
+		return r, fmt.Errorf("x-amazon-apigateway-integration type aws_proxy: function integrations are not supported yet")
+	default:
+		return r, fmt.Errorf("x-amazon-apigateway-integration type %q is not supported", in.Type)
+	}
+	r.Integration = c
+	return r, nil
+}
+
+// requestParameters accepts HTTP API mappings as they are and translates
+// REST's integration.request.X: method.request.Y into them.
+func requestParameters(in map[string]string) (map[string]string, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for k, v := range in {
+		target, isREST := strings.CutPrefix(k, "integration.request.")
+		if !isREST {
+			out[k] = v
+			continue
+		}
+		value := v
+		switch {
+		case strings.HasPrefix(v, "'") && strings.HasSuffix(v, "'") && len(v) >= 2:
+			value = v[1 : len(v)-1]
+		case strings.HasPrefix(v, "method.request."):
+			value = "$request." + strings.TrimPrefix(v, "method.request.")
+		default:
+			value = "$" + v // context.requestId, stageVariables.x
+		}
+		if name, ok := strings.CutPrefix(target, "path."); ok {
+			if value != "$request.path."+name {
+				return nil, fmt.Errorf("requestParameters %q: a path parameter can only keep its route name", k)
+			}
+			continue // the URI's {name} is filled from the route's parameter already
+		}
+		out["overwrite:"+target] = value
+	}
+	return out, nil
+}
+
+// headersFrom reads prefix+Name: "'value'" pairs (static values only).
+func headersFrom(params map[string]string, prefix string) map[string]string {
+	var out map[string]string
+	for k, v := range params {
+		name, ok := strings.CutPrefix(k, prefix)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[name] = strings.Trim(v, "'")
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

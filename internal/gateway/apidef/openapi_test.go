@@ -1,0 +1,100 @@
+package apidef
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/moat-dev/moat/internal/gateway"
+)
+
+// An HTTP API as `aws apigatewayv2 export --specification OAS30 --include-extensions` writes it.
+const httpAPIExport = `{
+  "openapi": "3.0.1",
+  "info": {"title": "pets", "version": "1"},
+  "paths": {
+    "/pets/{id}": {
+      "get": {
+        "responses": {"default": {"description": "Default response for GET /pets/{id}"}},
+        "security": [{"jwt-auth": ["pets/read"]}],
+        "x-amazon-apigateway-integration": {"payloadFormatVersion": "1.0", "type": "http_proxy", "httpMethod": "ANY",
+          "uri": "http://backend.internal/pets/{id}", "connectionType": "INTERNET", "timeoutInMillis": 30000}
+      },
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]
+    }
+  },
+  "components": {"securitySchemes": {"jwt-auth": {"type": "oauth2", "flows": {},
+    "x-amazon-apigateway-authorizer": {"identitySource": "$request.header.Authorization",
+      "jwtConfiguration": {"audience": ["client-1"], "issuer": "https://issuer.example.com"}, "type": "jwt"}}}},
+  "x-amazon-apigateway-cors": {"allowOrigins": ["https://app.example.com"], "allowMethods": ["GET"], "maxAge": 60},
+  "x-amazon-apigateway-importexport-version": "1.0"
+}`
+
+const sameAsYAML = `
+apis:
+  - name: pets
+    type: HTTP
+    authorizers:
+      - name: jwt-auth
+        type: JWT
+        identitySource: $request.header.Authorization
+        issuers: [{issuer: "https://issuer.example.com", audience: [client-1]}]
+    cors: {allowOrigins: ["https://app.example.com"], allowMethods: [GET], maxAge: 60}
+    routes:
+      - method: GET
+        path: /pets/{id}
+        authorizer: jwt-auth
+        scopes: [pets/read]
+        integration: {type: http_proxy, uri: "http://backend.internal/pets/{id}", httpMethod: ANY, timeoutMillis: 30000}
+`
+
+func TestOpenAPIExportMatchesYAML(t *testing.T) {
+	fromOAS, warnings, err := Load([]byte(httpAPIExport))
+	if err != nil || len(warnings) > 0 {
+		t.Fatal(err, warnings)
+	}
+	fromYAML, _, err := Load([]byte(sameAsYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromOAS, fromYAML) {
+		t.Errorf("OpenAPI gave\n%+v\nYAML gave\n%+v", fromOAS, fromYAML)
+	}
+	if err := gateway.Validate(fromOAS); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestExtensionsReportedByName(t *testing.T) {
+	withPolicy := strings.Replace(httpAPIExport, `"x-amazon-apigateway-importexport-version": "1.0"`,
+		`"x-amazon-apigateway-policy": {}, "x-amazon-apigateway-binary-media-types": ["image/png"]`, 1)
+	_, _, err := Load([]byte(withPolicy))
+	if err == nil || !strings.Contains(err.Error(), "x-amazon-apigateway-policy") {
+		t.Fatalf("err = %v", err)
+	}
+	cosmetic := strings.Replace(httpAPIExport, `"x-amazon-apigateway-importexport-version": "1.0"`,
+		`"x-amazon-apigateway-binary-media-types": ["image/png"]`, 1)
+	_, warnings, err := Load([]byte(cosmetic))
+	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "x-amazon-apigateway-binary-media-types") {
+		t.Fatalf("err = %v, warnings = %v", err, warnings)
+	}
+	lambda := strings.Replace(httpAPIExport, `"type": "http_proxy"`, `"type": "aws_proxy"`, 1)
+	if _, _, err := Load([]byte(lambda)); err == nil || !strings.Contains(err.Error(), "function integrations are not supported yet") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestUnknownYAMLKeyNamed(t *testing.T) {
+	_, _, err := Load([]byte("apis:\n  - name: a\n    routez: []\n"))
+	if err == nil || !strings.Contains(err.Error(), "routez") || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(httpAPIExport))
+	f.Add([]byte(sameAsYAML))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, _ = Load(data)
+	})
+}

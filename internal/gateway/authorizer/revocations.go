@@ -1,0 +1,64 @@
+package authorizer
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/tokens"
+)
+
+const (
+	// notRevokedFor bounds how long a revocation (global or admin sign-out)
+	// may go unnoticed: a session found valid is trusted this long before
+	// the store is asked again.
+	notRevokedFor = 5 * time.Second
+	// A revoked session never comes back; it is remembered as long as any
+	// token of it can live, so replaying its tokens costs no store lookup.
+	revokedFor = tokens.MaxTokenLifetime
+	// sessionsRemembered bounds the answers kept per authorizer.
+	sessionsRemembered = 10_000
+)
+
+// sessionKey names a sign-in session: the origin_jti every token it minted carries.
+type sessionKey struct{ pool, originJTI string }
+
+// revocations answers whether a token's sign-in session was revoked, from
+// the store, remembering answers briefly so the hot path stays in memory.
+type revocations struct {
+	store   store.Store
+	answers *expiringCache[sessionKey, bool]
+	now     func() time.Time
+}
+
+func newRevocations(st store.Store, now func() time.Time) *revocations {
+	return &revocations{store: st, answers: newExpiringCache[sessionKey, bool](sessionsRemembered), now: now}
+}
+
+func (r *revocations) revoked(ctx context.Context, c *tokens.Claims) (bool, error) {
+	if c.OriginJTI == "" {
+		return true, nil // moat mints every token within a session; this one has none to be valid in
+	}
+	key := sessionKey{pool: c.PoolID, originJTI: c.OriginJTI}
+	now := r.now().UnixNano()
+	if revoked, ok := r.answers.get(key, now); ok {
+		return revoked, nil
+	}
+	session, err := r.store.GetRefreshTokenByOriginJTI(ctx, c.PoolID, c.OriginJTI)
+	var revoked bool
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		revoked = true // the session, or its user, was deleted
+	case err != nil:
+		return false, err
+	default:
+		revoked = session.RevokedAt != 0
+	}
+	ttl := notRevokedFor
+	if revoked {
+		ttl = revokedFor
+	}
+	r.answers.put(key, revoked, now+ttl.Nanoseconds(), now)
+	return revoked, nil
+}

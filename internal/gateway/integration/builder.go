@@ -1,0 +1,65 @@
+package integration
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/moat-dev/moat/internal/gateway"
+)
+
+// Builder builds integrations sharing one tuned transport, plus one per
+// distinct mTLS client certificate.
+type Builder struct {
+	shared *http.Transport
+	mu     sync.Mutex
+	mtls   map[gateway.ClientCertificate]*http.Transport
+}
+
+// NewBuilder returns a Builder; pass its New as gateway.Config.NewIntegration.
+func NewBuilder() *Builder {
+	return &Builder{shared: newTransport(nil), mtls: map[gateway.ClientCertificate]*http.Transport{}}
+}
+
+// New builds route's integration; errors name the field at fault.
+func (b *Builder) New(api *gateway.API, route *gateway.Route) (gateway.Integration, error) {
+	c := route.Integration
+	switch strings.ToLower(c.Type) {
+	case "http_proxy":
+		return b.newProxy(api, route)
+	case "mock":
+		return newMock(c)
+	case "aws_proxy":
+		return nil, fmt.Errorf("type aws_proxy: function integrations are not supported yet")
+	}
+	return nil, fmt.Errorf("type %q is not http_proxy or mock", c.Type)
+}
+
+// Close drops idle backend connections.
+func (b *Builder) Close() {
+	b.shared.CloseIdleConnections()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, t := range b.mtls {
+		t.CloseIdleConnections()
+	}
+}
+
+func (b *Builder) transport(cert *gateway.ClientCertificate) (*http.Transport, error) {
+	if cert == nil {
+		return b.shared, nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t, ok := b.mtls[*cert]; ok {
+		return t, nil
+	}
+	tlsConfig, err := clientTLS(cert)
+	if err != nil {
+		return nil, err
+	}
+	t := newTransport(tlsConfig)
+	b.mtls[*cert] = t
+	return t, nil
+}

@@ -1,0 +1,201 @@
+package integration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/moat-dev/moat/internal/gateway"
+)
+
+const defaultTimeout = 29 * time.Second
+
+// proxy is an http_proxy integration.
+type proxy struct {
+	uri      uriTemplate
+	method   string // "": the client's
+	timeout  time.Duration
+	headers  []mapping
+	queries  []mapping
+	path     *mapping // overwrite:path
+	secrets  []secret
+	rp       *httputil.ReverseProxy
+	hasQuery bool // query mappings or query secrets: the query is rebuilt
+}
+
+// call carries one request's state from Serve into the ReverseProxy hooks.
+type call struct {
+	req    *gateway.Request
+	target *url.URL
+	timer  *time.Timer
+	err    error
+}
+
+type callKey struct{}
+
+var errTimedOut = errors.New("integration timed out")
+
+func (b *Builder) newProxy(_ *gateway.API, route *gateway.Route) (*proxy, error) {
+	c := route.Integration
+	p := &proxy{timeout: defaultTimeout}
+	if c.TimeoutMillis != 0 {
+		if c.TimeoutMillis < 50 || c.TimeoutMillis > 30000 {
+			return nil, fmt.Errorf("timeoutMillis %d is not between 50 and 30000", c.TimeoutMillis)
+		}
+		p.timeout = time.Duration(c.TimeoutMillis) * time.Millisecond
+	}
+	if m := strings.ToUpper(c.HTTPMethod); m != "" && m != "ANY" {
+		p.method = m
+	}
+	var err error
+	if p.secrets, err = loadSecrets(c.Secrets); err != nil {
+		return nil, err
+	}
+	if p.uri, err = parseURI(c.URI, p.secrets); err != nil {
+		return nil, err
+	}
+	for _, s := range p.secrets {
+		if s.in == "path" && !p.uri.hasSecret(s.name) {
+			return nil, fmt.Errorf("path secret %q names no {%s} in the uri", s.name, s.name)
+		}
+		p.hasQuery = p.hasQuery || s.in == "query"
+	}
+	mappings, err := parseMappings(c.RequestParameters)
+	if err != nil {
+		return nil, err
+	}
+	for i := range mappings {
+		switch mappings[i].target {
+		case "header":
+			p.headers = append(p.headers, mappings[i])
+		case "querystring":
+			p.queries = append(p.queries, mappings[i])
+			p.hasQuery = true
+		case "path":
+			p.path = &mappings[i]
+		}
+	}
+	transport, err := b.transport(c.ClientCertificate)
+	if err != nil {
+		return nil, err
+	}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite:        p.rewrite,
+		Transport:      transport,
+		BufferPool:     buffers,
+		ModifyResponse: stopTimer,
+		ErrorHandler:   p.failed,
+	}
+	return p, nil
+}
+
+func (t *uriTemplate) hasSecret(name string) bool {
+	for _, p := range t.parts {
+		if p.kind == secretPart && p.text == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Serve proxies the request. The timeout bounds the wait for the backend's
+// response headers; a streamed body may then take as long as it takes.
+func (p *proxy) Serve(w http.ResponseWriter, req *gateway.Request) error {
+	target, err := url.Parse(p.uri.expandFor(req, p.secrets))
+	if err != nil {
+		return &gateway.Error{Type: gateway.BadRequestParameters, Message: "Bad request parameters"}
+	}
+	ctx, cancel := context.WithCancelCause(req.HTTP.Context())
+	defer cancel(nil)
+	c := &call{req: req, target: target}
+	c.timer = time.AfterFunc(p.timeout, func() { cancel(errTimedOut) })
+	defer c.timer.Stop()
+	p.rp.ServeHTTP(w, req.HTTP.WithContext(context.WithValue(ctx, callKey{}, c)))
+	return c.err
+}
+
+func callOf(r *http.Request) *call { return r.Context().Value(callKey{}).(*call) }
+
+func (p *proxy) rewrite(pr *httputil.ProxyRequest) {
+	c := callOf(pr.In)
+	out := pr.Out
+	out.URL = c.target
+	out.Host = ""
+	if p.path != nil {
+		v := p.path.source.value(c.req)
+		if !strings.HasPrefix(v, "/") {
+			v = "/" + v
+		}
+		out.URL.Path, out.URL.RawPath = v, ""
+	}
+	switch {
+	case pr.In.URL.RawQuery == "":
+	case out.URL.RawQuery == "":
+		out.URL.RawQuery = pr.In.URL.RawQuery
+	default:
+		out.URL.RawQuery += "&" + pr.In.URL.RawQuery
+	}
+	if p.method != "" {
+		out.Method = p.method
+	}
+	if xff, ok := pr.In.Header["X-Forwarded-For"]; ok {
+		out.Header["X-Forwarded-For"] = xff
+	}
+	pr.SetXForwarded()
+	for i := range p.headers {
+		p.headers[i].applyHeader(out.Header, c.req)
+	}
+	if p.hasQuery {
+		q := out.URL.Query()
+		for i := range p.queries {
+			p.queries[i].applyQuery(q, c.req)
+		}
+		for _, s := range p.secrets {
+			if s.in == "query" {
+				q.Set(s.name, s.value) // replaces any client-sent value
+			}
+		}
+		out.URL.RawQuery = q.Encode()
+	}
+	for _, s := range p.secrets {
+		if s.in == "header" {
+			out.Header[s.name] = []string{s.value} // replaces any client-sent value
+		}
+	}
+}
+
+func stopTimer(res *http.Response) error {
+	callOf(res.Request).timer.Stop()
+	return nil
+}
+
+// failed records why the backend gave no response. The message is generic:
+// a transport error can quote the URL, which may hold an injected secret.
+func (p *proxy) failed(_ http.ResponseWriter, r *http.Request, err error) {
+	c := callOf(r)
+	switch {
+	case context.Cause(r.Context()) == errTimedOut:
+		c.err = &gateway.Error{Type: gateway.IntegrationTimeout, Message: "Endpoint request timed out"}
+	case c.req.HTTP.Context().Err() != nil:
+		c.err = &gateway.Error{Type: gateway.IntegrationFailure, Status: 499, Message: "Client closed request"}
+	default:
+		c.err = &gateway.Error{Type: gateway.IntegrationFailure, Status: http.StatusBadGateway, Message: "Internal server error",
+			Cause: errors.New("backend request failed: " + redactedError(err, p.secrets))}
+	}
+}
+
+// redactedError is err's text with every secret value cut out.
+func redactedError(err error, secrets []secret) string {
+	text := err.Error()
+	for _, s := range secrets {
+		text = strings.ReplaceAll(text, s.value, "[secret]")
+		text = strings.ReplaceAll(text, url.QueryEscape(s.value), "[secret]")
+		text = strings.ReplaceAll(text, url.PathEscape(s.value), "[secret]")
+	}
+	return text
+}

@@ -1,0 +1,9 @@
+package gateway
+
+// step is one stage a routed request passes before its integration; an
+// error (an *Error, normally) ends the request with the responder's answer.
+type step func(x *exchange) error
+
+// pipeline is the stages in order. A later stage is one more entry: WAF and
+// the resource policy go before authorize, usage plans after it.
+var pipeline = []step{authorize}

@@ -1,0 +1,104 @@
+package gateway
+
+import (
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// exchange is one request on its way through the gateway.
+type exchange struct {
+	req                Request
+	w                  *recorder
+	api                *boundAPI // nil: no API serves the path
+	route              *boundRoute
+	start              time.Time
+	integrationLatency time.Duration
+}
+
+// ServeHTTP selects the API, stage and route, runs the pipeline, and answers
+// failures as API Gateway does; every request is access-logged and counted.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	x := &exchange{start: time.Now(), w: &recorder{ResponseWriter: w}}
+	x.req.HTTP = r
+	x.req.RequestID = uuid.NewString()
+	w.Header().Set("X-Amzn-Requestid", x.req.RequestID)
+	if err := g.serve(x); err != nil {
+		g.respond(x, err)
+	}
+	g.record(x)
+}
+
+func (g *Gateway) serve(x *exchange) error {
+	r := x.req.HTTP
+	api, below := g.selectAPI(r)
+	if api == nil {
+		return &Error{Type: ResourceNotFound, Message: "Not Found"}
+	}
+	x.api = api
+	if !api.rest {
+		x.w.Header().Set("Apigw-Requestid", x.req.RequestID)
+	}
+	x.req.API = api.api
+	stage, routePath := api.selectStage(below)
+	if stage == nil {
+		return api.noRoute()
+	}
+	x.req.Stage, x.req.RoutePath = stage, routePath
+	if api.cors != nil {
+		origin := r.Header.Get("Origin")
+		if isPreflight(r) {
+			api.cors.answerPreflight(x.w, r, origin)
+			return nil
+		}
+		x.w.cors, x.w.origin = api.cors, origin
+	}
+	var values [maxPathParams]string
+	route := api.router.match(r.Method, routePath, &values)
+	if route == nil {
+		return api.noRoute()
+	}
+	x.route = route
+	x.req.Route = route.route
+	if len(route.params) > 0 {
+		x.req.PathParameters = make(map[string]string, len(route.params))
+		for i, name := range route.params {
+			x.req.PathParameters[name] = values[i]
+		}
+	}
+	x.req.MethodARN = g.methodARN(api.api.ID, stage.Name, r.Method, routePath)
+	for _, step := range pipeline {
+		if err := step(x); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	err := route.integration.Serve(x.w, &x.req)
+	x.integrationLatency = time.Since(start)
+	return err
+}
+
+// noRoute is API Gateway's answer when nothing in an API matches: REST APIs
+// say 403 Missing Authentication Token, HTTP APIs 404 Not Found.
+func (b *boundAPI) noRoute() *Error {
+	if b.rest {
+		return &Error{Type: MissingAuthenticationToken, Message: "Missing Authentication Token"}
+	}
+	return &Error{Type: ResourceNotFound, Message: "Not Found"}
+}
+
+// methodARN is arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>.
+func (g *Gateway) methodARN(apiID, stage, method, routePath string) string {
+	return "arn:aws:execute-api:" + g.region + ":" + g.account + ":" + apiID + "/" + stage + "/" + method + "/" + strings.TrimPrefix(routePath, "/")
+}
+
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
