@@ -126,5 +126,10 @@ type Store interface {
 	// inclusive, for one key or (keyID "") all, ordered by KeyID, then Day.
 	ListDailyUsage(ctx context.Context, planID, keyID, fromDay, toDay string) ([]DailyUsage, error)
 
+	// ConsumeNonce marks a one-time value (a wallet sign-in nonce) used: fresh
+	// is true only for the first call with that scope and nonce. Records go
+	// away once expiresAt (Unix seconds) has passed.
+	ConsumeNonce(ctx context.Context, scope, nonce string, expiresAt int64) (fresh bool, err error)
+
 	Close() error
 }

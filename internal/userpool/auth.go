@@ -47,9 +47,20 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 		return s.passwordAuth(ctx, p, c, in.AuthParameters)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		return s.refreshAuth(ctx, p, c, in.AuthParameters)
+	case "CUSTOM_AUTH":
+		return s.customAuth(ctx, p, c, in.AuthParameters)
 	default:
 		return nil, unsupportedFlow(in.AuthFlow)
 	}
+}
+
+// customAuth is CUSTOM_AUTH, which moat answers with its built-in wallet
+// sign-in (no Lambda triggers).
+func (s *Service) customAuth(ctx context.Context, p *pool, c *client, params map[string]string) (*AuthOutput, error) {
+	if !c.allowsFlow("ALLOW_CUSTOM_AUTH") {
+		return nil, invalidParameter("Custom auth flow not enabled for this client")
+	}
+	return s.walletChallenge(ctx, p, c, params)
 }
 
 // AdminInitiateAuth is the signed, server-side sign-in entry point.
@@ -70,6 +81,8 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthIn
 		return s.passwordAuth(ctx, p, c, in.AuthParameters)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		return s.refreshAuth(ctx, p, c, in.AuthParameters)
+	case "CUSTOM_AUTH":
+		return s.customAuth(ctx, p, c, in.AuthParameters)
 	default:
 		return nil, unsupportedFlow(in.AuthFlow)
 	}
@@ -77,7 +90,7 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthIn
 
 func unsupportedFlow(flow string) error {
 	switch flow {
-	case "USER_SRP_AUTH", "CUSTOM_AUTH", "USER_AUTH":
+	case "USER_SRP_AUTH", "USER_AUTH":
 		return invalidParameter("%s is not supported by this moat version; use USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH", flow)
 	case "":
 		return invalidParameter("1 validation error detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null")

@@ -50,6 +50,12 @@ func (s *Service) respond(ctx context.Context, c *client, in *RespondToAuthChall
 	if err != nil {
 		return nil, err
 	}
+	if in.ChallengeName == "CUSTOM_CHALLENGE" { // the wallet's user may not exist yet
+		if err := c.checkSecretHash(in.ChallengeResponses["SECRET_HASH"], in.ChallengeResponses["USERNAME"], cs.UserKey); err != nil {
+			return nil, err
+		}
+		return s.completeWalletSignIn(ctx, p, c, cs, in.ChallengeResponses)
+	}
 	u, err := s.store.GetUser(ctx, p.ID, cs.UserKey)
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)

@@ -23,6 +23,8 @@ type ClientConfig struct {
 	EnablePropagateAdditionalUserContextData *bool               `json:"EnablePropagateAdditionalUserContextData,omitempty"`
 	AuthSessionValidity                      int64               `json:"AuthSessionValidity,omitempty"`
 	RefreshTokenRotation                     map[string]any      `json:"RefreshTokenRotation,omitempty"`
+	// MoatWalletSignIn is moat's extension: Sign-In with Ethereum through CUSTOM_AUTH.
+	MoatWalletSignIn *WalletSignIn `json:"MoatWalletSignIn,omitempty"`
 }
 
 // TokenValidityUnits is TokenValidityUnitsType: seconds|minutes|hours|days.

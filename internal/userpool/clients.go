@@ -129,6 +129,11 @@ func normalizeClientConfig(p *pool, cfg ClientConfig) (ClientConfig, error) {
 	if cfg.AuthSessionValidity < 3 || cfg.AuthSessionValidity > 15 {
 		return cfg, invalidParameter("1 validation error detected: Value '%d' at 'authSessionValidity' failed to satisfy constraint: Member must have value between 3 and 15", cfg.AuthSessionValidity)
 	}
+	if w := cfg.MoatWalletSignIn; w != nil {
+		if err := w.validate(); err != nil {
+			return cfg, err
+		}
+	}
 	for _, a := range append(slices.Clone(cfg.ReadAttributes), cfg.WriteAttributes...) {
 		if _, ok := p.schemaAttribute(a); !ok {
 			return cfg, invalidParameter("Invalid read or write attributes specified: %s", a)

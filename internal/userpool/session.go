@@ -60,6 +60,9 @@ type challengeSession struct {
 	UserKey   string `json:"u"`
 	Challenge string `json:"ch"`
 	ExpiresAt int64  `json:"e"`
+	// Wallet sign-in: the nonce and the exact message issued.
+	Nonce   string `json:"n,omitempty"`
+	Message string `json:"m,omitempty"`
 }
 
 func (s *sessionSealer) seal(cs challengeSession) string {

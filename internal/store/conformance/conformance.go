@@ -32,6 +32,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UsagePlanKeys", testUsagePlanKeys},
 		{"UsageCounters", testUsageCounters},
 		{"ConcurrentUsage", testConcurrentUsage},
+		{"Nonces", testNonces},
 		{"Cascades", testCascades},
 		{"UpdaterErrors", testUpdaterErrors},
 		{"UpdaterKeyFields", testUpdaterKeyFields},
