@@ -2,49 +2,16 @@ package userpool
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
-	"golang.org/x/crypto/sha3"
-
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/siwe"
+	"github.com/moat-dev/moat/internal/siwe/siwetest"
 )
-
-// wallet is a test key that signs as MetaMask's personal_sign does.
-type wallet struct {
-	key     *secp256k1.PrivateKey
-	address string // EIP-55
-}
-
-func newWallet(t *testing.T) wallet {
-	t.Helper()
-	key, err := secp256k1.GeneratePrivateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub := key.PubKey().SerializeUncompressed()[1:]
-	h := sha3.NewLegacyKeccak256()
-	h.Write(pub)
-	addr, err := siwe.ChecksumAddress("0x" + hex.EncodeToString(h.Sum(nil)[12:]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return wallet{key: key, address: addr}
-}
-
-// sign returns the 0x-hex r‖s‖v signature of an EIP-191 message.
-func (w wallet) sign(message string) string {
-	hash := siwe.HashMessage([]byte(message))
-	compact := ecdsa.SignCompact(w.key, hash[:], false) // v‖r‖s, v = 27/28
-	return "0x" + hex.EncodeToString(append(compact[1:], compact[0]))
-}
 
 func walletClient(t *testing.T, l *lifecycle, cfg WalletSignIn) string {
 	t.Helper()
@@ -84,29 +51,29 @@ func TestWalletSignIn(t *testing.T) {
 	ctx := context.Background()
 	l := newLifecycle(t, filepath.Join(t.TempDir(), "moat.db"), "ENABLED")
 	clientID := walletClient(t, l, WalletSignIn{Enabled: true, Domain: "dapp.example", URI: "https://dapp.example/login", ChainIds: []uint64{1, 10}, Statement: "Sign in to the dragons dApp."})
-	alice, mallory := newWallet(t), newWallet(t)
+	alice, mallory := siwetest.NewWallet(t), siwetest.NewWallet(t)
 
-	ch := l.walletStart(t, clientID, alice.address)
+	ch := l.walletStart(t, clientID, alice.Address)
 	msg := ch.ChallengeParameters["message"]
 	parsed, err := siwe.ParseMessage(msg)
-	if err != nil || parsed.Address != alice.address || parsed.Domain != "dapp.example" || len(parsed.Nonce) < 16 {
+	if err != nil || parsed.Address != alice.Address || parsed.Domain != "dapp.example" || len(parsed.Nonce) < 16 {
 		t.Fatalf("issued message %q: %+v %v", msg, parsed, err)
 	}
-	_, err = l.walletAnswer(clientID, ch, mallory.sign(msg))
-	wantCode(t, err, awserr.NotAuthorized, "The message was not signed by "+strings.ToLower(alice.address)+".")
-	done, err := l.walletAnswer(clientID, ch, alice.sign(msg))
+	_, err = l.walletAnswer(clientID, ch, mallory.Sign(msg))
+	wantCode(t, err, awserr.NotAuthorized, "The message was not signed by "+strings.ToLower(alice.Address)+".")
+	done, err := l.walletAnswer(clientID, ch, alice.Sign(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
 	claims, err := l.s.tokens.Verify(ctx, done.AuthenticationResult.IdToken)
-	if err != nil || claims.Raw["cognito:username"] != strings.ToLower(alice.address) || claims.Raw["custom:wallet"] != alice.address {
+	if err != nil || claims.Raw["cognito:username"] != strings.ToLower(alice.Address) || claims.Raw["custom:wallet"] != alice.Address {
 		t.Fatalf("ID token: %+v %v", claims, err)
 	}
-	_, err = l.walletAnswer(clientID, ch, alice.sign(msg))
+	_, err = l.walletAnswer(clientID, ch, alice.Sign(msg))
 	wantCode(t, err, awserr.NotAuthorized, "This sign-in message has already been used; start a new sign-in.")
 
-	again := l.walletStart(t, clientID, strings.ToLower(alice.address))
-	second, err := l.walletAnswer(clientID, again, alice.sign(again.ChallengeParameters["message"]))
+	again := l.walletStart(t, clientID, strings.ToLower(alice.Address))
+	second, err := l.walletAnswer(clientID, again, alice.Sign(again.ChallengeParameters["message"]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,11 +84,11 @@ func TestWalletSignIn(t *testing.T) {
 
 	// Messages the client builds itself: each binding is checked.
 	ownMessage := func(edit func(m *siwe.Message)) string {
-		ch := l.walletStart(t, clientID, alice.address)
+		ch := l.walletStart(t, clientID, alice.Address)
 		m, _ := siwe.ParseMessage(ch.ChallengeParameters["message"])
 		edit(m)
 		text := m.String()
-		_, err := l.walletAnswer(clientID, ch, customAnswer(text, alice.sign(text)))
+		_, err := l.walletAnswer(clientID, ch, customAnswer(text, alice.Sign(text)))
 		if err == nil {
 			t.Fatalf("accepted %q", text)
 		}
@@ -142,17 +109,17 @@ func TestWalletSignIn(t *testing.T) {
 		}
 	}
 	// A message for another allowed chain, built by the client, is accepted.
-	ch = l.walletStart(t, clientID, alice.address)
+	ch = l.walletStart(t, clientID, alice.Address)
 	m, _ := siwe.ParseMessage(ch.ChallengeParameters["message"])
 	m.ChainID = 10
-	if _, err := l.walletAnswer(clientID, ch, customAnswer(m.String(), alice.sign(m.String()))); err != nil {
+	if _, err := l.walletAnswer(clientID, ch, customAnswer(m.String(), alice.Sign(m.String()))); err != nil {
 		t.Fatalf("chain 10 is allowed: %v", err)
 	}
 
 	// The session expires with the message.
-	ch = l.walletStart(t, clientID, alice.address)
+	ch = l.walletStart(t, clientID, alice.Address)
 	l.advance(10 * time.Minute)
-	_, err = l.walletAnswer(clientID, ch, alice.sign(ch.ChallengeParameters["message"]))
+	_, err = l.walletAnswer(clientID, ch, alice.Sign(ch.ChallengeParameters["message"]))
 	wantCode(t, err, awserr.NotAuthorized, "")
 }
 
@@ -161,23 +128,23 @@ func TestWalletLegacyAndNoAutoCreate(t *testing.T) {
 	off := false
 	legacy := walletClient(t, l, WalletSignIn{Enabled: true, Domain: "dapp.example", URI: "https://dapp.example", LegacyMessages: true})
 	closed := walletClient(t, l, WalletSignIn{Enabled: true, Domain: "dapp.example", URI: "https://dapp.example", AutoCreateUsers: &off})
-	w := newWallet(t)
+	w := siwetest.NewWallet(t)
 
-	ch := l.walletStart(t, legacy, w.address)
+	ch := l.walletStart(t, legacy, w.Address)
 	if !strings.HasPrefix(ch.ChallengeParameters["message"], "Welcome message, nonce: ") {
 		t.Fatalf("legacy message: %q", ch.ChallengeParameters["message"])
 	}
-	if _, err := l.walletAnswer(legacy, ch, w.sign(ch.ChallengeParameters["message"])); err != nil {
+	if _, err := l.walletAnswer(legacy, ch, w.Sign(ch.ChallengeParameters["message"])); err != nil {
 		t.Fatalf("legacy sign-in: %v", err)
 	}
 
 	_, err := l.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: closed,
-		AuthParameters: map[string]string{"USERNAME": newWallet(t).address}})
+		AuthParameters: map[string]string{"USERNAME": siwetest.NewWallet(t).Address}})
 	wantCode(t, err, awserr.UserNotFound, "")
 	_, err = l.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: closed,
 		AuthParameters: map[string]string{"USERNAME": "0xnot-an-address"}})
 	wantCode(t, err, awserr.InvalidParameter, "")
 	_, err = l.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: l.clientID,
-		AuthParameters: map[string]string{"USERNAME": w.address}})
+		AuthParameters: map[string]string{"USERNAME": w.Address}})
 	wantCode(t, err, awserr.InvalidParameter, "Custom auth flow not enabled for this client")
 }
