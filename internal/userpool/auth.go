@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -39,19 +40,7 @@ func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthInput) (*Aut
 	if err != nil {
 		return nil, err
 	}
-	switch in.AuthFlow {
-	case "USER_PASSWORD_AUTH":
-		if !c.allowsFlow("ALLOW_USER_PASSWORD_AUTH") {
-			return nil, invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client")
-		}
-		return s.passwordAuth(ctx, p, c, in.AuthParameters)
-	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		return s.refreshAuth(ctx, p, c, in.AuthParameters)
-	case "CUSTOM_AUTH":
-		return s.customAuth(ctx, p, c, in.AuthParameters)
-	default:
-		return nil, unsupportedFlow(in.AuthFlow)
-	}
+	return s.startAuth(ctx, p, c, publicPasswordFlow, in.AuthFlow, in.AuthParameters)
 }
 
 // customAuth is CUSTOM_AUTH, which moat answers with its built-in wallet
@@ -73,18 +62,36 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, in *AdminInitiateAuthIn
 	if err != nil {
 		return nil, err
 	}
-	switch in.AuthFlow {
-	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
-		if !c.allowsFlow("ALLOW_ADMIN_USER_PASSWORD_AUTH") {
-			return nil, invalidParameter("Auth flow not enabled for this client")
+	return s.startAuth(ctx, p, c, adminPasswordFlow, in.AuthFlow, in.AuthParameters)
+}
+
+// passwordFlow is the password flow an entry point accepts: its names and
+// the client setting that enables it.
+type passwordFlow struct {
+	names   []string
+	allow   string
+	refusal string
+}
+
+var (
+	publicPasswordFlow = passwordFlow{[]string{"USER_PASSWORD_AUTH"}, "ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH flow not enabled for this client"}
+	adminPasswordFlow  = passwordFlow{[]string{"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}, "ALLOW_ADMIN_USER_PASSWORD_AUTH", "Auth flow not enabled for this client"}
+)
+
+// startAuth runs the first step of a sign-in flow.
+func (s *Service) startAuth(ctx context.Context, p *pool, c *client, pw passwordFlow, flow string, params map[string]string) (*AuthOutput, error) {
+	switch {
+	case slices.Contains(pw.names, flow):
+		if !c.allowsFlow(pw.allow) {
+			return nil, invalidParameter("%s", pw.refusal)
 		}
-		return s.passwordAuth(ctx, p, c, in.AuthParameters)
-	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		return s.refreshAuth(ctx, p, c, in.AuthParameters)
-	case "CUSTOM_AUTH":
-		return s.customAuth(ctx, p, c, in.AuthParameters)
+		return s.passwordAuth(ctx, p, c, params)
+	case flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN":
+		return s.refreshAuth(ctx, p, c, params)
+	case flow == "CUSTOM_AUTH":
+		return s.customAuth(ctx, p, c, params)
 	default:
-		return nil, unsupportedFlow(in.AuthFlow)
+		return nil, unsupportedFlow(flow)
 	}
 }
 

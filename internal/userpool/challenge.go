@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/moat-dev/moat/internal/awserr"
-	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -81,7 +79,8 @@ func (s *Service) completeNewPassword(ctx context.Context, p *pool, c *client, u
 	if newPassword == "" {
 		return nil, invalidParameter("Missing required parameter NEW_PASSWORD")
 	}
-	if err := checkPassword(p.passwordPolicy(), newPassword); err != nil {
+	hash, err := p.hashNewPassword(newPassword)
+	if err != nil {
 		return nil, err
 	}
 	var attrs []AttributeType
@@ -92,10 +91,6 @@ func (s *Service) completeNewPassword(ctx context.Context, p *pool, c *client, u
 	}
 	if err := p.validateAttributes(attrs, false, u.Attributes); err != nil {
 		return nil, err
-	}
-	hash, err := password.Hash(newPassword)
-	if err != nil {
-		return nil, awserr.Internal(err)
 	}
 	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
 		if old.Status != "FORCE_CHANGE_PASSWORD" {

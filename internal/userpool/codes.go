@@ -168,3 +168,35 @@ func (s *Service) decoyDelivery(poolID, username string) *CodeDeliveryDetails {
 	}
 	return &CodeDeliveryDetails{Destination: local + "***@" + domain + "***", DeliveryMedium: "EMAIL", AttributeName: "email"}
 }
+
+// mailCode issues a code for purpose and mails it to the user.
+func (s *Service) mailCode(ctx context.Context, p *pool, u store.User, purpose string, life time.Duration) (*CodeDeliveryDetails, error) {
+	code, err := s.issueCode(ctx, p, u, purpose, life)
+	if err != nil {
+		return nil, err
+	}
+	return s.sendCode(ctx, p, u, code)
+}
+
+// redeemCode checks a code inside one atomic update of the user and, when
+// it is right, applies the change the code unlocks. A wrong code still
+// counts against the code's budget.
+func (s *Service) redeemCode(ctx context.Context, p *pool, u store.User, purpose, code string, apply func(*store.User, *userState)) error {
+	var codeErr error
+	err := s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		if codeErr = s.consumeCode(&old, &st, purpose, code); codeErr == nil {
+			apply(&old, &st)
+			old.UpdatedAt = s.clock()
+		}
+		old.State = encodeState(st)
+		return old, nil
+	})
+	if err != nil {
+		return storeErr(err, errUserNotFound)
+	}
+	return codeErr
+}

@@ -3,8 +3,6 @@ package userpool
 import (
 	"context"
 
-	"github.com/moat-dev/moat/internal/awserr"
-	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -33,11 +31,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	if err := s.limit(ctx, "codes", s.limits.CodesPerUser, p.ID+"/"+u.Key, errTooManyCodes); err != nil {
 		return nil, err
 	}
-	code, err := s.issueCode(ctx, p, u, codeReset, resetCodeLife)
-	if err != nil {
-		return nil, err
-	}
-	delivery, err := s.sendCode(ctx, p, u, code)
+	delivery, err := s.mailCode(ctx, p, u, codeReset, resetCodeLife)
 	if err != nil {
 		return nil, err
 	}
@@ -60,32 +54,16 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPassword(p.passwordPolicy(), in.Password); err != nil {
+	hash, err := p.hashNewPassword(in.Password)
+	if err != nil {
 		return nil, err
 	}
-	hash, err := password.Hash(in.Password)
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
-	var codeErr error
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		st, err := decodeState(old)
-		if err != nil {
-			return old, err
+	err = s.redeemCode(ctx, p, u, codeReset, in.ConfirmationCode, func(u *store.User, st *userState) {
+		u.PasswordHash = hash
+		if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {
+			u.Status = "CONFIRMED"
 		}
-		if codeErr = s.consumeCode(&old, &st, codeReset, in.ConfirmationCode); codeErr == nil {
-			old.PasswordHash = hash
-			if old.Status == "RESET_REQUIRED" || old.Status == "FORCE_CHANGE_PASSWORD" {
-				old.Status = "CONFIRMED"
-			}
-			st.FailedSignIns, st.LockedUntilMillis, st.TempPasswordExpiresAt = 0, 0, 0
-		}
-		old.State = encodeState(st)
-		old.UpdatedAt = s.clock()
-		return old, nil
+		st.FailedSignIns, st.LockedUntilMillis, st.TempPasswordExpiresAt = 0, 0, 0
 	})
-	if err != nil {
-		return nil, storeErr(err, errUserNotFound)
-	}
-	return &Empty{}, codeErr
+	return &Empty{}, err
 }

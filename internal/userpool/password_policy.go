@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/password"
 )
 
 // cognitoSymbols are the characters Cognito counts as symbols.
@@ -52,4 +53,27 @@ func temporaryPassword(pp PasswordPolicy) string {
 // temporaryPasswordLife is how long, in seconds, a temporary password works.
 func (pp PasswordPolicy) temporaryPasswordLife() int64 {
 	return int64(pp.TemporaryPasswordValidityDays) * 24 * 60 * 60
+}
+
+// hashNewPassword checks a password a user is about to get against the
+// pool's policy, and hashes it.
+func (p *pool) hashNewPassword(pw string) (string, error) {
+	if err := checkPassword(p.passwordPolicy(), pw); err != nil {
+		return "", err
+	}
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return "", awserr.Internal(err)
+	}
+	return hash, nil
+}
+
+// hashTemporaryPassword returns the temporary password an administrator
+// gave, or a generated one, with its hash.
+func (p *pool) hashTemporaryPassword(given string) (plain, hash string, err error) {
+	if given == "" {
+		given = temporaryPassword(p.passwordPolicy())
+	}
+	hash, err = p.hashNewPassword(given)
+	return given, hash, err
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 
 	"github.com/moat-dev/moat/internal/awserr"
-	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -24,12 +23,9 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err := s.authenticatePassword(ctx, u, in.PreviousPassword); err != nil {
 		return nil, err
 	}
-	if err := checkPassword(p.passwordPolicy(), in.ProposedPassword); err != nil {
-		return nil, err
-	}
-	hash, err := password.Hash(in.ProposedPassword)
+	hash, err := p.hashNewPassword(in.ProposedPassword)
 	if err != nil {
-		return nil, awserr.Internal(err)
+		return nil, err
 	}
 	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
 		old.PasswordHash = hash
@@ -61,11 +57,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if err := s.limit(ctx, "codes", s.limits.CodesPerUser, p.ID+"/"+u.Key, errTooManyCodes); err != nil {
 		return nil, err
 	}
-	code, err := s.issueCode(ctx, p, u, codeAttr+"email", signUpCodeLife)
-	if err != nil {
-		return nil, err
-	}
-	delivery, err := s.sendCode(ctx, p, u, code)
+	delivery, err := s.mailCode(ctx, p, u, codeAttr+"email", signUpCodeLife)
 	if err != nil {
 		return nil, err
 	}
@@ -86,23 +78,10 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 	if in.AttributeName != "email" {
 		return nil, invalidParameter("moat verifies email addresses only with a code; %s cannot be verified this way", in.AttributeName)
 	}
-	var codeErr error
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		st, err := decodeState(old)
-		if err != nil {
-			return old, err
-		}
-		if codeErr = s.consumeCode(&old, &st, codeAttr+"email", in.Code); codeErr == nil {
-			old.Attributes["email_verified"] = "true"
-			old.UpdatedAt = s.clock()
-		}
-		old.State = encodeState(st)
-		return old, nil
+	err = s.redeemCode(ctx, p, u, codeAttr+"email", in.Code, func(u *store.User, _ *userState) {
+		u.Attributes["email_verified"] = "true"
 	})
-	if err != nil {
-		return nil, storeErr(err, errUserNotFound)
-	}
-	return &Empty{}, codeErr
+	return &Empty{}, err
 }
 
 type UpdateUserAttributesInput struct {
@@ -134,29 +113,12 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	if err := c.checkWritable(in.UserAttributes); err != nil {
 		return nil, err
 	}
-	if err := p.validateAttributes(in.UserAttributes, false, u.Attributes); err != nil {
+	if u, err = s.setAttributes(ctx, p, u, in.UserAttributes); err != nil {
 		return nil, err
-	}
-	next := applyAttributeChanges(u.Attributes, in.UserAttributes)
-	if err := s.claimAliases(ctx, p, u.Key, next, false); err != nil {
-		return nil, err
-	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		old.Attributes = applyAttributeChanges(old.Attributes, in.UserAttributes)
-		old.UpdatedAt = s.clock()
-		u = old
-		return old, nil
-	})
-	if err != nil {
-		return nil, storeErr(err, errUserNotFound)
 	}
 	out := &UpdateUserAttributesOutput{}
 	if u.Attributes["email"] != "" && u.Attributes["email_verified"] != "true" && p.autoVerifies("email") {
-		code, err := s.issueCode(ctx, p, u, codeAttr+"email", signUpCodeLife)
-		if err != nil {
-			return nil, err
-		}
-		delivery, err := s.sendCode(ctx, p, u, code)
+		delivery, err := s.mailCode(ctx, p, u, codeAttr+"email", signUpCodeLife)
 		if err != nil {
 			return nil, err
 		}

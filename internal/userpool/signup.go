@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/moat-dev/moat/internal/awserr"
-	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -49,7 +48,8 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if !usernamePattern.MatchString(in.Username) {
 		return nil, invalidParameter("1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
 	}
-	if err := checkPassword(p.passwordPolicy(), in.Password); err != nil {
+	hash, err := p.hashNewPassword(in.Password)
+	if err != nil {
 		return nil, err
 	}
 	if err := c.checkWritable(in.UserAttributes); err != nil {
@@ -70,10 +70,6 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	}
 	if err := s.claimAliases(ctx, p, "", attrs, false); err != nil {
 		return nil, err
-	}
-	hash, err := password.Hash(in.Password)
-	if err != nil {
-		return nil, awserr.Internal(err)
 	}
 	now := s.clock()
 	sub := newSub()
@@ -105,11 +101,7 @@ func (p *pool) autoVerifies(attr string) bool {
 }
 
 func (s *Service) sendSignUpCode(ctx context.Context, p *pool, u store.User) (*CodeDeliveryDetails, error) {
-	code, err := s.issueCode(ctx, p, u, codeSignUp, signUpCodeLife)
-	if err != nil {
-		return nil, err
-	}
-	return s.sendCode(ctx, p, u, code)
+	return s.mailCode(ctx, p, u, codeSignUp, signUpCodeLife)
 }
 
 // checkWritable enforces the client's WriteAttributes (none listed: all writable).
@@ -154,26 +146,13 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 			return nil, err
 		}
 	}
-	var codeErr error
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		st, err := decodeState(old)
-		if err != nil {
-			return old, err
+	err = s.redeemCode(ctx, p, u, codeSignUp, in.ConfirmationCode, func(u *store.User, _ *userState) {
+		u.Status = "CONFIRMED"
+		if u.Attributes["email"] != "" {
+			u.Attributes["email_verified"] = "true"
 		}
-		if codeErr = s.consumeCode(&old, &st, codeSignUp, in.ConfirmationCode); codeErr == nil {
-			old.Status = "CONFIRMED"
-			if old.Attributes["email"] != "" {
-				old.Attributes["email_verified"] = "true"
-			}
-		}
-		old.State = encodeState(st)
-		old.UpdatedAt = s.clock()
-		return old, nil
 	})
-	if err != nil {
-		return nil, storeErr(err, errUserNotFound)
-	}
-	return &Empty{}, codeErr
+	return &Empty{}, err
 }
 
 type ResendConfirmationCodeInput struct {

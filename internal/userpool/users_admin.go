@@ -6,7 +6,6 @@ import (
 	"regexp"
 
 	"github.com/moat-dev/moat/internal/awserr"
-	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -59,15 +58,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, err
 	}
 	pp := p.passwordPolicy()
-	temp := in.TemporaryPassword
-	if temp == "" {
-		temp = temporaryPassword(pp)
-	} else if err := checkPassword(pp, temp); err != nil {
-		return nil, err
-	}
-	hash, err := password.Hash(temp)
+	temp, hash, err := p.hashTemporaryPassword(in.TemporaryPassword)
 	if err != nil {
-		return nil, awserr.Internal(err)
+		return nil, err
 	}
 	if err := s.claimAliases(ctx, p, "", attrs, in.ForceAliasCreation); err != nil {
 		return nil, err
@@ -166,15 +159,9 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 		return nil, awserr.New(awserr.UnsupportedUserState, "User is already confirmed.")
 	}
 	pp := p.passwordPolicy()
-	temp := in.TemporaryPassword
-	if temp == "" {
-		temp = temporaryPassword(pp)
-	} else if err := checkPassword(pp, temp); err != nil {
-		return nil, err
-	}
-	hash, err := password.Hash(temp)
+	temp, hash, err := p.hashTemporaryPassword(in.TemporaryPassword)
 	if err != nil {
-		return nil, awserr.Internal(err)
+		return nil, err
 	}
 	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
 		st, err := decodeState(old)
@@ -257,12 +244,9 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		return nil, err
 	}
 	pp := p.passwordPolicy()
-	if err := checkPassword(pp, in.Password); err != nil {
-		return nil, err
-	}
-	hash, err := password.Hash(in.Password)
+	hash, err := p.hashNewPassword(in.Password)
 	if err != nil {
-		return nil, awserr.Internal(err)
+		return nil, err
 	}
 	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
 		st, err := decodeState(old)

@@ -25,19 +25,26 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 	if err != nil {
 		return nil, err
 	}
-	if err := p.validateAttributes(in.UserAttributes, false, u.Attributes); err != nil {
-		return nil, err
+	_, err = s.setAttributes(ctx, p, u, in.UserAttributes)
+	return &Empty{}, err
+}
+
+// setAttributes validates and applies attribute changes, keeping verified
+// aliases unique, and returns the user as stored.
+func (s *Service) setAttributes(ctx context.Context, p *pool, u store.User, changes []AttributeType) (store.User, error) {
+	if err := p.validateAttributes(changes, false, u.Attributes); err != nil {
+		return u, err
 	}
-	next := applyAttributeChanges(u.Attributes, in.UserAttributes)
-	if err := s.claimAliases(ctx, p, u.Key, next, false); err != nil {
-		return nil, err
+	if err := s.claimAliases(ctx, p, u.Key, applyAttributeChanges(u.Attributes, changes), false); err != nil {
+		return u, err
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		old.Attributes = applyAttributeChanges(old.Attributes, in.UserAttributes)
+	err := s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		old.Attributes = applyAttributeChanges(old.Attributes, changes)
 		old.UpdatedAt = s.clock()
+		u = old
 		return old, nil
 	})
-	return &Empty{}, storeErr(err, errUserNotFound)
+	return u, storeErr(err, errUserNotFound)
 }
 
 func applyAttributeChanges(current map[string]string, changes []AttributeType) map[string]string {
