@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -119,4 +120,20 @@ func TestWalletSignInSDK(t *testing.T) {
 	if second := verifyIDToken(t, m, poolID, clientID, aws.ToString(again.AuthenticationResult.IdToken)); second["sub"] != first["sub"] {
 		t.Fatalf("the second sign-in is another user: %v vs %v", second["sub"], first["sub"])
 	}
+}
+
+// TestWalletSignInEthersScript runs the command-line wallet sign-in the docs
+// show (ethers signs), against a client with wallet sign-in.
+func TestWalletSignInEthersScript(t *testing.T) {
+	node := nodeWithClients(t)
+	m := startMoat(t, moatOptions{})
+	pool, err := m.cognito(t).CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("wallets")})
+	if err != nil {
+		t.Fatalf("CreateUserPool: %v", err)
+	}
+	clientID := createWalletClient(t, m, aws.ToString(pool.UserPool.Id), map[string]any{
+		"Enabled": true, "Domain": "dapp.example", "Uri": "https://dapp.example/",
+	})
+	runClientScript(t, []string{node, filepath.Join("clients", "node", "wallet_signin.mjs")}, "",
+		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_CLIENT_ID="+clientID)
 }
