@@ -41,6 +41,7 @@ type moatOptions struct {
 	DataDir     string   // empty: t.TempDir()
 	Env         []string // extra KEY=VALUE
 	Config      string   // YAML for --config; empty: none
+	Args        []string // extra command-line arguments for moat serve
 }
 
 // Moat is one running moat process started by a test.
@@ -170,6 +171,7 @@ func (m *Moat) start(t *testing.T) {
 		}
 		args = append(args, "--config", file)
 	}
+	args = append(args, m.options.Args...)
 	cmd := exec.Command(moatBinary, args...)
 	cmd.Env = append(os.Environ(),
 		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID,
@@ -285,6 +287,13 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.Write(p)
+}
+
+// String is everything moat has written so far.
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // tail returns the last n lines written.

@@ -38,9 +38,20 @@ type Config struct {
 	APIFiles []string `yaml:"api"`
 	// APIs are defined inline in the config file.
 	APIs []gateway.API `yaml:"apis"`
+	// ConfigFile is the --config file this configuration was read from, if any.
+	ConfigFile string `yaml:"-"`
 	// UserPoolLimits caps sign-in, sign-up and code requests per source
 	// address and per user; unset, userpool.DefaultLimits apply.
 	UserPoolLimits *userpool.Limits `yaml:"user-pool-limits"`
+	// APIKeys and UsagePlans are declared in the config file and made so at
+	// every start (see usageconfig.go).
+	APIKeys    []APIKeyConfig    `yaml:"apiKeys"`
+	UsagePlans []UsagePlanConfig `yaml:"usagePlans"`
+	// Roles are IAM roles declared in the config file and made so at every
+	// start (see roleconfig.go).
+	Roles []RoleConfig `yaml:"roles"`
+	// AccountID is the 12-digit AWS account ID in the ARNs moat makes.
+	AccountID string `yaml:"account-id"`
 }
 
 // setting is one flag: its name is also its YAML key and, upper-cased with
@@ -65,6 +76,8 @@ var settings = []setting{
 		func(c *Config) *string { return &c.Region }},
 	{"identity-public-url", "", "URL clients reach the identity API at, used in token issuers (default http://<identity-addr>)", "https://auth.example.com",
 		func(c *Config) *string { return &c.IdentityPublicURL }},
+	{"account-id", "000000000000", "AWS account ID moat presents in the ARNs it makes (IAM roles)", "123456789012",
+		func(c *Config) *string { return &c.AccountID }},
 	{"log-level", "info", "least severe log level written: debug, info, warn or error", "debug",
 		func(c *Config) *string { return &c.LogLevel }},
 	{"smtp-url", "", "SMTP server user-pool mail goes through: smtp:// (STARTTLS when offered, port 587) or smtps:// (TLS, port 465), user and password URL-encoded; unset, mail is written to the log", "smtps://moat:secret@mail.example.com",
@@ -102,6 +115,7 @@ func loadConfig(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Co
 		if err := readConfigFile(path, &cfg); err != nil {
 			return Config{}, err
 		}
+		cfg.ConfigFile = path
 	}
 	for _, s := range settings {
 		if flags.Changed(s.name) {
@@ -147,7 +161,10 @@ func readConfigFile(path string, cfg *Config) error {
 	return nil
 }
 
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+var (
+	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+)
 
 func (c Config) validate() error {
 	var problems []string
@@ -159,6 +176,9 @@ func (c Config) validate() error {
 	}
 	if !regionPattern.MatchString(c.Region) {
 		bad("region %q is not an AWS region name like us-east-1", c.Region)
+	}
+	if !accountIDPattern.MatchString(c.AccountID) {
+		bad("account-id %q is not a 12-digit AWS account ID", c.AccountID)
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, strings.ToLower(c.LogLevel)) {
 		bad("log-level %q is not one of debug, info, warn, error", c.LogLevel)

@@ -9,12 +9,13 @@ import (
 	"github.com/moat-dev/moat/internal/gateway/integration"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/usage"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // newGateway builds the gateway handler from the config's inline APIs and
 // API files. The returned Builder's Close drops idle backend connections.
-func newGateway(cfg Config, st store.Store, tok *tokens.Service, reg prometheus.Registerer, logger *slog.Logger) (*gateway.Gateway, *integration.Builder, error) {
+func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
 	apis := append([]gateway.API(nil), cfg.APIs...)
 	for _, path := range cfg.APIFiles {
 		loaded, warnings, err := apidef.LoadFile(path)
@@ -27,14 +28,17 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, reg prometheus.
 		apis = append(apis, loaded...)
 	}
 	integrations := integration.NewBuilder()
-	deps := authorizer.Deps{Tokens: tok, Store: st, Region: cfg.Region, Logger: logger}
+	deps := iamDeps
+	deps.Tokens, deps.Store, deps.Region, deps.Logger = tok, st, cfg.Region, logger
 	g, err := gateway.New(gateway.Config{
 		APIs: apis,
 		NewAuthorizer: func(_ *gateway.API, c gateway.AuthorizerConfig) (gateway.Authorizer, error) {
 			return authorizer.New(c, deps)
 		},
 		NewIntegration: integrations.New,
+		Usage:          usageSvc,
 		Region:         cfg.Region,
+		Account:        cfg.AccountID,
 		Logger:         logger,
 		Registerer:     reg,
 	})

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/moat-dev/moat/internal/admin"
+	"github.com/moat-dev/moat/internal/apigatewayapi"
+	"github.com/moat-dev/moat/internal/gateway/authorizer"
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
@@ -77,26 +79,50 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	defer closeLimiter()
 
 	tok := tokens.NewService(st, cfg.IdentityPublicURL)
-	services, err := identityServices(ctx, st, tok, limiter, cfg, logger)
+	identity, err := identityServices(ctx, st, tok, limiter, cfg, logger)
 	if err != nil {
 		return err
 	}
+	stopDemo, err := startDemo(ctx, &cfg, st, tok, stderr, logger)
+	if err != nil {
+		return err
+	}
+	defer stopDemo()
 	registry := prometheus.NewRegistry()
-	gw, integrations, err := newGateway(cfg, st, tok, registry, logger)
+	usageSvc, err := newUsage(ctx, st, limiter, registry)
+	if err != nil {
+		return err
+	}
+	roleSvc, err := newRoles(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, authorizer.Deps{
+		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
+		Admin: creds, Account: cfg.AccountID,
+	})
 	if err != nil {
 		return err
 	}
 	defer integrations.Close()
+	if err := applyUsageConfig(ctx, st, usageSvc, gw, cfg.APIKeys, cfg.UsagePlans); err != nil {
+		return err
+	}
+	auth := admin.NewAuthenticator(creds, cfg.Region)
 	return server.Run(ctx, server.Config{
 		IdentityAddr:  cfg.IdentityAddr,
 		GatewayAddr:   cfg.GatewayAddr,
 		Store:         st,
-		Services:      services,
-		Authenticator: admin.NewAuthenticator(creds, cfg.Region),
-		Tokens:        tok.Handler(),
+		Services:      identity.Services,
+		Authenticator: auth,
+		Tokens:        identity.WellKnown,
 		Gateway:       gw,
-		Registry:      registry,
-		Logger:        logger,
+		APIGateway: apigatewayapi.New(apigatewayapi.Config{
+			Store: st, Usage: usageSvc, Authenticator: auth, KnownStage: gw.HasStage, Logger: logger,
+		}),
+		IAM:      iamHandler(roleSvc, creds, cfg, registry, logger),
+		Registry: registry,
+		Logger:   logger,
 	})
 }
 

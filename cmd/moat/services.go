@@ -3,21 +3,35 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/cognitoidentity"
 	"github.com/moat-dev/moat/internal/cognitoidp"
+	"github.com/moat-dev/moat/internal/identitypool"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/tempcreds"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/usage"
 	"github.com/moat-dev/moat/internal/userpool"
 )
 
-// identityServices lists the AWS JSON APIs the identity listener serves. A
-// service listed here is routed by its X-Amz-Target prefix, its signed
-// operations checked against the admin credentials, counted in /metrics and
-// access-logged.
-func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, limiter usage.Limiter, cfg Config, logger *slog.Logger) ([]awsjson.Service, error) {
+// identityAPI is what the identity listener serves besides /healthz and /metrics.
+type identityAPI struct {
+	// Services are the AWS JSON APIs, routed by their X-Amz-Target prefix,
+	// their signed operations checked against the admin credentials,
+	// counted in /metrics and access-logged.
+	Services []awsjson.Service
+	// WellKnown serves the user pools' and the identity-pool token issuer's
+	// JWKS and discovery documents.
+	WellKnown http.Handler
+	// IdentityPools answers whether an identity's credentials were revoked.
+	IdentityPools *identitypool.Service
+	Credentials   *tempcreds.Issuer
+}
+
+func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, limiter usage.Limiter, cfg Config, logger *slog.Logger) (*identityAPI, error) {
 	sender, err := mailSender(cfg, logger)
 	if err != nil {
 		return nil, err
@@ -29,7 +43,22 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 	if err != nil {
 		return nil, err
 	}
-	return []awsjson.Service{cognitoidp.Service(pools)}, nil
+	creds, err := tempcreds.NewIssuer(ctx, st, nil)
+	if err != nil {
+		return nil, err
+	}
+	identityPools, err := identitypool.New(ctx, identitypool.Config{
+		Store: st, Tokens: tok, Credentials: creds, Region: cfg.Region, PublicURL: cfg.IdentityPublicURL,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &identityAPI{
+		Services:      []awsjson.Service{cognitoidp.Service(pools), cognitoidentity.Service(identityPools)},
+		WellKnown:     identityPools.WellKnown(tok.Handler()),
+		IdentityPools: identityPools,
+		Credentials:   creds,
+	}, nil
 }
 
 // mailSender delivers user-pool mail through the configured SMTP server, or

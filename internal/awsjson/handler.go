@@ -66,7 +66,7 @@ type outcome struct {
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	info := newRequestInfo(r)
+	info := NewRequestInfo(r)
 	w.Header().Set("x-amzn-RequestId", info.ID)
 	ctx := withRequestInfo(r.Context(), info)
 

@@ -28,7 +28,9 @@ func withRequestInfo(ctx context.Context, info RequestInfo) context.Context {
 	return context.WithValue(ctx, requestInfoKey{}, info)
 }
 
-func newRequestInfo(r *http.Request) RequestInfo {
+// NewRequestInfo names a request: a fresh request id and the peer address.
+// Every AWS-shaped API moat speaks (JSON, query, REST) identifies requests so.
+func NewRequestInfo(r *http.Request) RequestInfo {
 	ip, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		ip = r.RemoteAddr

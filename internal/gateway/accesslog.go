@@ -44,6 +44,8 @@ func (g *Gateway) record(x *exchange) {
 		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
 		slog.Float64("integration_latency_ms", float64(x.integrationLatency.Microseconds())/1000),
 		slog.String("principal", principal),
+		slog.String("apiKeyId", x.apiKeyID), // the key's ID, never its value
+		slog.String("usagePlanId", x.usagePlanID),
 		slog.String("user_agent", r.UserAgent()),
 		slog.String("source_ip", sourceIP(r)),
 	)

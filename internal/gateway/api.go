@@ -11,9 +11,13 @@ type API struct {
 	ID string `yaml:"id,omitempty"`
 	// Type is HTTP (API Gateway HTTP API: unmatched → 404 "Not Found") or
 	// REST (unmatched → 403 "Missing Authentication Token"). Default HTTP.
-	Type     string   `yaml:"type,omitempty"`
-	BasePath string   `yaml:"basePath,omitempty"`
-	Hosts    []string `yaml:"hosts,omitempty"`
+	Type string `yaml:"type,omitempty"`
+	// APIKeySource is where a REST API's methods with apiKeyRequired read
+	// the API key: HEADER (X-API-Key, the default) or AUTHORIZER (the
+	// authorizer's usageIdentifierKey).
+	APIKeySource string   `yaml:"apiKeySource,omitempty"`
+	BasePath     string   `yaml:"basePath,omitempty"`
+	Hosts        []string `yaml:"hosts,omitempty"`
 	// Stages: "$default" serves at the base path itself; any other stage
 	// name is a path prefix (/prod/...), as in API Gateway. Default: one $default stage.
 	Stages           []Stage                          `yaml:"stages,omitempty"`
@@ -27,6 +31,16 @@ type API struct {
 type Stage struct {
 	Name      string            `yaml:"name"`
 	Variables map[string]string `yaml:"variables,omitempty"`
+	// Throttle is the stage's default method throttle: every method of the
+	// stage gets its own bucket of this size, for every caller.
+	Throttle *Throttle `yaml:"throttle,omitempty"`
+}
+
+// Throttle is a token bucket: burstLimit requests at once, refilled at
+// rateLimit requests a second. Zero in either blocks the method, as on AWS.
+type Throttle struct {
+	RateLimit  float64 `yaml:"rateLimit"`
+	BurstLimit int     `yaml:"burstLimit"`
 }
 
 // Route maps a method and path template to an integration.
@@ -38,14 +52,23 @@ type Route struct {
 	// Authorizer names one of the API's authorizers; empty means NONE.
 	Authorizer string `yaml:"authorizer,omitempty"`
 	// Scopes: the token must carry at least one (JWT and user-pool authorizers).
-	Scopes      []string          `yaml:"scopes,omitempty"`
+	Scopes []string `yaml:"scopes,omitempty"`
+	// Groups (moat's extension): the verified token's cognito:groups must
+	// hold at least one of these, else 403 Forbidden.
+	Groups []string `yaml:"groups,omitempty"`
+	// APIKeyRequired (REST APIs) refuses callers without an enabled API key
+	// in a usage plan covering the stage: 403 Forbidden.
+	APIKeyRequired bool `yaml:"apiKeyRequired,omitempty"`
+	// Throttle is this method's throttle in every stage, replacing the
+	// stage's default; usage plans may set their own per key.
+	Throttle    *Throttle         `yaml:"throttle,omitempty"`
 	Integration IntegrationConfig `yaml:"integration"`
 }
 
 // AuthorizerConfig configures one authorizer of an API.
 type AuthorizerConfig struct {
 	Name string `yaml:"name"`
-	// Type is JWT or COGNITO_USER_POOLS (AWS_IAM and custom authorizers come later).
+	// Type is JWT, COGNITO_USER_POOLS or AWS_IAM (SigV4; custom authorizers come later).
 	Type string `yaml:"type"`
 	// IdentitySource is where the token is read; default $request.header.Authorization.
 	IdentitySource string `yaml:"identitySource,omitempty"`
@@ -55,7 +78,10 @@ type AuthorizerConfig struct {
 	// UserPools (COGNITO_USER_POOLS): moat pool ids or user-pool ARNs.
 	UserPools []string `yaml:"userPools,omitempty"`
 	// ClaimHeaders copies verified claims to request headers for the backend
-	// (claim name → header name).
+	// (claim name → header name). For AWS_IAM the names are the caller's
+	// requestContext.identity fields: cognitoIdentityId, cognitoIdentityPoolId,
+	// cognitoAuthenticationType, cognitoAuthenticationProvider, accessKey,
+	// userArn, caller.
 	ClaimHeaders map[string]string `yaml:"claimHeaders,omitempty"`
 }
 

@@ -17,6 +17,9 @@ func authorize(x *exchange) error {
 		return err
 	}
 	x.req.Identity = id
+	if err := requireGroup(x.route.route.Groups, id); err != nil {
+		return err
+	}
 	if id == nil {
 		return nil
 	}

@@ -32,6 +32,7 @@ type boundRoute struct {
 	authorizer   Authorizer // nil: open
 	claimHeaders []claimHeader
 	integration  Integration
+	usage        *routeUsage // nil: no API key or throttle applies
 	metrics      routeMetrics
 }
 
@@ -110,6 +111,7 @@ func bindRoute(api *API, r *Route, cfg Config, authorizers map[string]*boundAuth
 	if a := authorizers[r.Authorizer]; a != nil {
 		br.authorizer, br.claimHeaders = a.authorizer, a.claimHeaders
 	}
+	br.usage = newRouteUsage(api, r, cfg.Usage)
 	in, err := cfg.NewIntegration(api, r)
 	if err != nil {
 		return nil, fmt.Errorf("integration: %w", err)

@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/moat-dev/moat/internal/usage"
 )
 
 // Config is what a gateway serves and how it builds each route's parts.
@@ -20,6 +22,9 @@ type Config struct {
 	NewAuthorizer func(api *API, cfg AuthorizerConfig) (Authorizer, error)
 	// NewIntegration builds a route's integration.
 	NewIntegration func(api *API, route *Route) (Integration, error)
+	// Usage checks API keys, usage plans and throttles; it must be set when
+	// any route requires an API key or any stage or route has a throttle.
+	Usage *usage.Service
 	// Region and Account name execute-api ARNs; Account defaults to 000000000000.
 	Region  string
 	Account string
@@ -42,6 +47,9 @@ type Gateway struct {
 func New(cfg Config) (*Gateway, error) {
 	if err := Validate(cfg.APIs); err != nil {
 		return nil, err
+	}
+	if cfg.Usage == nil && needsUsage(cfg.APIs) {
+		return nil, errors.New("gateway: API keys and throttles need a usage-plan service")
 	}
 	if cfg.NewIntegration == nil {
 		return nil, errors.New("gateway: no integration builder")

@@ -5,5 +5,6 @@ package gateway
 type step func(x *exchange) error
 
 // pipeline is the stages in order. A later stage is one more entry: WAF and
-// the resource policy go before authorize, usage plans after it.
-var pipeline = []step{authorize}
+// the resource policy go before authorize; usage plans come after it, since
+// an authorizer may choose the API key.
+var pipeline = []step{authorize, checkUsage}

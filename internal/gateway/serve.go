@@ -17,6 +17,8 @@ type exchange struct {
 	route              *boundRoute
 	start              time.Time
 	integrationLatency time.Duration
+	// apiKeyID and usagePlanID name the caller's usage plan for the access log.
+	apiKeyID, usagePlanID string
 }
 
 // ServeHTTP selects the API, stage and route, runs the pipeline, and answers

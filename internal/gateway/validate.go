@@ -9,7 +9,7 @@ import (
 
 var routeMethods = []string{"ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
-var authorizerTypes = []string{"JWT", "COGNITO_USER_POOLS"}
+var authorizerTypes = []string{"JWT", "COGNITO_USER_POOLS", "AWS_IAM"}
 
 // Validate checks the APIs' shape and references and reports every problem
 // at once, each naming the API, route and field. Integration specifics (URIs,
@@ -45,6 +45,9 @@ func Validate(apis []API) error {
 				bad("%s: host %q and basePath %q are already served by api %q", where, h, api.BasePath, other)
 			}
 			mounts[mount] = api.Name
+		}
+		if !slices.Contains([]string{"", "HEADER", "AUTHORIZER"}, api.APIKeySource) {
+			bad("%s: apiKeySource %q is not HEADER or AUTHORIZER", where, api.APIKeySource)
 		}
 		validateStages(where, api, bad)
 		authorizers := validateAuthorizers(where, api, bad)
@@ -90,6 +93,9 @@ func validateStages(where string, api *API, bad func(string, ...any)) {
 			bad("%s: stage %q: a stage name is one path segment", where, s.Name)
 		}
 		seen[s.Name] = true
+		if err := checkThrottle(s.Throttle); err != nil {
+			bad("%s: stage %q: throttle: %v", where, s.Name, err)
+		}
 	}
 }
 
@@ -139,6 +145,15 @@ func validateRoutes(where string, api *API, authorizers map[string]bool, bad fun
 		}
 		if r.Authorizer == "" && len(r.Scopes) > 0 {
 			bad("%s: scopes need an authorizer", rwhere)
+		}
+		if r.Authorizer == "" && len(r.Groups) > 0 {
+			bad("%s: groups need an authorizer", rwhere)
+		}
+		if r.APIKeyRequired && api.Type != "REST" {
+			bad("%s: apiKeyRequired: API keys are a REST API feature (set the API's type to REST)", rwhere)
+		}
+		if err := checkThrottle(r.Throttle); err != nil {
+			bad("%s: throttle: %v", rwhere, err)
 		}
 		if r.Integration.Type == "" {
 			bad("%s: integration.type is empty", rwhere)

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/moat-dev/moat/internal/apigatewayapi"
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/iamapi"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -26,12 +28,16 @@ func identityHandler(cfg Config) (http.Handler, error) {
 	if cfg.Tokens != nil {
 		mux.Handle("GET /{poolId}/.well-known/", cfg.Tokens)
 	}
-	mux.Handle("/", dispatcher{
-		routes: []route{
-			{matches: hasAmzTarget, handler: awsJSON}, // AWS JSON 1.1
-		},
-		fallback: http.HandlerFunc(identityNotFound),
-	})
+	routes := []route{
+		{matches: hasAmzTarget, handler: awsJSON}, // AWS JSON 1.1
+	}
+	if cfg.APIGateway != nil {
+		routes = append(routes, route{matches: apigatewayapi.Matches, handler: cfg.APIGateway}) // REST-JSON
+	}
+	if cfg.IAM != nil {
+		routes = append(routes, route{matches: iamapi.Matches, handler: cfg.IAM}) // AWS query protocol
+	}
+	mux.Handle("/", dispatcher{routes: routes, fallback: http.HandlerFunc(identityNotFound)})
 	return cors(mux), nil
 }
 

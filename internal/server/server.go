@@ -27,6 +27,12 @@ type Config struct {
 	Authenticator awsjson.Authenticator // checks the services' signed operations
 	Tokens        http.Handler          // serves /{poolId}/.well-known/…; nil for none
 	Gateway       http.Handler          // nil answers API Gateway's 404 for every path
+	// APIGateway is API Gateway's management REST API (/apikeys,
+	// /usageplans) on the identity listener; nil for none.
+	APIGateway http.Handler
+	// IAM is the IAM query API (form-encoded Action=…, XML answers) on the
+	// identity listener's root; nil for none.
+	IAM http.Handler
 
 	// Registry is what /metrics exposes; nil makes a new one. Go and process
 	// collectors and the AWS request metrics are registered on it.

@@ -131,5 +131,40 @@ type Store interface {
 	// away once expiresAt (Unix seconds) has passed.
 	ConsumeNonce(ctx context.Context, scope, nonce string, expiresAt int64) (fresh bool, err error)
 
+	// IAM roles. Names are unique regardless of case, as in IAM, and GetRole,
+	// UpdateRole and DeleteRole find a role by its name in any case.
+	CreateRole(ctx context.Context, r Role) error               // ErrAlreadyExists on a taken name
+	GetRole(ctx context.Context, name string) (Role, error)     // ErrNotFound
+	GetRoleByARN(ctx context.Context, arn string) (Role, error) // ErrNotFound
+	ListRoles(ctx context.Context) ([]Role, error)              // ordered by Name
+	// UpdateRole may change anything but Name, ARN and ID.
+	UpdateRole(ctx context.Context, name string, update func(Role) (Role, error)) error
+	DeleteRole(ctx context.Context, name string) error
+
+	// Identity pools. Deleting a pool deletes its identities.
+	CreateIdentityPool(ctx context.Context, p IdentityPool) error // ErrAlreadyExists on a taken ID
+	GetIdentityPool(ctx context.Context, id string) (IdentityPool, error)
+	ListIdentityPools(ctx context.Context) ([]IdentityPool, error) // ordered by ID
+	UpdateIdentityPool(ctx context.Context, id string, update func(IdentityPool) (IdentityPool, error)) error
+	DeleteIdentityPool(ctx context.Context, id string) error
+
+	// CreateIdentity stores a new identity with its logins: ErrNotFound when
+	// the pool is missing, ErrAlreadyExists when the ID or a login is taken.
+	CreateIdentity(ctx context.Context, i Identity) error
+	GetIdentity(ctx context.Context, id string) (Identity, error)
+	// FindIdentityByLogin is the identity a provider's subject is linked to.
+	FindIdentityByLogin(ctx context.Context, poolID, provider, subject string) (Identity, error)
+	ListIdentities(ctx context.Context, poolID string) ([]Identity, error) // ordered by ID
+	// UpdateIdentity may change Disabled, CredentialsRevokedAt and UpdatedAt;
+	// logins change only through LinkLogins.
+	UpdateIdentity(ctx context.Context, id string, update func(Identity) (Identity, error)) error
+	// LinkLogins gives the identity every login in logins, atomically. A
+	// login linked to another identity of the pool merges that identity into
+	// this one: all its logins move here and it is disabled. ErrConflict,
+	// changing nothing, when the identity already has a different subject for
+	// one of the providers; ErrNotFound when it does not exist. It returns
+	// the identity as it is afterwards.
+	LinkLogins(ctx context.Context, identityID string, logins map[string]string, now int64) (Identity, error)
+
 	Close() error
 }

@@ -2,6 +2,7 @@ package apidef
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,10 +22,15 @@ type document struct {
 	SecurityDefinitions map[string]securityScheme            `yaml:"securityDefinitions"` // Swagger 2
 	CORS                *corsExt                             `yaml:"x-amazon-apigateway-cors"`
 	GatewayResponses    map[gateway.ResponseType]responseExt `yaml:"x-amazon-apigateway-gateway-responses"`
+	APIKeySource        string                               `yaml:"x-amazon-apigateway-api-key-source"`
 	Extra               map[string]any                       `yaml:",inline"`
 }
 
 type securityScheme struct {
+	// Type, In and Name describe an API key scheme (apiKey, header, x-api-key).
+	Type       string `yaml:"type"`
+	In         string `yaml:"in"`
+	Name       string `yaml:"name"`
 	Authorizer *struct {
 		Type             string   `yaml:"type"`
 		IdentitySource   string   `yaml:"identitySource"`
@@ -103,7 +109,12 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 	if schemes == nil {
 		schemes = doc.SecurityDefinitions
 	}
+	apiKeySchemes := map[string]bool{}
 	for _, name := range sortedKeys(schemes) {
+		if isAPIKeyScheme(schemes[name]) {
+			apiKeySchemes[name] = true
+			continue
+		}
 		a, err := authorizerFrom(name, schemes[name])
 		if err != nil {
 			rep.fail("%v", err)
@@ -129,13 +140,19 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 				rep.fail("%s %s: %v", method, path, err)
 				continue
 			}
-			route, err := routeFrom(method, path, op, &rep)
+			route, err := routeFrom(method, path, op, apiKeySchemes, &rep)
 			if err != nil {
 				rep.fail("route %q: %v", method+" "+path, err)
 				continue
 			}
 			api.Routes = append(api.Routes, route)
 		}
+	}
+	if doc.APIKeySource != "" {
+		api.APIKeySource = strings.ToUpper(doc.APIKeySource)
+	}
+	if api.APIKeySource != "" || slices.ContainsFunc(api.Routes, func(r gateway.Route) bool { return r.APIKeyRequired }) {
+		api.Type = "REST" // only REST APIs have API keys
 	}
 	if c := doc.CORS; c != nil {
 		api.CORS = &gateway.CORS{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
@@ -157,7 +174,7 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 func authorizerFrom(name string, s securityScheme) (gateway.AuthorizerConfig, error) {
 	a := s.Authorizer
 	if a == nil {
-		return gateway.AuthorizerConfig{}, fmt.Errorf("security scheme %q has no x-amazon-apigateway-authorizer: API keys and IAM authorization are not supported yet", name)
+		return gateway.AuthorizerConfig{}, fmt.Errorf("security scheme %q has no x-amazon-apigateway-authorizer and is not an API key scheme (apiKey in header x-api-key); IAM authorization is not supported yet", name)
 	}
 	cfg := gateway.AuthorizerConfig{Name: name, IdentitySource: identitySource(a.IdentitySource)}
 	switch strings.ToLower(a.Type) {
@@ -191,11 +208,20 @@ func poolID(arn string) string {
 	return arn
 }
 
-func routeFrom(method, path string, op operation, rep *report) (gateway.Route, error) {
+// isAPIKeyScheme is API Gateway's API key scheme: the x-api-key header.
+func isAPIKeyScheme(s securityScheme) bool {
+	return s.Authorizer == nil && s.Type == "apiKey" && strings.EqualFold(s.In, "header") && strings.EqualFold(s.Name, "x-api-key")
+}
+
+func routeFrom(method, path string, op operation, apiKeySchemes map[string]bool, rep *report) (gateway.Route, error) {
 	r := gateway.Route{Method: method, Path: path}
 	rep.extensions(method+" "+path, op.Extra)
 	for _, req := range op.Security {
 		for name, scopes := range req {
+			if apiKeySchemes[name] {
+				r.APIKeyRequired = true
+				continue
+			}
 			if r.Authorizer != "" {
 				return r, fmt.Errorf("more than one security requirement")
 			}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tokens"
@@ -25,6 +26,17 @@ type Deps struct {
 	Region     string
 	HTTPClient *http.Client // for JWKS and discovery fetches; nil: one with sane timeouts
 	Logger     *slog.Logger // nil: slog.Default()
+
+	// AWS_IAM: Sessions opens temporary credentials (*tempcreds.Issuer),
+	// RolePolicies reads their roles' policies, Revocations (nil: none)
+	// says whether an identity's credentials were revoked. Admin, when set,
+	// is accepted as the account's root user; Account names ARNs
+	// (default 000000000000).
+	Sessions     SessionOpener
+	RolePolicies RolePolicies
+	Revocations  Revocations
+	Admin        admin.Credentials
+	Account      string
 }
 
 // New builds the authorizer an API's AuthorizerConfig describes.
@@ -55,8 +67,14 @@ func New(cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
 			return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
 		}
 		return a, nil
+	case "AWS_IAM":
+		a, err := newIAM(cfg, deps)
+		if err != nil {
+			return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
+		}
+		return a, nil
 	default:
-		return nil, fmt.Errorf("authorizer %q: unsupported type %q (want JWT or COGNITO_USER_POOLS)", cfg.Name, cfg.Type)
+		return nil, fmt.Errorf("authorizer %q: unsupported type %q (want JWT, COGNITO_USER_POOLS or AWS_IAM)", cfg.Name, cfg.Type)
 	}
 }
 

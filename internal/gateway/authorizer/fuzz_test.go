@@ -53,24 +53,6 @@ func FuzzPoolIDOf(f *testing.F) {
 	})
 }
 
-func FuzzParseJWKS(f *testing.F) {
-	ti := newTestIssuer(f)
-	f.Add(ti.jwks(f))
-	f.Add([]byte(`{"keys":[{"kty":"oct","k":"AAAA","kid":"h"},{"kty":"EC","crv":"P-521","x":"","y":""}]}`))
-	f.Add([]byte(`{"keys":null}`))
-	f.Fuzz(func(t *testing.T, body []byte) {
-		keys, err := parseJWKS(body)
-		if err == nil && len(keys) == 0 {
-			t.Fatal("no error for a key set without usable keys")
-		}
-		for kid, k := range keys {
-			if kid == "" || !usableKey(k.key) {
-				t.Fatalf("unusable key %q kept", kid)
-			}
-		}
-	})
-}
-
 // FuzzJWTAuthorize feeds arbitrary tokens to a JWT authorizer trusting a
 // real issuer: whatever comes, the answer is an identity or a gateway error.
 func FuzzJWTAuthorize(f *testing.F) {

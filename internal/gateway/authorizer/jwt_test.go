@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/oidcjwt"
 )
 
 func TestJWTAcceptsEachAlgorithm(t *testing.T) {
@@ -225,7 +227,7 @@ func TestJWTPicksUpKeyRotation(t *testing.T) {
 
 	rotated := newKey(t, jose.ES256)
 	ti.publish(rotated, newKey(t, jose.EdDSA))
-	clock.advance(refetchInterval)
+	clock.advance(oidcjwt.RefetchInterval)
 	id := authorize(t, a, request(sign(t, rotated, ti.claims(map[string]any{"sub": "after-rotation"}))))
 	if id.Principal != "after-rotation" || ti.fetches() != 2 {
 		t.Fatalf("principal %q after %d fetches; want after-rotation after 2", id.Principal, ti.fetches())
@@ -246,7 +248,7 @@ func TestJWTPicksUpKeyRotation(t *testing.T) {
 	if ti.fetches() != 2 {
 		t.Fatalf("unknown kids within the interval caused %d fetches, want none", ti.fetches()-2)
 	}
-	clock.advance(refetchInterval)
+	clock.advance(oidcjwt.RefetchInterval)
 	flood()
 	if ti.fetches() != 3 {
 		t.Fatalf("an unknown-kid burst after the interval caused %d fetches, want 1", ti.fetches()-2)
@@ -261,7 +263,7 @@ func TestJWTKeepsKeysWhileIssuerIsDown(t *testing.T) {
 	authorize(t, a, request(sign(t, k, ti.claims(longLived))))
 
 	ti.down.Store(true)
-	clock.advance(jwksTTL + time.Minute)
+	clock.advance(oidcjwt.TTL + time.Minute)
 	longLived["sub"] = "new-token" // not in the verified cache
 	id := authorize(t, a, request(sign(t, k, ti.claims(longLived))))
 	if id.Principal != "new-token" {
@@ -298,9 +300,10 @@ func TestJWTVerifiedCache(t *testing.T) {
 	token := sign(t, k, ti.claims(map[string]any{"exp": time.Now().Unix() + 30}))
 	first := authorize(t, a, request(token))
 
-	// Drop every key: only the cache can still vouch for the token.
+	// Swap in keys that never made the token: only the cache can still vouch for it.
 	issuer := a.issuers[ti.url()]
-	issuer.keys.keys.Store(&keySnapshot{byKID: map[string]verificationKey{}, fetchedAt: clock.now()})
+	keys := issuer.keys
+	issuer.keys = oidcjwt.NewKeys(ti.url(), newTestIssuer(t).url()+"/keys", http.DefaultClient, quietDeps.Logger, clock.now)
 	again := authorize(t, a, request(token))
 	if again == first || again.Principal != first.Principal {
 		t.Fatal("identities must be equal but not shared")
@@ -308,7 +311,8 @@ func TestJWTVerifiedCache(t *testing.T) {
 	_, err := a.Authorize(context.Background(), request(sign(t, k, ti.claims(nil))))
 	wantRefusal(t, err, gateway.Unauthorized, "Unauthorized", invalidToken(descBadSignature))
 
-	// Never beyond exp.
+	// Never beyond exp, even with the right keys back.
+	issuer.keys = keys
 	clock.advance(31 * time.Second)
 	_, err = a.Authorize(context.Background(), request(token))
 	wantRefusal(t, err, gateway.Unauthorized, "Unauthorized", invalidToken(descExpired))

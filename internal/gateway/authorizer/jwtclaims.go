@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/oidcjwt"
 )
 
 // checkClaims validates a verified token's claims as API Gateway does: exp
 // required and after now, nbf and iat (when present) not after now — with
 // no leeway, as AWS allows none — and the audience. It returns the identity
-// and until when it may be cached: exp, but no longer than jwksTTL, so a
+// and until when it may be cached: exp, but no longer than oidcjwt.TTL, so a
 // key the issuer withdraws stops admitting tokens within two TTLs.
 func checkClaims(claims map[string]any, audience []string, now time.Time) (*gateway.Identity, int64, error) {
 	nowSeconds := float64(now.UnixNano()) / 1e9
@@ -32,7 +33,7 @@ func checkClaims(claims map[string]any, audience []string, now time.Time) (*gate
 		return nil, 0, jwtUnauthorized(descBadAudience)
 	}
 	// Whole seconds, rounded down: never past exp, and exp may be any number.
-	until := int64(math.Floor(min(exp, nowSeconds+jwksTTL.Seconds()))) * int64(time.Second)
+	until := int64(math.Floor(min(exp, nowSeconds+oidcjwt.TTL.Seconds()))) * int64(time.Second)
 	return &gateway.Identity{Principal: sub, Claims: claims, Scopes: scopes}, until, nil
 }
 

@@ -33,6 +33,8 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UsageCounters", testUsageCounters},
 		{"ConcurrentUsage", testConcurrentUsage},
 		{"Nonces", testNonces},
+		{"Roles", testRoles},
+		{"IdentityPools", testIdentityPools}, {"Identities", testIdentities}, {"LinkLogins", testLinkLogins},
 		{"Cascades", testCascades},
 		{"UpdaterErrors", testUpdaterErrors},
 		{"UpdaterKeyFields", testUpdaterKeyFields},

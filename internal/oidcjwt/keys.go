@@ -1,4 +1,4 @@
-package authorizer
+package oidcjwt
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,49 +16,50 @@ import (
 )
 
 const (
-	// jwksTTL is how long an issuer's key set is used before it is fetched
+	// TTL is how long an issuer's key set is used before it is fetched
 	// again (AWS keeps keys two hours). New keys are picked up sooner, by the
 	// refetch an unknown kid causes; removed keys within this time.
-	jwksTTL = time.Hour
-	// refetchInterval is the least time between two fetches of one issuer's
+	TTL = time.Hour
+	// RefetchInterval is the least time between two fetches of one issuer's
 	// keys: whoever sends a token chooses its kid, and must not be able to
 	// make moat hammer the issuer.
-	refetchInterval = 10 * time.Second
+	RefetchInterval = 10 * time.Second
+	// FetchTimeout bounds one fetch of an issuer's keys, discovery included.
+	FetchTimeout = 5 * time.Second
 	// maxDocumentBytes bounds a discovery document or key set.
 	maxDocumentBytes = 1 << 20
 )
 
+// Verify's errors, matched with errors.Is.
 var (
-	errNoKeys     = errors.New("no verification keys could be fetched")
-	errUnknownKID = errors.New("no key with the token's kid")
+	// ErrNoKeys: the issuer's keys could never be fetched — the issuer's
+	// fault or the network's, not the token's.
+	ErrNoKeys = errors.New("oidcjwt: no verification keys could be fetched")
+	// ErrBadSignature: no kid, no key with the kid, an alg that does not fit
+	// the key, or a signature that does not verify.
+	ErrBadSignature = errors.New("oidcjwt: signature not verified")
 )
-
-// verificationKey is one usable key of an issuer's JWKS.
-type verificationKey struct {
-	key any    // *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey
-	alg string // the alg the JWK states; "" when it states none
-}
 
 // keySnapshot is an issuer's key set as fetched at one moment; never modified.
 type keySnapshot struct {
-	byKID     map[string]verificationKey
+	byKID     map[string]Key
 	fetchedAt time.Time
 }
 
-func (s *keySnapshot) lookup(kid string) (verificationKey, bool) {
+func (s *keySnapshot) lookup(kid string) (Key, bool) {
 	if s == nil {
-		return verificationKey{}, false
+		return Key{}, false
 	}
 	k, ok := s.byKID[kid]
 	return k, ok
 }
 
-// issuerKeys keeps one issuer's verification keys: fetched on first use,
-// again after jwksTTL, and again when a token names a kid not in the set —
-// so an issuer's key rotation is picked up without a restart. Fetches are
-// one at a time and at most one per refetchInterval; a failed fetch keeps
-// the last good keys.
-type issuerKeys struct {
+// Keys keeps one issuer's verification keys: fetched on first use, again
+// after TTL, and again when a token names a kid not in the set — so an
+// issuer's key rotation is picked up without a restart. Fetches are one at
+// a time and at most one per RefetchInterval; a failed fetch keeps the last
+// good keys. Safe for concurrent use.
+type Keys struct {
 	issuer  string
 	jwksURI string // "": read from the issuer's discovery document
 	client  *http.Client
@@ -71,18 +71,49 @@ type issuerKeys struct {
 	keys        atomic.Pointer[keySnapshot]
 }
 
-func newIssuerKeys(issuer, jwksURI string, client *http.Client, logger *slog.Logger, now func() time.Time) *issuerKeys {
-	return &issuerKeys{
+// NewKeys returns the keys of issuer, fetched from jwksURI or, when it is
+// empty, from the jwks_uri of the issuer's discovery document. now nil
+// means time.Now.
+func NewKeys(issuer, jwksURI string, client *http.Client, logger *slog.Logger, now func() time.Time) *Keys {
+	if now == nil {
+		now = time.Now
+	}
+	return &Keys{
 		issuer: issuer, jwksURI: jwksURI, client: client, logger: logger, now: now,
 		fetching: make(chan struct{}, 1),
 	}
 }
 
-// key returns the issuer's key with the kid: errUnknownKID when the issuer
-// has none, errNoKeys when its keys could never be fetched.
-func (ik *issuerKeys) key(ctx context.Context, kid string) (verificationKey, error) {
+// Verify checks a parsed token's one signature with the issuer's key its
+// kid names, and returns the payload it signs: ErrBadSignature when it does
+// not verify, ErrNoKeys when the issuer's keys could never be fetched.
+func (ik *Keys) Verify(ctx context.Context, jws *jose.JSONWebSignature) ([]byte, error) {
+	if len(jws.Signatures) != 1 {
+		return nil, ErrBadSignature
+	}
+	header := jws.Signatures[0].Header
+	if header.KeyID == "" { // checked first: an empty kid must not cause a refetch
+		return nil, ErrBadSignature
+	}
+	key, err := ik.key(ctx, header.KeyID)
+	if err != nil {
+		return nil, err
+	}
+	if !key.fits(header.Algorithm) {
+		return nil, ErrBadSignature
+	}
+	payload, err := jws.Verify(key.Public)
+	if err != nil {
+		return nil, ErrBadSignature
+	}
+	return payload, nil
+}
+
+// key returns the issuer's key with the kid: ErrBadSignature when the
+// issuer has none, ErrNoKeys when its keys could never be fetched.
+func (ik *Keys) key(ctx context.Context, kid string) (Key, error) {
 	snap := ik.keys.Load()
-	if snap == nil || ik.now().Sub(snap.fetchedAt) >= jwksTTL {
+	if snap == nil || ik.now().Sub(snap.fetchedAt) >= TTL {
 		// Only a caller with no keys at all waits for the fetch; with stale
 		// keys in hand, the request goes on while one caller refreshes.
 		snap = ik.refresh(ctx, snap == nil)
@@ -97,16 +128,16 @@ func (ik *issuerKeys) key(ctx context.Context, kid string) (verificationKey, err
 	case ok:
 		return k, nil
 	case snap == nil:
-		return verificationKey{}, errNoKeys
+		return Key{}, ErrNoKeys
 	default:
-		return verificationKey{}, errUnknownKID
+		return Key{}, ErrBadSignature
 	}
 }
 
-// refresh fetches the key set unless a fetch ran within refetchInterval, and
+// refresh fetches the key set unless a fetch ran within RefetchInterval, and
 // returns the keys held afterwards. When wait is false and a fetch is
 // already running, it returns the keys held now instead of waiting.
-func (ik *issuerKeys) refresh(ctx context.Context, wait bool) *keySnapshot {
+func (ik *Keys) refresh(ctx context.Context, wait bool) *keySnapshot {
 	if wait {
 		select {
 		case ik.fetching <- struct{}{}:
@@ -123,17 +154,17 @@ func (ik *issuerKeys) refresh(ctx context.Context, wait bool) *keySnapshot {
 	defer func() { <-ik.fetching }()
 
 	now := ik.now()
-	if !ik.lastAttempt.IsZero() && now.Sub(ik.lastAttempt) < refetchInterval {
+	if !ik.lastAttempt.IsZero() && now.Sub(ik.lastAttempt) < RefetchInterval {
 		return ik.keys.Load() // whoever we waited for has just fetched
 	}
 	ik.lastAttempt = now
 	// The fetch serves every waiting request, so the first one going away
-	// must not cancel it; fetchTimeout bounds it instead.
-	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+	// must not cancel it; FetchTimeout bounds it instead.
+	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), FetchTimeout)
 	defer cancel()
 	byKID, err := ik.fetch(fetchCtx)
 	if err != nil {
-		ik.logger.WarnContext(ctx, "authorizer: fetching issuer keys failed; keeping the keys held", "issuer", ik.issuer, "err", err)
+		ik.logger.WarnContext(ctx, "oidcjwt: fetching issuer keys failed; keeping the keys held", "issuer", ik.issuer, "err", err)
 		return ik.keys.Load()
 	}
 	snap := &keySnapshot{byKID: byKID, fetchedAt: now}
@@ -141,7 +172,7 @@ func (ik *issuerKeys) refresh(ctx context.Context, wait bool) *keySnapshot {
 	return snap
 }
 
-func (ik *issuerKeys) fetch(ctx context.Context) (map[string]verificationKey, error) {
+func (ik *Keys) fetch(ctx context.Context) (map[string]Key, error) {
 	uri := ik.jwksURI
 	if uri == "" {
 		var err error
@@ -153,12 +184,12 @@ func (ik *issuerKeys) fetch(ctx context.Context) (map[string]verificationKey, er
 	if err != nil {
 		return nil, err
 	}
-	return parseJWKS(body)
+	return ParseJWKS(body)
 }
 
 // discoverJWKSURI reads jwks_uri from the issuer's OpenID Provider metadata,
 // which must name the issuer itself (OpenID Connect Discovery §4.3).
-func (ik *issuerKeys) discoverJWKSURI(ctx context.Context) (string, error) {
+func (ik *Keys) discoverJWKSURI(ctx context.Context) (string, error) {
 	body, err := ik.get(ctx, strings.TrimSuffix(ik.issuer, "/")+"/.well-known/openid-configuration")
 	if err != nil {
 		return "", err
@@ -173,13 +204,13 @@ func (ik *issuerKeys) discoverJWKSURI(ctx context.Context) (string, error) {
 	if doc.Issuer != ik.issuer {
 		return "", fmt.Errorf("discovery document names issuer %q", doc.Issuer)
 	}
-	if !httpURL(doc.JWKSURI) {
+	if !HTTPURL(doc.JWKSURI) {
 		return "", fmt.Errorf("discovery document: jwks_uri %q is not an http(s) URL", doc.JWKSURI)
 	}
 	return doc.JWKSURI, nil
 }
 
-func (ik *issuerKeys) get(ctx context.Context, uri string) ([]byte, error) {
+func (ik *Keys) get(ctx context.Context, uri string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, uri, nil)
 	if err != nil {
 		return nil, err
@@ -201,43 +232,4 @@ func (ik *issuerKeys) get(ctx context.Context, uri string) ([]byte, error) {
 		return nil, fmt.Errorf("GET %s: document larger than %d bytes", uri, maxDocumentBytes)
 	}
 	return body, nil
-}
-
-// parseJWKS reads the usable keys of a JSON Web Key Set. Keys moat cannot or
-// must not verify with (encryption keys, symmetric or private keys, weak or
-// unknown types, no kid) are skipped rather than failing the whole set.
-func parseJWKS(body []byte) (map[string]verificationKey, error) {
-	var set struct {
-		Keys []json.RawMessage `json:"keys"`
-	}
-	if err := json.Unmarshal(body, &set); err != nil {
-		return nil, fmt.Errorf("key set: %w", err)
-	}
-	byKID := make(map[string]verificationKey, len(set.Keys))
-	for _, raw := range set.Keys {
-		var secret struct {
-			D json.RawMessage `json:"d"`
-			K json.RawMessage `json:"k"`
-		}
-		if json.Unmarshal(raw, &secret) != nil || secret.D != nil || secret.K != nil {
-			continue
-		}
-		var jwk jose.JSONWebKey
-		if jwk.UnmarshalJSON(raw) != nil || jwk.KeyID == "" || (jwk.Use != "" && jwk.Use != "sig") || !usableKey(jwk.Key) {
-			continue
-		}
-		if _, dup := byKID[jwk.KeyID]; !dup {
-			byKID[jwk.KeyID] = verificationKey{key: jwk.Key, alg: jwk.Algorithm}
-		}
-	}
-	if len(byKID) == 0 {
-		return nil, errors.New("key set holds no usable signing key")
-	}
-	return byKID, nil
-}
-
-// httpURL reports whether s is an absolute http or https URL.
-func httpURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

@@ -1,4 +1,4 @@
-package authorizer
+package oidcjwt
 
 import (
 	"crypto/ecdsa"
@@ -9,10 +9,11 @@ import (
 	"github.com/go-jose/go-jose/v4"
 )
 
-// allowedAlgorithms are the only signature algorithms a JWT may use. Anything
-// else — none, HS*, PS* — is refused while parsing, before any key is chosen,
-// so a public key can never be used as an HMAC secret.
-var allowedAlgorithms = []jose.SignatureAlgorithm{
+// AllowedAlgorithms are the only signature algorithms a JWT may use; parse
+// tokens with them. Anything else — none, HS*, PS* — is refused while
+// parsing, before any key is chosen, so a public key can never be used as an
+// HMAC secret.
+var AllowedAlgorithms = []jose.SignatureAlgorithm{
 	jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384, jose.EdDSA,
 }
 
@@ -36,18 +37,18 @@ func usableKey(key any) bool {
 	return false
 }
 
-// algorithmFits reports whether a token's alg may be verified with key: the
-// alg must suit the key's type and curve, and equal the alg its JWK states.
-func algorithmFits(alg string, key verificationKey) bool {
-	if key.alg != "" && key.alg != alg {
+// fits reports whether a token's alg may be verified with the key: the alg
+// must suit the key's type and curve, and equal the alg its JWK states.
+func (k Key) fits(alg string) bool {
+	if k.Alg != "" && k.Alg != alg {
 		return false
 	}
-	switch k := key.key.(type) {
+	switch pub := k.Public.(type) {
 	case *rsa.PublicKey:
 		return alg == string(jose.RS256) || alg == string(jose.RS384) || alg == string(jose.RS512)
 	case *ecdsa.PublicKey:
-		return alg == string(jose.ES256) && k.Curve == elliptic.P256() ||
-			alg == string(jose.ES384) && k.Curve == elliptic.P384()
+		return alg == string(jose.ES256) && pub.Curve == elliptic.P256() ||
+			alg == string(jose.ES384) && pub.Curve == elliptic.P384()
 	case ed25519.PublicKey:
 		return alg == string(jose.EdDSA)
 	}

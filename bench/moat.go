@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+const (
+	benchOrigin   = "https://app.example.com"
+	benchPassword = "Bench-Passw0rd!"
+)
+
+// moatConfig serves the backend three ways: /plain (no authorizer), /jwt
+// (a JWT authorizer trusting the bench pool) and /cors (the same plus CORS).
+const moatConfig = `log-level: %[5]s
+apis:
+  - name: plain
+    basePath: /plain
+    routes:
+      - {method: GET, path: "/items/{id}", integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
+  - name: jwt
+    basePath: /jwt
+    authorizers: [{name: users, type: JWT, issuers: [{issuer: %[2]q, audience: [%[3]q]}]}]
+    routes:
+      - {method: GET, path: "/items/{id}", authorizer: users, integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
+  - name: cors
+    basePath: /cors
+    authorizers: [{name: users, type: JWT, issuers: [{issuer: %[2]q, audience: [%[3]q]}]}]
+    cors: {allowOrigins: [%[4]q], allowMethods: [GET], allowHeaders: [Authorization], maxAge: 600}
+    routes:
+      - {method: GET, path: "/items/{id}", authorizer: users, integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
+`
+
+type moatServer struct {
+	url     string
+	idToken string
+	proc    proc
+	cmd     *exec.Cmd
+}
+
+// startMoatForBench builds moat, starts it once to create a pool, an app
+// client and a user, restarts it with the gateway configured to trust that
+// pool, and signs in once for the ID token every request then carries.
+func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog bool) (*moatServer, error) {
+	binary := filepath.Join(dir, "moat")
+	build := exec.CommandContext(ctx, "go", "build", "-o", binary, "./cmd/moat")
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build ./cmd/moat (run the bench from the module root): %v\n%s", err, out)
+	}
+	identity, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	gatewayAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	keyID, secret := "AKIA"+strings.ToUpper(randomHex(8)), randomHex(20)
+	l := &launcher{binary: binary, dir: dir, identity: identity, gateway: gatewayAddr, env: []string{
+		"MOAT_ADMIN_ACCESS_KEY_ID=" + keyID, "MOAT_ADMIN_SECRET_ACCESS_KEY=" + secret,
+	}}
+
+	setup, err := l.start(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + identity),
+		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, "")})
+	poolID, clientID, err := createBenchUser(ctx, idp)
+	stopProcess(setup)
+	if err != nil {
+		return nil, err
+	}
+
+	level := "warn" // the access log is an info line
+	if accessLog {
+		level = "info"
+	}
+	config := fmt.Sprintf(moatConfig, backendAddr, "http://"+identity+"/"+poolID, clientID, benchOrigin, level)
+	cmd, err := l.start(ctx, config)
+	if err != nil {
+		return nil, err
+	}
+	m := &moatServer{url: "http://" + gatewayAddr, proc: proc{cmd.Process.Pid}, cmd: cmd}
+	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &clientID,
+		AuthParameters: map[string]string{"USERNAME": "bench", "PASSWORD": benchPassword},
+	})
+	if err != nil || out.AuthenticationResult == nil {
+		m.stop()
+		return nil, fmt.Errorf("sign in: %v", err)
+	}
+	m.idToken = aws.ToString(out.AuthenticationResult.IdToken)
+	return m, nil
+}
+
+func (m *moatServer) stop() { stopProcess(m.cmd) }
+
+// launcher starts moat with the same addresses, data and credentials each time.
+type launcher struct {
+	binary, dir, identity, gateway string
+	env                            []string
+}
+
+func (l *launcher) start(ctx context.Context, config string) (*exec.Cmd, error) {
+	args := []string{"serve", "--identity-addr", l.identity, "--gateway-addr", l.gateway, "--data-dir", filepath.Join(l.dir, "moat-data")}
+	if config != "" {
+		file := filepath.Join(l.dir, "moat.yaml")
+		if err := os.WriteFile(file, []byte(config), 0o600); err != nil {
+			return nil, err
+		}
+		args = append(args, "--config", file)
+	}
+	logFile, err := os.OpenFile(filepath.Join(l.dir, "moat.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close() // the child holds its own descriptor
+	cmd := exec.CommandContext(ctx, l.binary, args...)
+	cmd.Env = append(os.Environ(), l.env...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start moat: %w", err)
+	}
+	if err := waitHTTP(ctx, "http://"+l.identity+"/healthz", 200); err != nil {
+		stopProcess(cmd)
+		log, _ := os.ReadFile(logFile.Name())
+		return nil, fmt.Errorf("moat did not become healthy: %w\n%s", err, log)
+	}
+	return cmd, nil
+}
+
+// createBenchUser makes the pool, app client and confirmed user the bench signs in as.
+func createBenchUser(ctx context.Context, idp *cip.Client) (poolID, clientID string, err error) {
+	pool, err := idp.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("bench")})
+	if err != nil {
+		return "", "", fmt.Errorf("CreateUserPool: %w", err)
+	}
+	poolID = aws.ToString(pool.UserPool.Id)
+	client, err := idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId: &poolID, ClientName: aws.String("bench"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("CreateUserPoolClient: %w", err)
+	}
+	if _, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+		UserPoolId: &poolID, Username: aws.String("bench"), MessageAction: types.MessageActionTypeSuppress,
+	}); err != nil {
+		return "", "", fmt.Errorf("AdminCreateUser: %w", err)
+	}
+	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
+		UserPoolId: &poolID, Username: aws.String("bench"), Password: aws.String(benchPassword), Permanent: true,
+	}); err != nil {
+		return "", "", fmt.Errorf("AdminSetUserPassword: %w", err)
+	}
+	return poolID, aws.ToString(client.UserPoolClient.ClientId), nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

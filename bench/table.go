@@ -1,0 +1,30 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"text/tabwriter"
+	"time"
+)
+
+// printTable writes one row per configuration; moat's rows compare its CPU
+// per request with nginx's (the first row).
+func printTable(w io.Writer, results []result, opts options) {
+	fmt.Fprintf(w, "\n%d s per run, wrk -t%d -c%d, loopback, %d CPUs; proxy CPU = utime+stime of the proxy's processes / requests\n\n",
+		int(opts.duration.Seconds()), opts.threads, opts.connections, runtime.NumCPU())
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "configuration\trequests/s\tp50\tp99\tproxy CPU µs/req\tCPU vs nginx\t")
+	base := results[0].cpuPerReq
+	for _, r := range results {
+		ratio := "1.00×"
+		if r.name != results[0].name && base > 0 {
+			ratio = fmt.Sprintf("%.2f×", float64(r.cpuPerReq)/float64(base))
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f\t%s\t\n", r.name, r.rps, ms(r.p50), ms(r.p99),
+			float64(r.cpuPerReq)/float64(time.Microsecond), ratio)
+	}
+	tw.Flush()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/moat-dev/moat/internal/demo"
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/userpool"
+)
+
+// startDemo runs the dragons demo when moat is given no APIs (no --config,
+// --api or apis:), so that `moat serve` alone shows moat at work: it seeds
+// the demo pool, starts the demo backend and adds the demo API to cfg. stop
+// ends the backend; it does nothing when there is no demo.
+func startDemo(ctx context.Context, cfg *Config, st store.Store, tok *tokens.Service, stderr io.Writer, logger *slog.Logger) (stop func(), err error) {
+	noDemo := func() {}
+	if cfg.ConfigFile != "" || len(cfg.APIFiles) > 0 || len(cfg.APIs) > 0 {
+		return noDemo, nil
+	}
+	// A Service of its own: the demo only makes admin calls, which need
+	// neither mail nor rate limits.
+	pools, err := userpool.New(ctx, userpool.Config{Store: st, Tokens: tok, Region: cfg.Region})
+	if err != nil {
+		return nil, err
+	}
+	siteURL := "http://" + cfg.GatewayAddr
+	d, err := demo.Start(ctx, demo.Config{
+		Pools: pools, Store: st, IdentityURL: cfg.IdentityPublicURL,
+		SiteOrigins: demoOrigins(cfg.GatewayAddr), Logger: logger,
+	})
+	if errors.Is(err, demo.ErrDeleted) {
+		logger.Warn("not serving the demo", "reason", err.Error())
+		return noDemo, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if len(d.Passwords) > 0 {
+		printDemoOnce(stderr, d, cfg, siteURL)
+	}
+	logger.Info("serving the dragons demo; any --config or --api replaces it",
+		"site", siteURL+"/", "user_pool_id", d.PoolID, "client_id", d.ClientID)
+	cfg.APIs = append(cfg.APIs, d.API)
+	return func() { _ = d.Close() }, nil
+}
+
+// demoOrigins are the origins a browser may load the demo page from: the
+// gateway's address, and localhost for the same port.
+func demoOrigins(gatewayAddr string) []string {
+	origins := []string{"http://" + gatewayAddr}
+	if _, port, err := net.SplitHostPort(gatewayAddr); err == nil {
+		origins = append(origins, "http://localhost:"+port)
+	}
+	return origins
+}
+
+// printDemoOnce shows the passwords of the demo users this start created,
+// once, as the admin credentials are shown; later starts do not know them.
+func printDemoOnce(w io.Writer, d *demo.Demo, cfg *Config, siteURL string) {
+	var users, exports strings.Builder
+	for _, u := range []struct{ name, can string }{
+		{demo.Rider, "may list dragons"},
+		{demo.Keeper, "in " + demo.Group + ": may also add dragons"},
+	} {
+		if pw, ok := d.Passwords[u.name]; ok {
+			fmt.Fprintf(&users, "  %-7s %s   (%s)\n", u.name+":", pw, u.can)
+			fmt.Fprintf(&exports, "  export %s_PASSWORD=%s\n", strings.ToUpper(u.name), pw)
+		}
+	}
+	fmt.Fprintf(w, `
+==============================================================================
+moat is serving the dragons demo. Its users' passwords are shown only this
+once: save them.
+
+  Site:        %[1]s/
+  User pool:   %[2]s
+  App client:  %[3]s (%[4]s)
+
+%[5]s
+For the README's curl walk-through:
+%[6]s
+To set a new password, with the admin credentials:
+  aws --endpoint-url %[7]s cognito-idp admin-set-user-password \
+      --user-pool-id %[2]s --username rider --password '<new>' --permanent
+
+Any --config or --api replaces the demo.
+==============================================================================
+
+`, siteURL, d.PoolID, d.ClientID, demo.ClientName, users.String(), exports.String(), cfg.IdentityPublicURL)
+}

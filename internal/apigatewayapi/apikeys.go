@@ -1,0 +1,221 @@
+package apigatewayapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/usage"
+)
+
+const maxNameLength = 1024
+
+func (h *Handler) routes() {
+	h.handle("POST /apikeys", h.createAPIKey)
+	h.handle("GET /apikeys", h.getAPIKeys)
+	h.handle("GET /apikeys/{id}", h.getAPIKey)
+	h.handle("PATCH /apikeys/{id}", h.updateAPIKey)
+	h.handle("DELETE /apikeys/{id}", h.deleteAPIKey)
+	h.handle("POST /usageplans", h.createUsagePlan)
+	h.handle("GET /usageplans", h.getUsagePlans)
+	h.handle("GET /usageplans/{id}", h.getUsagePlan)
+	h.handle("PATCH /usageplans/{id}", h.updateUsagePlan)
+	h.handle("DELETE /usageplans/{id}", h.deleteUsagePlan)
+	h.handle("POST /usageplans/{id}/keys", h.createUsagePlanKey)
+	h.handle("GET /usageplans/{id}/keys", h.getUsagePlanKeys)
+	h.handle("GET /usageplans/{id}/keys/{keyId}", h.getUsagePlanKey)
+	h.handle("DELETE /usageplans/{id}/keys/{keyId}", h.deleteUsagePlanKey)
+	h.handle("GET /usageplans/{id}/usage", h.getUsage)
+	h.handle("PATCH /usageplans/{id}/keys/{keyId}/usage", h.updateUsage)
+}
+
+type createAPIKeyRequest struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Enabled     bool   `json:"enabled"`
+	Value       string `json:"value"`
+	CustomerID  string `json:"customerId"`
+	StageKeys   []struct {
+		RestAPIID string `json:"restApiId"`
+		StageName string `json:"stageName"`
+	} `json:"stageKeys"`
+	Tags map[string]string `json:"tags"`
+}
+
+func checkName(name string) error {
+	if !utf8.ValidString(name) || len(name) > maxNameLength {
+		return badRequest("name must be at most 1024 characters")
+	}
+	return nil
+}
+
+func (h *Handler) createAPIKey(ctx context.Context, c *call) (int, any, error) {
+	var in createAPIKeyRequest
+	if err := c.decode(&in); err != nil {
+		return 0, nil, err
+	}
+	if err := checkName(in.Name); err != nil {
+		return 0, nil, err
+	}
+	attrs := keyAttributes{CustomerID: in.CustomerID, Tags: in.Tags}
+	for _, sk := range in.StageKeys {
+		attrs.StageKeys = append(attrs.StageKeys, sk.RestAPIID+"/"+sk.StageName)
+	}
+	k, value, err := h.cfg.Usage.CreateAPIKey(ctx, usage.NewAPIKey{Name: in.Name, Description: in.Description,
+		Enabled: in.Enabled, Value: in.Value, Attributes: attrs.bytes()})
+	switch {
+	case errors.Is(err, usage.ErrInvalidValue):
+		return 0, nil, badRequest("API Key value should be at least 20 characters and only contain alphanumeric characters")
+	case errors.Is(err, store.ErrAlreadyExists):
+		return 0, nil, conflict("API Key already exists")
+	case err != nil:
+		return 0, nil, err
+	}
+	return http.StatusCreated, apiKeyOut(k, value), nil
+}
+
+func (h *Handler) findAPIKey(ctx context.Context, id string) (store.APIKey, error) {
+	k, err := h.cfg.Store.GetAPIKey(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return k, notFound("Invalid API Key identifier specified")
+	}
+	return k, err
+}
+
+// withValue is the key as GetApiKey answers, its value included when asked.
+func (h *Handler) withValue(k store.APIKey, include bool) (apiKeyJSON, error) {
+	if !include {
+		return apiKeyOut(k, ""), nil
+	}
+	v, err := h.cfg.Usage.KeyValue(k)
+	if err != nil {
+		return apiKeyJSON{}, err
+	}
+	return apiKeyOut(k, v), nil
+}
+
+func (h *Handler) getAPIKey(ctx context.Context, c *call) (int, any, error) {
+	include, err := boolParam(c.r.URL.Query(), "includeValue")
+	if err != nil {
+		return 0, nil, err
+	}
+	k, err := h.findAPIKey(ctx, c.r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := h.withValue(k, include)
+	return http.StatusOK, out, err
+}
+
+func (h *Handler) getAPIKeys(ctx context.Context, c *call) (int, any, error) {
+	q := c.r.URL.Query()
+	include, err := boolParam(q, "includeValues")
+	if err != nil {
+		return 0, nil, err
+	}
+	all, err := h.cfg.Store.ListAPIKeys(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	name, customer := q.Get("name"), q.Get("customerId")
+	var matching []store.APIKey
+	for _, k := range all {
+		if strings.HasPrefix(k.Name, name) && (customer == "" || readKeyAttributes(k).CustomerID == customer) {
+			matching = append(matching, k)
+		}
+	}
+	items, next, err := page(matching, func(k store.APIKey) string { return k.ID }, q)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := struct {
+		Items    []apiKeyJSON `json:"item"`
+		Position string       `json:"position,omitempty"`
+		Warnings []string     `json:"warnings,omitempty"`
+	}{Items: []apiKeyJSON{}, Position: next}
+	for _, k := range items {
+		j, err := h.withValue(k, include)
+		if err != nil {
+			return 0, nil, err
+		}
+		out.Items = append(out.Items, j)
+	}
+	return http.StatusOK, out, nil
+}
+
+func (h *Handler) updateAPIKey(ctx context.Context, c *call) (int, any, error) {
+	var in patchRequest
+	if err := c.decode(&in); err != nil {
+		return 0, nil, err
+	}
+	id := c.r.PathValue("id")
+	if _, err := h.findAPIKey(ctx, id); err != nil {
+		return 0, nil, err
+	}
+	err := h.cfg.Store.UpdateAPIKey(ctx, id, func(k store.APIKey) (store.APIKey, error) {
+		for _, op := range in.PatchOperations {
+			if err := patchAPIKey(&k, op); err != nil {
+				return k, err
+			}
+		}
+		k.UpdatedAt = nowUnix()
+		return k, nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil, notFound("Invalid API Key identifier specified")
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	h.cfg.Usage.Invalidate()
+	k, err := h.findAPIKey(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, apiKeyOut(k, ""), nil
+}
+
+// patchAPIKey applies one UpdateApiKey operation.
+func patchAPIKey(k *store.APIKey, op patchOperation) error {
+	if op.Op != "replace" {
+		return badRequest("Invalid patch operation specified. Must be 'replace' for path " + op.Path)
+	}
+	switch op.Path {
+	case "/enabled":
+		b, err := strconv.ParseBool(op.Value)
+		if err != nil {
+			return badRequest("Invalid value for /enabled: must be true or false")
+		}
+		k.Enabled = b
+	case "/name":
+		if err := checkName(op.Value); err != nil {
+			return err
+		}
+		k.Name = op.Value
+	case "/description":
+		k.Description = op.Value
+	case "/customerId":
+		a := readKeyAttributes(*k)
+		a.CustomerID = op.Value
+		k.Attributes = a.bytes()
+	default:
+		return badRequest("Invalid patch path " + op.Path)
+	}
+	return nil
+}
+
+func (h *Handler) deleteAPIKey(ctx context.Context, c *call) (int, any, error) {
+	err := h.cfg.Store.DeleteAPIKey(ctx, c.r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil, notFound("Invalid API Key identifier specified")
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	h.cfg.Usage.Invalidate()
+	return http.StatusAccepted, nil, nil
+}

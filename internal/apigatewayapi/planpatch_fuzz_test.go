@@ -1,0 +1,33 @@
+package apigatewayapi
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/moat-dev/moat/internal/store"
+)
+
+// FuzzPatchUsagePlan: any patch operation either applies or is refused
+// with a 4xx apiError; it never panics.
+func FuzzPatchUsagePlan(f *testing.F) {
+	for _, seed := range [][3]string{
+		{"replace", "/throttle/rateLimit", "5"},
+		{"replace", "/quota/period", "DAY"},
+		{"add", "/apiStages", "api1:prod"},
+		{"remove", "/apiStages", "api1:prod"},
+		{"replace", "/apiStages/api1:prod/throttle/~1pets/GET/burstLimit", "2"},
+		{"remove", "/apiStages/api1:prod/throttle//pets/GET", ""},
+		{"replace", "/apiStages/:/throttle/", "x"},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	f.Fuzz(func(t *testing.T, op, path, value string) {
+		p := store.UsagePlan{Name: "p", Stages: []store.UsagePlanStage{{APIID: "api1", Stage: "prod",
+			MethodThrottles: map[string]store.Throttle{"/pets/GET": {RateLimit: 1, BurstLimit: 1}}}}}
+		err := patchUsagePlan(&p, patchOperation{Op: op, Path: path, Value: value})
+		var e *apiError
+		if err != nil && (!errors.As(err, &e) || e.status >= 500) {
+			t.Fatalf("%s %s %q: %v", op, path, value, err)
+		}
+	})
+}
