@@ -25,7 +25,7 @@ func authorize(x *exchange) error {
 	}
 	for _, ch := range x.route.claimHeaders {
 		if v, ok := id.Claims[ch.claim]; ok && v != nil {
-			h[ch.header] = []string{headerSafe(claimText(v))}
+			h[ch.header] = []string{ClaimValue(v)}
 		}
 	}
 	return nil

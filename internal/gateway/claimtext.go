@@ -44,3 +44,7 @@ func headerSafe(s string) string {
 		return r
 	}, s)
 }
+
+// ClaimValue renders a verified claim for a backend request: a header
+// value, a query parameter, a path piece.
+func ClaimValue(v any) string { return headerSafe(claimText(v)) }

@@ -21,7 +21,7 @@ type mapping struct {
 
 // source is where a mapped value comes from.
 type source struct {
-	from string // "" (literal), header, querystring, path, stageVariables, requestId
+	from string // "" (literal), header, querystring, path, stageVariables, requestId, claim
 	name string // or the literal
 }
 
@@ -75,6 +75,12 @@ func parseSource(v string) (source, error) {
 	case v == "$request.path":
 		return source{from: "path"}, nil
 	}
+	// A verified claim, so a backend parameter can be forced to the caller
+	// (the owner of the NFTs listed is the signed-in wallet, not a query
+	// parameter the client chose).
+	if name, ok := strings.CutPrefix(v, "$context.authorizer.claims."); ok && name != "" {
+		return source{from: "claim", name: name}, nil
+	}
 	for _, prefix := range []string{"$request.header.", "$request.querystring.", "$request.path.", "$stageVariables."} {
 		if name, ok := strings.CutPrefix(v, prefix); ok && name != "" {
 			from := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(prefix, "$request."), "$"), ".")
@@ -84,7 +90,7 @@ func parseSource(v string) (source, error) {
 			return source{from: from, name: name}, nil
 		}
 	}
-	return source{}, fmt.Errorf("value %q is not a literal, $request.header|querystring|path.NAME, $request.path, $stageVariables.NAME or $context.requestId", v)
+	return source{}, fmt.Errorf("value %q is not a literal, $request.header|querystring|path.NAME, $request.path, $stageVariables.NAME, $context.authorizer.claims.NAME or $context.requestId", v)
 }
 
 func (s source) value(req *gateway.Request) string {
@@ -104,6 +110,13 @@ func (s source) value(req *gateway.Request) string {
 		return req.PathParameters[s.name]
 	case "stageVariables":
 		return req.Stage.Variables[s.name]
+	case "claim":
+		if req.Identity == nil {
+			return ""
+		}
+		if v, ok := req.Identity.Claims[s.name]; ok && v != nil {
+			return gateway.ClaimValue(v)
+		}
 	}
 	return ""
 }
