@@ -10,3 +10,9 @@ import "embed"
 //
 //go:embed demo
 var Demo embed.FS
+
+// Dapp is the wallet sign-in dApp: dapp/ holds index.html and its scripts,
+// which sign in with window.ethereum and call the demo API both ways.
+//
+//go:embed dapp
+var Dapp embed.FS

@@ -7,9 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 
 	"github.com/moat-dev/moat/internal/demo"
+	"github.com/moat-dev/moat/internal/identitypool"
+	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/userpool"
@@ -19,7 +22,7 @@ import (
 // --api or apis:), so that `moat serve` alone shows moat at work: it seeds
 // the demo pool, starts the demo backend and adds the demo API to cfg. stop
 // ends the backend; it does nothing when there is no demo.
-func startDemo(ctx context.Context, cfg *Config, st store.Store, tok *tokens.Service, stderr io.Writer, logger *slog.Logger) (stop func(), err error) {
+func startDemo(ctx context.Context, cfg *Config, st store.Store, tok *tokens.Service, ids *identitypool.Service, rs *roles.Service, stderr io.Writer, logger *slog.Logger) (stop func(), err error) {
 	noDemo := func() {}
 	if cfg.ConfigFile != "" || len(cfg.APIFiles) > 0 || len(cfg.APIs) > 0 {
 		return noDemo, nil
@@ -31,9 +34,14 @@ func startDemo(ctx context.Context, cfg *Config, st store.Store, tok *tokens.Ser
 		return nil, err
 	}
 	siteURL := "http://" + cfg.GatewayAddr
+	if os.Getenv("MOAT_DEMO_NFT_API_URL") != "" && os.Getenv("MOAT_DEMO_NFT_API_KEY") == "" {
+		return nil, errors.New("demo: MOAT_DEMO_NFT_API_URL is set but MOAT_DEMO_NFT_API_KEY is not: the dApp's NFT provider needs its key")
+	}
 	d, err := demo.Start(ctx, demo.Config{
 		Pools: pools, Store: st, IdentityURL: cfg.IdentityPublicURL,
 		SiteOrigins: demoOrigins(cfg.GatewayAddr), Logger: logger,
+		IdentityPools: ids, Roles: rs, GatewayURL: siteURL,
+		NFTProviderURL: os.Getenv("MOAT_DEMO_NFT_API_URL"), NFTProviderKey: os.Getenv("MOAT_DEMO_NFT_API_KEY"),
 	})
 	if errors.Is(err, demo.ErrDeleted) {
 		logger.Warn("not serving the demo", "reason", err.Error())
@@ -46,7 +54,8 @@ func startDemo(ctx context.Context, cfg *Config, st store.Store, tok *tokens.Ser
 		printDemoOnce(stderr, d, cfg, siteURL)
 	}
 	logger.Info("serving the dragons demo; any --config or --api replaces it",
-		"site", siteURL+"/", "user_pool_id", d.PoolID, "client_id", d.ClientID)
+		"site", siteURL+"/", "user_pool_id", d.PoolID, "client_id", d.ClientID,
+		"dapp", siteURL+"/dapp/dapp.html", "dapp_client_id", d.DappClientID, "identity_pool_id", d.IdentityPoolID)
 	cfg.APIs = append(cfg.APIs, d.API)
 	return func() { _ = d.Close() }, nil
 }

@@ -83,17 +83,17 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	stopDemo, err := startDemo(ctx, &cfg, st, tok, stderr, logger)
+	roleSvc, err := newRoles(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	stopDemo, err := startDemo(ctx, &cfg, st, tok, identity.IdentityPools, roleSvc, stderr, logger)
 	if err != nil {
 		return err
 	}
 	defer stopDemo()
 	registry := prometheus.NewRegistry()
 	usageSvc, err := newUsage(ctx, st, limiter, registry)
-	if err != nil {
-		return err
-	}
-	roleSvc, err := newRoles(ctx, st, cfg)
 	if err != nil {
 		return err
 	}

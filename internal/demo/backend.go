@@ -16,6 +16,9 @@ import (
 const (
 	userHeader   = "X-Moat-User"   // cognito:username
 	groupsHeader = "X-Moat-Groups" // cognito:groups, comma-separated
+	// Identity-pool callers of the dApp's SigV4 routes.
+	identityHeader = "X-Moat-Identity-Id"
+	authTypeHeader = "X-Moat-Auth-Type" // authenticated or unauthenticated
 )
 
 // Limits that keep a public demo's memory bounded.
@@ -40,12 +43,15 @@ type dragons struct {
 // newBackend serves the dragons API and the demo site. It trusts the
 // gateway in front of it to have checked the caller, as any backend behind
 // API Gateway does; it listens on loopback only.
-func newBackend(site siteConfig) http.Handler {
+func newBackend(site siteConfig, dapp dappConfig, provider nftProvider) http.Handler {
 	d := &dragons{list: []dragon{{Name: "Vermithrax", AddedBy: "moat"}, {Name: "Norbert", AddedBy: "moat"}}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /dragons", d.serveList)
 	mux.HandleFunc("POST /dragons", d.serveAdd)
 	mux.Handle("GET /demo-config.json", site)
+	mux.Handle("GET /dapp/config.json", dapp)
+	mux.Handle("GET /dapp/", dappFiles())
+	provider.routes(mux)
 	mux.Handle("GET /", siteFiles())
 	return mux
 }

@@ -23,7 +23,7 @@ func call(t *testing.T, h http.Handler, method, path, body string, header map[st
 }
 
 func TestBackendEchoesCallerAndKeepsDragons(t *testing.T) {
-	h := newBackend(siteConfig{ClientID: "c1", UserPoolID: "us-east-1_x"})
+	h := newBackend(siteConfig{ClientID: "c1", UserPoolID: "us-east-1_x"}, dappConfig{}, nftProvider{key: "k"})
 	keeper := map[string]string{userHeader: "keeper", groupsHeader: "dragon-keepers,riders"}
 
 	code, body := call(t, h, "POST", "/dragons", `{"name":" Smaug "}`, keeper)
@@ -64,7 +64,7 @@ func TestBackendEchoesCallerAndKeepsDragons(t *testing.T) {
 }
 
 func TestBackendServesSite(t *testing.T) {
-	h := newBackend(siteConfig{IdentityURL: "http://127.0.0.1:9229", Region: "us-east-1", UserPoolID: "us-east-1_x", ClientID: "c1", Users: []string{Rider, Keeper}, Group: Group})
+	h := newBackend(siteConfig{IdentityURL: "http://127.0.0.1:9229", Region: "us-east-1", UserPoolID: "us-east-1_x", ClientID: "c1", Users: []string{Rider, Keeper}, Group: Group}, dappConfig{ClientID: "d1"}, nftProvider{key: "k"})
 	if code, body := call(t, h, "GET", "/", "", nil); code != 200 || !strings.Contains(body, `<script src="demo.js">`) {
 		t.Errorf("GET /: %d %.80s", code, body)
 	}
@@ -95,4 +95,39 @@ func FuzzParseNewDragon(f *testing.F) {
 			t.Errorf("accepted name %q from %q", name, body)
 		}
 	})
+}
+
+func TestNFTProviderNeedsItsKey(t *testing.T) {
+	h := newBackend(siteConfig{}, dappConfig{ClientID: "d1"}, nftProvider{key: "provider-key"})
+	get := func(path, key string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", path, nil)
+		if key != "" {
+			r.Header.Set("X-Api-Key", key)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	if w := get("/nft-provider/nfts?owner=0xabc", ""); w.Code != 401 {
+		t.Errorf("no key: %d", w.Code)
+	}
+	if w := get("/nft-provider/nfts?owner=0xabc", "wrong"); w.Code != 401 {
+		t.Errorf("wrong key: %d", w.Code)
+	}
+	w := get("/nft-provider/nfts?owner=0xABC", "provider-key")
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"owner":"0xabc"`) {
+		t.Errorf("owned: %d %s", w.Code, w.Body)
+	}
+	if again := get("/nft-provider/nfts?owner=0xabc", "provider-key"); again.Body.String() != w.Body.String() {
+		t.Error("an owner's NFTs change between calls")
+	}
+	if w := get("/dapp/config.json", ""); w.Code != 200 || !strings.Contains(w.Body.String(), `"clientId":"d1"`) {
+		t.Errorf("dApp config: %d %s", w.Code, w.Body)
+	}
+	if w := get("/dapp/dapp.html", ""); w.Code != 200 || !strings.Contains(w.Body.String(), "dapp.js") {
+		t.Errorf("dApp page: %d", w.Code)
+	}
+	if w := get("/dapp/sigv4.js", ""); w.Code != 200 || !strings.Contains(w.Body.String(), "AWS4-HMAC-SHA256") {
+		t.Errorf("dApp signer: %d", w.Code)
+	}
 }

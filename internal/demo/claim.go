@@ -101,11 +101,13 @@ func (p demoPool) exists(ctx context.Context, id string) (bool, error) {
 	return found(err)
 }
 
-// demoClient is the demo page's public app client (no secret: it runs in a
-// browser) in the demo pool.
+// demoClient is one of the demo's public app clients (no secret: they run
+// in a browser) in the demo pool, found by name.
 type demoClient struct {
 	pools  *userpool.Service
 	poolID string
+	name   string
+	config userpool.ClientConfig
 }
 
 func (c demoClient) find(ctx context.Context) (string, error) {
@@ -116,7 +118,7 @@ func (c demoClient) find(ctx context.Context) (string, error) {
 			return "", err
 		}
 		for _, d := range out.UserPoolClients {
-			if d.ClientName == ClientName {
+			if d.ClientName == c.name {
 				return d.ClientId, nil
 			}
 		}
@@ -129,11 +131,9 @@ func (c demoClient) find(ctx context.Context) (string, error) {
 
 func (c demoClient) create(ctx context.Context) (string, error) {
 	out, err := c.pools.CreateUserPoolClient(ctx, &userpool.CreateUserPoolClientInput{
-		UserPoolId: c.poolID,
-		ClientName: ClientName,
-		ClientConfig: userpool.ClientConfig{
-			ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-		},
+		UserPoolId:   c.poolID,
+		ClientName:   c.name,
+		ClientConfig: c.config,
 	})
 	if err != nil {
 		return "", err

@@ -12,9 +12,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/identitypool"
+	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/userpool"
 )
@@ -39,11 +42,22 @@ type Config struct {
 	// SiteOrigins are the origins the demo page is served from, allowed by CORS.
 	SiteOrigins []string
 	Logger      *slog.Logger
+
+	// The dApp half needs identity pools and roles, and where the gateway is
+	// (the wallet client binds sign-in messages to its host).
+	IdentityPools *identitypool.Service
+	Roles         *roles.Service
+	GatewayURL    string
+	// NFTProviderURL and NFTProviderKey name a real third-party NFT API; unset,
+	// a built-in stand-in with a key made up at start serves the demo.
+	NFTProviderURL, NFTProviderKey string
 }
 
 // Demo is the running demo.
 type Demo struct {
 	Seeded
+	// DappClientID and IdentityPoolID are the dApp's wallet client and identity pool.
+	DappClientID, IdentityPoolID string
 	// API is the dragons API for the gateway.
 	API     gateway.API
 	backend *http.Server
@@ -61,6 +75,10 @@ func Start(ctx context.Context, cfg Config) (*Demo, error) {
 	if err != nil {
 		return nil, err
 	}
+	dapp, err := seedDapp(ctx, cfg, seeded.PoolID)
+	if err != nil {
+		return nil, err
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -71,18 +89,27 @@ func Start(ctx context.Context, cfg Config) (*Demo, error) {
 	}
 	site := siteConfig{IdentityURL: cfg.IdentityURL, Region: cfg.Pools.Region(), UserPoolID: seeded.PoolID,
 		ClientID: seeded.ClientID, Users: []string{Rider, Keeper}, Group: Group}
+	dappSite := dappConfig{IdentityURL: cfg.IdentityURL, Region: cfg.Pools.Region(), UserPoolID: seeded.PoolID,
+		ClientID: dapp.ClientID, IdentityPoolID: dapp.IdentityPoolID,
+		NFTsURL: "/nfts", CollectionURL: "/collection", FloorPriceURL: "/floor-price"}
+	provider := nftProvider{key: newPassword()}
+	backendURL := "http://" + l.Addr().String()
+	providerURL, providerKey := backendURL+"/nft-provider", provider.key
+	if cfg.NFTProviderURL != "" {
+		providerURL, providerKey = strings.TrimRight(cfg.NFTProviderURL, "/"), cfg.NFTProviderKey
+	}
 	srv := &http.Server{
-		Handler:           newBackend(site),
+		Handler:           newBackend(site, dappSite, provider),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	go func() { _ = srv.Serve(l) }() // ends with ErrServerClosed on Close
-	api, err := newAPI("http://"+l.Addr().String(), seeded.PoolID, cfg.SiteOrigins)
+	api, err := newAPI(backendURL, seeded.PoolID, cfg.SiteOrigins, upstream{providerURL, providerKey})
 	if err != nil {
 		_ = srv.Close()
 		return nil, err
 	}
-	return &Demo{Seeded: seeded, API: api, backend: srv}, nil
+	return &Demo{Seeded: seeded, DappClientID: dapp.ClientID, IdentityPoolID: dapp.IdentityPoolID, API: api, backend: srv}, nil
 }
 
 // Close stops the dragons backend.

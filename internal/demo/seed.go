@@ -26,7 +26,8 @@ func seed(ctx context.Context, pools *userpool.Service, st store.Store) (Seeded,
 	if err != nil {
 		return Seeded{}, err
 	}
-	clientID, err := claim(ctx, st, "demo.app-client", demoClient{pools, poolID})
+	clientID, err := claim(ctx, st, "demo.app-client", demoClient{pools: pools, poolID: poolID, name: ClientName,
+		config: userpool.ClientConfig{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if err != nil {
 		return Seeded{}, err
 	}

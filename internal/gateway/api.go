@@ -128,6 +128,9 @@ type SecretInjection struct {
 	// The value comes from an environment variable or a file (trailing newline trimmed).
 	FromEnv  string `yaml:"fromEnv,omitempty"`
 	FromFile string `yaml:"fromFile,omitempty"`
+	// Value is a secret moat itself holds (the demo's stand-in provider
+	// key); it cannot come from a configuration file.
+	Value string `yaml:"-"`
 	// Prefix is prepended to the value (e.g. "Bearer ").
 	Prefix string `yaml:"prefix,omitempty"`
 }

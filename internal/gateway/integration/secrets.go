@@ -26,6 +26,8 @@ func loadSecrets(list []gateway.SecretInjection) ([]secret, error) {
 		}
 		var value string
 		switch {
+		case s.Value != "":
+			value = s.Value
 		case s.FromEnv != "" && s.FromFile != "":
 			return nil, fmt.Errorf("%s (%s): set fromEnv or fromFile, not both", where, s.Name)
 		case s.FromEnv != "":
