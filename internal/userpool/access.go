@@ -72,11 +72,7 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 // AdminUserGlobalSignOut ends every session of a user: their refresh tokens
 // stop working and so do the access tokens minted from them.
 func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *UserRef) (*Empty, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.lookupUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -17,11 +17,7 @@ type MembershipInput struct {
 
 // membership resolves the pool, user and group an add or remove names.
 func (s *Service) membership(ctx context.Context, in *MembershipInput) (*pool, store.User, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, store.User{}, err
-	}
-	u, err := s.lookupUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, store.User{}, err
 	}
@@ -55,11 +51,7 @@ type AdminListGroupsForUserInput struct {
 }
 
 func (s *Service) AdminListGroupsForUser(ctx context.Context, in *AdminListGroupsForUserInput) (*ListGroupsOutput, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.lookupUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

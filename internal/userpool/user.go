@@ -66,6 +66,16 @@ func (s *Service) lookupUser(ctx context.Context, p *pool, username string) (sto
 	return u, errUserNotFound
 }
 
+// adminUser resolves the pool and user an admin operation names.
+func (s *Service) adminUser(ctx context.Context, poolID, username string) (*pool, store.User, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, store.User{}, err
+	}
+	u, err := s.lookupUser(ctx, p, username)
+	return p, u, err
+}
+
 // findBySignInAttribute resolves an email, phone number or preferred username
 // a pool lets users sign in with. Aliases count only once verified, as in Cognito.
 func (s *Service) findBySignInAttribute(ctx context.Context, p *pool, value string) (store.User, bool, error) {

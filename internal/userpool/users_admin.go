@@ -200,11 +200,7 @@ type AdminGetUserOutput struct {
 }
 
 func (s *Service) AdminGetUser(ctx context.Context, in *UserRef) (*AdminGetUserOutput, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.lookupUser(ctx, p, in.Username)
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +212,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *UserRef) (*AdminGetUserO
 }
 
 func (s *Service) AdminDeleteUser(ctx context.Context, in *UserRef) (*Empty, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.lookupUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -235,11 +227,7 @@ type AdminSetUserPasswordInput struct {
 }
 
 func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*Empty, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.lookupUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -269,11 +257,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 }
 
 func (s *Service) AdminConfirmSignUp(ctx context.Context, in *UserRef) (*Empty, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.lookupUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -291,11 +275,7 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *UserRef) (*Empty, 
 // setEnabled backs AdminDisableUser and AdminEnableUser. Disabling also ends
 // every session, as Cognito does.
 func (s *Service) setEnabled(ctx context.Context, in *UserRef, enabled bool) (*Empty, error) {
-	p, err := s.loadPool(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.lookupUser(ctx, p, in.Username)
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}

@@ -19,25 +19,10 @@ import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from wirecheck import Mismatch, check, env, fail
 
 POOL_ID = "us-east-1:11111111-2222-3333-4444-555555555555"
 ACCOUNT = "000000000000"
-
-
-class Mismatch(Exception):
-    """moat answered, but not as IAM would."""
-
-
-def check(condition, message):
-    if not condition:
-        raise Mismatch(message)
-
-
-def env(name):
-    value = os.environ.get(name)
-    if not value:
-        raise Mismatch(f"environment variable {name} is not set")
-    return value
 
 
 def expect_error(code, status, call, **kwargs):
@@ -176,12 +161,6 @@ class Flow:
         doc = iam.get_role_policy(RoleName=declared, PolicyName="invoke")["PolicyDocument"]
         check(doc["Statement"][0]["Action"] == "execute-api:Invoke", f"declared role's policy {doc}")
         self.note("a role declared in the config file is there")
-
-
-def fail(flow, reason):
-    done = "; ".join(flow.summary) if flow and flow.summary else "nothing"
-    print(f"FAIL: {reason}\n(passed before the failure: {done})", file=sys.stderr)
-    return 1
 
 
 def main():

@@ -23,25 +23,10 @@ import jwt
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from wirecheck import Mismatch, check, env, fail
 
 PASSWORD = "Corr3ct-Horse!"
 DEVELOPER = "login.example.com"
-
-
-class Mismatch(Exception):
-    """moat answered, but not as Cognito would."""
-
-
-def check(condition, message):
-    if not condition:
-        raise Mismatch(message)
-
-
-def env(name):
-    value = os.environ.get(name)
-    if not value:
-        raise Mismatch(f"environment variable {name} is not set")
-    return value
 
 
 def expect_error(code, call, message=None, **kwargs):
@@ -204,12 +189,6 @@ class Flow:
         self.admin.delete_identity_pool(IdentityPoolId=pool_id)
         expect_error("ResourceNotFoundException", self.admin.describe_identity_pool, IdentityPoolId=pool_id)
         self.note("ListIdentityPools / DeleteIdentityPool")
-
-
-def fail(flow, reason):
-    done = "; ".join(flow.summary) if flow and flow.summary else "nothing"
-    print(f"FAIL: {reason}\n(passed before the failure: {done})", file=sys.stderr)
-    return 1
 
 
 def main():

@@ -18,17 +18,9 @@ import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from wirecheck import Mismatch, check
 
 PASSWORD_1, PASSWORD_2, PASSWORD_3 = "First-Pass-1", "Second-Pass-2", "Third-Pass-3"
-
-
-class Mismatch(Exception):
-    """moat answered, but not as Cognito would."""
-
-
-def check(condition, message):
-    if not condition:
-        raise Mismatch(message)
 
 
 def expect_error(code, message, call, **kwargs):

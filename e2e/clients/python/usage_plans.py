@@ -24,24 +24,9 @@ import urllib.request
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from wirecheck import Mismatch, check, env
 
 RATE, BURST, QUOTA = 5, 5, 20
-
-
-class Mismatch(Exception):
-    """moat answered, but not as API Gateway would."""
-
-
-def check(condition, message):
-    if not condition:
-        raise Mismatch(message)
-
-
-def env(name):
-    value = os.environ.get(name)
-    if not value:
-        raise Mismatch(f"environment variable {name} is not set")
-    return value
 
 
 def expect_error(code, call, **kwargs):

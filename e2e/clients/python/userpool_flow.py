@@ -22,20 +22,12 @@ import boto3
 import jwt
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from wirecheck import Mismatch, check, env, fail
 
 GROUP = "editors"
 AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 PAGE_SIZE = 2
 EXTRA_USERS = 4  # with the main user, five matches: three pages of PAGE_SIZE
-
-
-class Mismatch(Exception):
-    """moat answered, but not as Cognito would."""
-
-
-def check(condition, message):
-    if not condition:
-        raise Mismatch(message)
 
 
 def expect_error(code, message, call, **kwargs):
@@ -54,13 +46,6 @@ def expect_error(code, message, call, **kwargs):
 def secret_hash(client_secret, username, client_id):
     mac = hmac.new(client_secret.encode(), (username + client_id).encode(), hashlib.sha256)
     return base64.b64encode(mac.digest()).decode()
-
-
-def env(name):
-    value = os.environ.get(name)
-    if not value:
-        raise Mismatch(f"environment variable {name} is not set")
-    return value
 
 
 class Flow:
@@ -312,12 +297,6 @@ class Flow:
         self.groups_and_refresh()
         self.list_users()
         self.global_sign_out()
-
-
-def fail(flow, reason):
-    done = "; ".join(flow.summary) if flow and flow.summary else "nothing"
-    print(f"FAIL: {reason}\n(passed before the failure: {done})", file=sys.stderr)
-    return 1
 
 
 def main():

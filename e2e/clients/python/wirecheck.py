@@ -1,0 +1,27 @@
+"""What every client script here shares: how a mismatch is reported."""
+
+import os
+import sys
+
+
+class Mismatch(Exception):
+    """moat answered, but not as AWS would."""
+
+
+def check(condition, message):
+    if not condition:
+        raise Mismatch(message)
+
+
+def env(name):
+    value = os.environ.get(name)
+    if not value:
+        raise Mismatch(f"environment variable {name} is not set")
+    return value
+
+
+def fail(flow, reason):
+    """Report a failure with what had passed before it; returns the exit code."""
+    done = "; ".join(flow.summary) if flow and flow.summary else "nothing"
+    print(f"FAIL: {reason}\n(passed before the failure: {done})", file=sys.stderr)
+    return 1
