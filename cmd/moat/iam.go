@@ -6,10 +6,10 @@ import (
 	"net/http"
 
 	"github.com/moat-dev/moat/internal/admin"
+	"github.com/moat-dev/moat/internal/awsjson"
 	"github.com/moat-dev/moat/internal/iamapi"
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // newRoles is the IAM roles service, holding the roles the config declares.
@@ -23,10 +23,10 @@ func newRoles(ctx context.Context, st store.Store, cfg Config) (*roles.Service, 
 
 // iamHandler serves the IAM query API to requests signed with the admin
 // credentials, for IAM's global region as clients sign them or for moat's.
-func iamHandler(svc *roles.Service, creds admin.Credentials, cfg Config, registry prometheus.Registerer, logger *slog.Logger) http.Handler {
+func iamHandler(svc *roles.Service, creds admin.Credentials, cfg Config, metrics *awsjson.Metrics, logger *slog.Logger) http.Handler {
 	auth := iamapi.Authenticators{Global: admin.NewAuthenticator(creds, iamapi.GlobalRegion)}
 	if cfg.Region != iamapi.GlobalRegion {
 		auth.Regional = admin.NewAuthenticator(creds, cfg.Region)
 	}
-	return iamapi.NewHandler(svc, auth, logger, iamapi.NewMetrics(registry))
+	return iamapi.NewHandler(svc, auth, logger, metrics)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/apigatewayapi"
+	"github.com/moat-dev/moat/internal/awsjson"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
@@ -109,6 +110,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		return err
 	}
 	auth := admin.NewAuthenticator(creds, cfg.Region)
+	awsMetrics := awsjson.NewMetrics(registry) // one family for every AWS-shaped API
 	return server.Run(ctx, server.Config{
 		IdentityAddr:  cfg.IdentityAddr,
 		GatewayAddr:   cfg.GatewayAddr,
@@ -120,9 +122,10 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		APIGateway: apigatewayapi.New(apigatewayapi.Config{
 			Store: st, Usage: usageSvc, Authenticator: auth, KnownStage: gw.HasStage, Logger: logger,
 		}),
-		IAM:      iamHandler(roleSvc, creds, cfg, registry, logger),
-		Registry: registry,
-		Logger:   logger,
+		IAM:        iamHandler(roleSvc, creds, cfg, awsMetrics, logger),
+		Registry:   registry,
+		AWSMetrics: awsMetrics,
+		Logger:     logger,
 	})
 }
 

@@ -73,7 +73,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out := h.serve(ctx, w, r)
 
 	took := time.Since(start)
-	h.metrics.observe(out.service, out.operation, out.status, out.code, took)
+	h.metrics.Observe(out.service, out.operation, out.status, out.code, took)
 	attrs := []slog.Attr{
 		slog.String("request_id", info.ID),
 		slog.String("target", r.Header.Get("X-Amz-Target")),

@@ -7,9 +7,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics counts AWS JSON requests by service (the signing name) and
-// operation. Unknown targets are counted under operation "unknown" so a
-// client cannot grow the label set without bound.
+// Metrics counts requests to moat's AWS-shaped APIs (JSON 1.1, and the IAM
+// query protocol) by service (the signing name) and operation. Unknown
+// operations are counted as "unknown" so a client cannot grow the label set
+// without bound.
 type Metrics struct {
 	requests *prometheus.CounterVec
 	errors   *prometheus.CounterVec
@@ -21,15 +22,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "moat_aws_requests_total",
-			Help: "AWS JSON API requests by service, operation and HTTP status.",
+			Help: "AWS API requests by service, operation and HTTP status.",
 		}, []string{"service", "operation", "status"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "moat_aws_errors_total",
-			Help: "AWS JSON API error answers by service, operation and error code.",
+			Help: "AWS API error answers by service, operation and error code.",
 		}, []string{"service", "operation", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "moat_aws_request_duration_seconds",
-			Help:    "Time to answer AWS JSON API requests.",
+			Help:    "Time to answer AWS API requests.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"service", "operation"}),
 	}
@@ -37,7 +38,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) observe(service, operation string, status int, code string, took time.Duration) {
+// Observe counts one answered request.
+func (m *Metrics) Observe(service, operation string, status int, code string, took time.Duration) {
 	if m == nil {
 		return
 	}

@@ -30,11 +30,11 @@ type Handler struct {
 	roles   *roles.Service
 	auth    Authenticators
 	logger  *slog.Logger
-	metrics *Metrics
+	metrics *awsjson.Metrics
 }
 
 // NewHandler serves svc's operations to requests auth admits; metrics may be nil.
-func NewHandler(svc *roles.Service, auth Authenticators, logger *slog.Logger, metrics *Metrics) *Handler {
+func NewHandler(svc *roles.Service, auth Authenticators, logger *slog.Logger, metrics *awsjson.Metrics) *Handler {
 	return &Handler{roles: svc, auth: auth, logger: logger, metrics: metrics}
 }
 
@@ -55,7 +55,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	out := h.serve(r.Context(), w, r, requestID)
 
 	took := time.Since(start)
-	h.metrics.observe(out.action, out.status, out.code, took)
+	h.metrics.Observe("iam", out.action, out.status, out.code, took)
 	attrs := []slog.Attr{
 		slog.String("request_id", requestID),
 		slog.String("action", out.action),

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/moat-dev/moat/internal/admin"
+	"github.com/moat-dev/moat/internal/awsjson"
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 )
@@ -41,7 +42,7 @@ func server(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	auth := Authenticators{Global: admin.NewAuthenticator(adminCreds, GlobalRegion), Regional: admin.NewAuthenticator(adminCreds, "eu-west-1")}
-	h := NewHandler(svc, auth, slog.New(slog.DiscardHandler), NewMetrics(prometheus.NewRegistry()))
+	h := NewHandler(svc, auth, slog.New(slog.DiscardHandler), awsjson.NewMetrics(prometheus.NewRegistry()))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv

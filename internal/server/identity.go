@@ -20,7 +20,10 @@ func identityHandler(cfg Config) (http.Handler, error) {
 	if err := cfg.Registry.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
-	awsJSON := awsjson.NewHandler(cfg.Services, cfg.Authenticator, cfg.Logger, awsjson.NewMetrics(cfg.Registry))
+	if cfg.AWSMetrics == nil {
+		cfg.AWSMetrics = awsjson.NewMetrics(cfg.Registry)
+	}
+	awsJSON := awsjson.NewHandler(cfg.Services, cfg.Authenticator, cfg.Logger, cfg.AWSMetrics)
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", healthHandler(cfg.Store, cfg.Logger))

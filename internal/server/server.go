@@ -35,9 +35,11 @@ type Config struct {
 	IAM http.Handler
 
 	// Registry is what /metrics exposes; nil makes a new one. Go and process
-	// collectors and the AWS request metrics are registered on it.
+	// collectors are registered on it.
 	Registry *prometheus.Registry
-	Logger   *slog.Logger
+	// AWSMetrics counts the AWS-shaped APIs' requests; nil registers new ones on Registry.
+	AWSMetrics *awsjson.Metrics
+	Logger     *slog.Logger
 	// ShutdownTimeout bounds how long in-flight requests get on shutdown; 0 means 10s.
 	ShutdownTimeout time.Duration
 }
