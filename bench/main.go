@@ -1,6 +1,7 @@
 // Command bench measures moat's gateway against nginx on this machine:
 // requests per second, p50/p99 latency and the proxy's CPU time per request,
-// for a plain proxy, a JWT authorizer, and JWT plus CORS. Run it from the
+// for a plain proxy, a JWT authorizer, JWT plus CORS, an IAM (SigV4)
+// authorizer, and JWT plus an API key in a usage plan. Run it from the
 // module root with `go run ./bench`; it needs nginx and wrk on PATH.
 package main
 
@@ -23,7 +24,7 @@ func main() {
 	flag.Parse()
 
 	// Every run is bounded: setup, warm-ups, and the measured runs.
-	limit := 2*time.Minute + 8*(opts.duration+2*time.Second)
+	limit := 2*time.Minute + 10*(opts.duration+2*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -74,13 +75,15 @@ func run(ctx context.Context, opts options) error {
 	}
 	defer moat.stop()
 
-	auth := []string{"Authorization: Bearer " + moat.idToken}
-	cors := append(auth, "Origin: "+benchOrigin)
+	auth := "Authorization: Bearer " + moat.idToken
+	keyed := moat.url + "/keyed/prod/items/42"
 	cases := []benchCase{
-		{"nginx (proxy_pass, keepalive)", nginx.proc, nginx.url + "/items/42", auth},
-		{"moat: plain proxy", moat.proc, moat.url + "/plain/items/42", auth},
-		{"moat: JWT authorizer", moat.proc, moat.url + "/jwt/items/42", auth},
-		{"moat: JWT + CORS", moat.proc, moat.url + "/cors/items/42", cors},
+		{"nginx (proxy_pass, keepalive)", nginx.proc, nginx.url + "/items/42", []string{auth}, nil},
+		{"moat: plain proxy", moat.proc, moat.url + "/plain/items/42", []string{auth}, nil},
+		{"moat: JWT authorizer", moat.proc, moat.url + "/jwt/items/42", []string{auth}, &refusal{url: moat.url + "/jwt/items/42"}},
+		{"moat: JWT + CORS", moat.proc, moat.url + "/cors/items/42", []string{auth, "Origin: " + benchOrigin}, &refusal{url: moat.url + "/cors/items/42"}},
+		{"moat: IAM (SigV4, presigned)", moat.proc, moat.iamURL, nil, &refusal{url: moat.url + "/iam/items/42"}},
+		{"moat: JWT + API key + usage plan", moat.proc, keyed, []string{auth, "x-api-key: " + moat.apiKey}, &refusal{url: keyed, headers: []string{auth}}},
 	}
 	var results []result
 	for _, c := range cases {

@@ -17,12 +17,16 @@ import (
 )
 
 const (
+	benchRegion   = "us-east-1"
 	benchOrigin   = "https://app.example.com"
 	benchPassword = "Bench-Passw0rd!"
 )
 
-// moatConfig serves the backend three ways: /plain (no authorizer), /jwt
-// (a JWT authorizer trusting the bench pool) and /cors (the same plus CORS).
+// moatConfig serves the backend five ways: /plain (no authorizer), /jwt
+// (a JWT authorizer trusting the bench pool), /cors (the same plus CORS),
+// /iam (an AWS_IAM authorizer, the bench role allowed to invoke it) and
+// /keyed/prod (a REST API: the JWT authorizer plus a required API key in a
+// usage plan whose throttle is far above what the run can reach).
 const moatConfig = `log-level: %[5]s
 apis:
   - name: plain
@@ -40,11 +44,55 @@ apis:
     cors: {allowOrigins: [%[4]q], allowMethods: [GET], allowHeaders: [Authorization], maxAge: 600}
     routes:
       - {method: GET, path: "/items/{id}", authorizer: users, integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
+  - name: iam
+    basePath: /iam
+    authorizers: [{name: iam, type: AWS_IAM}]
+    routes:
+      - {method: GET, path: "/items/{id}", authorizer: iam, integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
+  - name: keyed
+    type: REST
+    basePath: /keyed
+    stages: [{name: prod}]
+    authorizers: [{name: users, type: JWT, issuers: [{issuer: %[2]q, audience: [%[3]q]}]}]
+    routes:
+      - {method: GET, path: "/items/{id}", authorizer: users, apiKeyRequired: true, integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
+roles:
+  - name: %[6]s
+    assumeRolePolicy:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal: {Federated: cognito-identity.amazonaws.com}
+          Action: sts:AssumeRoleWithWebIdentity
+          Condition:
+            StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}
+            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": authenticated}
+    policies:
+      invoke:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:*:*/*/GET/items/*"}
+apiKeys:
+  - {name: bench, valueFromEnv: %[7]s}
+usagePlans:
+  - name: bench
+    throttle: {rateLimit: 1000000, burstLimit: 1000000}
+    apiStages: [{api: keyed, stage: prod}]
+    apiKeys: [bench]
 `
+
+// benchRole is the role the identity pool gives the signed-in bench user;
+// apiKeyEnv carries the declared API key's value to moat.
+const (
+	benchRole = "BenchInvoker"
+	apiKeyEnv = "MOAT_BENCH_API_KEY"
+)
 
 type moatServer struct {
 	url     string
 	idToken string
+	apiKey  string // the declared key the /keyed API requires
+	iamURL  string // a presigned GET of /iam/items/42
 	proc    proc
 	cmd     *exec.Cmd
 }
@@ -52,6 +100,8 @@ type moatServer struct {
 // startMoatForBench builds moat, starts it once to create a pool, an app
 // client and a user, restarts it with the gateway configured to trust that
 // pool, and signs in once for the ID token every request then carries.
+// With that token it gets identity-pool credentials and presigns the one
+// request the IAM configuration replays.
 func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog bool) (*moatServer, error) {
 	binary := filepath.Join(dir, "moat")
 	build := exec.CommandContext(ctx, "go", "build", "-o", binary, "./cmd/moat")
@@ -66,17 +116,17 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog b
 	if err != nil {
 		return nil, err
 	}
-	keyID, secret := "AKIA"+strings.ToUpper(randomHex(8)), randomHex(20)
+	keyID, secret, apiKey := "AKIA"+strings.ToUpper(randomHex(8)), randomHex(20), "Bench"+randomHex(16)
 	l := &launcher{binary: binary, dir: dir, identity: identity, gateway: gatewayAddr, env: []string{
-		"MOAT_ADMIN_ACCESS_KEY_ID=" + keyID, "MOAT_ADMIN_SECRET_ACCESS_KEY=" + secret,
+		"MOAT_ADMIN_ACCESS_KEY_ID=" + keyID, "MOAT_ADMIN_SECRET_ACCESS_KEY=" + secret, apiKeyEnv + "=" + apiKey,
 	}}
+	admin := credentials.NewStaticCredentialsProvider(keyID, secret, "")
 
 	setup, err := l.start(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + identity),
-		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, "")})
+	idp := cip.New(cip.Options{Region: benchRegion, BaseEndpoint: aws.String("http://" + identity), Credentials: admin})
 	poolID, clientID, err := createBenchUser(ctx, idp)
 	stopProcess(setup)
 	if err != nil {
@@ -87,12 +137,12 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog b
 	if accessLog {
 		level = "info"
 	}
-	config := fmt.Sprintf(moatConfig, backendAddr, "http://"+identity+"/"+poolID, clientID, benchOrigin, level)
+	config := fmt.Sprintf(moatConfig, backendAddr, "http://"+identity+"/"+poolID, clientID, benchOrigin, level, benchRole, apiKeyEnv)
 	cmd, err := l.start(ctx, config)
 	if err != nil {
 		return nil, err
 	}
-	m := &moatServer{url: "http://" + gatewayAddr, proc: proc{cmd.Process.Pid}, cmd: cmd}
+	m := &moatServer{url: "http://" + gatewayAddr, apiKey: apiKey, proc: proc{cmd.Process.Pid}, cmd: cmd}
 	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &clientID,
 		AuthParameters: map[string]string{"USERNAME": "bench", "PASSWORD": benchPassword},
@@ -102,6 +152,11 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog b
 		return nil, fmt.Errorf("sign in: %v", err)
 	}
 	m.idToken = aws.ToString(out.AuthenticationResult.IdToken)
+	ids := identityPools{url: "http://" + identity, admin: admin}
+	if m.iamURL, err = ids.presignedGET(ctx, poolID, clientID, m.idToken, m.url+"/iam/items/42"); err != nil {
+		m.stop()
+		return nil, err
+	}
 	return m, nil
 }
 

@@ -16,6 +16,7 @@ type benchCase struct {
 	proc    proc
 	url     string
 	headers []string
+	refusal *refusal // nil: the configuration authorizes nothing
 }
 
 // result is one measured run.
@@ -32,6 +33,9 @@ type result struct {
 // measure warms the proxy up (connections, keys, the verified-token cache),
 // then runs wrk for the set duration, reading the proxy's CPU time around it.
 func measure(ctx context.Context, c benchCase, opts options) (result, error) {
+	if err := c.refusal.check(ctx); err != nil {
+		return result{}, err
+	}
 	if _, err := runWrk(ctx, c, opts, time.Second); err != nil {
 		return result{}, err
 	}
