@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/moat-dev/moat/internal/iam"
 	"github.com/moat-dev/moat/internal/roles"
-	"go.yaml.in/yaml/v3"
 )
 
 // RoleConfig declares an IAM role in the config file (roles:). At every
@@ -20,30 +19,9 @@ type RoleConfig struct {
 	MaxSessionDuration int64  `yaml:"maxSessionDuration,omitempty"`
 	// AssumeRolePolicy is the trust policy; Policies are the inline
 	// permission policies by name.
-	AssumeRolePolicy policyDocument            `yaml:"assumeRolePolicy"`
-	Policies         map[string]policyDocument `yaml:"policies,omitempty"`
-	Tags             map[string]string         `yaml:"tags,omitempty"`
-}
-
-// policyDocument is a policy written either as a JSON string or as YAML,
-// which is kept as the equivalent JSON.
-type policyDocument string
-
-func (p *policyDocument) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		*p = policyDocument(n.Value)
-		return nil
-	}
-	var v any
-	if err := n.Decode(&v); err != nil {
-		return err
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("line %d: a policy must be a JSON string or a YAML mapping with string keys", n.Line)
-	}
-	*p = policyDocument(b)
-	return nil
+	AssumeRolePolicy iam.Document            `yaml:"assumeRolePolicy"`
+	Policies         map[string]iam.Document `yaml:"policies,omitempty"`
+	Tags             map[string]string       `yaml:"tags,omitempty"`
 }
 
 // applyRoleConfig makes the store hold the declared roles. Running it again

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moat-dev/moat/internal/iam"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 )
 
@@ -60,7 +61,7 @@ func TestRoleConfig(t *testing.T) {
 		t.Fatalf("a role declared twice: %v", err)
 	}
 	cfg.Roles = cfg.Roles[:1]
-	cfg.Roles[0].Policies["bad"] = policyDocument(cfg.Roles[0].AssumeRolePolicy)
+	cfg.Roles[0].Policies["bad"] = iam.Document(cfg.Roles[0].AssumeRolePolicy)
 	if _, err := newRoles(ctx, st, cfg); err == nil || !strings.Contains(err.Error(), "should not specify a principal") {
 		t.Fatalf("a permission policy naming a principal: %v", err)
 	}

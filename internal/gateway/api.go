@@ -1,5 +1,7 @@
 package gateway
 
+import "github.com/moat-dev/moat/internal/iam"
+
 // The API model. Its fields are moat's configuration (YAML, `apis:` in the
 // config file) one to one, and what an OpenAPI document with API Gateway's
 // x-amazon-apigateway-* extensions is translated into.
@@ -24,7 +26,10 @@ type API struct {
 	Authorizers      []AuthorizerConfig               `yaml:"authorizers,omitempty"`
 	CORS             *CORS                            `yaml:"cors,omitempty"`
 	GatewayResponses map[ResponseType]GatewayResponse `yaml:"gatewayResponses,omitempty"`
-	Routes           []Route                          `yaml:"routes"`
+	// ResourcePolicy (REST APIs) is an IAM policy checked for every request
+	// before the authorizer (docs/gateway.md, "Resource policies").
+	ResourcePolicy iam.Document `yaml:"resourcePolicy,omitempty"`
+	Routes         []Route      `yaml:"routes"`
 }
 
 // Stage is a deployment of the API with its own variables.

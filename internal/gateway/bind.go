@@ -18,6 +18,7 @@ type boundAPI struct {
 	root      *Stage // the $default stage, if any
 	router    router
 	cors      *corsPolicy
+	policy    *resourcePolicy // nil: the API has none
 	unmatched routeMetrics
 	// claimHeaderNames are every header an authorizer of the API fills from
 	// claims; client-sent copies are removed on every route.
@@ -48,6 +49,13 @@ func bindAPI(api *API, cfg Config, m *metrics) (*boundAPI, error) {
 		stages:    map[string]*Stage{},
 		cors:      newCORSPolicy(api.CORS),
 		unmatched: m.route(api.Name, "none"),
+	}
+	if api.ResourcePolicy != "" {
+		p, err := compileResourcePolicy(api.ResourcePolicy, executeAPIARN(cfg.Region, cfg.Account, api.ID))
+		if err != nil {
+			return nil, fmt.Errorf("resourcePolicy: %w", err)
+		}
+		b.policy = p
 	}
 	for _, h := range api.Hosts {
 		b.hosts = append(b.hosts, strings.ToLower(h))

@@ -54,7 +54,7 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.NewIntegration == nil {
 		return nil, errors.New("gateway: no integration builder")
 	}
-	g := &Gateway{region: cfg.Region, account: cmp.Or(cfg.Account, "000000000000"), log: cfg.Logger}
+	g := &Gateway{region: cfg.Region, account: cmp.Or(cfg.Account, defaultAccount), log: cfg.Logger}
 	if g.log == nil {
 		g.log = slog.Default()
 	}

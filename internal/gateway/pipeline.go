@@ -4,7 +4,7 @@ package gateway
 // error (an *Error, normally) ends the request with the responder's answer.
 type step func(x *exchange) error
 
-// pipeline is the stages in order. A later stage is one more entry: WAF and
-// the resource policy go before authorize; usage plans come after it, since
-// an authorizer may choose the API key.
-var pipeline = []step{authorize, checkUsage}
+// pipeline is the stages in order. A later stage is one more entry: WAF goes
+// before the resource policy; usage plans come after authorize, since an
+// authorizer may choose the API key.
+var pipeline = []step{checkResourcePolicy, authorize, checkUsage}

@@ -49,6 +49,7 @@ func Validate(apis []API) error {
 		if !slices.Contains([]string{"", "HEADER", "AUTHORIZER"}, api.APIKeySource) {
 			bad("%s: apiKeySource %q is not HEADER or AUTHORIZER", where, api.APIKeySource)
 		}
+		validateResourcePolicy(where, api, bad)
 		validateStages(where, api, bad)
 		authorizers := validateAuthorizers(where, api, bad)
 		validateRoutes(where, api, authorizers, bad)
@@ -79,6 +80,20 @@ func checkBasePath(p string) error {
 		return fmt.Errorf("%q must not have parameters", p)
 	}
 	return nil
+}
+
+// validateResourcePolicy compiles the policy for its errors; the id and
+// region it is bound to do not change whether it is valid.
+func validateResourcePolicy(where string, api *API, bad func(string, ...any)) {
+	if api.ResourcePolicy == "" {
+		return
+	}
+	if api.Type != "REST" {
+		bad("%s: resourcePolicy: resource policies are a REST API feature (set the API's type to REST)", where)
+	}
+	if _, err := compileResourcePolicy(api.ResourcePolicy, executeAPIARN("*", "*", "*")); err != nil {
+		bad("%s: resourcePolicy: %v", where, err)
+	}
 }
 
 func validateStages(where string, api *API, bad func(string, ...any)) {

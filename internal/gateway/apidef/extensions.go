@@ -8,9 +8,9 @@ import (
 )
 
 // How each API Gateway extension not translated into the API model is
-// treated. Extensions that change who may call what (resource policies, API
-// keys, request validation, shared integrations) are errors: ignoring them
-// would serve an API more openly than on AWS. Extensions about encoding,
+// treated. Extensions that change who may call what (request validation,
+// shared integrations) are errors: ignoring them would serve an API more
+// openly than on AWS. Extensions about encoding,
 // documentation or endpoints only are warnings. Any other
 // x-amazon-apigateway-* key is an error, so nothing is silently dropped.
 var ignoredExtensions = map[string]bool{

@@ -2,6 +2,7 @@ package apidef
 
 import (
 	"fmt"
+	"github.com/moat-dev/moat/internal/iam"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,6 +24,7 @@ type document struct {
 	CORS                *corsExt                             `yaml:"x-amazon-apigateway-cors"`
 	GatewayResponses    map[gateway.ResponseType]responseExt `yaml:"x-amazon-apigateway-gateway-responses"`
 	APIKeySource        string                               `yaml:"x-amazon-apigateway-api-key-source"`
+	Policy              iam.Document                         `yaml:"x-amazon-apigateway-policy"`
 	Extra               map[string]any                       `yaml:",inline"`
 }
 
@@ -150,6 +152,10 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 	}
 	if doc.APIKeySource != "" {
 		api.APIKeySource = strings.ToUpper(doc.APIKeySource)
+	}
+	if doc.Policy != "" {
+		api.ResourcePolicy = doc.Policy
+		api.Type = "REST" // only REST APIs have resource policies
 	}
 	if api.APIKeySource != "" || slices.ContainsFunc(api.Routes, func(r gateway.Route) bool { return r.APIKeyRequired }) {
 		api.Type = "REST" // only REST APIs have API keys

@@ -66,10 +66,10 @@ func TestOpenAPIExportMatchesYAML(t *testing.T) {
 }
 
 func TestExtensionsReportedByName(t *testing.T) {
-	withPolicy := strings.Replace(httpAPIExport, `"x-amazon-apigateway-importexport-version": "1.0"`,
-		`"x-amazon-apigateway-policy": {}, "x-amazon-apigateway-binary-media-types": ["image/png"]`, 1)
-	_, _, err := Load([]byte(withPolicy))
-	if err == nil || !strings.Contains(err.Error(), "x-amazon-apigateway-policy") {
+	withValidators := strings.Replace(httpAPIExport, `"x-amazon-apigateway-importexport-version": "1.0"`,
+		`"x-amazon-apigateway-request-validators": {}, "x-amazon-apigateway-binary-media-types": ["image/png"]`, 1)
+	_, _, err := Load([]byte(withValidators))
+	if err == nil || !strings.Contains(err.Error(), "x-amazon-apigateway-request-validators") {
 		t.Fatalf("err = %v", err)
 	}
 	cosmetic := strings.Replace(httpAPIExport, `"x-amazon-apigateway-importexport-version": "1.0"`,

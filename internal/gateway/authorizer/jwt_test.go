@@ -62,8 +62,14 @@ func TestJWTRefusals(t *testing.T) {
 	valid := sign(t, rsaKey, ti.claims(nil))
 	parts := strings.Split(valid, ".")
 
+	// Another base64url character, so the token still parses and only the
+	// signature is wrong (an XOR could make '-' or '_' unparseable).
 	tamperedSig := []byte(parts[2])
-	tamperedSig[10] ^= 'A' ^ 'B'
+	if tamperedSig[10] == 'A' {
+		tamperedSig[10] = 'B'
+	} else {
+		tamperedSig[10] = 'A'
+	}
 	forgedPayload := base64.RawURLEncoding.EncodeToString(mustJSON(t, ti.claims(map[string]any{"sub": "admin"})))
 
 	cases := []struct {
