@@ -216,6 +216,29 @@ func TestGatewaySigV4(t *testing.T) {
 		})
 	}
 
+	// Changing a request after it was signed breaks its signature: the body,
+	// or a header the signature covers.
+	for name, tamper := range map[string]func(r *http.Request){
+		"body":   func(r *http.Request) { r.Body = io.NopCloser(strings.NewReader(`{"n":8}`)); r.ContentLength = 7 },
+		"header": func(r *http.Request) { r.Header.Set("X-Moat-Note", "changed") },
+	} {
+		r, _ := http.NewRequest("POST", m.GatewayURL+"/prod/items/7", strings.NewReader(`{"n":7}`))
+		r.Header.Set("X-Moat-Note", "signed")
+		sum := sha256.Sum256([]byte(`{"n":7}`))
+		if err := v4.NewSigner().SignHTTP(ctx, member, r, hex.EncodeToString(sum[:]), "execute-api", "us-east-1", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		tamper(r)
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Amzn-ErrorType") != "InvalidSignatureException" {
+			t.Errorf("tampered %s: %d %s; want 403 InvalidSignatureException", name, resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
+		}
+	}
+
 	resp, err := http.Get(m.GatewayURL + "/prod/items/7")
 	if err != nil {
 		t.Fatal(err)
