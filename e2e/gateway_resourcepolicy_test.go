@@ -35,21 +35,8 @@ func resourcePolicyAPI(name, basePath, effect, cidr, backend string) string {
 }
 
 // policyCallerRoles: guests of the identity pool may invoke items on every API.
-const policyCallerRoles = `
-roles:
-  - name: PolicyCallers
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - Effect: Allow
-          Principal: {Federated: cognito-identity.amazonaws.com}
-          Action: sts:AssumeRoleWithWebIdentity
-          Condition:
-            StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}
-            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": unauthenticated}
-    policies:
-      invoke: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:*:*/prod/*/items/*"}]}'
-`
+var policyCallerRoles = "\nroles:" + identityRoleYAML("PolicyCallers", "unauthenticated",
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:*:*/prod/*/items/*"}]}`) + "\n"
 
 func TestGatewayResourcePolicy(t *testing.T) {
 	t.Parallel()

@@ -346,33 +346,8 @@ func runSigV4Script(t *testing.T, argv []string, gatewayURL string, calls []sigv
 
 // sigv4Roles declares the identity pool's roles: trust as in the identity
 // pool tests, permissions for the sigv4 API.
-const sigv4Roles = `
-roles:
-  - name: Members
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - Effect: Allow
-          Principal: {Federated: cognito-identity.amazonaws.com}
-          Action: sts:AssumeRoleWithWebIdentity
-          Condition:
-            StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}
-            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": authenticated}
-    policies:
-      invoke: '` + membersPolicy + `'
-  - name: Guests
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - Effect: Allow
-          Principal: {Federated: cognito-identity.amazonaws.com}
-          Action: sts:AssumeRoleWithWebIdentity
-          Condition:
-            StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}
-            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": unauthenticated}
-    policies:
-      invoke: '` + guestsPolicy + `'
-`
+var sigv4Roles = "\nroles:" + identityRoleYAML("Members", "authenticated", membersPolicy) +
+	identityRoleYAML("Guests", "unauthenticated", guestsPolicy) + "\n"
 
 // subjectOf reads a JWT's sub without verifying it (moat issued it).
 func subjectOf(t *testing.T, token string) string {

@@ -16,31 +16,15 @@ import (
 // Issue 5: two groups mapped to two roles — by the token's roles and by
 // rules on its claims — get different access through the gateway.
 
-const roleMappingYAML = `apis:
+var roleMappingYAML = `apis:
   - name: mapped
     id: r0lemap000
     stages: [{name: prod}]
     authorizers: [{name: iam, type: AWS_IAM}]
     routes:
       - {method: ANY, path: "/items/{id}", authorizer: iam, integration: {type: mock, statusCode: 200, body: ok}}
-roles:
-  - name: Readers
-    assumeRolePolicy: &trust
-      Version: "2012-10-17"
-      Statement:
-        - Effect: Allow
-          Principal: {Federated: cognito-identity.amazonaws.com}
-          Action: sts:AssumeRoleWithWebIdentity
-          Condition:
-            StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}
-            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": authenticated}
-    policies:
-      read: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:r0lemap000/prod/GET/items/*"}]}'
-  - name: Writers
-    assumeRolePolicy: *trust
-    policies:
-      write: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:r0lemap000/prod/POST/items/*"}]}'
-`
+roles:` + identityRoleYAML("Readers", "authenticated", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:r0lemap000/prod/GET/items/*"}]}`) +
+	identityRoleYAML("Writers", "authenticated", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:r0lemap000/prod/POST/items/*"}]}`) + "\n"
 
 func TestIdentityPoolRoleMappings(t *testing.T) {
 	m := startMoat(t, moatOptions{Config: roleMappingYAML})
