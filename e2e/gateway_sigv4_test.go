@@ -123,7 +123,7 @@ func TestGatewaySigV4(t *testing.T) {
 	}
 	pool := aws.ToString(created.IdentityPoolId)
 	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: aws.String(pool),
-		Roles: map[string]string{"authenticated": sigv4RoleARN("Members"), "unauthenticated": sigv4RoleARN("Guests")}}); err != nil {
+		Roles: map[string]string{"authenticated": roleARN("Members"), "unauthenticated": roleARN("Guests")}}); err != nil {
 		t.Fatalf("SetIdentityPoolRoles: %v", err)
 	}
 	credentialsFor := func(logins map[string]string) (string, aws.Credentials) {
@@ -250,8 +250,6 @@ func TestGatewaySigV4(t *testing.T) {
 		t.Fatalf("unsigned: %d %s %q", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), body)
 	}
 }
-
-func sigv4RoleARN(name string) string { return "arn:aws:iam::" + sigv4Account + ":role/" + name }
 
 // goSigV4Calls signs with aws-sdk-go-v2's signer, a fresh one per call
 // (it caches signing keys by access key id alone).

@@ -31,7 +31,7 @@ func TestIdentityPoolRoleMappings(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	idp := m.cognito(t)
-	readers, writers := sigv4RoleARN("Readers"), sigv4RoleARN("Writers")
+	readers, writers := roleARN("Readers"), roleARN("Writers")
 
 	pool, err := idp.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("mapped")})
 	if err != nil {

@@ -27,28 +27,8 @@ import (
 // identityPoolRoles declares the identity pools' roles in the config file.
 // The pools do not exist yet when moat starts, so the trust policies bind
 // to any pool of the region; the boto3 test binds roles to one pool exactly.
-const identityPoolRoles = `
-roles:
-  - name: signed-in
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - Effect: Allow
-          Principal: {Federated: cognito-identity.amazonaws.com}
-          Action: sts:AssumeRoleWithWebIdentity
-          Condition:
-            StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}
-            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": authenticated}
-  - name: guest
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - Effect: Allow
-          Principal: {Federated: cognito-identity.amazonaws.com}
-          Action: sts:AssumeRoleWithWebIdentity
-          Condition:
-            StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}
-            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": unauthenticated}
+var identityPoolRoles = "\nroles:" + identityRoleYAML("signed-in", "authenticated", "") +
+	identityRoleYAML("guest", "unauthenticated", "") + `
   - name: other-pool
     assumeRolePolicy:
       Version: "2012-10-17"

@@ -4,9 +4,9 @@ import "fmt"
 
 // identityRoleYAML is one entry of the config's roles: a role identities of
 // any identity pool in us-east-1 may assume when their amr matches
-// (authenticated or unauthenticated), with one inline policy.
+// (authenticated or unauthenticated), with one inline policy ("" for none).
 func identityRoleYAML(name, amr, policy string) string {
-	return fmt.Sprintf(`
+	role := fmt.Sprintf(`
   - name: %s
     assumeRolePolicy:
       Version: "2012-10-17"
@@ -16,7 +16,11 @@ func identityRoleYAML(name, amr, policy string) string {
           Action: sts:AssumeRoleWithWebIdentity
           Condition:
             StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}
-            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": %s}
+            ForAnyValue:StringLike: {"cognito-identity.amazonaws.com:amr": %s}`, name, amr)
+	if policy != "" {
+		role += fmt.Sprintf(`
     policies:
-      invoke: '%s'`, name, amr, policy)
+      invoke: '%s'`, policy)
+	}
+	return role
 }
