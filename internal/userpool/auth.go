@@ -90,6 +90,8 @@ func (s *Service) startAuth(ctx context.Context, p *pool, c *client, pw password
 		return s.refreshAuth(ctx, p, c, params)
 	case flow == "CUSTOM_AUTH":
 		return s.customAuth(ctx, p, c, params)
+	case flow == "USER_SRP_AUTH":
+		return s.srpAuth(ctx, p, c, params)
 	default:
 		return nil, unsupportedFlow(flow)
 	}
@@ -97,8 +99,8 @@ func (s *Service) startAuth(ctx context.Context, p *pool, c *client, pw password
 
 func unsupportedFlow(flow string) error {
 	switch flow {
-	case "USER_SRP_AUTH", "USER_AUTH":
-		return invalidParameter("%s is not supported by this moat version; use USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH", flow)
+	case "USER_AUTH":
+		return invalidParameter("%s is not supported by this moat version; use USER_SRP_AUTH, USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH", flow)
 	case "":
 		return invalidParameter("1 validation error detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null")
 	}
@@ -141,6 +143,12 @@ func (s *Service) passwordAuth(ctx context.Context, p *pool, c *client, params m
 	if err := s.authenticatePassword(ctx, u, pw); err != nil {
 		return nil, err
 	}
+	return s.passwordAccepted(ctx, p, c, u)
+}
+
+// passwordAccepted finishes a sign-in whose password (or SRP proof) was
+// right, through the gates the user's status sets.
+func (s *Service) passwordAccepted(ctx context.Context, p *pool, c *client, u store.User) (*AuthOutput, error) {
 	switch u.Status {
 	case "UNCONFIRMED":
 		return nil, errUserNotConfirmed

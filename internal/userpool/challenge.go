@@ -41,6 +41,10 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, in *AdminResp
 
 func (s *Service) respond(ctx context.Context, c *client, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
 	cs, ok := s.session.open(in.Session)
+	var block []byte
+	if in.ChallengeName == "PASSWORD_VERIFIER" {
+		cs, block, ok = s.openSecretBlock(in)
+	}
 	if !ok || cs.ClientID != c.ID || cs.Challenge != in.ChallengeName || s.clock() > cs.ExpiresAt {
 		return nil, errInvalidSession
 	}
@@ -54,6 +58,12 @@ func (s *Service) respond(ctx context.Context, c *client, in *RespondToAuthChall
 		}
 		return s.completeWalletSignIn(ctx, p, c, cs, in.ChallengeResponses)
 	}
+	if in.ChallengeName == "PASSWORD_VERIFIER" && cs.UserKey == "" { // the decoy for an unknown user
+		if err := c.checkSecretHash(in.ChallengeResponses["SECRET_HASH"], in.ChallengeResponses["USERNAME"]); err != nil {
+			return nil, err
+		}
+		return nil, errIncorrectCredentials
+	}
 	u, err := s.store.GetUser(ctx, p.ID, cs.UserKey)
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
@@ -64,6 +74,8 @@ func (s *Service) respond(ctx context.Context, c *client, in *RespondToAuthChall
 	switch in.ChallengeName {
 	case "NEW_PASSWORD_REQUIRED":
 		return s.completeNewPassword(ctx, p, c, u, in.ChallengeResponses)
+	case "PASSWORD_VERIFIER":
+		return s.completePasswordVerifier(ctx, p, c, u, cs, block, in.ChallengeResponses)
 	default:
 		return nil, invalidParameter("Invalid challenge name %s", in.ChallengeName)
 	}
@@ -79,7 +91,7 @@ func (s *Service) completeNewPassword(ctx context.Context, p *pool, c *client, u
 	if newPassword == "" {
 		return nil, invalidParameter("Missing required parameter NEW_PASSWORD")
 	}
-	hash, err := p.hashNewPassword(newPassword)
+	np, err := p.hashNewPassword(newPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -96,13 +108,13 @@ func (s *Service) completeNewPassword(ctx context.Context, p *pool, c *client, u
 		if old.Status != "FORCE_CHANGE_PASSWORD" {
 			return old, errInvalidSession
 		}
-		old.PasswordHash = hash
 		old.Status = "CONFIRMED"
 		old.Attributes = applyAttributeChanges(old.Attributes, attrs)
 		st, err := decodeState(old)
 		if err != nil {
 			return old, err
 		}
+		np.setOn(p, &old, &st)
 		st.TempPasswordExpiresAt = 0
 		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()

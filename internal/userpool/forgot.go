@@ -54,12 +54,12 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	hash, err := p.hashNewPassword(in.Password)
+	np, err := p.hashNewPassword(in.Password)
 	if err != nil {
 		return nil, err
 	}
 	err = s.redeemCode(ctx, p, u, codeReset, in.ConfirmationCode, func(u *store.User, st *userState) {
-		u.PasswordHash = hash
+		np.setOn(p, u, st)
 		if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {
 			u.Status = "CONFIRMED"
 		}

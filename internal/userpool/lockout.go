@@ -18,9 +18,7 @@ const (
 
 var errPasswordAttemptsExceeded = awserr.New(awserr.NotAuthorized, "Password attempts exceeded")
 
-// authenticatePassword checks a user's password under the lockout rule: a
-// locked-out user is refused without a check (but at the same cost), and
-// every outcome updates the consecutive-failure count.
+// authenticatePassword checks a user's password under the lockout rule.
 func (s *Service) authenticatePassword(ctx context.Context, u store.User, pw string) error {
 	locked, err := s.lockedOut(u)
 	if err != nil {
@@ -34,6 +32,12 @@ func (s *Service) authenticatePassword(ctx context.Context, u store.User, pw str
 	if err != nil && u.PasswordHash != "" {
 		return awserr.Internal(err)
 	}
+	return s.countSignIn(ctx, u, ok)
+}
+
+// countSignIn records the outcome of a credential check that ran while the
+// user was not locked out, and turns a wrong one into Cognito's error.
+func (s *Service) countSignIn(ctx context.Context, u store.User, ok bool) error {
 	if err := s.recordSignIn(ctx, u, ok); err != nil {
 		return err
 	}

@@ -56,24 +56,24 @@ func (pp PasswordPolicy) temporaryPasswordLife() int64 {
 }
 
 // hashNewPassword checks a password a user is about to get against the
-// pool's policy, and hashes it.
-func (p *pool) hashNewPassword(pw string) (string, error) {
+// pool's policy, and hashes it; newPassword.setOn stores it on the user.
+func (p *pool) hashNewPassword(pw string) (newPassword, error) {
 	if err := checkPassword(p.passwordPolicy(), pw); err != nil {
-		return "", err
+		return newPassword{}, err
 	}
 	hash, err := password.Hash(pw)
 	if err != nil {
-		return "", awserr.Internal(err)
+		return newPassword{}, awserr.Internal(err)
 	}
-	return hash, nil
+	return newPassword{hash: hash, plain: pw}, nil
 }
 
 // hashTemporaryPassword returns the temporary password an administrator
 // gave, or a generated one, with its hash.
-func (p *pool) hashTemporaryPassword(given string) (plain, hash string, err error) {
+func (p *pool) hashTemporaryPassword(given string) (plain string, np newPassword, err error) {
 	if given == "" {
 		given = temporaryPassword(p.passwordPolicy())
 	}
-	hash, err = p.hashNewPassword(given)
-	return given, hash, err
+	np, err = p.hashNewPassword(given)
+	return given, np, err
 }

@@ -23,12 +23,14 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err := s.authenticatePassword(ctx, u, in.PreviousPassword); err != nil {
 		return nil, err
 	}
-	hash, err := p.hashNewPassword(in.ProposedPassword)
+	np, err := p.hashNewPassword(in.ProposedPassword)
 	if err != nil {
 		return nil, err
 	}
 	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		old.PasswordHash = hash
+		if err := np.setOnState(p, &old); err != nil {
+			return old, err
+		}
 		old.UpdatedAt = s.clock()
 		return old, nil
 	})

@@ -63,21 +63,38 @@ type challengeSession struct {
 	// Wallet sign-in: the nonce and the exact message issued.
 	Nonce   string `json:"n,omitempty"`
 	Message string `json:"m,omitempty"`
+	// SRP sign-in (PASSWORD_VERIFIER): the client's A, the server's B and
+	// its secret b, in hex.
+	SRPA       string `json:"sa,omitempty"`
+	SRPB       string `json:"sb,omitempty"`
+	SRPSecretB string `json:"sx,omitempty"`
 }
 
 func (s *sessionSealer) seal(cs challengeSession) string {
+	return base64.RawURLEncoding.EncodeToString(s.sealRaw(cs))
+}
+
+// sealRaw is the sealed session as bytes: a random nonce, then ciphertext.
+func (s *sessionSealer) sealRaw(cs challengeSession) []byte {
 	plain, _ := json.Marshal(cs)
 	nonce := make([]byte, s.aead.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
 		panic(err)
 	}
-	return base64.RawURLEncoding.EncodeToString(s.aead.Seal(nonce, nonce, plain, nil))
+	return s.aead.Seal(nonce, nonce, plain, nil)
 }
 
 // open returns the session, or false when it was not sealed by us.
 func (s *sessionSealer) open(token string) (challengeSession, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(raw) < s.aead.NonceSize()+s.aead.Overhead() {
+	if err != nil {
+		return challengeSession{}, false
+	}
+	return s.openRaw(raw)
+}
+
+func (s *sessionSealer) openRaw(raw []byte) (challengeSession, bool) {
+	if len(raw) < s.aead.NonceSize()+s.aead.Overhead() {
 		return challengeSession{}, false
 	}
 	plain, err := s.aead.Open(nil, raw[:s.aead.NonceSize()], raw[s.aead.NonceSize():], nil)

@@ -48,7 +48,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if !usernamePattern.MatchString(in.Username) {
 		return nil, invalidParameter("1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
 	}
-	hash, err := p.hashNewPassword(in.Password)
+	np, err := p.hashNewPassword(in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,10 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		username = sub
 	}
 	u := store.User{PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub, Status: "UNCONFIRMED",
-		Enabled: true, PasswordHash: hash, Attributes: attrs, State: encodeState(userState{}), CreatedAt: now, UpdatedAt: now}
+		Enabled: true, Attributes: attrs, CreatedAt: now, UpdatedAt: now}
+	if err := np.setOnState(p, &u); err != nil {
+		return nil, err
+	}
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) {
 			return nil, awserr.New(awserr.UsernameExists, "User already exists")

@@ -22,6 +22,12 @@ type userState struct {
 	// when the next attempt may be made once the count reached the threshold.
 	FailedSignIns     int   `json:"failedSignIns,omitempty"`
 	LockedUntilMillis int64 `json:"lockedUntilMs,omitempty"`
+	// SRPSalt and SRPVerifier (hex) let the user sign in with USER_SRP_AUTH;
+	// users whose password predates them cannot until it is set again.
+	// SRPSpent holds the secret blocks already redeemed, until they expire.
+	SRPSalt     string           `json:"srpSalt,omitempty"`
+	SRPVerifier string           `json:"srpVerifier,omitempty"`
+	SRPSpent    map[string]int64 `json:"srpSpent,omitempty"`
 }
 
 func decodeState(u store.User) (userState, error) {

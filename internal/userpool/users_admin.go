@@ -58,7 +58,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, err
 	}
 	pp := p.passwordPolicy()
-	temp, hash, err := p.hashTemporaryPassword(in.TemporaryPassword)
+	temp, np, err := p.hashTemporaryPassword(in.TemporaryPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -73,10 +73,11 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	}
 	u := store.User{
 		PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub,
-		Status: "FORCE_CHANGE_PASSWORD", Enabled: true, PasswordHash: hash, Attributes: attrs,
-		State:     encodeState(userState{TempPasswordExpiresAt: now + pp.temporaryPasswordLife()}),
-		CreatedAt: now, UpdatedAt: now,
+		Status: "FORCE_CHANGE_PASSWORD", Enabled: true, Attributes: attrs, CreatedAt: now, UpdatedAt: now,
 	}
+	st := userState{TempPasswordExpiresAt: now + pp.temporaryPasswordLife()}
+	np.setOn(p, &u, &st)
+	u.State = encodeState(st)
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) {
 			return nil, errUsernameExists
@@ -159,7 +160,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 		return nil, awserr.New(awserr.UnsupportedUserState, "User is already confirmed.")
 	}
 	pp := p.passwordPolicy()
-	temp, hash, err := p.hashTemporaryPassword(in.TemporaryPassword)
+	temp, np, err := p.hashTemporaryPassword(in.TemporaryPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +170,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 			return old, err
 		}
 		st.TempPasswordExpiresAt = s.clock() + pp.temporaryPasswordLife()
-		old.PasswordHash = hash
+		np.setOn(p, &old, &st)
 		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
 		u = old
@@ -232,7 +233,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		return nil, err
 	}
 	pp := p.passwordPolicy()
-	hash, err := p.hashNewPassword(in.Password)
+	np, err := p.hashNewPassword(in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +242,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		if err != nil {
 			return old, err
 		}
-		old.PasswordHash = hash
+		np.setOn(p, &old, &st)
 		if in.Permanent {
 			old.Status = "CONFIRMED"
 			st.TempPasswordExpiresAt = 0
