@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/userpool"
@@ -33,6 +34,7 @@ type Config struct {
 	LogLevel          string `yaml:"log-level"`
 	SMTPURL           string `yaml:"smtp-url"`
 	SMTPFrom          string `yaml:"smtp-from"`
+	TrustedProxies    string `yaml:"trusted-proxies"`
 	// APIFiles are API definitions to serve (--api, MOAT_API comma-separated):
 	// OpenAPI documents with API Gateway extensions, or YAML with apis:.
 	APIFiles []string `yaml:"api"`
@@ -84,6 +86,8 @@ var settings = []setting{
 		func(c *Config) *string { return &c.SMTPURL }},
 	{"smtp-from", "", "From address of user-pool mail, required with smtp-url", `"moat <no-reply@example.com>"`,
 		func(c *Config) *string { return &c.SMTPFrom }},
+	{"trusted-proxies", "", "load balancers in front of the identity API, as CIDRs or addresses, comma-separated: their X-Forwarded-For (or Forwarded) names the client that rate limits and logs use; unset, the TCP peer is the client and those headers are ignored", "10.0.0.0/8,192.0.2.7",
+		func(c *Config) *string { return &c.TrustedProxies }},
 }
 
 const (
@@ -205,6 +209,9 @@ func (c Config) validate() error {
 		} else if _, err := mail.NewSMTPSender(c.SMTPURL, c.SMTPFrom); err != nil {
 			bad("smtp-url/smtp-from: %v", err)
 		}
+	}
+	if _, err := clientip.ParseProxies(c.TrustedProxies); err != nil {
+		bad("trusted-proxies: %v", err)
 	}
 	if len(problems) > 0 {
 		return errors.New("invalid configuration: " + strings.Join(problems, "; "))

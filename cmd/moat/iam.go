@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
 
 	"github.com/moat-dev/moat/internal/admin"
-	"github.com/moat-dev/moat/internal/awsjson"
 	"github.com/moat-dev/moat/internal/iamapi"
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/store"
@@ -21,12 +18,12 @@ func newRoles(ctx context.Context, st store.Store, cfg Config) (*roles.Service, 
 	return svc, applyRoleConfig(ctx, svc, cfg.Roles)
 }
 
-// iamHandler serves the IAM query API to requests signed with the admin
-// credentials, for IAM's global region as clients sign them or for moat's.
-func iamHandler(svc *roles.Service, creds admin.Credentials, cfg Config, metrics *awsjson.Metrics, logger *slog.Logger) http.Handler {
+// iamAuthenticator admits IAM requests signed with the admin credentials,
+// for IAM's global region as clients sign them or for moat's.
+func iamAuthenticator(creds admin.Credentials, cfg Config) iamapi.Authenticators {
 	auth := iamapi.Authenticators{Global: admin.NewAuthenticator(creds, iamapi.GlobalRegion)}
 	if cfg.Region != iamapi.GlobalRegion {
 		auth.Regional = admin.NewAuthenticator(creds, cfg.Region)
 	}
-	return iamapi.NewHandler(svc, auth, logger, metrics)
+	return auth
 }

@@ -11,8 +11,10 @@ import (
 
 	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/apigatewayapi"
-	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/awsapi"
+	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
+	"github.com/moat-dev/moat/internal/iamapi"
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
@@ -109,23 +111,27 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err := applyUsageConfig(ctx, st, usageSvc, gw, cfg.APIKeys, cfg.UsagePlans); err != nil {
 		return err
 	}
+	proxies, _ := clientip.ParseProxies(cfg.TrustedProxies) // validated with the config
+	frame := awsapi.NewFrame(awsapi.Config{Logger: logger, Metrics: awsapi.NewMetrics(registry), Proxies: proxies})
 	auth := admin.NewAuthenticator(creds, cfg.Region)
-	awsMetrics := awsjson.NewMetrics(registry) // one family for every AWS-shaped API
+	var mounts []server.Mount
+	for _, svc := range identity.Services {
+		mounts = append(mounts, frame.JSON(svc, auth))
+	}
+	mounts = append(mounts,
+		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),
+		frame.Query(iamapi.API(roleSvc), iamAuthenticator(creds, cfg)),
+	)
 	return server.Run(ctx, server.Config{
-		IdentityAddr:  cfg.IdentityAddr,
-		GatewayAddr:   cfg.GatewayAddr,
-		Store:         st,
-		Services:      identity.Services,
-		Authenticator: auth,
-		Tokens:        identity.WellKnown,
-		Gateway:       gw,
-		APIGateway: apigatewayapi.New(apigatewayapi.Config{
-			Store: st, Usage: usageSvc, Authenticator: auth, KnownStage: gw.HasStage, Logger: logger,
-		}),
-		IAM:        iamHandler(roleSvc, creds, cfg, awsMetrics, logger),
-		Registry:   registry,
-		AWSMetrics: awsMetrics,
-		Logger:     logger,
+		IdentityAddr: cfg.IdentityAddr,
+		GatewayAddr:  cfg.GatewayAddr,
+		Store:        st,
+		Mounts:       mounts,
+		Unclaimed:    frame.Unclaimed(),
+		Tokens:       identity.WellKnown,
+		Gateway:      gw,
+		Registry:     registry,
+		Logger:       logger,
 	})
 }
 

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/cognitoidentity"
 	"github.com/moat-dev/moat/internal/cognitoidp"
 	"github.com/moat-dev/moat/internal/identitypool"
@@ -22,7 +22,7 @@ type identityAPI struct {
 	// Services are the AWS JSON APIs, routed by their X-Amz-Target prefix,
 	// their signed operations checked against the admin credentials,
 	// counted in /metrics and access-logged.
-	Services []awsjson.Service
+	Services []awsapi.Service
 	// WellKnown serves the user pools' and the identity-pool token issuer's
 	// JWKS and discovery documents.
 	WellKnown http.Handler
@@ -54,7 +54,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 		return nil, err
 	}
 	return &identityAPI{
-		Services:      []awsjson.Service{cognitoidp.Service(pools), cognitoidentity.Service(identityPools)},
+		Services:      []awsapi.Service{cognitoidp.Service(pools), cognitoidentity.Service(identityPools)},
 		WellKnown:     identityPools.WellKnown(tok.Handler()),
 		IdentityPools: identityPools,
 		Credentials:   creds,

@@ -14,25 +14,6 @@ import (
 
 const maxNameLength = 1024
 
-func (h *Handler) routes() {
-	h.handle("POST /apikeys", h.createAPIKey)
-	h.handle("GET /apikeys", h.getAPIKeys)
-	h.handle("GET /apikeys/{id}", h.getAPIKey)
-	h.handle("PATCH /apikeys/{id}", h.updateAPIKey)
-	h.handle("DELETE /apikeys/{id}", h.deleteAPIKey)
-	h.handle("POST /usageplans", h.createUsagePlan)
-	h.handle("GET /usageplans", h.getUsagePlans)
-	h.handle("GET /usageplans/{id}", h.getUsagePlan)
-	h.handle("PATCH /usageplans/{id}", h.updateUsagePlan)
-	h.handle("DELETE /usageplans/{id}", h.deleteUsagePlan)
-	h.handle("POST /usageplans/{id}/keys", h.createUsagePlanKey)
-	h.handle("GET /usageplans/{id}/keys", h.getUsagePlanKeys)
-	h.handle("GET /usageplans/{id}/keys/{keyId}", h.getUsagePlanKey)
-	h.handle("DELETE /usageplans/{id}/keys/{keyId}", h.deleteUsagePlanKey)
-	h.handle("GET /usageplans/{id}/usage", h.getUsage)
-	h.handle("PATCH /usageplans/{id}/keys/{keyId}/usage", h.updateUsage)
-}
-
 type createAPIKeyRequest struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/moat-dev/moat/internal/admin"
+	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/usage"
 )
@@ -42,10 +44,10 @@ func newServer(t *testing.T) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := New(Config{Store: st, Usage: svc,
-		Authenticator: admin.NewAuthenticator(admin.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: testCreds.SecretAccessKey}, "us-east-1"),
-		KnownStage:    func(apiID, stage string) bool { return apiID == "api1" }})
-	ts := httptest.NewServer(h)
+	api := New(Config{Store: st, Usage: svc, KnownStage: func(apiID, stage string) bool { return apiID == "api1" }})
+	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
+	auth := admin.NewAuthenticator(admin.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: testCreds.SecretAccessKey}, "us-east-1")
+	ts := httptest.NewServer(frame.REST(api, auth))
 	t.Cleanup(ts.Close)
 	return &server{t: t, url: ts.URL, svc: svc}
 }

@@ -1,14 +1,14 @@
 package apigatewayapi
 
 import (
-	"errors"
 	"testing"
 
+	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
 )
 
 // FuzzPatchUsagePlan: any patch operation either applies or is refused
-// with a 4xx apiError; it never panics.
+// with a 4xx *awserr.Error; it never panics.
 func FuzzPatchUsagePlan(f *testing.F) {
 	for _, seed := range [][3]string{
 		{"replace", "/throttle/rateLimit", "5"},
@@ -25,8 +25,8 @@ func FuzzPatchUsagePlan(f *testing.F) {
 		p := store.UsagePlan{Name: "p", Stages: []store.UsagePlanStage{{APIID: "api1", Stage: "prod",
 			MethodThrottles: map[string]store.Throttle{"/pets/GET": {RateLimit: 1, BurstLimit: 1}}}}}
 		err := patchUsagePlan(&p, patchOperation{Op: op, Path: path, Value: value})
-		var e *apiError
-		if err != nil && (!errors.As(err, &e) || e.status >= 500) {
+		e, ok := awserr.As(err)
+		if err != nil && (!ok || e.HTTPStatus() >= 500) {
 			t.Fatalf("%s %s %q: %v", op, path, value, err)
 		}
 	})

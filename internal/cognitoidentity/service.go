@@ -4,37 +4,37 @@
 package cognitoidentity
 
 import (
-	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/identitypool"
 )
 
 // Service returns the AWSCognitoIdentityService API backed by pools.
-func Service(pools *identitypool.Service) awsjson.Service {
+func Service(pools *identitypool.Service) awsapi.Service {
 	const signed, public = true, false
-	return awsjson.Service{
+	return awsapi.Service{
 		TargetPrefix: "AWSCognitoIdentityService",
 		SigningName:  "cognito-identity",
-		Operations: []awsjson.Operation{
+		Operations: []awsapi.Operation{
 			// Identity pools: the control plane.
-			awsjson.Op("CreateIdentityPool", signed, pools.CreateIdentityPool),
-			awsjson.Op("DescribeIdentityPool", signed, pools.DescribeIdentityPool),
-			awsjson.Op("UpdateIdentityPool", signed, pools.UpdateIdentityPool),
-			awsjson.Op("DeleteIdentityPool", signed, pools.DeleteIdentityPool),
-			awsjson.Op("ListIdentityPools", signed, pools.ListIdentityPools),
-			awsjson.Op("SetIdentityPoolRoles", signed, pools.SetIdentityPoolRoles),
-			awsjson.Op("GetIdentityPoolRoles", signed, pools.GetIdentityPoolRoles),
-			awsjson.Op("SetPrincipalTagAttributeMap", signed, pools.SetPrincipalTagAttributeMap),
-			awsjson.Op("GetPrincipalTagAttributeMap", signed, pools.GetPrincipalTagAttributeMap),
-			awsjson.Op("DescribeIdentity", signed, pools.DescribeIdentity),
+			awsapi.Op("CreateIdentityPool", signed, pools.CreateIdentityPool),
+			awsapi.Op("DescribeIdentityPool", signed, pools.DescribeIdentityPool),
+			awsapi.Op("UpdateIdentityPool", signed, pools.UpdateIdentityPool),
+			awsapi.Op("DeleteIdentityPool", signed, pools.DeleteIdentityPool),
+			awsapi.Op("ListIdentityPools", signed, pools.ListIdentityPools),
+			awsapi.Op("SetIdentityPoolRoles", signed, pools.SetIdentityPoolRoles),
+			awsapi.Op("GetIdentityPoolRoles", signed, pools.GetIdentityPoolRoles),
+			awsapi.Op("SetPrincipalTagAttributeMap", signed, pools.SetPrincipalTagAttributeMap),
+			awsapi.Op("GetPrincipalTagAttributeMap", signed, pools.GetPrincipalTagAttributeMap),
+			awsapi.Op("DescribeIdentity", signed, pools.DescribeIdentity),
 
 			// Developer-authenticated identities, vouched for by a backend.
-			awsjson.Op("GetOpenIdTokenForDeveloperIdentity", signed, pools.GetOpenIdTokenForDeveloperIdentity),
-			awsjson.Op("LookupDeveloperIdentity", signed, pools.LookupDeveloperIdentity),
+			awsapi.Op("GetOpenIdTokenForDeveloperIdentity", signed, pools.GetOpenIdTokenForDeveloperIdentity),
+			awsapi.Op("LookupDeveloperIdentity", signed, pools.LookupDeveloperIdentity),
 
 			// The data plane apps call unsigned.
-			awsjson.Op("GetId", public, pools.GetId),
-			awsjson.Op("GetCredentialsForIdentity", public, pools.GetCredentialsForIdentity),
-			awsjson.Op("GetOpenIdToken", public, pools.GetOpenIdToken),
+			awsapi.Op("GetId", public, pools.GetId),
+			awsapi.Op("GetCredentialsForIdentity", public, pools.GetCredentialsForIdentity),
+			awsapi.Op("GetOpenIdToken", public, pools.GetOpenIdToken),
 		},
 	}
 }

@@ -6,70 +6,70 @@ package cognitoidp
 import (
 	"context"
 
-	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/userpool"
 )
 
 // Service returns the AWSCognitoIdentityProviderService API backed by pools.
-func Service(pools *userpool.Service) awsjson.Service {
+func Service(pools *userpool.Service) awsapi.Service {
 	const signed, public = true, false
-	svc := awsjson.Service{
+	svc := awsapi.Service{
 		TargetPrefix: "AWSCognitoIdentityProviderService",
 		SigningName:  "cognito-idp",
-		Operations: []awsjson.Operation{
+		Operations: []awsapi.Operation{
 			// Pools, clients and groups: the control plane.
-			awsjson.Op("CreateUserPool", signed, pools.CreateUserPool),
-			awsjson.Op("DescribeUserPool", signed, pools.DescribeUserPool),
-			awsjson.Op("UpdateUserPool", signed, pools.UpdateUserPool),
-			awsjson.Op("DeleteUserPool", signed, pools.DeleteUserPool),
-			awsjson.Op("ListUserPools", signed, pools.ListUserPools),
-			awsjson.Op("CreateUserPoolClient", signed, pools.CreateUserPoolClient),
-			awsjson.Op("DescribeUserPoolClient", signed, pools.DescribeUserPoolClient),
-			awsjson.Op("UpdateUserPoolClient", signed, pools.UpdateUserPoolClient),
-			awsjson.Op("DeleteUserPoolClient", signed, pools.DeleteUserPoolClient),
-			awsjson.Op("ListUserPoolClients", signed, pools.ListUserPoolClients),
-			awsjson.Op("CreateGroup", signed, pools.CreateGroup),
-			awsjson.Op("GetGroup", signed, pools.GetGroup),
-			awsjson.Op("UpdateGroup", signed, pools.UpdateGroup),
-			awsjson.Op("DeleteGroup", signed, pools.DeleteGroup),
-			awsjson.Op("ListGroups", signed, pools.ListGroups),
+			awsapi.Op("CreateUserPool", signed, pools.CreateUserPool),
+			awsapi.Op("DescribeUserPool", signed, pools.DescribeUserPool),
+			awsapi.Op("UpdateUserPool", signed, pools.UpdateUserPool),
+			awsapi.Op("DeleteUserPool", signed, pools.DeleteUserPool),
+			awsapi.Op("ListUserPools", signed, pools.ListUserPools),
+			awsapi.Op("CreateUserPoolClient", signed, pools.CreateUserPoolClient),
+			awsapi.Op("DescribeUserPoolClient", signed, pools.DescribeUserPoolClient),
+			awsapi.Op("UpdateUserPoolClient", signed, pools.UpdateUserPoolClient),
+			awsapi.Op("DeleteUserPoolClient", signed, pools.DeleteUserPoolClient),
+			awsapi.Op("ListUserPoolClients", signed, pools.ListUserPoolClients),
+			awsapi.Op("CreateGroup", signed, pools.CreateGroup),
+			awsapi.Op("GetGroup", signed, pools.GetGroup),
+			awsapi.Op("UpdateGroup", signed, pools.UpdateGroup),
+			awsapi.Op("DeleteGroup", signed, pools.DeleteGroup),
+			awsapi.Op("ListGroups", signed, pools.ListGroups),
 
 			// Users, administered.
-			awsjson.Op("AdminCreateUser", signed, pools.AdminCreateUser),
-			awsjson.Op("AdminGetUser", signed, pools.AdminGetUser),
-			awsjson.Op("AdminDeleteUser", signed, pools.AdminDeleteUser),
-			awsjson.Op("AdminSetUserPassword", signed, pools.AdminSetUserPassword),
-			awsjson.Op("AdminConfirmSignUp", signed, pools.AdminConfirmSignUp),
-			awsjson.Op("AdminUpdateUserAttributes", signed, pools.AdminUpdateUserAttributes),
-			awsjson.Op("AdminDeleteUserAttributes", signed, pools.AdminDeleteUserAttributes),
-			awsjson.Op("AdminDisableUser", signed, pools.AdminDisableUser),
-			awsjson.Op("AdminEnableUser", signed, pools.AdminEnableUser),
-			awsjson.Op("AdminAddUserToGroup", signed, pools.AdminAddUserToGroup),
-			awsjson.Op("AdminRemoveUserFromGroup", signed, pools.AdminRemoveUserFromGroup),
-			awsjson.Op("AdminListGroupsForUser", signed, pools.AdminListGroupsForUser),
-			awsjson.Op("ListUsersInGroup", signed, pools.ListUsersInGroup),
-			awsjson.Op("ListUsers", signed, pools.ListUsers),
-			awsjson.Op("AdminInitiateAuth", signed, pools.AdminInitiateAuth),
-			awsjson.Op("AdminRespondToAuthChallenge", signed, pools.AdminRespondToAuthChallenge),
-			awsjson.Op("AdminUserGlobalSignOut", signed, pools.AdminUserGlobalSignOut),
+			awsapi.Op("AdminCreateUser", signed, pools.AdminCreateUser),
+			awsapi.Op("AdminGetUser", signed, pools.AdminGetUser),
+			awsapi.Op("AdminDeleteUser", signed, pools.AdminDeleteUser),
+			awsapi.Op("AdminSetUserPassword", signed, pools.AdminSetUserPassword),
+			awsapi.Op("AdminConfirmSignUp", signed, pools.AdminConfirmSignUp),
+			awsapi.Op("AdminUpdateUserAttributes", signed, pools.AdminUpdateUserAttributes),
+			awsapi.Op("AdminDeleteUserAttributes", signed, pools.AdminDeleteUserAttributes),
+			awsapi.Op("AdminDisableUser", signed, pools.AdminDisableUser),
+			awsapi.Op("AdminEnableUser", signed, pools.AdminEnableUser),
+			awsapi.Op("AdminAddUserToGroup", signed, pools.AdminAddUserToGroup),
+			awsapi.Op("AdminRemoveUserFromGroup", signed, pools.AdminRemoveUserFromGroup),
+			awsapi.Op("AdminListGroupsForUser", signed, pools.AdminListGroupsForUser),
+			awsapi.Op("ListUsersInGroup", signed, pools.ListUsersInGroup),
+			awsapi.Op("ListUsers", signed, pools.ListUsers),
+			awsapi.Op("AdminInitiateAuth", signed, pools.AdminInitiateAuth),
+			awsapi.Op("AdminRespondToAuthChallenge", signed, pools.AdminRespondToAuthChallenge),
+			awsapi.Op("AdminUserGlobalSignOut", signed, pools.AdminUserGlobalSignOut),
 
 			// Users themselves: sign-up, sign-in, recovery and their own profile.
-			awsjson.Op("SignUp", public, pools.SignUp),
-			awsjson.Op("ConfirmSignUp", public, pools.ConfirmSignUp),
-			awsjson.Op("ResendConfirmationCode", public, pools.ResendConfirmationCode),
-			awsjson.Op("InitiateAuth", public, pools.InitiateAuth),
-			awsjson.Op("RespondToAuthChallenge", public, pools.RespondToAuthChallenge),
-			awsjson.Op("ForgotPassword", public, pools.ForgotPassword),
-			awsjson.Op("ConfirmForgotPassword", public, pools.ConfirmForgotPassword),
-			awsjson.Op("ChangePassword", public, pools.ChangePassword),
-			awsjson.Op("GetUser", public, pools.GetUser),
-			awsjson.Op("GetUserAttributeVerificationCode", public, pools.GetUserAttributeVerificationCode),
-			awsjson.Op("VerifyUserAttribute", public, pools.VerifyUserAttribute),
-			awsjson.Op("UpdateUserAttributes", public, pools.UpdateUserAttributes),
-			awsjson.Op("DeleteUserAttributes", public, pools.DeleteUserAttributes),
-			awsjson.Op("GlobalSignOut", public, pools.GlobalSignOut),
-			awsjson.Op("RevokeToken", public, pools.RevokeToken),
-			awsjson.Op("DeleteUser", public, pools.DeleteUser),
+			awsapi.Op("SignUp", public, pools.SignUp),
+			awsapi.Op("ConfirmSignUp", public, pools.ConfirmSignUp),
+			awsapi.Op("ResendConfirmationCode", public, pools.ResendConfirmationCode),
+			awsapi.Op("InitiateAuth", public, pools.InitiateAuth),
+			awsapi.Op("RespondToAuthChallenge", public, pools.RespondToAuthChallenge),
+			awsapi.Op("ForgotPassword", public, pools.ForgotPassword),
+			awsapi.Op("ConfirmForgotPassword", public, pools.ConfirmForgotPassword),
+			awsapi.Op("ChangePassword", public, pools.ChangePassword),
+			awsapi.Op("GetUser", public, pools.GetUser),
+			awsapi.Op("GetUserAttributeVerificationCode", public, pools.GetUserAttributeVerificationCode),
+			awsapi.Op("VerifyUserAttribute", public, pools.VerifyUserAttribute),
+			awsapi.Op("UpdateUserAttributes", public, pools.UpdateUserAttributes),
+			awsapi.Op("DeleteUserAttributes", public, pools.DeleteUserAttributes),
+			awsapi.Op("GlobalSignOut", public, pools.GlobalSignOut),
+			awsapi.Op("RevokeToken", public, pools.RevokeToken),
+			awsapi.Op("DeleteUser", public, pools.DeleteUser),
 		},
 	}
 	for i := range svc.Operations {
@@ -81,6 +81,6 @@ func Service(pools *userpool.Service) awsjson.Service {
 // withSourceIP hands the caller's address to the domain, which rate-limits by it.
 func withSourceIP(handle func(context.Context, []byte) (any, error)) func(context.Context, []byte) (any, error) {
 	return func(ctx context.Context, body []byte) (any, error) {
-		return handle(userpool.WithSourceIP(ctx, awsjson.RequestFrom(ctx).SourceIP), body)
+		return handle(userpool.WithSourceIP(ctx, awsapi.RequestFrom(ctx).SourceIP), body)
 	}
 }

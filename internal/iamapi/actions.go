@@ -6,13 +6,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/store"
 )
 
 // action runs one IAM action; a nil result means the answer has no Result element.
-type action func(ctx context.Context, svc *roles.Service, q *Request) (any, error)
+type action func(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error)
 
 // actions is the IAM subset moat serves.
 var actions = map[string]action{
@@ -27,7 +28,7 @@ var actions = map[string]action{
 	"DeleteRolePolicy":       deleteRolePolicy,
 }
 
-func createRole(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func createRole(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	name, err := q.Required("RoleName", "roleName")
 	if err != nil {
 		return nil, err
@@ -61,7 +62,7 @@ func createRole(ctx context.Context, svc *roles.Service, q *Request) (any, error
 
 // decodeTags reads Tags.member.N.Key/Value. Keys are unique regardless of
 // case, as in IAM.
-func decodeTags(q *Request) (map[string]string, error) {
+func decodeTags(q *awsapi.Query) (map[string]string, error) {
 	members, err := q.Structs("Tags")
 	if err != nil {
 		return nil, err
@@ -82,7 +83,7 @@ func decodeTags(q *Request) (map[string]string, error) {
 	return tags, nil
 }
 
-func getRole(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func getRole(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	name, err := q.Required("RoleName", "roleName")
 	if err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func getRole(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
 	return roleResult{Role: roleShape(r, true)}, nil
 }
 
-func listRoles(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func listRoles(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	all, err := svc.ListRoles(ctx, q.Get("PathPrefix"))
 	if err != nil {
 		return nil, err
@@ -110,7 +111,7 @@ func listRoles(ctx context.Context, svc *roles.Service, q *Request) (any, error)
 	return out, nil
 }
 
-func deleteRole(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func deleteRole(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	name, err := q.Required("RoleName", "roleName")
 	if err != nil {
 		return nil, err
@@ -118,7 +119,7 @@ func deleteRole(ctx context.Context, svc *roles.Service, q *Request) (any, error
 	return nil, svc.DeleteRole(ctx, name)
 }
 
-func updateAssumeRolePolicy(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func updateAssumeRolePolicy(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	name, err := q.Required("RoleName", "roleName")
 	if err != nil {
 		return nil, err
@@ -131,7 +132,7 @@ func updateAssumeRolePolicy(ctx context.Context, svc *roles.Service, q *Request)
 }
 
 // rolePolicyParams reads RoleName and PolicyName, which the inline-policy actions share.
-func rolePolicyParams(q *Request) (roleName, policyName string, err error) {
+func rolePolicyParams(q *awsapi.Query) (roleName, policyName string, err error) {
 	if roleName, err = q.Required("RoleName", "roleName"); err != nil {
 		return "", "", err
 	}
@@ -139,7 +140,7 @@ func rolePolicyParams(q *Request) (roleName, policyName string, err error) {
 	return roleName, policyName, err
 }
 
-func putRolePolicy(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func putRolePolicy(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	roleName, policyName, err := rolePolicyParams(q)
 	if err != nil {
 		return nil, err
@@ -151,7 +152,7 @@ func putRolePolicy(ctx context.Context, svc *roles.Service, q *Request) (any, er
 	return nil, svc.PutRolePolicy(ctx, roleName, policyName, doc)
 }
 
-func getRolePolicy(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func getRolePolicy(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	roleName, policyName, err := rolePolicyParams(q)
 	if err != nil {
 		return nil, err
@@ -163,7 +164,7 @@ func getRolePolicy(ctx context.Context, svc *roles.Service, q *Request) (any, er
 	return getRolePolicyResult{RoleName: roleName, PolicyName: policyName, PolicyDocument: encodeDocument(doc)}, nil
 }
 
-func listRolePolicies(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func listRolePolicies(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	roleName, err := q.Required("RoleName", "roleName")
 	if err != nil {
 		return nil, err
@@ -179,7 +180,7 @@ func listRolePolicies(ctx context.Context, svc *roles.Service, q *Request) (any,
 	return listRolePoliciesResult{PolicyNames: append([]string{}, page...), IsTruncated: next != "", Marker: next}, nil
 }
 
-func deleteRolePolicy(ctx context.Context, svc *roles.Service, q *Request) (any, error) {
+func deleteRolePolicy(ctx context.Context, svc *roles.Service, q *awsapi.Query) (any, error) {
 	roleName, policyName, err := rolePolicyParams(q)
 	if err != nil {
 		return nil, err
@@ -187,4 +188,4 @@ func deleteRolePolicy(ctx context.Context, svc *roles.Service, q *Request) (any,
 	return nil, svc.DeleteRolePolicy(ctx, roleName, policyName)
 }
 
-func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -4,28 +4,24 @@ import (
 	"context"
 	"net/http"
 	"strings"
-)
 
-// Authenticator checks a signed request, refusing it with an *awserr.Error
-// (admin.Authenticator is one).
-type Authenticator interface {
-	Authenticate(ctx context.Context, r *http.Request, body []byte, signingName string) error
-}
+	"github.com/moat-dev/moat/internal/awsapi"
+)
 
 // Authenticators admit requests signed for IAM's global region, as every
 // AWS client signs them, or for moat's own region, as a client configured
 // for it and pointed at moat may.
 type Authenticators struct {
-	Global   Authenticator // checks signatures scoped to GlobalRegion
-	Regional Authenticator // checks signatures scoped to moat's region; nil when that is GlobalRegion
+	Global   awsapi.Authenticator // checks signatures scoped to GlobalRegion
+	Regional awsapi.Authenticator // checks signatures scoped to moat's region; nil when that is GlobalRegion
 }
 
 // Authenticate checks r with the authenticator for the region its signature names.
-func (a Authenticators) Authenticate(ctx context.Context, r *http.Request, body []byte) error {
+func (a Authenticators) Authenticate(ctx context.Context, r *http.Request, body []byte, signingName string) error {
 	if a.Regional != nil && scopeRegion(r) != GlobalRegion {
-		return a.Regional.Authenticate(ctx, r, body, SigningName)
+		return a.Regional.Authenticate(ctx, r, body, signingName)
 	}
-	return a.Global.Authenticate(ctx, r, body, SigningName)
+	return a.Global.Authenticate(ctx, r, body, signingName)
 }
 
 // scopeRegion reads the region from the signature's credential scope

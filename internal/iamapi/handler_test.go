@@ -17,10 +17,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/moat-dev/moat/internal/admin"
-	"github.com/moat-dev/moat/internal/awsjson"
+	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 )
@@ -42,8 +41,8 @@ func server(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	auth := Authenticators{Global: admin.NewAuthenticator(adminCreds, GlobalRegion), Regional: admin.NewAuthenticator(adminCreds, "eu-west-1")}
-	h := NewHandler(svc, auth, slog.New(slog.DiscardHandler), awsjson.NewMetrics(prometheus.NewRegistry()))
-	srv := httptest.NewServer(h)
+	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
+	srv := httptest.NewServer(frame.Query(API(svc), auth))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -249,27 +248,5 @@ func TestEncodeDocument(t *testing.T) {
 	got := encodeDocument(`{"a": "b+c/d"}`)
 	if got != "%7B%22a%22%3A%20%22b%2Bc%2Fd%22%7D" {
 		t.Fatalf("encodeDocument: %s", got)
-	}
-}
-
-func TestMatches(t *testing.T) {
-	for _, tc := range []struct {
-		method, target, contentType string
-		want                        bool
-	}{
-		{"POST", "/", "application/x-www-form-urlencoded; charset=utf-8", true},
-		{"POST", "/", "application/x-amz-json-1.1", false},
-		{"POST", "/oauth2/token", "application/x-www-form-urlencoded", false},
-		{"GET", "/?Action=GetRole&RoleName=x", "", true},
-		{"GET", "/", "", false},
-		{"DELETE", "/?Action=GetRole", "", false},
-	} {
-		r := httptest.NewRequest(tc.method, tc.target, nil)
-		if tc.contentType != "" {
-			r.Header.Set("Content-Type", tc.contentType)
-		}
-		if got := Matches(r); got != tc.want {
-			t.Errorf("Matches(%s %s %s) = %v", tc.method, tc.target, tc.contentType, got)
-		}
 	}
 }

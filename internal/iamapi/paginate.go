@@ -3,6 +3,7 @@ package iamapi
 import (
 	"encoding/base64"
 
+	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awserr"
 )
 
@@ -14,7 +15,7 @@ const (
 // paginate cuts a listing sorted by key into IAM's pages: MaxItems (1 to
 // 1000, default 100) items from the one Marker names. The marker is the
 // next page's first key, opaque to clients; next is "" on the last page.
-func paginate[T any](q *Request, items []T, key func(T) string) (page []T, next string, err error) {
+func paginate[T any](q *awsapi.Query, items []T, key func(T) string) (page []T, next string, err error) {
 	maxItems, err := q.Int("MaxItems", "maxItems")
 	if err != nil {
 		return nil, "", err

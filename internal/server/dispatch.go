@@ -2,29 +2,29 @@ package server
 
 import "net/http"
 
-// route claims the requests one protocol on the identity listener answers.
-// The identity listener's root is shared by several AWS protocols told apart
-// by the request itself, not the path: JSON 1.1 by X-Amz-Target, later the
-// IAM query protocol by an Action= form body and API Gateway's REST paths.
-type route struct {
-	matches func(*http.Request) bool
-	handler http.Handler
+// Mount is one API on the identity listener. The listener's root is shared
+// by several AWS protocols told apart by the request itself, not a path
+// prefix: AWS JSON 1.1 by X-Amz-Target, the query protocol by an Action=
+// form, REST-JSON by its paths. The awsapi handlers are mounts; so will be
+// any other API the listener grows (a console, say).
+type Mount interface {
+	http.Handler
+	// Matches claims the requests the mount answers.
+	Matches(r *http.Request) bool
 }
 
-// dispatcher sends a request to the first route that claims it.
+// dispatcher sends a request to the first mount that claims it.
 type dispatcher struct {
-	routes   []route
-	fallback http.Handler
+	mounts    []Mount
+	unclaimed http.Handler
 }
 
 func (d dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	for _, rt := range d.routes {
-		if rt.matches(r) {
-			rt.handler.ServeHTTP(w, r)
+	for _, m := range d.mounts {
+		if m.Matches(r) {
+			m.ServeHTTP(w, r)
 			return
 		}
 	}
-	d.fallback.ServeHTTP(w, r)
+	d.unclaimed.ServeHTTP(w, r)
 }
-
-func hasAmzTarget(r *http.Request) bool { return r.Header.Get("X-Amz-Target") != "" }

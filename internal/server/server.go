@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/moat-dev/moat/internal/awsjson"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -22,24 +21,20 @@ type Config struct {
 	IdentityAddr string // e.g. 127.0.0.1:9229; port 0 picks a free one
 	GatewayAddr  string // e.g. 127.0.0.1:8080
 
-	Store         store.Store // answers /healthz
-	Services      []awsjson.Service
-	Authenticator awsjson.Authenticator // checks the services' signed operations
-	Tokens        http.Handler          // serves /{poolId}/.well-known/…; nil for none
-	Gateway       http.Handler          // nil answers API Gateway's 404 for every path
-	// APIGateway is API Gateway's management REST API (/apikeys,
-	// /usageplans) on the identity listener; nil for none.
-	APIGateway http.Handler
-	// IAM is the IAM query API (form-encoded Action=…, XML answers) on the
-	// identity listener's root; nil for none.
-	IAM http.Handler
+	Store store.Store // answers /healthz
+	// Mounts are the APIs on the identity listener (Cognito, IAM, API
+	// Gateway's management API, …), asked in order; the first that claims
+	// a request answers it.
+	Mounts []Mount
+	// Unclaimed answers identity requests no mount claims; nil answers 404.
+	Unclaimed http.Handler
+	Tokens    http.Handler // serves /{poolId}/.well-known/…; nil for none
+	Gateway   http.Handler // nil answers API Gateway's 404 for every path
 
 	// Registry is what /metrics exposes; nil makes a new one. Go and process
 	// collectors are registered on it.
 	Registry *prometheus.Registry
-	// AWSMetrics counts the AWS-shaped APIs' requests; nil registers new ones on Registry.
-	AWSMetrics *awsjson.Metrics
-	Logger     *slog.Logger
+	Logger   *slog.Logger
 	// ShutdownTimeout bounds how long in-flight requests get on shutdown; 0 means 10s.
 	ShutdownTimeout time.Duration
 }
@@ -66,6 +61,9 @@ func Listen(cfg Config) (*Server, error) {
 	}
 	if cfg.Gateway == nil {
 		cfg.Gateway = http.HandlerFunc(gatewayNotFound)
+	}
+	if cfg.Unclaimed == nil {
+		cfg.Unclaimed = http.NotFoundHandler()
 	}
 	identity, err := identityHandler(cfg)
 	if err != nil {

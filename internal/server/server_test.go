@@ -18,11 +18,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 	"github.com/moat-dev/moat/internal/admin"
+	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awserr"
-	"github.com/moat-dev/moat/internal/awsjson"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 const testRegion = "eu-west-1"
@@ -31,18 +32,18 @@ var testAdmin = admin.Credentials{AccessKeyID: "AKIAMOATSERVERTEST01", SecretAcc
 
 // cognitoStandIn answers two Cognito operations the way the real service
 // table will: one signed admin call and one public call.
-func cognitoStandIn() awsjson.Service {
+func cognitoStandIn() awsapi.Service {
 	type listReq struct{ MaxResults int32 }
 	type listResp struct{ UserPools []any }
 	type signUpReq struct{ ClientId, Username, Password string }
-	return awsjson.Service{
+	return awsapi.Service{
 		TargetPrefix: "AWSCognitoIdentityProviderService",
 		SigningName:  "cognito-idp",
-		Operations: []awsjson.Operation{
-			awsjson.Op("ListUserPools", true, func(context.Context, *listReq) (*listResp, error) {
+		Operations: []awsapi.Operation{
+			awsapi.Op("ListUserPools", true, func(context.Context, *listReq) (*listResp, error) {
 				return &listResp{UserPools: []any{}}, nil
 			}),
-			awsjson.Op("SignUp", false, func(_ context.Context, req *signUpReq) (*struct{}, error) {
+			awsapi.Op("SignUp", false, func(_ context.Context, req *signUpReq) (*struct{}, error) {
 				return nil, awserr.New(awserr.UsernameExists, "User already exists")
 			}),
 		},
@@ -62,14 +63,18 @@ func start(t *testing.T) *running {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	registry := prometheus.NewRegistry()
+	logger := slog.New(slog.DiscardHandler)
+	frame := awsapi.NewFrame(awsapi.Config{Logger: logger, Metrics: awsapi.NewMetrics(registry)})
 	s, err := Listen(Config{
-		IdentityAddr:  "127.0.0.1:0",
-		GatewayAddr:   "127.0.0.1:0",
-		Store:         st,
-		Services:      []awsjson.Service{cognitoStandIn()},
-		Authenticator: admin.NewAuthenticator(testAdmin, testRegion),
-		Tokens:        tokens.NewService(st, "http://127.0.0.1").Handler(),
-		Logger:        slog.New(slog.DiscardHandler),
+		IdentityAddr: "127.0.0.1:0",
+		GatewayAddr:  "127.0.0.1:0",
+		Store:        st,
+		Mounts:       []Mount{frame.JSON(cognitoStandIn(), admin.NewAuthenticator(testAdmin, testRegion))},
+		Unclaimed:    frame.Unclaimed(),
+		Tokens:       tokens.NewService(st, "http://127.0.0.1").Handler(),
+		Registry:     registry,
+		Logger:       logger,
 	})
 	if err != nil {
 		t.Fatal(err)

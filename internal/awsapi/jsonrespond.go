@@ -1,4 +1,4 @@
-package awsjson
+package awsapi
 
 import (
 	"encoding/json"
@@ -19,10 +19,10 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// WriteError answers with e in AWS JSON 1.1's error shape: status, the
+// writeJSONError answers with e in AWS JSON 1.1's error shape: status, the
 // x-amzn-ErrorType and x-amzn-ErrorMessage headers, and
-// {"__type":"<Code>","message":"<Message>"}. The caller sets x-amzn-RequestId.
-func WriteError(w http.ResponseWriter, e *awserr.Error) {
+// {"__type":"<Code>","message":"<Message>"}.
+func writeJSONError(w http.ResponseWriter, e *awserr.Error, _ string) {
 	body, _ := json.Marshal(struct { // two strings cannot fail to marshal
 		Type    string `json:"__type"`
 		Message string `json:"message"`

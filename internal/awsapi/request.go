@@ -1,24 +1,24 @@
-package awsjson
+package awsapi
 
 import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"net"
-	"net/http"
 )
 
 // RequestInfo describes the request being served, for domain code that rate
 // limits or logs per caller.
 type RequestInfo struct {
-	ID        string // the x-amzn-RequestId sent back
-	SourceIP  string // the peer's address; proxies in front are not trusted
+	ID string // the x-amzn-RequestId sent back
+	// SourceIP is the client's address: the TCP peer, or the address a
+	// trusted proxy forwarded (see clientip).
+	SourceIP  string
 	UserAgent string
 }
 
 type requestInfoKey struct{}
 
-// RequestFrom returns the RequestInfo the handler placed in ctx (zero outside a request).
+// RequestFrom returns the RequestInfo the frame placed in ctx (zero outside a request).
 func RequestFrom(ctx context.Context) RequestInfo {
 	info, _ := ctx.Value(requestInfoKey{}).(RequestInfo)
 	return info
@@ -26,16 +26,6 @@ func RequestFrom(ctx context.Context) RequestInfo {
 
 func withRequestInfo(ctx context.Context, info RequestInfo) context.Context {
 	return context.WithValue(ctx, requestInfoKey{}, info)
-}
-
-// NewRequestInfo names a request: a fresh request id and the peer address.
-// Every AWS-shaped API moat speaks (JSON, query, REST) identifies requests so.
-func NewRequestInfo(r *http.Request) RequestInfo {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	return RequestInfo{ID: newRequestID(), SourceIP: ip, UserAgent: r.UserAgent()}
 }
 
 // newRequestID is a random (version 4) UUID, the form AWS request ids take.

@@ -1,4 +1,4 @@
-package awsjson
+package awsapi
 
 import (
 	"testing"
@@ -26,7 +26,7 @@ func TestHasEscapedNUL(t *testing.T) {
 func TestNULIsRefused(t *testing.T) {
 	type req struct{ Name string }
 	var got req
-	err := decode([]byte(`{"Name":"a\u0000b"}`), &got)
+	err := decodeJSON([]byte(`{"Name":"a\u0000b"}`), &got)
 	if e, ok := awserr.As(err); !ok || e.Code != awserr.InvalidParameter {
 		t.Fatalf("decode of a NUL string: %v", err)
 	}

@@ -1,12 +1,7 @@
-// Package awsjson is the AWS JSON 1.1 wire protocol: it routes a POST by its
-// X-Amz-Target header to one of a service's operations, checks SigV4 where the
-// operation needs it, and writes answers and errors exactly as AWS's JSON
-// services do. Domain code plugs in typed handlers and never sees HTTP.
-package awsjson
+package awsapi
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -14,41 +9,10 @@ import (
 	"github.com/moat-dev/moat/internal/awserr"
 )
 
-// Operation is one action of a service, as named after the dot in X-Amz-Target.
-type Operation struct {
-	Name string
-	// Signed operations need a valid SigV4 signature (the admin API); the
-	// others are public (sign-up, sign-in) and ignore any signature sent.
-	Signed bool
-	Handle func(ctx context.Context, body []byte) (any, error)
-}
-
-// Op adapts a typed handler to an Operation. The body is decoded into Req:
-// unknown fields are ignored (newer SDKs send members we may not know yet),
-// an empty body means {}, and malformed JSON or a type mismatch becomes a
-// SerializationException. A nil *Resp is answered with {}.
-func Op[Req, Resp any](name string, signed bool, fn func(context.Context, *Req) (*Resp, error)) Operation {
-	return Operation{
-		Name:   name,
-		Signed: signed,
-		Handle: func(ctx context.Context, body []byte) (any, error) {
-			var req Req
-			if err := decode(body, &req); err != nil {
-				return nil, err
-			}
-			resp, err := fn(ctx, &req)
-			if err != nil {
-				return nil, err
-			}
-			if resp == nil {
-				return struct{}{}, nil
-			}
-			return resp, nil
-		},
-	}
-}
-
-func decode(body []byte, into any) error {
+// decodeJSON reads a JSON request body into into, as AWS JSON 1.1 and
+// REST-JSON send them: an empty body is {}, unknown members are ignored, and
+// anything else wrong is an *awserr.Error saying what and where.
+func decodeJSON(body []byte, into any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}

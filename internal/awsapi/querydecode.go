@@ -1,7 +1,6 @@
-package iamapi
+package awsapi
 
 import (
-	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -11,23 +10,23 @@ import (
 	"github.com/moat-dev/moat/internal/awserr"
 )
 
-// Request is a decoded query-protocol request: Action, Version and the
+// Query is a decoded query-protocol request: Action, Version and the
 // operation's parameters, flattened as the protocol sends them
 // ("RoleName=x", "Tags.member.1.Key=k").
-type Request struct {
+type Query struct {
 	Action  string
 	Version string
 	params  url.Values
 }
 
 // maxListMembers bounds a list's member index, far above IAM's own limits
-// (50 tags), so a request cannot make moat allocate for huge indices.
+// (IAM allows 50 tags), so a request cannot make moat allocate for huge indices.
 const maxListMembers = 1000
 
-// Decode parses a form-encoded parameter string: a POST body or a GET query.
-// Every parameter appears at most once and holds valid UTF-8 without NUL
-// (PostgreSQL stores neither, and no IAM member allows them).
-func Decode(form string) (*Request, error) {
+// DecodeQuery parses a form-encoded parameter string: a POST body or a GET
+// query. Every parameter appears at most once and holds valid UTF-8 without
+// NUL (PostgreSQL stores neither, and no query-protocol member allows them).
+func DecodeQuery(form string) (*Query, error) {
 	values, err := url.ParseQuery(form)
 	if err != nil {
 		return nil, malformedQuery("The request's parameters are not valid form encoding.")
@@ -40,14 +39,14 @@ func Decode(form string) (*Request, error) {
 			return nil, malformedQuery("Parameters must be UTF-8 text without U+0000.")
 		}
 	}
-	req := &Request{Action: values.Get("Action"), Version: values.Get("Version"), params: values}
+	req := &Query{Action: values.Get("Action"), Version: values.Get("Version"), params: values}
 	if req.Action == "" {
 		return nil, awserr.New("MissingAction", "Request is missing Action parameter.")
 	}
 	return req, nil
 }
 
-func malformedQuery(message string) error { return awserr.New("MalformedQueryString", message) }
+func malformedQuery(message string) *awserr.Error { return awserr.New("MalformedQueryString", message) }
 
 // printable shortens and cleans a client-chosen name for an error message.
 func printable(s string) string {
@@ -58,11 +57,11 @@ func printable(s string) string {
 }
 
 // Get returns a parameter's value, "" when absent.
-func (q *Request) Get(name string) string { return q.params.Get(name) }
+func (q *Query) Get(name string) string { return q.params.Get(name) }
 
 // Required returns a parameter that must be present, refusing its absence
-// as IAM does (member is the model's camel-case name, e.g. roleName).
-func (q *Request) Required(name, member string) (string, error) {
+// as query-protocol services do (member is the model's camel-case name, e.g. roleName).
+func (q *Query) Required(name, member string) (string, error) {
 	if !q.params.Has(name) {
 		return "", awserr.Newf("ValidationError", "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
 	}
@@ -70,7 +69,7 @@ func (q *Request) Required(name, member string) (string, error) {
 }
 
 // Int returns an integer parameter, 0 when absent.
-func (q *Request) Int(name, member string) (int64, error) {
+func (q *Query) Int(name, member string) (int64, error) {
 	v := q.params.Get(name)
 	if v == "" {
 		return 0, nil
@@ -84,7 +83,7 @@ func (q *Request) Int(name, member string) (int64, error) {
 
 // Structs returns a list of structures, sent as "<name>.member.<n>.<field>"
 // with n counting from 1, in index order.
-func (q *Request) Structs(name string) ([]map[string]string, error) {
+func (q *Query) Structs(name string) ([]map[string]string, error) {
 	prefix := name + ".member."
 	byIndex := map[int]map[string]string{}
 	for key, vs := range q.params {
@@ -112,21 +111,4 @@ func (q *Request) Structs(name string) ([]map[string]string, error) {
 		out[i] = byIndex[n]
 	}
 	return out, nil
-}
-
-// Matches tells the query protocol's requests apart from the other
-// protocols on the identity listener, for its router: a form POST to the
-// root, or a GET of the root naming an Action.
-func Matches(r *http.Request) bool {
-	if r.URL.Path != "/" {
-		return false
-	}
-	switch r.Method {
-	case http.MethodPost:
-		mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
-		return strings.EqualFold(strings.TrimSpace(mediaType), "application/x-www-form-urlencoded")
-	case http.MethodGet:
-		return r.URL.Query().Has("Action")
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package awsjson
+package awsapi
 
 import (
 	"bytes"
@@ -40,7 +40,7 @@ func (a *headerAuth) Authenticate(_ context.Context, r *http.Request, _ []byte, 
 }
 
 type fixture struct {
-	handler *Handler
+	handler *JSONAPI
 	auth    *headerAuth
 	metrics *prometheus.Registry
 	logs    *bytes.Buffer
@@ -70,8 +70,8 @@ func newFixture(t testing.TB) *fixture {
 			Op("Panic", false, func(context.Context, *echoReq) (*echoResp, error) { panic("boom") }),
 		},
 	}
-	logger := slog.New(slog.NewJSONHandler(f.logs, nil))
-	f.handler = NewHandler([]Service{svc}, f.auth, logger, NewMetrics(f.metrics))
+	frame := NewFrame(Config{Logger: slog.New(slog.NewJSONHandler(f.logs, nil)), Metrics: NewMetrics(f.metrics)})
+	f.handler = frame.JSON(svc, f.auth)
 	return f
 }
 
@@ -204,7 +204,7 @@ func TestRoutingErrors(t *testing.T) {
 
 func TestOversizeBody(t *testing.T) {
 	f := newFixture(t)
-	big := `{"Name":"` + strings.Repeat("a", MaxBodyBytes) + `"}`
+	big := `{"Name":"` + strings.Repeat("a", jsonMaxBody) + `"}`
 	body := wantError(t, f.do(t, "POST", "TestService.Echo", "application/x-amz-json-1.1", big), 400, awserr.Serialization)
 	if !strings.Contains(body["message"].(string), "larger") {
 		t.Errorf("message %q does not say the body is too large", body["message"])
@@ -258,7 +258,7 @@ func TestAccessLogHasNoBody(t *testing.T) {
 	if strings.Contains(logs, "hunter2") {
 		t.Errorf("request body leaked into the log: %s", logs)
 	}
-	for _, want := range []string{rec.Header().Get("x-amzn-RequestId"), "TestService.Refuse", `"status":400`, awserr.NotAuthorized, "source_ip", "latency_ms"} {
+	for _, want := range []string{rec.Header().Get("x-amzn-RequestId"), `"service":"test-svc"`, `"operation":"Refuse"`, `"status":400`, awserr.NotAuthorized, "source_ip", "latency_ms"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("access log lacks %q: %s", want, logs)
 		}

@@ -1,4 +1,4 @@
-package awsjson
+package awsapi
 
 import (
 	"strconv"
