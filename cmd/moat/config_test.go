@@ -118,6 +118,7 @@ func TestInvalidValuesAreRefused(t *testing.T) {
 		"address":         {[]string{"--identity-addr", "9229"}, "identity-addr"},
 		"region":          {[]string{"--region", "Mars"}, "region"},
 		"missing file":    {[]string{"--config", "/nonexistent/moat.yaml"}, "config file"},
+		"trusted proxies": {[]string{"--trusted-proxies", "10.0.0.0/8,lb.internal"}, `trusted-proxies: trusted proxy "lb.internal"`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

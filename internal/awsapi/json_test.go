@@ -270,8 +270,25 @@ func TestMetricsCountRequestsAndErrors(t *testing.T) {
 	f.do(t, "POST", "TestService.Echo", "application/x-amz-json-1.1", `{}`)
 	f.do(t, "POST", "TestService.Refuse", "application/x-amz-json-1.1", `{}`)
 	f.do(t, "POST", "TestService.Whatever", "application/x-amz-json-1.1", `{}`)
+	got := gather(t, f.metrics)
+	for series, want := range map[string]float64{
+		"moat_aws_requests_total Echo test-svc 200":                        1,
+		"moat_aws_errors_total NotAuthorizedException Refuse test-svc":     1,
+		"moat_aws_errors_total UnknownOperationException unknown test-svc": 1,
+		"moat_aws_request_duration_seconds Echo test-svc":                  1,
+		"moat_aws_request_duration_seconds unknown test-svc":               1,
+	} {
+		if got[series] != want {
+			t.Errorf("%s = %v, want %v (all: %v)", series, got[series], want, got)
+		}
+	}
+}
+
+// gather flattens a registry to "family label-values…" → count.
+func gather(t testing.TB, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
 	got := map[string]float64{}
-	families, err := f.metrics.Gather()
+	families, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,15 +301,5 @@ func TestMetricsCountRequestsAndErrors(t *testing.T) {
 			got[key] = m.GetCounter().GetValue() + float64(m.GetHistogram().GetSampleCount())
 		}
 	}
-	for series, want := range map[string]float64{
-		"moat_aws_requests_total Echo test-svc 200":                        1,
-		"moat_aws_errors_total NotAuthorizedException Refuse test-svc":     1,
-		"moat_aws_errors_total UnknownOperationException unknown test-svc": 1,
-		"moat_aws_request_duration_seconds Echo test-svc":                  1,
-		"moat_aws_request_duration_seconds unknown test-svc":               1,
-	} {
-		if got[series] != want {
-			t.Errorf("%s = %v, want %v (all: %v)", series, got[series], want, got)
-		}
-	}
+	return got
 }
