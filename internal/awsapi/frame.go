@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -114,7 +115,7 @@ func (f *Frame) serve(w http.ResponseWriter, r *http.Request, a *api) {
 	sw := &statusWriter{ResponseWriter: w}
 	out := outcome{service: a.wire.service, operation: "unknown"}
 
-	if err := f.run(ctx, sw, r.WithContext(ctx), a, &out); err != nil {
+	if err := f.run(ctx, sw, r, a, &out); err != nil {
 		e := awserrOf(err, a.wire.fault)
 		if e.HTTPStatus() >= 500 {
 			out.cause = causeOf(err)
@@ -131,8 +132,8 @@ func (f *Frame) serve(w http.ResponseWriter, r *http.Request, a *api) {
 	f.observe(ctx, info, out, time.Since(start))
 }
 
-// run takes one request from its body to its answer; a panic anywhere in
-// it becomes an error, so one bad request cannot take the server down or
+// run takes one request from its body to its answer, ctx carrying its
+// RequestInfo (r's own context does not); a panic anywhere in it becomes an error, so one bad request cannot take the server down or
 // leave the client without an answer.
 func (f *Frame) run(ctx context.Context, w http.ResponseWriter, r *http.Request, a *api, out *outcome) (err error) {
 	defer func() {
@@ -223,3 +224,12 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// writeBody sends a whole answer, whichever protocol's.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -34,7 +34,7 @@ func holdRequest(op string, bodySize int) *http.Request {
 	body := `{"Pad":"` + strings.Repeat("x", bodySize-10) + `"}`
 	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 	r.Header.Set("X-Amz-Target", "Hold."+op)
-	r.Header.Set("Content-Type", ContentType)
+	r.Header.Set("Content-Type", jsonContentType)
 	return r
 }
 
@@ -107,7 +107,7 @@ func TestChunkedBodyLimit(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/", io.MultiReader(strings.NewReader(body)))
 	r.ContentLength = -1
 	r.Header.Set("X-Amz-Target", "TestService.Echo")
-	r.Header.Set("Content-Type", ContentType)
+	r.Header.Set("Content-Type", jsonContentType)
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, r)
 	wantError(t, rec, 400, awserr.Serialization)
@@ -115,7 +115,7 @@ func TestChunkedBodyLimit(t *testing.T) {
 	small := httptest.NewRequest(http.MethodPost, "/", io.MultiReader(strings.NewReader(`{"Name":"ada"}`)))
 	small.ContentLength = -1
 	small.Header.Set("X-Amz-Target", "TestService.Echo")
-	small.Header.Set("Content-Type", ContentType)
+	small.Header.Set("Content-Type", jsonContentType)
 	rec = httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, small)
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "hello ada") {
@@ -145,7 +145,7 @@ func TestClientAddressBehindTrustedProxy(t *testing.T) {
 		r.RemoteAddr = c.peer
 		r.Header.Set("X-Forwarded-For", c.xff)
 		r.Header.Set("X-Amz-Target", "Who.Am")
-		r.Header.Set("Content-Type", ContentType)
+		r.Header.Set("Content-Type", jsonContentType)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
 		if got := decodeBody(t, rec)["SourceIP"]; got != c.want {

@@ -26,7 +26,7 @@ type JSONAPI struct {
 // may be nil only when there are none. Duplicate operation names, or signed
 // operations without auth, are programming errors and panic.
 func (f *Frame) JSON(svc Service, auth Authenticator) *JSONAPI {
-	ops := map[string]Operation{}
+	ops := map[string]operation{}
 	for _, op := range svc.Operations {
 		if _, dup := ops[op.Name]; dup {
 			panic("awsapi: duplicate operation " + svc.TargetPrefix + "." + op.Name)
@@ -34,7 +34,7 @@ func (f *Frame) JSON(svc Service, auth Authenticator) *JSONAPI {
 		if op.Signed && auth == nil {
 			panic("awsapi: signed operation " + op.Name + " needs an Authenticator")
 		}
-		ops[op.Name] = op
+		ops[op.Name] = operation{name: op.Name, signed: op.Signed, serve: serveJSON(op)}
 	}
 	route := func(r *http.Request, _ []byte) (operation, error) {
 		if r.Method != http.MethodPost {
@@ -49,9 +49,9 @@ func (f *Frame) JSON(svc Service, auth Authenticator) *JSONAPI {
 			return operation{}, awserr.New(awserr.UnknownOperation, "The X-Amz-Target header names no known operation.")
 		}
 		if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
-			return operation{name: op.Name}, err
+			return operation{name: op.name}, err
 		}
-		return operation{name: op.Name, signed: op.Signed, serve: serveJSON(op)}, nil
+		return op, nil
 	}
 	return &JSONAPI{api: api{frame: f, auth: auth, wire: jsonProtocol(svc.SigningName, route)}, prefix: svc.TargetPrefix}
 }
@@ -96,7 +96,7 @@ func serveJSON(op Operation) func(context.Context, http.ResponseWriter, *http.Re
 		if err != nil {
 			return fmt.Errorf("encode %s response: %w", op.Name, err)
 		}
-		writeJSON(w, http.StatusOK, encoded)
+		writeBody(w, http.StatusOK, jsonContentType, encoded)
 		return nil
 	}
 }

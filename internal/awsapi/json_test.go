@@ -112,7 +112,7 @@ func wantError(t testing.TB, rec *httptest.ResponseRecorder, status int, code st
 	if got := rec.Header().Get("x-amzn-ErrorType"); got != code {
 		t.Errorf("x-amzn-ErrorType %q, want %q", got, code)
 	}
-	if got := rec.Header().Get("Content-Type"); got != ContentType {
+	if got := rec.Header().Get("Content-Type"); got != jsonContentType {
 		t.Errorf("Content-Type %q", got)
 	}
 	if !uuidPattern.MatchString(rec.Header().Get("x-amzn-RequestId")) {
@@ -138,7 +138,7 @@ func TestSuccessAnswersJSONWithRequestID(t *testing.T) {
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
 	}
-	if got := rec.Header().Get("Content-Type"); got != ContentType {
+	if got := rec.Header().Get("Content-Type"); got != jsonContentType {
 		t.Errorf("Content-Type %q", got)
 	}
 	id := rec.Header().Get("x-amzn-RequestId")
@@ -270,16 +270,22 @@ func TestMetricsCountRequestsAndErrors(t *testing.T) {
 	f.do(t, "POST", "TestService.Echo", "application/x-amz-json-1.1", `{}`)
 	f.do(t, "POST", "TestService.Refuse", "application/x-amz-json-1.1", `{}`)
 	f.do(t, "POST", "TestService.Whatever", "application/x-amz-json-1.1", `{}`)
-	got := gather(t, f.metrics)
-	for series, want := range map[string]float64{
+	wantSeries(t, f.metrics, map[string]float64{
 		"moat_aws_requests_total Echo test-svc 200":                        1,
 		"moat_aws_errors_total NotAuthorizedException Refuse test-svc":     1,
 		"moat_aws_errors_total UnknownOperationException unknown test-svc": 1,
 		"moat_aws_request_duration_seconds Echo test-svc":                  1,
 		"moat_aws_request_duration_seconds unknown test-svc":               1,
-	} {
-		if got[series] != want {
-			t.Errorf("%s = %v, want %v (all: %v)", series, got[series], want, got)
+	})
+}
+
+// wantSeries checks counts of series named "family label-values…".
+func wantSeries(t testing.TB, reg *prometheus.Registry, series map[string]float64) {
+	t.Helper()
+	got := gather(t, reg)
+	for name, want := range series {
+		if got[name] != want {
+			t.Errorf("%s = %v, want %v (all: %v)", name, got[name], want, got)
 		}
 	}
 }

@@ -3,21 +3,12 @@ package awsapi
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 
 	"github.com/moat-dev/moat/internal/awserr"
 )
 
-// ContentType is what AWS JSON 1.1 services answer with.
-const ContentType = "application/x-amz-json-1.1"
-
-func writeJSON(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
-}
+// jsonContentType is what AWS JSON 1.1 services answer with.
+const jsonContentType = "application/x-amz-json-1.1"
 
 // writeJSONError answers with e in AWS JSON 1.1's error shape: status, the
 // x-amzn-ErrorType and x-amzn-ErrorMessage headers, and
@@ -29,7 +20,7 @@ func writeJSONError(w http.ResponseWriter, e *awserr.Error, _ string) {
 	}{e.Code, e.Message})
 	w.Header().Set("x-amzn-ErrorType", e.Code)
 	w.Header().Set("x-amzn-ErrorMessage", headerSafe(e.Message))
-	writeJSON(w, e.HTTPStatus(), body)
+	writeBody(w, e.HTTPStatus(), jsonContentType, body)
 }
 
 // headerSafe keeps a message usable as a header value: control characters

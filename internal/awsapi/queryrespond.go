@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/http"
-	"strconv"
 
 	"github.com/moat-dev/moat/internal/awserr"
 )
@@ -39,7 +38,7 @@ func writeQueryResult(w http.ResponseWriter, namespace, action string, result an
 	if err := enc.Flush(); err != nil {
 		return err
 	}
-	writeXML(w, http.StatusOK, buf.Bytes())
+	writeBody(w, http.StatusOK, xmlContentType, buf.Bytes())
 	return nil
 }
 
@@ -61,13 +60,5 @@ func writeQueryError(w http.ResponseWriter, namespace string, e *awserr.Error, r
 		typ = "Receiver"
 	}
 	body, _ := xml.Marshal(queryErrorResponse{Xmlns: namespace, Type: typ, Code: e.Code, Message: e.Message, RequestID: requestID}) // strings only: cannot fail
-	writeXML(w, e.HTTPStatus(), body)
-}
-
-func writeXML(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", xmlContentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	writeBody(w, e.HTTPStatus(), xmlContentType, body)
 }

@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/moat-dev/moat/internal/awserr"
 )
+
+const restContentType = "application/json"
 
 // restMaxBody bounds a REST-JSON request body; API Gateway's management
 // requests (keys, usage plans and their patches) are small.
@@ -154,15 +155,8 @@ func writeRESTResult(w http.ResponseWriter, name string, status int, out any) er
 	if err != nil {
 		return fmt.Errorf("encode %s response: %w", name, err)
 	}
-	writeRESTJSON(w, status, body)
+	writeBody(w, status, restContentType, body)
 	return nil
-}
-
-func writeRESTJSON(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }
 
 // writeRESTError answers with e in REST-JSON's error shape: the code in
@@ -170,7 +164,7 @@ func writeRESTJSON(w http.ResponseWriter, status int, body []byte) {
 func writeRESTError(w http.ResponseWriter, e *awserr.Error, _ string) {
 	body, _ := json.Marshal(map[string]string{"message": e.Message}) // a string cannot fail to marshal
 	w.Header().Set("x-amzn-ErrorType", e.Code)
-	writeRESTJSON(w, e.HTTPStatus(), body)
+	writeBody(w, e.HTTPStatus(), restContentType, body)
 }
 
 // restSignatureError answers a refused signature as API Gateway's

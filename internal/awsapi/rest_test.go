@@ -131,18 +131,13 @@ func TestRESTPanicLogAndMetrics(t *testing.T) {
 			t.Errorf("access log lacks %s:\n%s", want, logs)
 		}
 	}
-	got := gather(t, f.metrics)
-	for series, want := range map[string]float64{
+	wantSeries(t, f.metrics, map[string]float64{
 		"moat_aws_requests_total BreakWidget test-rest 500":                    1,
 		"moat_aws_errors_total InternalFailureException BreakWidget test-rest": 1,
 		"moat_aws_requests_total GetWidget test-rest 200":                      1,
 		"moat_aws_errors_total NotFoundException unknown test-rest":            1,
 		"moat_aws_request_duration_seconds GetWidget test-rest":                1,
-	} {
-		if got[series] != want {
-			t.Errorf("%s = %v, want %v (all: %v)", series, got[series], want, got)
-		}
-	}
+	})
 }
 
 func TestRESTMatches(t *testing.T) {

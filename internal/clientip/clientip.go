@@ -70,15 +70,12 @@ func (p Proxies) trusts(a netip.Addr) bool {
 // read stops the walk at the last address known good.
 func (p Proxies) Of(r *http.Request) string {
 	peer, ok := parseHost(r.RemoteAddr)
-	if !ok {
+	if !ok || !p.trusts(peer) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if err != nil {
 			return r.RemoteAddr
 		}
 		return host
-	}
-	if !p.trusts(peer) {
-		return peer.String()
 	}
 	client := peer
 	hops := forwardedHops(r.Header)
