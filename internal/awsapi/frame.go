@@ -133,8 +133,9 @@ func (f *Frame) serve(w http.ResponseWriter, r *http.Request, a *api) {
 }
 
 // run takes one request from its body to its answer, ctx carrying its
-// RequestInfo (r's own context does not); a panic anywhere in it becomes an error, so one bad request cannot take the server down or
-// leave the client without an answer.
+// RequestInfo (r's own context does not). A panic anywhere in it becomes
+// an error, so one bad request cannot take the server down or leave the
+// client without an answer.
 func (f *Frame) run(ctx context.Context, w http.ResponseWriter, r *http.Request, a *api, out *outcome) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
