@@ -146,9 +146,12 @@ func (ti *testIssuer) fetches() int64 { return ti.jwksFetches.Load() }
 // claims are a valid token's claims for this issuer; over overrides or,
 // with a nil value, removes.
 func (ti *testIssuer) claims(over map[string]any) map[string]any {
+	// Issued a minute ago: the authorizers under test run on a clock frozen
+	// when they were built, and a token stamped "now" could otherwise look
+	// issued in the future once the test crosses a second.
 	now := time.Now().Unix()
 	c := map[string]any{
-		"iss": ti.url(), "sub": "user-1", "aud": "api", "iat": now, "exp": now + 3600, "scope": "read write",
+		"iss": ti.url(), "sub": "user-1", "aud": "api", "iat": now - 60, "exp": now + 3600, "scope": "read write",
 	}
 	for name, v := range over {
 		if v == nil {
