@@ -3,6 +3,10 @@
 // write goes through updater functions so each backend makes it atomic its own
 // way (Dex's pattern). The conformance suite in store/conformance pins the
 // behaviour every backend must show.
+//
+// Store is the union of small per-domain interfaces (UserPools, Users,
+// Sessions, Usage, IAM, Identities, …): a consumer takes the one it uses, so
+// what it can touch is visible in its constructor.
 package store
 
 import (
@@ -19,12 +23,40 @@ var (
 // Store is moat's durable state. Methods are safe for concurrent use by many
 // goroutines and, on PostgreSQL, by many processes.
 type Store interface {
-	// Settings are small named values moat owns (admin credentials, server keys).
+	Settings
+	UserPools
+	Clients
+	Groups
+	Users
+	SigningKeys
+	Sessions
+	Usage
+	Nonces
+	IAM
+	Identities
+	Sweeps
+
+	// Atomic runs fn in one transaction spanning every aggregate: what fn
+	// does through tx lands together when fn returns nil and not at all when
+	// it returns an error (which Atomic returns as it was). Inside fn use tx
+	// only: the outer Store waits for the transaction to end. Updaters stay
+	// atomic inside fn; an Atomic called on tx joins the outer transaction
+	// (a failing inner call undoes only its own part).
+	Atomic(ctx context.Context, fn func(tx Store) error) error
+
+	Close() error
+}
+
+// Settings are small named values moat owns (admin credentials, server keys).
+type Settings interface {
+	GetSetting(ctx context.Context, name string) (string, error)
 	// PutSettingIfAbsent stores value under name unless a value exists, and
 	// returns the value in force either way, so concurrent first starts agree.
-	GetSetting(ctx context.Context, name string) (string, error)
 	PutSettingIfAbsent(ctx context.Context, name, value string) (string, error)
+}
 
+// UserPools are Cognito user pools themselves.
+type UserPools interface {
 	CreateUserPool(ctx context.Context, p UserPool) error
 	GetUserPool(ctx context.Context, id string) (UserPool, error)
 	ListUserPools(ctx context.Context) ([]UserPool, error) // ordered by ID
@@ -32,7 +64,10 @@ type Store interface {
 	// DeleteUserPool removes the pool and everything in it (clients, groups,
 	// users, memberships, keys, refresh tokens).
 	DeleteUserPool(ctx context.Context, id string) error
+}
 
+// Clients are the app clients of user pools.
+type Clients interface {
 	CreateClient(ctx context.Context, c Client) error
 	GetClient(ctx context.Context, poolID, clientID string) (Client, error)
 	// FindClient finds a client by ID alone, for public operations that name only a ClientId.
@@ -40,13 +75,19 @@ type Store interface {
 	ListClients(ctx context.Context, poolID string) ([]Client, error) // ordered by ID
 	UpdateClient(ctx context.Context, poolID, clientID string, update func(Client) (Client, error)) error
 	DeleteClient(ctx context.Context, poolID, clientID string) error
+}
 
+// Groups are user-pool groups.
+type Groups interface {
 	CreateGroup(ctx context.Context, g Group) error
 	GetGroup(ctx context.Context, poolID, name string) (Group, error)
 	ListGroups(ctx context.Context, poolID string) ([]Group, error) // ordered by Name
 	UpdateGroup(ctx context.Context, poolID, name string, update func(Group) (Group, error)) error
 	DeleteGroup(ctx context.Context, poolID, name string) error // also drops memberships
+}
 
+// Users are user-pool users and their group memberships.
+type Users interface {
 	// Users are keyed by (PoolID, Key); Key is the username as the pool compares
 	// it (lower-cased when the pool is case-insensitive). Sub is unique per pool.
 	CreateUser(ctx context.Context, u User) error
@@ -56,6 +97,9 @@ type Store interface {
 	// exactly (alias sign-in: email, phone_number, preferred_username).
 	FindUsersByAttribute(ctx context.Context, poolID, name, value string) ([]User, error)
 	ListUsers(ctx context.Context, q UserQuery) ([]User, error)
+	// CountUsers is how many users the pool has (ErrNotFound: no such pool),
+	// without reading them.
+	CountUsers(ctx context.Context, poolID string) (int64, error)
 	UpdateUser(ctx context.Context, poolID, key string, update func(User) (User, error)) error
 	DeleteUser(ctx context.Context, poolID, key string) error // also drops memberships and refresh tokens
 
@@ -64,26 +108,45 @@ type Store interface {
 	RemoveUserFromGroup(ctx context.Context, poolID, userKey, group string) error
 	ListGroupsForUser(ctx context.Context, poolID, userKey string) ([]Group, error) // ordered by Precedence, then Name
 	ListUsersInGroup(ctx context.Context, poolID, group string) ([]User, error)     // ordered by Key
+}
 
-	// Signing keys, per pool and use ("id" or "access").
+// SigningKeys are the keys pools sign tokens with, per pool and use ("id" or "access").
+type SigningKeys interface {
 	CreateSigningKey(ctx context.Context, k SigningKey) error
 	ListSigningKeys(ctx context.Context, poolID string) ([]SigningKey, error) // ordered by CreatedAt, then KID
 	UpdateSigningKey(ctx context.Context, poolID, kid string, update func(SigningKey) (SigningKey, error)) error
 	DeleteSigningKey(ctx context.Context, poolID, kid string) error
+}
 
-	// Refresh tokens are kept by the SHA-256 of the opaque token, never the token.
-	CreateRefreshToken(ctx context.Context, t RefreshToken) error
-	GetRefreshToken(ctx context.Context, hash string) (RefreshToken, error)
+// SessionLookup is the one question a token verifier asks of the store: the
+// session (and so whether it was revoked) a token came from.
+type SessionLookup interface {
 	// GetRefreshTokenByOriginJTI finds the session an access or ID token came from.
 	GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJTI string) (RefreshToken, error)
+}
+
+// Sessions are sign-in sessions, kept by the SHA-256 of the opaque refresh
+// token, never the token.
+type Sessions interface {
+	SessionLookup
+	CreateRefreshToken(ctx context.Context, t RefreshToken) error
+	GetRefreshToken(ctx context.Context, hash string) (RefreshToken, error)
 	// RevokeRefreshToken marks one session revoked (RevokeToken).
 	RevokeRefreshToken(ctx context.Context, hash string, at int64) error
 	// RevokeUserRefreshTokens marks every session of a user revoked (global sign-out)
 	// and returns how many were newly revoked.
 	RevokeUserRefreshTokens(ctx context.Context, poolID, userKey string, at int64) (int, error)
+}
 
-	// API keys, usage plans and quotas (API Gateway usage plans).
-	//
+// Usage is API Gateway's API keys, usage plans and quotas.
+type Usage interface {
+	APIKeys
+	UsagePlans
+	UsageCounters
+}
+
+// APIKeys are API Gateway API keys.
+type APIKeys interface {
 	// CreateAPIKey fails with ErrAlreadyExists when the ID or the ValueHash is taken.
 	CreateAPIKey(ctx context.Context, k APIKey) error
 	GetAPIKey(ctx context.Context, id string) (APIKey, error)
@@ -92,7 +155,10 @@ type Store interface {
 	// UpdateAPIKey may change anything but ID and ValueHash (a key's value is fixed).
 	UpdateAPIKey(ctx context.Context, id string, update func(APIKey) (APIKey, error)) error
 	DeleteAPIKey(ctx context.Context, id string) error // also leaves every plan, counters included
+}
 
+// UsagePlans are usage plans and the keys in them.
+type UsagePlans interface {
 	CreateUsagePlan(ctx context.Context, p UsagePlan) error
 	GetUsagePlan(ctx context.Context, id string) (UsagePlan, error)
 	ListUsagePlans(ctx context.Context) ([]UsagePlan, error) // ordered by ID
@@ -111,7 +177,10 @@ type Store interface {
 	// FindUsagePlanForStage is the gateway's question: which plan of this key
 	// covers this API stage (ErrNotFound: none).
 	FindUsagePlanForStage(ctx context.Context, keyID, apiID, stage string) (UsagePlan, error)
+}
 
+// UsageCounters are the durable quota counters of keys in plans.
+type UsageCounters interface {
 	// IncrementUsage counts one request atomically: when the period's count is
 	// below inc.Limit it goes up by one (and so does the day's) and allowed is
 	// true; otherwise nothing changes. used is the period's count afterwards.
@@ -125,14 +194,19 @@ type Store interface {
 	// ListDailyUsage reports the plan's per-day counts from fromDay to toDay
 	// inclusive, for one key or (keyID "") all, ordered by KeyID, then Day.
 	ListDailyUsage(ctx context.Context, planID, keyID, fromDay, toDay string) ([]DailyUsage, error)
+}
 
+// Nonces are one-time values.
+type Nonces interface {
 	// ConsumeNonce marks a one-time value (a wallet sign-in nonce) used: fresh
 	// is true only for the first call with that scope and nonce. Records go
 	// away once expiresAt (Unix seconds) has passed.
 	ConsumeNonce(ctx context.Context, scope, nonce string, expiresAt int64) (fresh bool, err error)
+}
 
-	// IAM roles. Names are unique regardless of case, as in IAM, and GetRole,
-	// UpdateRole and DeleteRole find a role by its name in any case.
+// IAM is IAM roles. Names are unique regardless of case, as in IAM, and
+// GetRole, UpdateRole and DeleteRole find a role by its name in any case.
+type IAM interface {
 	CreateRole(ctx context.Context, r Role) error               // ErrAlreadyExists on a taken name
 	GetRole(ctx context.Context, name string) (Role, error)     // ErrNotFound
 	GetRoleByARN(ctx context.Context, arn string) (Role, error) // ErrNotFound
@@ -140,7 +214,10 @@ type Store interface {
 	// UpdateRole may change anything but Name, ARN and ID.
 	UpdateRole(ctx context.Context, name string, update func(Role) (Role, error)) error
 	DeleteRole(ctx context.Context, name string) error
+}
 
+// Identities is Cognito identity pools and their identities.
+type Identities interface {
 	// Identity pools. Deleting a pool deletes its identities.
 	CreateIdentityPool(ctx context.Context, p IdentityPool) error // ErrAlreadyExists on a taken ID
 	GetIdentityPool(ctx context.Context, id string) (IdentityPool, error)
@@ -165,6 +242,17 @@ type Store interface {
 	// one of the providers; ErrNotFound when it does not exist. It returns
 	// the identity as it is afterwards.
 	LinkLogins(ctx context.Context, identityID string, logins map[string]string, now int64) (Identity, error)
+}
 
-	Close() error
+// Sweeps removes records nothing can use any more.
+type Sweeps interface {
+	// SweepExpired deletes the sessions that expired before sessionsBefore
+	// and the nonces that expired before noncesBefore (Unix seconds). It is
+	// idempotent, so replicas sharing a database may all run it.
+	SweepExpired(ctx context.Context, sessionsBefore, noncesBefore int64) (Swept, error)
+}
+
+// Swept counts what one SweepExpired removed.
+type Swept struct {
+	Sessions, Nonces int64
 }

@@ -3,17 +3,29 @@ package sqlstore
 import (
 	"strconv"
 	"strings"
+
+	"github.com/pressly/goose/v3"
 )
 
 // dialect is everything the store's SQL needs to know about its engine.
 type dialect struct {
 	numberedParams bool   // $1, $2… instead of ?
 	forUpdate      string // row-lock suffix for a SELECT inside a transaction
+	// abortsOnError: a failed statement ends the transaction it is in.
+	abortsOnError bool
+	goose         goose.Dialect
+	// schema rewrites the migrations (PostgreSQL's terms) for the engine.
+	schema func(string) string
 }
 
+// sqliteTypes maps the schema's PostgreSQL types onto SQLite's: its BINARY
+// collation is already bytewise, and INTEGER holds booleans and 64-bit ints.
+var sqliteTypes = strings.NewReplacer(` COLLATE "C"`, "", "BYTEA", "BLOB", "BIGINT", "INTEGER", "BOOLEAN", "INTEGER")
+
 var (
-	sqliteDialect   = dialect{}
-	postgresDialect = dialect{numberedParams: true, forUpdate: " FOR UPDATE"}
+	sqliteDialect   = dialect{goose: goose.DialectSQLite3, schema: sqliteTypes.Replace}
+	postgresDialect = dialect{numberedParams: true, forUpdate: " FOR UPDATE", abortsOnError: true,
+		goose: goose.DialectPostgres, schema: func(s string) string { return s }}
 )
 
 // rebind rewrites ? placeholders for the engine. The store's queries carry no

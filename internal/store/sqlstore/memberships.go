@@ -33,8 +33,7 @@ func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, userKey, group 
 
 // ListGroupsForUser orders by precedence, groups without one last, then by name.
 func (s *Store) ListGroupsForUser(ctx context.Context, poolID, userKey string) ([]store.Group, error) {
-	return listUnder(ctx, s.reader(), scanGroup, "user "+userKey, userExists, []any{poolID, userKey},
-		`SELECT `+groupColumns+` FROM user_groups
-		WHERE pool_id = ? AND name IN (SELECT group_name FROM group_members WHERE pool_id = ? AND user_key = ?)
-		ORDER BY precedence IS NULL, precedence, name`, poolID, poolID, userKey)
+	return groups.listUnder(ctx, s.reader(), "user "+userKey, userExists, []any{poolID, userKey},
+		`pool_id = ? AND name IN (SELECT group_name FROM group_members WHERE pool_id = ? AND user_key = ?)`,
+		`precedence IS NULL, precedence, name`, poolID, poolID, userKey)
 }

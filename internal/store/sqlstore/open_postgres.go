@@ -7,13 +7,12 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 )
 
 // OpenPostgres connects to the PostgreSQL database at url and migrates it.
 // Many processes may start at once: migrations run under an advisory lock.
-func OpenPostgres(ctx context.Context, url string) (*Store, error) {
+func OpenPostgres(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: connect: %w", err)
@@ -25,7 +24,10 @@ func OpenPostgres(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
-	if err := migrate(ctx, db, goose.DialectPostgres, "postgres", locker); err != nil {
+	if err := migrate(ctx, db, postgresDialect, locker); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	if err := s.ready(ctx, collectOptions(opts)); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
 	return s, nil

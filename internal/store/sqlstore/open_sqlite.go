@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -24,8 +23,8 @@ var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // OpenSQLite opens (creating when needed, with its directory) the SQLite
 // database at path and migrates it. One process should own the file.
-func OpenSQLite(ctx context.Context, path string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	if err := privateFile(path); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
 	dsn := "file:" + uriEscaper.Replace(path) + "?" + sqliteParams
@@ -40,8 +39,29 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	write.SetMaxOpenConns(1)
 	s := &Store{dialect: sqliteDialect, read: read, write: write}
-	if err := migrate(ctx, read, goose.DialectSQLite3, "sqlite", nil); err != nil {
+	if err := migrate(ctx, write, sqliteDialect, nil); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	if err := s.ready(ctx, collectOptions(opts)); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
 	return s, nil
+}
+
+// privateFile makes the database file readable by its owner only (0600),
+// creating it, and its directory 0700 when missing, before SQLite opens it:
+// SQLite would create it 0644, and gives its WAL and shared-memory files the
+// database file's mode. A file an older moat made is tightened too.
+func privateFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o600)
 }

@@ -6,32 +6,31 @@ import (
 	"github.com/moat-dev/moat/internal/store"
 )
 
-const refreshTokenColumns = `hash, pool_id, client_id, user_key, origin_jti, auth_time, created_at, expires_at, revoked_at`
-
-func scanRefreshToken(row scanner) (store.RefreshToken, error) {
-	var t store.RefreshToken
-	err := row.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.UserKey, &t.OriginJTI, &t.AuthTime, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt)
-	return t, err
+var refreshTokens = &table[store.RefreshToken]{
+	name: "refresh_tokens", what: "refresh token", quietKey: true,
+	keys:    []string{"hash"},
+	columns: []string{"hash", "pool_id", "client_id", "user_key", "origin_jti", "auth_time", "created_at", "expires_at", "revoked_at"},
+	row: func(t store.RefreshToken) []any {
+		return []any{t.Hash, t.PoolID, t.ClientID, t.UserKey, t.OriginJTI, t.AuthTime, t.CreatedAt, t.ExpiresAt, t.RevokedAt}
+	},
+	scan: func(row scanner) (t store.RefreshToken, err error) {
+		return t, row.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.UserKey, &t.OriginJTI, &t.AuthTime, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt)
+	},
 }
 
 // CreateRefreshToken stores t; its pool, client and user must exist (else ErrNotFound).
 func (s *Store) CreateRefreshToken(ctx context.Context, t store.RefreshToken) error {
-	_, err := s.writer().exec(ctx, `INSERT INTO refresh_tokens (`+refreshTokenColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.Hash, t.PoolID, t.ClientID, t.UserKey, t.OriginJTI, t.AuthTime, t.CreatedAt, t.ExpiresAt, t.RevokedAt)
-	return constraintError(err, "refresh token")
+	return refreshTokens.insert(ctx, s.writer(), t)
 }
 
 func (s *Store) GetRefreshToken(ctx context.Context, hash string) (store.RefreshToken, error) {
-	t, err := scanRefreshToken(s.reader().queryRow(ctx, `SELECT `+refreshTokenColumns+` FROM refresh_tokens WHERE hash = ?`, hash))
-	return t, notFound(err, "refresh token")
+	return refreshTokens.get(ctx, s.reader(), "", hash)
 }
 
 // GetRefreshTokenByOriginJTI returns the session with that origin; should
 // several share one, the lowest hash wins so the answer is stable.
 func (s *Store) GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJTI string) (store.RefreshToken, error) {
-	t, err := scanRefreshToken(s.reader().queryRow(ctx,
-		`SELECT `+refreshTokenColumns+` FROM refresh_tokens WHERE pool_id = ? AND origin_jti = ? ORDER BY hash LIMIT 1`, poolID, originJTI))
-	return t, notFound(err, "refresh token")
+	return refreshTokens.find(ctx, s.reader(), "refresh token", `pool_id = ? AND origin_jti = ? ORDER BY hash LIMIT 1`, poolID, originJTI)
 }
 
 // RevokeRefreshToken revokes the session at `at`. Revoking it again keeps the

@@ -6,45 +6,32 @@ import (
 	"github.com/moat-dev/moat/internal/store"
 )
 
-const signingKeyColumns = `pool_id, kid, key_use, algorithm, private_pem, created_at, retired_at`
-
-func scanSigningKey(row scanner) (store.SigningKey, error) {
-	var k store.SigningKey
-	err := row.Scan(&k.PoolID, &k.KID, &k.Use, &k.Algorithm, &k.PrivatePEM, &k.CreatedAt, &k.RetiredAt)
-	return k, err
+var signingKeys = &table[store.SigningKey]{
+	name: "signing_keys", what: "signing key",
+	keys:    []string{"pool_id", "kid"},
+	columns: []string{"pool_id", "kid", "key_use", "algorithm", "private_pem", "created_at", "retired_at"},
+	row: func(k store.SigningKey) []any {
+		return []any{k.PoolID, k.KID, k.Use, k.Algorithm, k.PrivatePEM, k.CreatedAt, k.RetiredAt}
+	},
+	scan: func(row scanner) (k store.SigningKey, err error) {
+		return k, row.Scan(&k.PoolID, &k.KID, &k.Use, &k.Algorithm, &k.PrivatePEM, &k.CreatedAt, &k.RetiredAt)
+	},
+	frozenNames: "PoolID or KID",
+	secret:      func(k *store.SigningKey) *string { return &k.PrivatePEM }, secretColumn: "private_pem",
 }
 
 func (s *Store) CreateSigningKey(ctx context.Context, k store.SigningKey) error {
-	_, err := s.writer().exec(ctx, `INSERT INTO signing_keys (`+signingKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		k.PoolID, k.KID, k.Use, k.Algorithm, k.PrivatePEM, k.CreatedAt, k.RetiredAt)
-	return constraintError(err, "signing key "+k.KID)
+	return signingKeys.insert(ctx, s.writer(), k)
 }
 
 func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.SigningKey, error) {
-	return listUnder(ctx, s.reader(), scanSigningKey, "user pool "+poolID, poolExists, []any{poolID},
-		`SELECT `+signingKeyColumns+` FROM signing_keys WHERE pool_id = ? ORDER BY created_at, kid`, poolID)
+	return signingKeys.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "created_at, kid", poolID)
 }
 
 func (s *Store) UpdateSigningKey(ctx context.Context, poolID, kid string, update func(store.SigningKey) (store.SigningKey, error)) error {
-	return s.inTx(ctx, func(tx conn) error {
-		old, err := scanSigningKey(tx.queryRow(ctx, `SELECT `+signingKeyColumns+` FROM signing_keys WHERE pool_id = ? AND kid = ?`+s.dialect.forUpdate, poolID, kid))
-		if err != nil {
-			return notFound(err, "signing key "+kid)
-		}
-		k, err := update(old)
-		if err != nil {
-			return err
-		}
-		if k.PoolID != old.PoolID || k.KID != old.KID {
-			return keyChanged("signing key "+kid, "PoolID or KID")
-		}
-		_, err = tx.exec(ctx, `UPDATE signing_keys SET key_use = ?, algorithm = ?, private_pem = ?, created_at = ?, retired_at = ? WHERE pool_id = ? AND kid = ?`,
-			k.Use, k.Algorithm, k.PrivatePEM, k.CreatedAt, k.RetiredAt, poolID, kid)
-		return err
-	})
+	return signingKeys.update(ctx, s, []any{poolID, kid}, update)
 }
 
 func (s *Store) DeleteSigningKey(ctx context.Context, poolID, kid string) error {
-	res, err := s.writer().exec(ctx, `DELETE FROM signing_keys WHERE pool_id = ? AND kid = ?`, poolID, kid)
-	return expectOne(res, err, "signing key "+kid)
+	return signingKeys.delete(ctx, s.writer(), poolID, kid)
 }

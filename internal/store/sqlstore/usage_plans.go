@@ -225,8 +225,8 @@ func (s *Store) RemoveUsagePlanKey(ctx context.Context, planID, keyID string) er
 }
 
 func (s *Store) ListUsagePlanKeys(ctx context.Context, planID string) ([]store.APIKey, error) {
-	return listUnder(ctx, s.reader(), scanAPIKey, "usage plan "+planID, `SELECT 1 FROM usage_plans WHERE id = ?`, []any{planID},
-		`SELECT `+apiKeyColumns+` FROM api_keys WHERE id IN (SELECT key_id FROM usage_plan_keys WHERE plan_id = ?) ORDER BY id`, planID)
+	return apiKeys.listUnder(ctx, s.reader(), "usage plan "+planID, `SELECT 1 FROM usage_plans WHERE id = ?`, []any{planID},
+		`id IN (SELECT key_id FROM usage_plan_keys WHERE plan_id = ?)`, "id", planID)
 }
 
 func (s *Store) ListUsagePlansForKey(ctx context.Context, keyID string) ([]store.UsagePlan, error) {

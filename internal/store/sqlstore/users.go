@@ -64,6 +64,16 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, key string, update func(
 	})
 }
 
+// CountUsers counts the pool's users in the database, reading none of them.
+func (s *Store) CountUsers(ctx context.Context, poolID string) (int64, error) {
+	r := s.reader()
+	var n int64
+	if err := r.queryRow(ctx, `SELECT count(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n); err != nil || n > 0 {
+		return n, err
+	}
+	return 0, requireParent(ctx, r, "user pool "+poolID, poolExists, poolID)
+}
+
 func (s *Store) DeleteUser(ctx context.Context, poolID, key string) error {
 	res, err := s.writer().exec(ctx, `DELETE FROM users WHERE pool_id = ? AND user_key = ?`, poolID, key)
 	return expectOne(res, err, "user "+key)

@@ -1,5 +1,8 @@
--- Every TEXT column is COLLATE "C" so ordering and comparison are bytewise,
--- as SQLite's default BINARY collation is: listings page identically on both.
+-- The one schema of both engines, in PostgreSQL's terms; SQLite reads it
+-- rewritten (see dialect.go: COLLATE "C" dropped, BYTEA as BLOB, BIGINT and
+-- BOOLEAN as INTEGER). Every TEXT column is COLLATE "C" so ordering and
+-- comparison are bytewise, as SQLite's default BINARY collation is: listings
+-- page identically on both.
 
 -- +goose Up
 CREATE TABLE settings (
