@@ -40,6 +40,12 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UpdaterKeyFields", testUpdaterKeyFields},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"ConcurrentSettings", testConcurrentSettings},
+		{"AtomicRollback", testAtomicRollback},
+		{"AtomicIsolation", testAtomicIsolation},
+		{"AtomicErrorsInside", testAtomicErrorsInside},
+		{"ConcurrentAtomic", testConcurrentAtomic},
+		{"CountUsers", testCountUsers},
+		{"SweepExpired", testSweepExpired},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/conformance"
@@ -36,4 +37,35 @@ func TestSQLiteConformance(t *testing.T) {
 func TestPostgresConformance(t *testing.T) {
 	t.Parallel()
 	conformance.RunTests(t, func(t *testing.T) store.Store { return newPostgres(t) })
+}
+
+// TestAtomicPanicReleasesWriter: a panic inside Atomic rolls back, so the
+// single SQLite writer connection is free for the next write.
+func TestAtomicPanicReleasesWriter(t *testing.T) {
+	t.Parallel()
+	s := newSQLite(t)
+	defer s.Close()
+	ctx := context.Background()
+	func() {
+		defer func() { _ = recover() }()
+		_ = s.Atomic(ctx, func(tx store.Store) error {
+			if err := tx.CreateUserPool(ctx, store.UserPool{ID: "gone"}); err != nil {
+				t.Fatal(err)
+			}
+			panic("boom")
+		})
+	}()
+	done := make(chan error, 1)
+	go func() { done <- s.CreateUserPool(ctx, store.UserPool{ID: "next"}) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the writer connection stayed taken after a panic in Atomic")
+	}
+	if _, err := s.GetUserPool(ctx, "gone"); err == nil {
+		t.Error("the panicking transaction was committed")
+	}
 }

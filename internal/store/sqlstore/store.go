@@ -155,14 +155,27 @@ func (s *Store) inTx(ctx context.Context, fn func(tx conn) error) error {
 	if s.tx != nil {
 		return s.tx.savepoint(ctx, func() error { return fn(s.tx.conn(s, false)) })
 	}
+	return s.transaction(ctx, func(tx *sql.Tx) error { return fn(conn{q: tx, d: s.dialect, seal: s.seal}) })
+}
+
+// transaction runs fn in a write transaction, committing when it returns
+// nil. A panic in fn (or a test's FailNow) rolls back too, so the writer
+// connection never stays taken.
+func (s *Store) transaction(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(conn{q: tx, d: s.dialect, seal: s.seal}); err != nil {
-		_ = tx.Rollback()
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
 		return err
 	}
+	committed = true
 	return tx.Commit()
 }
 
@@ -174,17 +187,11 @@ func (s *Store) Atomic(ctx context.Context, fn func(tx store.Store) error) error
 	if s.tx != nil {
 		return s.tx.savepoint(ctx, func() error { return fn(s) })
 	}
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	inner := *s
-	inner.tx = &txn{tx: tx, abortsOnError: s.dialect.abortsOnError}
-	if err := fn(&inner); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return s.transaction(ctx, func(tx *sql.Tx) error {
+		inner := *s
+		inner.tx = &txn{tx: tx, abortsOnError: s.dialect.abortsOnError}
+		return fn(&inner)
+	})
 }
 
 // txn is the transaction of one Atomic call.
@@ -209,10 +216,16 @@ func (t *txn) savepoint(ctx context.Context, fn func() error) error {
 	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return err
 	}
+	released := false
+	defer func() {
+		if !released {
+			_, _ = t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name)
+		}
+	}()
 	if err := fn(); err != nil {
-		_, _ = t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name)
 		return err
 	}
+	released = true
 	_, err := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name)
 	return err
 }
