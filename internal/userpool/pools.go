@@ -126,7 +126,7 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *DescribeUserPoolInpu
 }
 
 func (s *Service) describe(ctx context.Context, p *pool) (*UserPoolType, error) {
-	users, err := s.store.ListUsers(ctx, store.UserQuery{PoolID: p.ID})
+	users, err := s.store.CountUsers(ctx, p.ID)
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
@@ -140,7 +140,7 @@ func (s *Service) describe(ctx context.Context, p *pool) (*UserPoolType, error) 
 		Arn:                    p.arn(s.region, s.account),
 		CreationDate:           float64(p.CreatedAt),
 		LastModifiedDate:       float64(p.UpdatedAt),
-		EstimatedNumberOfUsers: len(users),
+		EstimatedNumberOfUsers: int(users),
 		SchemaAttributes:       schema,
 	}, nil
 }

@@ -22,7 +22,7 @@ type Deps struct {
 	Tokens *tokens.Service // moat's own pools, verified in-process
 	// Store is where the user-pool authorizer looks up whether a token's
 	// sign-in session was revoked.
-	Store      store.Store
+	Store      store.SessionLookup
 	Region     string
 	HTTPClient *http.Client // for JWKS and discovery fetches; nil: one with sane timeouts
 	Logger     *slog.Logger // nil: slog.Default()

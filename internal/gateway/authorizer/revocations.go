@@ -27,12 +27,12 @@ type sessionKey struct{ pool, originJTI string }
 // revocations answers whether a token's sign-in session was revoked, from
 // the store, remembering answers briefly so the hot path stays in memory.
 type revocations struct {
-	store   store.Store
+	store   store.SessionLookup
 	answers *expiringCache[sessionKey, bool]
 	now     func() time.Time
 }
 
-func newRevocations(st store.Store, now func() time.Time) *revocations {
+func newRevocations(st store.SessionLookup, now func() time.Time) *revocations {
 	return &revocations{store: st, answers: newExpiringCache[sessionKey, bool](sessionsRemembered), now: now}
 }
 
