@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/tempcreds"
@@ -90,12 +92,19 @@ func ivySignIn(t *testing.T, ctx context.Context, m *Moat, clientID string) stri
 func openStore(t *testing.T, m *Moat) store.Store {
 	t.Helper()
 	ctx := context.Background()
+	text, err := os.ReadFile(filepath.Join(m.options.DataDir, "master.key")) // the key moat generated
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, err := sealing.ParseMasterKey(string(text))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var st store.Store
-	var err error
 	if m.options.DatabaseURL != "" {
-		st, err = sqlstore.OpenPostgres(ctx, m.options.DatabaseURL)
+		st, err = sqlstore.OpenPostgres(ctx, m.options.DatabaseURL, sqlstore.WithMasterKey(master))
 	} else {
-		st, err = sqlstore.OpenSQLite(ctx, filepath.Join(m.options.DataDir, "moat.db"))
+		st, err = sqlstore.OpenSQLite(ctx, filepath.Join(m.options.DataDir, "moat.db"), sqlstore.WithMasterKey(master))
 	}
 	if err != nil {
 		t.Fatal(err)

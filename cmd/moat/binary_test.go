@@ -206,7 +206,7 @@ func TestBinaryServesAndStopsCleanly(t *testing.T) {
 		t.Errorf("second start printed the credentials again:\n%s", second.output())
 	}
 
-	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(dataDir, "moat.db"))
+	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(dataDir, "moat.db"), sqlstore.WithMasterKey(masterKeyIn(t, dataDir)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,7 @@ type Config struct {
 	SMTPURL           string `yaml:"smtp-url"`
 	SMTPFrom          string `yaml:"smtp-from"`
 	TrustedProxies    string `yaml:"trusted-proxies"`
+	MasterKeyFile     string `yaml:"master-key-file"`
 	// APIFiles are API definitions to serve (--api, MOAT_API comma-separated):
 	// OpenAPI documents with API Gateway extensions, or YAML with apis:.
 	APIFiles []string `yaml:"api"`
@@ -88,6 +89,8 @@ var settings = []setting{
 		func(c *Config) *string { return &c.SMTPFrom }},
 	{"trusted-proxies", "", "load balancers in front of the identity API, as CIDRs or addresses, comma-separated: their X-Forwarded-For (or Forwarded) names the client that rate limits and logs use; unset, the TCP peer is the client and those headers are ignored", "10.0.0.0/8,192.0.2.7",
 		func(c *Config) *string { return &c.TrustedProxies }},
+	{"master-key-file", "", "file holding the master key that seals secrets at rest (32 random bytes, base64); MOAT_MASTER_KEY may hold the key itself instead; with neither, moat generates <data-dir>/master.key: keep it apart from database backups", "/run/secrets/moat-master-key",
+		func(c *Config) *string { return &c.MasterKeyFile }},
 }
 
 const (

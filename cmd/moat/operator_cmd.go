@@ -28,7 +28,7 @@ func withUsage(cmd *cobra.Command, run func(ctx context.Context, st store.Store,
 		return err
 	}
 	ctx := cmd.Context()
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, newLogger(cfg.LogLevel, cmd.ErrOrStderr()))
 	if err != nil {
 		return err
 	}

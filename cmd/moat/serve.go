@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/apigatewayapi"
@@ -15,6 +16,7 @@ import (
 	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
 	"github.com/moat-dev/moat/internal/iamapi"
+	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
@@ -32,6 +34,13 @@ func serveCommand() *cobra.Command {
 
 Each flag can also be set with the environment variable shown beside it or as
 a key of the --config YAML file (flag > environment > file > default).
+
+Secrets moat keeps (signing keys, client secrets, server keys, admin
+credentials) are sealed at rest under a master key: MOAT_MASTER_KEY (the key,
+base64 of 32 random bytes) or --master-key-file. With neither, moat generates
+<data-dir>/master.key on first start: back it up apart from the database.
+Replicas sharing a database must share the key; rotate it with
+"moat keys rotate-master".
 
 Admin credentials sign the admin APIs (SigV4, as with AWS). Set them with
 MOAT_ADMIN_ACCESS_KEY_ID and MOAT_ADMIN_SECRET_ACCESS_KEY, or let moat generate
@@ -56,13 +65,17 @@ a pair on first start: it keeps them in its store and prints them once.`,
 	return cmd
 }
 
+// sweepEvery is how often expired sessions and nonces are deleted.
+const sweepEvery = 10 * time.Minute
+
 func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	logger := newLogger(cfg.LogLevel, stderr)
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	go store.Sweeper{Store: st, Every: sweepEvery, SessionGrace: tokens.MaxTokenLifetime, Logger: logger}.Run(ctx)
 
 	creds, created, err := admin.LoadCredentials(ctx, st, admin.Credentials{
 		AccessKeyID:     os.Getenv("MOAT_ADMIN_ACCESS_KEY_ID"),
@@ -135,9 +148,25 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	})
 }
 
-func openStore(ctx context.Context, cfg Config) (store.Store, error) {
+// openStore opens the store with secrets sealed under the master key.
+func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (*sqlstore.Store, error) {
+	master, err := loadMasterKey(cfg, os.LookupEnv, logger)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openSealedStore(ctx, cfg, master.key)
+	if err != nil && master.generated {
+		// The database predates this key (its master.key went missing): a
+		// key that opens nothing must not stay to be found next start.
+		_ = os.Remove(master.source)
+		return nil, fmt.Errorf("%w (%s was missing and a new key was made, which cannot open it: restore the master key file)", err, master.source)
+	}
+	return st, err
+}
+
+func openSealedStore(ctx context.Context, cfg Config, key sealing.MasterKey) (*sqlstore.Store, error) {
 	if cfg.DatabaseURL != "" {
-		st, err := sqlstore.OpenPostgres(ctx, cfg.DatabaseURL)
+		st, err := sqlstore.OpenPostgres(ctx, cfg.DatabaseURL, sqlstore.WithMasterKey(key))
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL store: %w", err)
 		}
@@ -146,7 +175,7 @@ func openStore(ctx context.Context, cfg Config) (store.Store, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "moat.db"))
+	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "moat.db"), sqlstore.WithMasterKey(key))
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite store: %w", err)
 	}
