@@ -1,9 +1,7 @@
 package conformance
 
 import (
-	"encoding/json"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -98,34 +96,11 @@ func testAtomicErrorsInside(t *testing.T, s store.Store) {
 // testConcurrentAtomic: read-modify-write through updaters inside
 // concurrent Atomic calls loses no update.
 func testConcurrentAtomic(t *testing.T, s store.Store) {
-	p := pool(t, s, "pool1")
-	user(t, s, p.ID, "counter", nil)
-	const n = 10
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			errs[i] = s.Atomic(ctx, func(tx store.Store) error {
-				return tx.UpdateUser(ctx, p.ID, "counter", func(u store.User) (store.User, error) {
-					var state struct{ Count int }
-					if err := json.Unmarshal(u.State, &state); err != nil {
-						return u, err
-					}
-					state.Count++
-					b, err := json.Marshal(state)
-					u.State = b
-					return u, err
-				})
-			})
+	concurrentIncrements(t, s, 10, "Atomic", func() error {
+		return s.Atomic(ctx, func(tx store.Store) error {
+			return tx.UpdateUser(ctx, "pool1", "counter", incrementCount)
 		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		must(t, err, "concurrent Atomic")
-	}
-	u, err := s.GetUser(ctx, p.ID, "counter")
-	must(t, err, "GetUser")
-	same(t, string(u.State), `{"Count":10}`, "counter after 10 concurrent Atomic increments")
+	})
 }
 
 func errOnly[T any](_ T, err error) error { return err }

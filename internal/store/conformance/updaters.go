@@ -3,6 +3,7 @@ package conformance
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -82,32 +83,42 @@ func testUpdaterKeyFields(t *testing.T, s store.Store) {
 
 // testConcurrentUpdates: read-modify-write through an updater loses no update.
 func testConcurrentUpdates(t *testing.T, s store.Store) {
+	concurrentIncrements(t, s, 20, "UpdateUser", func() error {
+		return s.UpdateUser(ctx, "pool1", "counter", incrementCount)
+	})
+}
+
+// concurrentIncrements runs increment n times at once on pool1's user
+// "counter" and checks the count is n.
+func concurrentIncrements(t *testing.T, s store.Store, n int, what string, increment func() error) {
 	p := pool(t, s, "pool1")
 	user(t, s, p.ID, "counter", nil)
-	const n = 20
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() {
-			errs[i] = s.UpdateUser(ctx, p.ID, "counter", func(u store.User) (store.User, error) {
-				var state struct{ Count int }
-				if err := json.Unmarshal(u.State, &state); err != nil {
-					return u, err
-				}
-				state.Count++
-				b, err := json.Marshal(state)
-				u.State = b
-				u.Attributes["custom:count"] = string(b)
-				return u, err
-			})
-		})
+		wg.Go(func() { errs[i] = increment() })
 	}
 	wg.Wait()
 	for _, err := range errs {
-		must(t, err, "concurrent UpdateUser")
+		must(t, err, "concurrent "+what)
 	}
 	u, err := s.GetUser(ctx, p.ID, "counter")
 	must(t, err, "GetUser")
-	same(t, string(u.State), `{"Count":20}`, "counter after 20 concurrent increments")
-	same(t, u.Attributes["custom:count"], `{"Count":20}`, "attribute written with the last increment")
+	wantState := fmt.Sprintf(`{"Count":%d}`, n)
+	same(t, string(u.State), wantState, "counter after concurrent increments by "+what)
+	same(t, u.Attributes["custom:count"], wantState, "attribute written with the last increment")
+}
+
+// incrementCount counts one more in the user's state and mirrors the state
+// in an attribute, so a lost update shows in both.
+func incrementCount(u store.User) (store.User, error) {
+	var state struct{ Count int }
+	if err := json.Unmarshal(u.State, &state); err != nil {
+		return u, err
+	}
+	state.Count++
+	b, err := json.Marshal(state)
+	u.State = b
+	u.Attributes["custom:count"] = string(b)
+	return u, err
 }
