@@ -26,7 +26,7 @@ const settingName = "admin.credentials"
 // (never stored), otherwise the pair in the store, generating and storing one
 // on first start. created is true only for the start that stored it, so the
 // secret is shown once; concurrent first starts agree on one pair.
-func LoadCredentials(ctx context.Context, st store.Store, fromEnv Credentials) (creds Credentials, created bool, err error) {
+func LoadCredentials(ctx context.Context, st store.Settings, fromEnv Credentials) (creds Credentials, created bool, err error) {
 	switch {
 	case fromEnv.AccessKeyID != "" && fromEnv.SecretAccessKey != "":
 		return fromEnv, false, nil

@@ -35,7 +35,7 @@ type openIDSigner struct {
 	jwks   []byte
 }
 
-func loadOpenIDSigner(ctx context.Context, st store.Store, issuer string) (*openIDSigner, error) {
+func loadOpenIDSigner(ctx context.Context, st store.Settings, issuer string) (*openIDSigner, error) {
 	fresh, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err

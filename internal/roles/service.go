@@ -16,7 +16,7 @@ import (
 
 // Service runs the role operations. It is safe for concurrent use.
 type Service struct {
-	store   store.Store
+	store   store.IAM
 	account string
 	now     func() time.Time
 	cache   *compiledCache
@@ -33,7 +33,7 @@ type Options struct {
 }
 
 // New returns a Service over st.
-func New(st store.Store, opts Options) (*Service, error) {
+func New(st store.IAM, opts Options) (*Service, error) {
 	if opts.Account == "" {
 		opts.Account = DefaultAccount
 	}

@@ -22,7 +22,7 @@ type Issuer struct {
 // NewIssuer returns an issuer keeping its keys in st; now nil means
 // time.Now. It makes sure today's key exists, so a store problem shows at
 // start rather than on the first sign-in.
-func NewIssuer(ctx context.Context, st store.Store, now func() time.Time) (*Issuer, error) {
+func NewIssuer(ctx context.Context, st store.Settings, now func() time.Time) (*Issuer, error) {
 	if now == nil {
 		now = time.Now
 	}

@@ -38,7 +38,7 @@ type clock struct {
 func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
-func newIssuer(t testing.TB, st store.Store, c *clock) *Issuer {
+func newIssuer(t testing.TB, st store.Settings, c *clock) *Issuer {
 	t.Helper()
 	i, err := NewIssuer(context.Background(), st, c.now)
 	if err != nil {

@@ -44,14 +44,14 @@ func (id keyID) acceptable(now time.Time) bool {
 }
 
 type keyring struct {
-	st  store.Store
+	st  store.Settings
 	mu  sync.RWMutex
 	aes map[keyID]cipher.AEAD
 	// missing remembers ids found absent, until a time.
 	missing map[keyID]time.Time
 }
 
-func newKeyring(st store.Store) *keyring {
+func newKeyring(st store.Settings) *keyring {
 	return &keyring{st: st, aes: map[keyID]cipher.AEAD{}, missing: map[keyID]time.Time{}}
 }
 

@@ -28,7 +28,7 @@ const MaxTokenLifetime = 24 * time.Hour
 
 // Service signs and verifies every pool's tokens. Safe for concurrent use.
 type Service struct {
-	st        store.Store
+	st        Keys
 	publicURL string
 	now       func() time.Time // replaced in tests
 
@@ -40,9 +40,15 @@ type Service struct {
 	signatureChecks atomic.Int64
 }
 
+// Keys is what the token service keeps in the store: pools' signing keys.
+type Keys interface {
+	store.UserPools
+	store.SigningKeys
+}
+
 // NewService returns a Service for the pools in st. publicURL is where moat is
 // reached, like "http://127.0.0.1:9229" (no trailing slash); issuers live under it.
-func NewService(st store.Store, publicURL string) *Service {
+func NewService(st Keys, publicURL string) *Service {
 	return &Service{
 		st:        st,
 		publicURL: strings.TrimRight(publicURL, "/"),
