@@ -2,8 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"testing"
 
+	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -31,4 +34,61 @@ func BenchmarkGetUser(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkGetClient is the cost of opening a sealed client secret on read.
+func BenchmarkGetClient(b *testing.B) {
+	master, _ := sealing.GenerateMasterKey()
+	for name, opts := range map[string][]Option{"Plain": nil, "Sealed": {WithMasterKey(master)}} {
+		b.Run(name, func(b *testing.B) {
+			s, err := OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "moat.db"), opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			if err := s.CreateUserPool(ctx, store.UserPool{ID: "pool1"}); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.CreateClient(ctx, store.Client{PoolID: "pool1", ID: "c1", Secret: "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdef"}); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := s.GetClient(ctx, "pool1", "c1"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEstimatedUsers compares counting a pool's users with listing them
+// (what DescribeUserPool did before CountUsers).
+func BenchmarkEstimatedUsers(b *testing.B) {
+	s := newSQLite(b)
+	defer s.Close()
+	ctx := context.Background()
+	if err := s.CreateUserPool(ctx, store.UserPool{ID: "pool1"}); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 2000 {
+		k := fmt.Sprintf("user%05d", i)
+		if err := s.CreateUser(ctx, store.User{PoolID: "pool1", Key: k, Sub: k, Attributes: map[string]string{"email": k + "@example.com"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("CountUsers", func(b *testing.B) {
+		for b.Loop() {
+			if n, err := s.CountUsers(ctx, "pool1"); err != nil || n != 2000 {
+				b.Fatal(n, err)
+			}
+		}
+	})
+	b.Run("ListUsers", func(b *testing.B) {
+		for b.Loop() {
+			if u, err := s.ListUsers(ctx, store.UserQuery{PoolID: "pool1"}); err != nil || len(u) != 2000 {
+				b.Fatal(len(u), err)
+			}
+		}
+	})
 }

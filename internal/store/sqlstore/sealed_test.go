@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/sealing"
@@ -268,4 +269,37 @@ func testSwappedCiphertext(t *testing.T, open opener) {
 	if c, err := s.GetClient(ctx, "pool1", "c2"); err == nil {
 		t.Fatalf("a secret moved from c1 opened in c2: %q", c.Secret)
 	}
+}
+
+// TestPostgresReplicasShareOneDataKey: replicas starting at once on a fresh
+// database with one master key agree on one data key; a replica with
+// another key is refused and changes nothing.
+func TestPostgresReplicasShareOneDataKey(t *testing.T) {
+	t.Parallel()
+	open := postgresOpener(t)
+	master, _ := sealing.GenerateMasterKey()
+	const n = 4
+	stores := make([]*Store, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { stores[i], errs[i] = open(WithMasterKey(master)) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("replica %d: %v", i, errs[i])
+		}
+		defer stores[i].Close()
+	}
+	writeSecrets(t, stores[0])
+	for _, s := range stores {
+		readSecrets(t, s) // each opens what another sealed
+	}
+	other, _ := sealing.GenerateMasterKey()
+	var wrong *sealing.WrongMasterKeyError
+	if _, err := open(WithMasterKey(other)); !errors.As(err, &wrong) {
+		t.Fatalf("replica with another key: %v", err)
+	}
+	readSecrets(t, stores[0])
 }
