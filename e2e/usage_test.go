@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/testenv"
 )
 
@@ -190,8 +191,9 @@ func TestThrottlingAccuracy(t *testing.T) {
 func TestSharedThrottleAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	redisURL := testenv.RedisURL()
+	_, masterKey := sealing.GenerateMasterKey() // replicas of one database share its master key
 	opts := moatOptions{DatabaseURL: testenv.NewPostgresDatabase(t), Config: declaredPlanConfig(),
-		Env: []string{"MOAT_TEST_LOAD_KEY=" + loadKey, "MOAT_REDIS_URL=" + redisURL}}
+		Env: []string{"MOAT_TEST_LOAD_KEY=" + loadKey, "MOAT_REDIS_URL=" + redisURL, "MOAT_MASTER_KEY=" + masterKey}}
 	a := startMoat(t, opts)
 	b := startMoat(t, opts) // applies the same declarations again: nothing changes
 	allowed, window := overload(t, []string{a.GatewayURL, b.GatewayURL}, 6*time.Second)
