@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/sealing"
@@ -13,7 +12,7 @@ import (
 func BenchmarkGetUser(b *testing.B) {
 	for _, backend := range []struct {
 		name string
-		open func(testing.TB) *Store
+		open func(testing.TB, ...Option) *Store
 	}{{"SQLite", newSQLite}, {"Postgres", newPostgres}} {
 		b.Run(backend.name, func(b *testing.B) {
 			s := backend.open(b)
@@ -41,10 +40,7 @@ func BenchmarkGetClient(b *testing.B) {
 	master, _ := sealing.GenerateMasterKey()
 	for name, opts := range map[string][]Option{"Plain": nil, "Sealed": {WithMasterKey(master)}} {
 		b.Run(name, func(b *testing.B) {
-			s, err := OpenSQLite(context.Background(), filepath.Join(b.TempDir(), "moat.db"), opts...)
-			if err != nil {
-				b.Fatal(err)
-			}
+			s := newSQLite(b, opts...)
 			defer s.Close()
 			ctx := context.Background()
 			if err := s.CreateUserPool(ctx, store.UserPool{ID: "pool1"}); err != nil {

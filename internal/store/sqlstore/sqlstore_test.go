@@ -6,23 +6,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/conformance"
 	"github.com/moat-dev/moat/internal/testenv"
 )
 
-func newSQLite(t testing.TB) *Store {
+func newSQLite(t testing.TB, opts ...Option) *Store {
 	t.Helper()
-	s, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "data", "moat.db"))
+	s, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "data", "moat.db"), opts...)
 	if err != nil {
 		t.Fatalf("OpenSQLite: %v", err)
 	}
 	return s
 }
 
-func newPostgres(t testing.TB) *Store {
+func newPostgres(t testing.TB, opts ...Option) *Store {
 	t.Helper()
-	s, err := OpenPostgres(context.Background(), testenv.NewPostgresDatabase(t))
+	s, err := OpenPostgres(context.Background(), testenv.NewPostgresDatabase(t), opts...)
 	if err != nil {
 		t.Fatalf("OpenPostgres: %v", err)
 	}
@@ -37,6 +38,20 @@ func TestSQLiteConformance(t *testing.T) {
 func TestPostgresConformance(t *testing.T) {
 	t.Parallel()
 	conformance.RunTests(t, func(t *testing.T) store.Store { return newPostgres(t) })
+}
+
+// The suite again with secrets sealed, as moat serve runs: sealing must be
+// invisible to every method, inside Atomic too.
+func TestSQLiteSealedConformance(t *testing.T) {
+	t.Parallel()
+	master, _ := sealing.GenerateMasterKey()
+	conformance.RunTests(t, func(t *testing.T) store.Store { return newSQLite(t, WithMasterKey(master)) })
+}
+
+func TestPostgresSealedConformance(t *testing.T) {
+	t.Parallel()
+	master, _ := sealing.GenerateMasterKey()
+	conformance.RunTests(t, func(t *testing.T) store.Store { return newPostgres(t, WithMasterKey(master)) })
 }
 
 // TestAtomicPanicReleasesWriter: a panic inside Atomic rolls back, so the
