@@ -65,7 +65,7 @@ type setting struct {
 }
 
 var settings = []setting{
-	{"data-dir", "./moat-data", "directory holding the SQLite database (moat.db), created if missing; unused with --database-url", "/var/lib/moat",
+	{"data-dir", "./moat-data", "directory holding the SQLite database (moat.db) and, unless a master key is given, the generated master.key; created if missing", "/var/lib/moat",
 		func(c *Config) *string { return &c.DataDir }},
 	{"database-url", "", "PostgreSQL database to keep state in instead of SQLite", "postgres://moat@db:5432/moat",
 		func(c *Config) *string { return &c.DatabaseURL }},

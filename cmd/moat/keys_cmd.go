@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 )
@@ -35,6 +36,11 @@ data key it holds. Restart every replica with the new key.`,
 			cfg, err := loadConfig(cmd.Flags(), os.LookupEnv)
 			if err != nil {
 				return err
+			}
+			if cfg.DatabaseURL == "" {
+				if _, err := os.Stat(filepath.Join(cfg.DataDir, "moat.db")); err != nil {
+					return fmt.Errorf("no database to rotate the master key of: %w (give --data-dir or --database-url)", err)
+				}
 			}
 			path := layered(cmd.Flags(), newMasterKeyFlag, os.LookupEnv)
 			if path == "" {

@@ -123,3 +123,19 @@ func exitedNonZero(err error) bool {
 	var exit *exec.ExitError
 	return errors.As(err, &exit) && exit.ExitCode() != 0
 }
+
+func TestRotateMasterKeyNeedsADatabase(t *testing.T) {
+	testenv.LookPath(t, "go", "install Go")
+	bin, err := buildMoat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dataDir := filepath.Join(t.TempDir(), "none")
+	out, err := runMoat(t, bin, nil, "keys", "rotate-master", "--data-dir", dataDir, "--"+newMasterKeyFlag, filepath.Join(t.TempDir(), "new.key"))
+	if !exitedNonZero(err) || !strings.Contains(out, "no database") {
+		t.Fatalf("rotate-master without a database: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
+		t.Errorf("rotate-master created %s", dataDir)
+	}
+}
