@@ -26,8 +26,10 @@ func testRestartKeepsState(t *testing.T, opts moatOptions) {
 	m.Restart(t)
 	c = m.cognito(t)
 
-	if _, err := c.DescribeUserPool(t.Context(), &cip.DescribeUserPoolInput{UserPoolId: &poolID}); err != nil {
+	if desc, err := c.DescribeUserPool(t.Context(), &cip.DescribeUserPoolInput{UserPoolId: &poolID}); err != nil {
 		t.Errorf("DescribeUserPool after restart: %v", err)
+	} else if n := desc.UserPool.EstimatedNumberOfUsers; n != 1 {
+		t.Errorf("EstimatedNumberOfUsers after restart = %d, want 1", n)
 	}
 	user, err := c.AdminGetUser(t.Context(), &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("alice")})
 	if err != nil {
