@@ -29,7 +29,10 @@ type API struct {
 	// ResourcePolicy (REST APIs) is an IAM policy checked for every request
 	// before the authorizer (docs/gateway.md, "Resource policies").
 	ResourcePolicy iam.Document `yaml:"resourcePolicy,omitempty"`
-	Routes         []Route      `yaml:"routes"`
+	// MaxBodyBytes (moat's extension) bounds request bodies; larger ones get
+	// 413. Default DefaultMaxBodyBytes, API Gateway's 10 MB.
+	MaxBodyBytes int64   `yaml:"maxBodyBytes,omitempty"`
+	Routes       []Route `yaml:"routes"`
 }
 
 // Stage is a deployment of the API with its own variables.
@@ -66,7 +69,11 @@ type Route struct {
 	APIKeyRequired bool `yaml:"apiKeyRequired,omitempty"`
 	// Throttle is this method's throttle in every stage, replacing the
 	// stage's default; usage plans may set their own per key.
-	Throttle    *Throttle         `yaml:"throttle,omitempty"`
+	Throttle *Throttle `yaml:"throttle,omitempty"`
+	// WebSocket (moat's extension; YAML only) lets GET requests upgrade to a
+	// WebSocket tunnelled to the route's http_proxy backend, after the
+	// pipeline has passed the handshake. Other routes refuse upgrades.
+	WebSocket   bool              `yaml:"websocket,omitempty"`
 	Integration IntegrationConfig `yaml:"integration"`
 }
 
@@ -96,8 +103,11 @@ type IssuerConfig struct {
 	// JWKSURI is the issuer's key set; empty: read jwks_uri from the
 	// issuer's /.well-known/openid-configuration.
 	JWKSURI string `yaml:"jwksUri,omitempty"`
-	// Audience: the token's aud (or, when aud is absent, client_id) must be one of these.
-	Audience []string `yaml:"audience,omitempty"`
+	// Audience: the token's aud (or, when aud is absent, client_id) must be
+	// one of these. Required: YAML "audience: any" (AnyAudience) admits
+	// every audience, which must be said, never assumed.
+	Audience    []string `yaml:"audience,omitempty"`
+	AnyAudience bool     `yaml:"-"`
 }
 
 // IntegrationConfig says what serves a route.

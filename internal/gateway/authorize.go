@@ -1,14 +1,8 @@
 package gateway
 
-// authorize runs the route's authorizer (none: the route is open) and copies
-// the claims the API asks for into backend request headers. Every claim
-// header name the API uses is first removed from the client's request, on
-// every route, so a client can never forge one.
+// authorize runs the route's authorizer (none: the route is open) and puts
+// the claims the API asks for in the backend request's headers.
 func authorize(x *exchange) error {
-	h := x.req.HTTP.Header
-	for _, name := range x.api.claimHeaderNames {
-		delete(h, name)
-	}
 	if x.route.authorizer == nil {
 		return nil
 	}
@@ -25,7 +19,10 @@ func authorize(x *exchange) error {
 	}
 	for _, ch := range x.route.claimHeaders {
 		if v, ok := id.Claims[ch.claim]; ok && v != nil {
-			h[ch.header] = []string{ClaimValue(v)}
+			if x.req.BackendHeaders == nil {
+				x.req.BackendHeaders = make(map[string][]string, len(x.route.claimHeaders))
+			}
+			x.req.BackendHeaders[ch.header] = []string{ClaimValue(v)}
 		}
 	}
 	return nil

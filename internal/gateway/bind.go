@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -19,6 +20,7 @@ type boundAPI struct {
 	router    router
 	cors      *corsPolicy
 	policy    *resourcePolicy // nil: the API has none
+	maxBody   int64
 	unmatched routeMetrics
 	// claimHeaderNames are every header an authorizer of the API fills from
 	// claims; client-sent copies are removed on every route.
@@ -35,6 +37,9 @@ type boundRoute struct {
 	integration  Integration
 	usage        *routeUsage // nil: no API key or throttle applies
 	metrics      routeMetrics
+	// protected is every header name moat sets on this route's backend
+	// requests, folded (foldHeader): client headers folding to one are dropped.
+	protected map[string]bool
 }
 
 // claimHeader copies a verified claim to a backend request header.
@@ -48,6 +53,7 @@ func bindAPI(api *API, cfg Config, m *metrics) (*boundAPI, error) {
 		rest:      api.Type == "REST",
 		stages:    map[string]*Stage{},
 		cors:      newCORSPolicy(api.CORS),
+		maxBody:   cmp.Or(api.MaxBodyBytes, DefaultMaxBodyBytes),
 		unmatched: m.route(api.Name, "none"),
 	}
 	if api.ResourcePolicy != "" {
@@ -85,7 +91,7 @@ func bindAPI(api *API, cfg Config, m *metrics) (*boundAPI, error) {
 	}
 	for i := range api.Routes {
 		r := &api.Routes[i]
-		br, err := bindRoute(api, r, cfg, authorizers, m)
+		br, err := bindRoute(api, r, cfg, authorizers, m, b.claimHeaderNames)
 		if err != nil {
 			return nil, fmt.Errorf("route %q: %w", routeKey(r.Method, r.Path), err)
 		}
@@ -109,7 +115,7 @@ type boundAuthorizer struct {
 	claimHeaders []claimHeader
 }
 
-func bindRoute(api *API, r *Route, cfg Config, authorizers map[string]*boundAuthorizer, m *metrics) (*boundRoute, error) {
+func bindRoute(api *API, r *Route, cfg Config, authorizers map[string]*boundAuthorizer, m *metrics, claimHeaderNames []string) (*boundRoute, error) {
 	key := routeKey(r.Method, r.Path)
 	br := &boundRoute{route: r, key: key, metrics: m.route(api.Name, key)}
 	if r.Path != DefaultPath {
@@ -125,6 +131,11 @@ func bindRoute(api *API, r *Route, cfg Config, authorizers map[string]*boundAuth
 		return nil, fmt.Errorf("integration: %w", err)
 	}
 	br.integration = in
+	var sets []string
+	if hs, ok := in.(HeaderSetter); ok {
+		sets = hs.SetsHeaders()
+	}
+	br.protected = protectedNames(claimHeaderNames, sets, forwardingHeaders)
 	return br, nil
 }
 

@@ -25,6 +25,10 @@ type Request struct {
 	MethodARN string
 	// Identity is set by the route's authorizer; nil for routes open to all.
 	Identity *Identity
+	// BackendHeaders are the headers moat sets on the backend request (claim
+	// headers); integrations apply them after removing hop-by-hop headers
+	// (ApplyBackendHeaders). The client's own copies were removed.
+	BackendHeaders http.Header
 }
 
 // Identity is who an authorizer found behind a request.

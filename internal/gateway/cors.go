@@ -26,6 +26,11 @@ type corsPolicy struct {
 	credentials bool
 }
 
+// maxEchoed bounds what the gateway copies from a request into a response
+// header (the origin, the requested method and headers a preflight echoes),
+// so no client can make it send a huge header. Real values are far shorter.
+const maxEchoed = 1 << 10
+
 // wildcardOrigin is https://*.example.com: any subdomain, same scheme.
 type wildcardOrigin struct{ prefix, suffix string }
 
@@ -70,7 +75,7 @@ func isPreflight(r *http.Request) bool {
 }
 
 func (p *corsPolicy) allowsOrigin(origin string) bool {
-	if origin == "" {
+	if origin == "" || len(origin) > maxEchoed {
 		return false
 	}
 	if p.anyOrigin {
@@ -113,11 +118,17 @@ func (p *corsPolicy) answerPreflight(w http.ResponseWriter, r *http.Request, ori
 }
 
 func (p *corsPolicy) allowsMethod(method string) bool {
+	if len(method) > maxEchoed {
+		return false
+	}
 	return p.anyMethod || slices.Contains(p.methods, strings.ToUpper(method))
 }
 
 func (p *corsPolicy) allowsHeaders(requested string) bool {
-	if p.anyHeader || requested == "" {
+	switch {
+	case len(requested) > maxEchoed:
+		return false
+	case p.anyHeader || requested == "":
 		return true
 	}
 	for name := range strings.SplitSeq(requested, ",") {

@@ -1,6 +1,10 @@
 package gateway
 
-import "net/http"
+import (
+	"bufio"
+	"net"
+	"net/http"
+)
 
 // recorder remembers the status and size of a response, and puts the API's
 // CORS headers on it just before its headers are sent.
@@ -40,3 +44,13 @@ func (r *recorder) Flush() {
 }
 
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Hijack hands the connection to a WebSocket tunnel; the access log records
+// the 101 the proxy then writes on the connection itself.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err == nil && r.status == 0 {
+		r.status = http.StatusSwitchingProtocols
+	}
+	return conn, rw, err
+}

@@ -13,6 +13,10 @@ import (
 // DEFAULT_5XX as the fallback; body {"message":…} unless a template is set.
 // A failure that is not an *Error is our fault: 500, cause logged.
 func (g *Gateway) respond(x *exchange, err error) {
+	if tooLarge := (*PayloadTooLarge)(nil); errors.As(err, &tooLarge) && x.w.status == 0 {
+		g.answerTooLarge(x, tooLarge)
+		return
+	}
 	var gwErr *Error
 	if !errors.As(err, &gwErr) {
 		gwErr = &Error{Type: Default5XX, Status: http.StatusInternalServerError, Message: "Internal server error", Cause: err}

@@ -15,6 +15,7 @@ type exchange struct {
 	w                  *recorder
 	api                *boundAPI // nil: no API serves the path
 	route              *boundRoute
+	body               *body // nil: the request has none
 	start              time.Time
 	integrationLatency time.Duration
 	// apiKeyID and usagePlanID name the caller's usage plan for the access log.
@@ -35,12 +36,34 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) serve(x *exchange) error {
+	err := g.pass(x)
+	if err != nil {
+		if bodyErr := x.body.failed(); bodyErr != nil {
+			// Whatever failed downstream, the cause was the client's body.
+			return bodyErr
+		}
+	}
+	return err
+}
+
+// pass takes the request through every stage to its integration.
+func (g *Gateway) pass(x *exchange) error {
 	r := x.req.HTTP
+	if err := canonicalizePath(r); err != nil {
+		return err
+	}
+	x.body = guardBody(x.w.ResponseWriter, r, DefaultMaxBodyBytes)
 	api, below := g.selectAPI(r)
 	if api == nil {
 		return &Error{Type: ResourceNotFound, Message: "Not Found"}
 	}
 	x.api = api
+	if x.body != nil {
+		if r.ContentLength > api.maxBody {
+			return &PayloadTooLarge{Limit: api.maxBody}
+		}
+		x.body.limit = api.maxBody
+	}
 	if !api.rest {
 		x.w.Header().Set("Apigw-Requestid", x.req.RequestID)
 	}
@@ -65,6 +88,10 @@ func (g *Gateway) serve(x *exchange) error {
 	}
 	x.route = route
 	x.req.Route = route.route
+	if err := checkUpgrade(r, route.route); err != nil {
+		return err
+	}
+	removeForgedHeaders(r.Header, api.claimHeaderNames, route.protected)
 	if len(route.params) > 0 {
 		x.req.PathParameters = make(map[string]string, len(route.params))
 		for i, name := range route.params {
@@ -81,6 +108,24 @@ func (g *Gateway) serve(x *exchange) error {
 	err := route.integration.Serve(x.w, &x.req)
 	x.integrationLatency = time.Since(start)
 	return err
+}
+
+// canonicalizePath puts the request's one canonical path (canonicalPath) in
+// its URL, for every later stage to read, or refuses the request with 400.
+func canonicalizePath(r *http.Request) error {
+	escaped := r.URL.EscapedPath()
+	decoded, encoded, ok := canonicalPath(escaped)
+	switch {
+	case !ok:
+		return &Error{Type: BadRequestParameters, Message: "Invalid request path: an encoded slash, a backslash, a control character or a .. above the root"}
+	case encoded == escaped && decoded == r.URL.Path:
+		return nil
+	case encoded == decoded:
+		r.URL.Path, r.URL.RawPath = decoded, ""
+	default:
+		r.URL.Path, r.URL.RawPath = decoded, encoded
+	}
+	return nil
 }
 
 // noRoute is API Gateway's answer when nothing in an API matches: REST APIs

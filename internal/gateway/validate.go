@@ -49,6 +49,9 @@ func Validate(apis []API) error {
 		if !slices.Contains([]string{"", "HEADER", "AUTHORIZER"}, api.APIKeySource) {
 			bad("%s: apiKeySource %q is not HEADER or AUTHORIZER", where, api.APIKeySource)
 		}
+		if api.MaxBodyBytes < 0 {
+			bad("%s: maxBodyBytes %d must be positive (0: API Gateway's %d)", where, api.MaxBodyBytes, DefaultMaxBodyBytes)
+		}
 		validateResourcePolicy(where, api, bad)
 		validateStages(where, api, bad)
 		authorizers := validateAuthorizers(where, api, bad)
@@ -172,6 +175,9 @@ func validateRoutes(where string, api *API, authorizers map[string]bool, bad fun
 		}
 		if r.Integration.Type == "" {
 			bad("%s: integration.type is empty", rwhere)
+		}
+		if r.WebSocket && (!strings.EqualFold(r.Integration.Type, "http_proxy") || (method != "GET" && method != "ANY")) {
+			bad("%s: websocket: a WebSocket route is a GET (or ANY) route with an http_proxy integration", rwhere)
 		}
 	}
 }

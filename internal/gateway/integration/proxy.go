@@ -124,6 +124,7 @@ func callOf(r *http.Request) *call { return r.Context().Value(callKey{}).(*call)
 func (p *proxy) rewrite(pr *httputil.ProxyRequest) {
 	c := callOf(pr.In)
 	out := pr.Out
+	c.req.ApplyBackendHeaders(out.Header) // after ReverseProxy dropped what Connection names
 	out.URL = c.target
 	out.Host = ""
 	if p.path != nil {
@@ -167,6 +168,23 @@ func (p *proxy) rewrite(pr *httputil.ProxyRequest) {
 			out.Header[s.name] = []string{s.value} // replaces any client-sent value
 		}
 	}
+}
+
+// SetsHeaders names the headers this integration writes on backend
+// requests, for the gateway to protect from look-alike client headers.
+func (p *proxy) SetsHeaders() []string {
+	var names []string
+	for _, m := range p.headers {
+		if m.action != "remove" {
+			names = append(names, m.name)
+		}
+	}
+	for _, s := range p.secrets {
+		if s.in == "header" {
+			names = append(names, s.name)
+		}
+	}
+	return names
 }
 
 func stopTimer(res *http.Response) error {

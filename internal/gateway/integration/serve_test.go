@@ -13,8 +13,13 @@ import (
 // builder, with a silent log.
 func newGateway(t testing.TB, routes ...gateway.Route) *gateway.Gateway {
 	t.Helper()
+	return newGatewayFor(t, gateway.API{Name: "api", Routes: routes})
+}
+
+func newGatewayFor(t testing.TB, api gateway.API) *gateway.Gateway {
+	t.Helper()
 	g, err := gateway.New(gateway.Config{
-		APIs:           []gateway.API{{Name: "api", Routes: routes}},
+		APIs:           []gateway.API{api},
 		NewIntegration: newBuilder(t).New,
 		Region:         "us-east-1",
 		Logger:         slog.New(slog.DiscardHandler),
@@ -34,7 +39,12 @@ func newBuilder(t testing.TB) *integration.Builder {
 // serveGateway is newGateway listening on a loopback port.
 func serveGateway(t testing.TB, routes ...gateway.Route) string {
 	t.Helper()
-	srv := httptest.NewServer(newGateway(t, routes...))
+	return serveAPI(t, gateway.API{Name: "api", Routes: routes})
+}
+
+func serveAPI(t testing.TB, api gateway.API) string {
+	t.Helper()
+	srv := httptest.NewServer(newGatewayFor(t, api))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

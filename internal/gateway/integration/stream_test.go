@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/moat-dev/moat/internal/gateway"
 )
 
 // waitFor fails the test if ch is not closed within a few seconds.
@@ -152,7 +154,7 @@ func TestProxyLargeUploadIsNotBuffered(t *testing.T) {
 		fmt.Fprintf(w, "%d %x", n+1, h.Sum(nil))
 	}))
 	defer backend.Close()
-	url := serveGateway(t, proxyRoute("PUT", "/blob", backend.URL))
+	url := serveAPI(t, gateway.API{Name: "api", MaxBodyBytes: 2 * size, Routes: []gateway.Route{proxyRoute("PUT", "/blob", backend.URL)}})
 
 	want := sha256.New()
 	io.Copy(want, &patternReader{left: size})
