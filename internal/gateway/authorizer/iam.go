@@ -51,6 +51,7 @@ type iamAuthorizer struct {
 	admin       admin.Credentials
 	rootARN     string
 	now         func() time.Time
+	bodies      *byteBudget // bounds buffered request bodies
 }
 
 func newIAM(cfg gateway.AuthorizerConfig, deps Deps) (*iamAuthorizer, error) {
@@ -77,6 +78,7 @@ func newIAM(cfg gateway.AuthorizerConfig, deps Deps) (*iamAuthorizer, error) {
 		admin:       deps.Admin,
 		rootARN:     "arn:aws:iam::" + account + ":root",
 		now:         time.Now,
+		bodies:      signedBodies,
 	}, nil
 }
 
@@ -84,7 +86,7 @@ func newIAM(cfg gateway.AuthorizerConfig, deps Deps) (*iamAuthorizer, error) {
 // the role's policies, answering each failure as API Gateway does.
 func (a *iamAuthorizer) Authorize(ctx context.Context, req *gateway.Request) (*gateway.Identity, error) {
 	r := req.HTTP
-	body, err := readSignedBody(r)
+	body, err := readSignedBody(r, a.bodies)
 	if err != nil {
 		return nil, err
 	}

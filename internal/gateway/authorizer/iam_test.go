@@ -241,7 +241,10 @@ func TestIAMBodyTooLarge(t *testing.T) {
 	r := httptest.NewRequest("POST", "http://gw.example/prod/reports", strings.NewReader(strings.Repeat("a", maxSignedBody+1)))
 	r.ContentLength = -1 // streamed: only reading finds out
 	_, err := f.authz.Authorize(context.Background(), gatewayRequest(r, "POST", "reports"))
-	wantIAMRefusal(t, err, gateway.RequestTooLarge, "Request Too Long", "")
+	var tooLarge *gateway.PayloadTooLarge
+	if !errors.As(err, &tooLarge) || tooLarge.Limit != maxSignedBody {
+		t.Fatalf("a body over %d bytes: %v, want 413", maxSignedBody, err)
+	}
 }
 
 func TestIAMConfig(t *testing.T) {
