@@ -98,3 +98,32 @@ func FuzzLoad(f *testing.F) {
 		_, _, _ = Load(data)
 	})
 }
+
+// An issuer admits any audience only when its YAML says audience: any;
+// issuers are read as strictly as the rest of the file.
+func TestIssuerAudienceYAML(t *testing.T) {
+	issuer := func(fields string) string {
+		return "apis:\n  - name: a\n    authorizers:\n      - name: j\n        type: JWT\n        issuers:\n          - {issuer: \"https://idp.example.com\"" + fields + "}\n    routes: []\n"
+	}
+	for fields, want := range map[string]gateway.IssuerConfig{
+		", audience: any":                             {Issuer: "https://idp.example.com", AnyAudience: true},
+		", audience: [a, b]":                          {Issuer: "https://idp.example.com", Audience: []string{"a", "b"}},
+		", jwksUri: \"https://idp.example.com/keys\"": {Issuer: "https://idp.example.com", JWKSURI: "https://idp.example.com/keys"},
+	} {
+		apis, _, err := Load([]byte(issuer(fields)))
+		if err != nil {
+			t.Fatalf("%s: %v", fields, err)
+		}
+		if got := apis[0].Authorizers[0].Issuers[0]; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v, want %+v", fields, got, want)
+		}
+	}
+	for fields, wantInError := range map[string]string{
+		", audience: everyone": "audience is a list",
+		", audiences: [a]":     "audiences",
+	} {
+		if _, _, err := Load([]byte(issuer(fields))); err == nil || !strings.Contains(err.Error(), wantInError) || !strings.Contains(err.Error(), "line 7") {
+			t.Errorf("%s: err = %v, want one naming %q and line 7", fields, err, wantInError)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
-	issuer := []gateway.IssuerConfig{{Issuer: "https://idp.example.com"}}
+	issuer := []gateway.IssuerConfig{{Issuer: "https://idp.example.com", AnyAudience: true}}
 	for _, c := range []struct {
 		name, wantInError string
 		cfg               gateway.AuthorizerConfig
@@ -19,6 +19,8 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"issuer twice", "twice", gateway.AuthorizerConfig{Type: "JWT", Issuers: append(issuer, issuer...)}},
 		{"issuer not a URL, no jwksUri", "jwksUri", gateway.AuthorizerConfig{Type: "JWT", Issuers: []gateway.IssuerConfig{{Issuer: "idp"}}}},
 		{"jwksUri not a URL", "jwksUri", gateway.AuthorizerConfig{Type: "JWT", Issuers: []gateway.IssuerConfig{{Issuer: "idp", JWKSURI: "file:///etc/keys"}}}},
+		{"no audience", "audience: any", gateway.AuthorizerConfig{Type: "JWT", Issuers: []gateway.IssuerConfig{{Issuer: "https://idp.example.com"}}}},
+		{"audiences and any", "choose one", gateway.AuthorizerConfig{Type: "JWT", Issuers: []gateway.IssuerConfig{{Issuer: "https://idp.example.com", Audience: []string{"a"}, AnyAudience: true}}}},
 		{"userPools on JWT", "userPools", gateway.AuthorizerConfig{Type: "JWT", Issuers: issuer, UserPools: []string{"p"}}},
 		{"identity source", "identitySource", gateway.AuthorizerConfig{Type: "JWT", Issuers: issuer, IdentitySource: "$request.body.token"}},
 		{"claim header name", "claimHeaders", gateway.AuthorizerConfig{Type: "JWT", Issuers: issuer, ClaimHeaders: map[string]string{"sub": "X User"}}},
@@ -32,7 +34,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		})
 	}
 	// An issuer that is not a URL is fine when its keys' location is given.
-	if _, err := New(gateway.AuthorizerConfig{Type: "JWT", Issuers: []gateway.IssuerConfig{{Issuer: "idp", JWKSURI: "https://idp/keys"}}}, quietDeps); err != nil {
+	if _, err := New(gateway.AuthorizerConfig{Type: "JWT", Issuers: []gateway.IssuerConfig{{Issuer: "idp", JWKSURI: "https://idp/keys", Audience: []string{"api"}}}}, quietDeps); err != nil {
 		t.Fatal(err)
 	}
 }

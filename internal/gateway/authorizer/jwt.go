@@ -29,7 +29,7 @@ type jwtAuthorizer struct {
 }
 
 type trustedIssuer struct {
-	audience []string // empty: any
+	audience []string // empty: any (the issuer's audience: any)
 	keys     *oidcjwt.Keys
 }
 
@@ -56,6 +56,12 @@ func newJWT(cfg gateway.AuthorizerConfig, source identitySource, deps Deps) (*jw
 			return nil, fmt.Errorf("issuers[%d]: jwksUri %q is not an http(s) URL", i, ic.JWKSURI)
 		case ic.JWKSURI == "" && !oidcjwt.HTTPURL(ic.Issuer):
 			return nil, fmt.Errorf("issuers[%d]: issuer %q is not an http(s) URL to discover keys from; set jwksUri", i, ic.Issuer)
+		case len(ic.Audience) == 0 && !ic.AnyAudience:
+			// Without one, any token the issuer ever minted — for any
+			// client or API — would be admitted.
+			return nil, fmt.Errorf("issuers[%d]: issuer %q has no audience: list the audiences (client ids) its tokens must carry, or set audience: any to admit every one", i, ic.Issuer)
+		case len(ic.Audience) > 0 && ic.AnyAudience:
+			return nil, fmt.Errorf("issuers[%d]: issuer %q lists audiences and admits any; choose one", i, ic.Issuer)
 		}
 		a.issuers[ic.Issuer] = &trustedIssuer{
 			audience: ic.Audience,

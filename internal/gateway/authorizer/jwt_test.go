@@ -41,7 +41,7 @@ func TestJWTAcceptsEachAlgorithm(t *testing.T) {
 
 func TestJWTMissingTokenFetchesNothing(t *testing.T) {
 	ti := newTestIssuer(t)
-	a, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url()})
+	a, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url(), AnyAudience: true})
 	for _, header := range []string{"", "Bearer ", "   "} {
 		req := request("")
 		req.HTTP.Header.Set("Authorization", header)
@@ -148,7 +148,7 @@ func TestJWTAudience(t *testing.T) {
 	ti := newTestIssuer(t)
 	k := ti.key(t, jose.ES256)
 	restricted, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url(), Audience: []string{"api", "client-a"}})
-	open, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url()})
+	open, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url(), AnyAudience: true})
 
 	cognitoAccess := sign(t, k, ti.claims(map[string]any{"aud": nil, "client_id": "client-a"}))
 	authorize(t, restricted, request(cognitoAccess))
@@ -169,7 +169,7 @@ func TestJWTAudience(t *testing.T) {
 func TestJWTScopes(t *testing.T) {
 	ti := newTestIssuer(t)
 	k := ti.key(t, jose.EdDSA)
-	a, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url()})
+	a, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url(), AnyAudience: true})
 	scopeString := sign(t, k, ti.claims(map[string]any{"scope": "orders:read  orders:write"}))
 	scpArray := sign(t, k, ti.claims(map[string]any{"scope": nil, "scp": []any{"orders:read", "admin"}}))
 	scpString := sign(t, k, ti.claims(map[string]any{"scope": nil, "scp": "admin"}))
@@ -225,7 +225,7 @@ func TestJWTTwoIssuers(t *testing.T) {
 
 func TestJWTPicksUpKeyRotation(t *testing.T) {
 	ti := newTestIssuer(t)
-	a, clock := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url()})
+	a, clock := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url(), AnyAudience: true})
 	authorize(t, a, request(sign(t, ti.key(t, jose.ES256), ti.claims(nil))))
 	if ti.fetches() != 1 {
 		t.Fatalf("%d fetches, want 1", ti.fetches())
@@ -263,7 +263,7 @@ func TestJWTPicksUpKeyRotation(t *testing.T) {
 
 func TestJWTKeepsKeysWhileIssuerIsDown(t *testing.T) {
 	ti := newTestIssuer(t)
-	a, clock := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url()})
+	a, clock := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url(), AnyAudience: true})
 	k := ti.key(t, jose.RS256)
 	longLived := map[string]any{"exp": time.Now().Add(3 * time.Hour).Unix()}
 	authorize(t, a, request(sign(t, k, ti.claims(longLived))))
@@ -283,7 +283,7 @@ func TestJWTKeepsKeysWhileIssuerIsDown(t *testing.T) {
 func TestJWTIssuerNeverReachable(t *testing.T) {
 	ti := newTestIssuer(t)
 	ti.down.Store(true)
-	a, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url()})
+	a, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url(), AnyAudience: true})
 	_, err := a.Authorize(context.Background(), request(sign(t, ti.key(t, jose.ES256), ti.claims(nil))))
 	wantRefusal(t, err, gateway.AuthorizerFailure, "Internal server error", "")
 }
@@ -291,7 +291,7 @@ func TestJWTIssuerNeverReachable(t *testing.T) {
 func TestJWTDiscoveryMustNameTheIssuer(t *testing.T) {
 	ti := newTestIssuer(t)
 	// Trusting the issuer under another spelling: its discovery document disagrees.
-	a, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url() + "/"})
+	a, _ := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url() + "/", AnyAudience: true})
 	_, err := a.Authorize(context.Background(), request(sign(t, ti.key(t, jose.ES256), ti.claims(map[string]any{"iss": ti.url() + "/"}))))
 	wantRefusal(t, err, gateway.AuthorizerFailure, "Internal server error", "")
 	if ti.fetches() != 0 {
@@ -301,7 +301,7 @@ func TestJWTDiscoveryMustNameTheIssuer(t *testing.T) {
 
 func TestJWTVerifiedCache(t *testing.T) {
 	ti := newTestIssuer(t)
-	a, clock := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url()})
+	a, clock := newJWTAuthorizer(t, gateway.IssuerConfig{Issuer: ti.url(), AnyAudience: true})
 	k := ti.key(t, jose.ES256)
 	token := sign(t, k, ti.claims(map[string]any{"exp": time.Now().Unix() + 30}))
 	first := authorize(t, a, request(token))
