@@ -39,6 +39,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 }
 
+// maxHeaderBytes bounds a request's line and headers on both listeners: far
+// above what real clients send (API Gateway takes 10 KB), far below
+// net/http's 1 MB default.
+const maxHeaderBytes = 64 << 10
+
 // Server is both listeners, bound and ready to serve.
 type Server struct {
 	cfg      Config
@@ -83,21 +88,27 @@ func Listen(cfg Config) (*Server, error) {
 		cfg:  cfg,
 		idLn: idLn,
 		gwLn: gwLn,
-		// The identity APIs take small bodies and answer quickly.
+		// The identity APIs take small bodies and answer quickly: a whole
+		// request, body included, must arrive within ReadTimeout.
 		identity: &http.Server{
-			Handler:           identity,
+			Handler:           capErrorMessage(identity),
 			ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout:       30 * time.Second,
 			WriteTimeout:      60 * time.Second,
 			IdleTimeout:       2 * time.Minute,
+			MaxHeaderBytes:    maxHeaderBytes,
 			ErrorLog:          errorLog,
 		},
-		// Gateway integrations may stream or run long, so only headers and
+		// Gateway integrations stream uploads and downloads of any length,
+		// so no total read or write timeout applies: the gateway gives each
+		// read of a body a deadline a slow-drip client soon misses
+		// (gateway.DefaultMaxBodyBytes and its pace rules), and headers and
 		// idle connections are bounded here.
 		gateway: &http.Server{
 			Handler:           gatewayHandler(cfg),
 			ReadHeaderTimeout: 10 * time.Second,
 			IdleTimeout:       2 * time.Minute,
+			MaxHeaderBytes:    maxHeaderBytes,
 			ErrorLog:          errorLog,
 		},
 	}, nil
