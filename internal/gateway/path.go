@@ -135,9 +135,14 @@ func appendSegment(b []byte, raw string) ([]byte, bool) {
 	return b, true
 }
 
+// isDotSegmentWithParams reports a canonical segment that is "." or ".."
+// before a ";", raw or encoded (%3B): servlet containers read "..;x" as "..".
 func isDotSegmentWithParams(seg []byte) bool {
-	before, _, hasParams := bytes.Cut(seg, []byte{';'})
-	return hasParams && (string(before) == "." || string(before) == "..")
+	end := bytes.IndexByte(seg, ';')
+	if i := bytes.Index(seg, []byte("%3B")); i >= 0 && (end < 0 || i < end) {
+		end = i
+	}
+	return end >= 0 && (string(seg[:end]) == "." || string(seg[:end]) == "..")
 }
 
 // isUnreserved is RFC 3986's unreserved set: ALPHA / DIGIT / "-" / "." / "_" / "~".
