@@ -3,12 +3,17 @@ package sigv4
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"sync"
+	"time"
+
+	"github.com/moat-dev/moat/internal/ttlcache"
 )
 
-// maxCachedKeys bounds the cache; a key is only useful for one day, so
-// when the cache fills it is simply emptied and refilled by live traffic.
+// maxCachedKeys bounds the cache of derived keys.
 const maxCachedKeys = 4096
+
+// signingKeyLife is how long a derived key is kept: it is good for one
+// scope date, and a request may carry that date for a day at most.
+const signingKeyLife = 24 * time.Hour
 
 // signingKeyID names a derived key by everything it is derived from; the
 // scope date makes each entry a one-day bucket.
@@ -19,27 +24,15 @@ type signingKeyID struct {
 // signingKeys caches kSigning so a verification costs one HMAC rather than
 // five. It is shared by all Verifiers: entries are keyed by the secret
 // itself, so they cannot leak between credentials.
-var signingKeys = &keyCache{keys: make(map[signingKeyID][sha256.Size]byte)}
+var signingKeys = ttlcache.New[signingKeyID, [sha256.Size]byte](maxCachedKeys, signingKeyLife)
 
-type keyCache struct {
-	mu   sync.RWMutex
-	keys map[signingKeyID][sha256.Size]byte
-}
-
-func (c *keyCache) get(id signingKeyID) [sha256.Size]byte {
-	c.mu.RLock()
-	key, ok := c.keys[id]
-	c.mu.RUnlock()
-	if ok {
+func signingKey(id signingKeyID) [sha256.Size]byte {
+	now := time.Now()
+	if key, ok := signingKeys.Get(id, now); ok {
 		return key
 	}
-	key = deriveSigningKey(id)
-	c.mu.Lock()
-	if len(c.keys) >= maxCachedKeys {
-		clear(c.keys)
-	}
-	c.keys[id] = key
-	c.mu.Unlock()
+	key := deriveSigningKey(id)
+	signingKeys.Put(id, key, now.Add(signingKeyLife), now)
 	return key
 }
 

@@ -236,7 +236,7 @@ func stringToSign(a *authParams, canonicalRequest string) string {
 
 // signature is the lower-case hex signature the client should have sent.
 func signature(secret string, a *authParams, canonicalRequest string) []byte {
-	key := signingKeys.get(signingKeyID{secret: secret, date: a.scopeDate, region: a.region, service: a.service})
+	key := signingKey(signingKeyID{secret: secret, date: a.scopeDate, region: a.region, service: a.service})
 	m := hmac.New(sha256.New, key[:])
 	m.Write([]byte(stringToSign(a, canonicalRequest)))
 	var sum [sha256.Size]byte

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/ttlcache"
 )
 
 // Issuer issues and opens temporary credentials. It is safe for
@@ -16,7 +17,7 @@ import (
 type Issuer struct {
 	keys   *keyring
 	now    func() time.Time
-	opened *openedCache
+	opened *ttlcache.Cache[[32]byte, *Session]
 }
 
 // NewIssuer returns an issuer keeping its keys in st; now nil means
@@ -26,7 +27,7 @@ func NewIssuer(ctx context.Context, st store.Settings, now func() time.Time) (*I
 	if now == nil {
 		now = time.Now
 	}
-	i := &Issuer{keys: newKeyring(st), now: now, opened: newOpenedCache(openedRemembered)}
+	i := &Issuer{keys: newKeyring(st), now: now, opened: ttlcache.New[[32]byte, *Session](openedRemembered, 0)}
 	if _, _, err := i.keys.sealing(ctx, now()); err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (i *Issuer) Issue(ctx context.Context, s Session, ttl time.Duration) (Crede
 func (i *Issuer) Open(ctx context.Context, sessionToken string) (*Session, error) {
 	now := i.now()
 	hash := sha256.Sum256([]byte(sessionToken))
-	s, ok := i.opened.get(hash)
+	s, ok := i.opened.Get(hash, now)
 	if !ok {
 		env, ok := decodeToken(sessionToken)
 		if !ok {
@@ -79,9 +80,7 @@ func (i *Issuer) Open(ctx context.Context, sessionToken string) (*Session, error
 		if s, ok = env.open(aead); !ok {
 			return nil, ErrInvalid
 		}
-		if now.Before(s.Expiration) {
-			i.opened.put(hash, s, now)
-		}
+		i.opened.Put(hash, s, s.Expiration, now)
 	}
 	if !now.Before(s.Expiration) {
 		return nil, ErrExpired

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/ttlcache"
 )
 
 // Keys rotate daily. Day d's key is the store setting "tempcreds.key.<d>"
@@ -29,6 +30,9 @@ const (
 	// missRecheck is how long an absent key is remembered as absent, so a
 	// flood of forged key ids costs no store reads.
 	missRecheck = 30 * time.Second
+	// missingRemembered bounds the absent ids kept: only three days' ids
+	// are ever acceptable.
+	missingRemembered = 8
 )
 
 type keyID uint32
@@ -47,12 +51,12 @@ type keyring struct {
 	st  store.Settings
 	mu  sync.RWMutex
 	aes map[keyID]cipher.AEAD
-	// missing remembers ids found absent, until a time.
-	missing map[keyID]time.Time
+	// missing remembers ids found absent, for missRecheck.
+	missing *ttlcache.Cache[keyID, struct{}]
 }
 
 func newKeyring(st store.Settings) *keyring {
-	return &keyring{st: st, aes: map[keyID]cipher.AEAD{}, missing: map[keyID]time.Time{}}
+	return &keyring{st: st, aes: map[keyID]cipher.AEAD{}, missing: ttlcache.New[keyID, struct{}](missingRemembered, missRecheck)}
 }
 
 // sealing returns the key for now's day, creating it if no replica has.
@@ -79,17 +83,12 @@ func (k *keyring) opening(ctx context.Context, id keyID, now time.Time) (cipher.
 	if a := k.cached(id); a != nil {
 		return a, nil
 	}
-	k.mu.RLock()
-	until, absent := k.missing[id]
-	k.mu.RUnlock()
-	if absent && now.Before(until) {
+	if _, absent := k.missing.Get(id, now); absent {
 		return nil, nil
 	}
 	stored, err := k.st.GetSetting(ctx, settingName(id))
 	if errors.Is(err, store.ErrNotFound) {
-		k.mu.Lock()
-		k.missing[id] = now.Add(missRecheck)
-		k.mu.Unlock()
+		k.missing.Put(id, struct{}{}, now.Add(missRecheck), now)
 		return nil, nil
 	}
 	if err != nil {
@@ -125,7 +124,7 @@ func (k *keyring) remember(id keyID, stored string) (cipher.AEAD, error) {
 			delete(k.aes, old)
 		}
 	}
-	delete(k.missing, id)
+	k.missing.Remove(id)
 	k.aes[id] = a
 	return a, nil
 }

@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sync"
@@ -101,7 +102,7 @@ func (s *Service) poolEntry(poolID string) *poolKeys {
 // verifying at once rather than when they expire.
 func (s *Service) ForgetPool(poolID string) {
 	s.dropPoolEntry(poolID)
-	s.cache.forgetPool(poolID)
+	s.cache.RemoveIf(func(_ [sha256.Size]byte, c *Claims) bool { return c.PoolID == poolID })
 }
 
 func (s *Service) dropPoolEntry(poolID string) {

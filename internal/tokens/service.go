@@ -5,12 +5,14 @@
 package tokens
 
 import (
+	"crypto/sha256"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/ttlcache"
 )
 
 // Token uses, as in the token_use claim; each use has its own signing key.
@@ -35,7 +37,7 @@ type Service struct {
 	mu    sync.Mutex
 	pools map[string]*poolKeys
 
-	cache *verifiedCache
+	cache *ttlcache.Cache[[sha256.Size]byte, *Claims] // verified tokens by digest, until they expire
 	// signatureChecks counts RSA verifications so tests can see the cache work.
 	signatureChecks atomic.Int64
 }
@@ -54,7 +56,7 @@ func NewService(st Keys, publicURL string) *Service {
 		publicURL: strings.TrimRight(publicURL, "/"),
 		now:       time.Now,
 		pools:     make(map[string]*poolKeys),
-		cache:     newVerifiedCache(defaultCacheEntries),
+		cache:     ttlcache.New[[sha256.Size]byte, *Claims](defaultCacheEntries, 0),
 	}
 }
 

@@ -34,25 +34,24 @@ func (s *Service) Verify(ctx context.Context, token string) (*Claims, error) {
 		return nil, ErrInvalid
 	}
 	digest := tokenDigest(token)
-	now := s.now().Unix()
-	if c, ok := s.cache.get(digest); ok {
-		if now >= c.ExpiresAt {
-			return nil, ErrExpired
-		}
+	now := s.now()
+	if c, ok := s.cache.Get(digest, now); ok {
 		return c, nil
 	}
-	c, err := s.verifyUncached(ctx, token, now)
+	// A Forget during the check wins: the token may be one it revoked.
+	ticket := s.cache.Ticket()
+	c, err := s.verifyUncached(ctx, token, now.Unix())
 	if err != nil {
 		return nil, err
 	}
-	s.cache.put(digest, c, now)
+	s.cache.PutUnlessRemoved(ticket, digest, c, time.Unix(c.ExpiresAt, 0), now)
 	return c, nil
 }
 
 // Forget drops a token from the cache of verified tokens (its session was revoked).
 func (s *Service) Forget(token string) {
 	if len(token) <= maxTokenLen {
-		s.cache.forget(tokenDigest(token))
+		s.cache.Remove(tokenDigest(token))
 	}
 }
 

@@ -254,24 +254,3 @@ func TestVerifiedTokensAreCached(t *testing.T) {
 		t.Errorf("after ForgetPool: %d signature checks, want 3", n)
 	}
 }
-
-func TestCacheIsBounded(t *testing.T) {
-	c := newVerifiedCache(16)
-	const now = 1000
-	for i := range 8 {
-		c.put(sha256.Sum256([]byte{byte(i)}), &Claims{ExpiresAt: now}, now) // expired
-	}
-	live := sha256.Sum256([]byte("live"))
-	c.put(live, &Claims{ExpiresAt: now + 60}, now)
-	for i := range 100 {
-		c.put(sha256.Sum256([]byte{1, byte(i)}), &Claims{ExpiresAt: now + 60}, now)
-		if len(c.entries) > 16 {
-			t.Fatalf("cache holds %d entries, cap 16", len(c.entries))
-		}
-	}
-	for i := range 8 {
-		if _, ok := c.get(sha256.Sum256([]byte{byte(i)})); ok {
-			t.Errorf("expired entry %d survived while live ones were evicted", i)
-		}
-	}
-}

@@ -1,10 +1,10 @@
 package usage
 
 import (
-	"sync"
 	"time"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/ttlcache"
 )
 
 // lookup is what the store says about a key value on one API stage: the key
@@ -16,46 +16,27 @@ type lookup struct {
 
 // lookupCache keeps lookups briefly so the hot path does not query the store
 // per request; unknown values are cached too, so a flood of bad keys does not
-// reach the database. Changes made through this Service clear it at once;
-// changes made elsewhere (another process) show within the TTL.
+// reach the database. Changes made through this Service clear it at once
+// (and win over a lookup racing with them); changes made elsewhere (another
+// process) show within the TTL.
 type lookupCache struct {
-	ttl time.Duration
-	max int
-
-	mu      sync.Mutex
-	entries map[string]cachedLookup
-}
-
-type cachedLookup struct {
-	lookup
-	expires time.Time
+	ttl     time.Duration
+	entries *ttlcache.Cache[string, lookup]
 }
 
 func newLookupCache(ttl time.Duration, max int) *lookupCache {
-	return &lookupCache{ttl: ttl, max: max, entries: map[string]cachedLookup{}}
+	return &lookupCache{ttl: ttl, entries: ttlcache.New[string, lookup](max, ttl)}
 }
 
-func (c *lookupCache) get(k string, now time.Time) (lookup, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[k]
-	if !ok || !now.Before(e.expires) {
-		return lookup{}, false
-	}
-	return e.lookup, true
+// get returns the cached lookup or, on a miss, the ticket to put one with.
+func (c *lookupCache) get(k string, now time.Time) (lookup, ttlcache.Ticket, bool) {
+	ticket := c.entries.Ticket()
+	l, ok := c.entries.Get(k, now)
+	return l, ticket, ok
 }
 
-func (c *lookupCache) put(k string, l lookup, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.entries) >= c.max {
-		clear(c.entries) // entries live seconds: starting over costs one query each
-	}
-	c.entries[k] = cachedLookup{lookup: l, expires: now.Add(c.ttl)}
+func (c *lookupCache) put(ticket ttlcache.Ticket, k string, l lookup, now time.Time) {
+	c.entries.PutUnlessRemoved(ticket, k, l, now.Add(c.ttl), now)
 }
 
-func (c *lookupCache) purge() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	clear(c.entries)
-}
+func (c *lookupCache) purge() { c.entries.Clear() }

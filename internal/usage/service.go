@@ -206,10 +206,10 @@ func (s *Service) lookup(ctx context.Context, value, apiID, stage string) (looku
 	hash := s.keys.hash(value)
 	cacheKey := hash + "\x00" + apiID + "\x00" + stage
 	now := s.now()
-	if l, ok := s.cache.get(cacheKey, now); ok {
+	l, ticket, ok := s.cache.get(cacheKey, now)
+	if ok {
 		return l, nil
 	}
-	var l lookup
 	k, err := s.store.FindAPIKeyByValueHash(ctx, hash)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -226,6 +226,6 @@ func (s *Service) lookup(ctx context.Context, value, apiID, stage string) (looku
 			l.plan = &p
 		}
 	}
-	s.cache.put(cacheKey, l, now)
+	s.cache.put(ticket, cacheKey, l, now)
 	return l, nil
 }
