@@ -29,6 +29,8 @@ type Request struct {
 	// headers); integrations apply them after removing hop-by-hop headers
 	// (ApplyBackendHeaders). The client's own copies were removed.
 	BackendHeaders http.Header
+
+	x *exchange // what the built-in stages read of the compiled API and route
 }
 
 // Identity is who an authorizer found behind a request.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -31,30 +32,37 @@ type Config struct {
 	Logger  *slog.Logger
 	// Registerer receives the gateway's metrics; nil registers none.
 	Registerer prometheus.Registerer
+	// Pipeline is the stages between routing and the integration, in
+	// order; nil: DefaultPipeline. A WAF is one more stage, first.
+	Pipeline []PipelineStage
 }
 
 // Gateway is the http.Handler serving every configured API.
 type Gateway struct {
-	mounts  []*boundAPI // in selection order: host-bound first, longer base paths first
-	region  string
+	cfg     Config // the builders and services every compilation uses
 	account string
 	log     *slog.Logger
 	metrics *metrics
+	// apis is what is served now; Reload swaps it whole, so a request runs
+	// from start to end on the APIs it began with.
+	apis atomic.Pointer[compiledAPIs]
+}
+
+// compiledAPIs is one configuration's APIs, compiled.
+type compiledAPIs struct {
+	mounts []*boundAPI // in selection order: host-bound first, longer base paths first
 }
 
 // New validates the APIs and compiles them: routes into tries, templates,
 // authorizers and integrations, so a request only looks things up.
 func New(cfg Config) (*Gateway, error) {
-	if err := Validate(cfg.APIs); err != nil {
-		return nil, err
-	}
-	if cfg.Usage == nil && needsUsage(cfg.APIs) {
-		return nil, errors.New("gateway: API keys and throttles need a usage-plan service")
-	}
 	if cfg.NewIntegration == nil {
 		return nil, errors.New("gateway: no integration builder")
 	}
-	g := &Gateway{region: cfg.Region, account: cmp.Or(cfg.Account, defaultAccount), log: cfg.Logger}
+	if cfg.Pipeline == nil {
+		cfg.Pipeline = DefaultPipeline()
+	}
+	g := &Gateway{cfg: cfg, account: cmp.Or(cfg.Account, defaultAccount), log: cfg.Logger}
 	if g.log == nil {
 		g.log = slog.Default()
 	}
@@ -64,15 +72,43 @@ func New(cfg Config) (*Gateway, error) {
 		return nil, err
 	}
 	g.metrics = m
-	for i := range cfg.APIs {
-		api := cfg.APIs[i] // a copy the gateway owns
-		b, err := bindAPI(&api, cfg, m)
+	if err := g.Reload(cfg.APIs); err != nil {
+		return nil, err
+	}
+	g.cfg.APIs = nil // what is served is g.apis
+	return g, nil
+}
+
+// Reload compiles apis with the gateway's builders and, when they are
+// valid, serves them from the next request on: requests in flight finish
+// on the APIs they started with, and none is dropped. On error the APIs
+// served stay as they were.
+func (g *Gateway) Reload(apis []API) error {
+	c, err := g.compile(apis)
+	if err != nil {
+		return err
+	}
+	g.apis.Store(c)
+	return nil
+}
+
+func (g *Gateway) compile(apis []API) (*compiledAPIs, error) {
+	if err := Validate(apis); err != nil {
+		return nil, err
+	}
+	if g.cfg.Usage == nil && needsUsage(apis) {
+		return nil, errors.New("gateway: API keys and throttles need a usage-plan service")
+	}
+	c := &compiledAPIs{}
+	for i := range apis {
+		api := apis[i] // a copy the gateway owns
+		b, err := bindAPI(&api, g.cfg, g.metrics)
 		if err != nil {
 			return nil, fmt.Errorf("api %q: %w", api.Name, err)
 		}
-		g.mounts = append(g.mounts, b)
+		c.mounts = append(c.mounts, b)
 	}
-	slices.SortStableFunc(g.mounts, func(a, b *boundAPI) int {
+	slices.SortStableFunc(c.mounts, func(a, b *boundAPI) int {
 		if (len(a.api.Hosts) > 0) != (len(b.api.Hosts) > 0) {
 			if len(a.api.Hosts) > 0 {
 				return -1
@@ -81,7 +117,7 @@ func New(cfg Config) (*Gateway, error) {
 		}
 		return len(b.basePath) - len(a.basePath)
 	})
-	return g, nil
+	return c, nil
 }
 
 var _ http.Handler = (*Gateway)(nil)

@@ -9,10 +9,10 @@ import (
 // selectAPI finds the API serving r: the first mount (host-bound before
 // host-less, longer base paths first) whose host and base path match. It
 // returns the path below the base path.
-func (g *Gateway) selectAPI(r *http.Request) (*boundAPI, string) {
+func (c *compiledAPIs) selectAPI(r *http.Request) (*boundAPI, string) {
 	host := requestHost(r)
 	path := r.URL.Path
-	for _, b := range g.mounts {
+	for _, b := range c.mounts {
 		if len(b.hosts) > 0 && !containsFold(b.hosts, host) {
 			continue
 		}

@@ -26,7 +26,7 @@ type exchange struct {
 // failures as API Gateway does; every request is access-logged and counted.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{start: time.Now(), w: &recorder{ResponseWriter: w}}
-	x.req.HTTP = r
+	x.req.HTTP, x.req.x = r, x
 	x.req.RequestID = uuid.NewString()
 	w.Header().Set("X-Amzn-Requestid", x.req.RequestID)
 	if err := g.serve(x); err != nil {
@@ -53,7 +53,7 @@ func (g *Gateway) pass(x *exchange) error {
 		return err
 	}
 	x.body = guardBody(x.w.ResponseWriter, r, DefaultMaxBodyBytes)
-	api, below := g.selectAPI(r)
+	api, below := g.apis.Load().selectAPI(r)
 	if api == nil {
 		return &Error{Type: ResourceNotFound, Message: "Not Found"}
 	}
@@ -99,8 +99,8 @@ func (g *Gateway) pass(x *exchange) error {
 		}
 	}
 	x.req.MethodARN = g.methodARN(api.api.ID, stage.Name, r.Method, routePath)
-	for _, step := range pipeline {
-		if err := step(x); err != nil {
+	for _, stage := range g.cfg.Pipeline {
+		if err := stage.Pass(&x.req); err != nil {
 			return err
 		}
 	}
@@ -139,7 +139,7 @@ func (b *boundAPI) noRoute() *Error {
 
 // methodARN is arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>.
 func (g *Gateway) methodARN(apiID, stage, method, routePath string) string {
-	return "arn:aws:execute-api:" + g.region + ":" + g.account + ":" + apiID + "/" + stage + "/" + method + "/" + strings.TrimPrefix(routePath, "/")
+	return "arn:aws:execute-api:" + g.cfg.Region + ":" + g.account + ":" + apiID + "/" + stage + "/" + method + "/" + strings.TrimPrefix(routePath, "/")
 }
 
 func sourceIP(r *http.Request) string {

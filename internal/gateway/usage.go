@@ -124,7 +124,7 @@ func checkThrottle(t *Throttle) error {
 // HasStage says whether the gateway serves stage of the API with this ID;
 // usage plans may only cover stages that exist.
 func (g *Gateway) HasStage(apiID, stage string) bool {
-	for _, b := range g.mounts {
+	for _, b := range g.apis.Load().mounts {
 		if b.api.ID != apiID {
 			continue
 		}
@@ -137,7 +137,7 @@ func (g *Gateway) HasStage(apiID, stage string) bool {
 
 // APIID is the ID of the API named name, for configuration that names APIs.
 func (g *Gateway) APIID(name string) (string, bool) {
-	for _, b := range g.mounts {
+	for _, b := range g.apis.Load().mounts {
 		if b.api.Name == name {
 			return b.api.ID, true
 		}

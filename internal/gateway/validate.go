@@ -9,8 +9,6 @@ import (
 
 var routeMethods = []string{"ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
-var authorizerTypes = []string{"JWT", "COGNITO_USER_POOLS", "AWS_IAM"}
-
 // Validate checks the APIs' shape and references and reports every problem
 // at once, each naming the API, route and field. Integration specifics (URIs,
 // timeouts, secrets) are checked when integrations are built.
@@ -125,8 +123,8 @@ func validateAuthorizers(where string, api *API, bad func(string, ...any)) map[s
 			bad("%s: an authorizer has no name", where)
 		case names[a.Name]:
 			bad("%s: authorizer %q appears twice", where, a.Name)
-		case !slices.Contains(authorizerTypes, a.Type):
-			bad("%s: authorizer %q: type %q is not one of %s", where, a.Name, a.Type, strings.Join(authorizerTypes, ", "))
+		case !slices.Contains(AuthorizerTypes(), a.Type):
+			bad("%s: authorizer %q: type %q is not one of %s", where, a.Name, a.Type, strings.Join(AuthorizerTypes(), ", "))
 		}
 		names[a.Name] = true
 	}
@@ -176,7 +174,7 @@ func validateRoutes(where string, api *API, authorizers map[string]bool, bad fun
 		if r.Integration.Type == "" {
 			bad("%s: integration.type is empty", rwhere)
 		}
-		if r.WebSocket && (!strings.EqualFold(r.Integration.Type, "http_proxy") || (method != "GET" && method != "ANY")) {
+		if r.WebSocket && (r.Integration.IntegrationType() != HTTPProxyIntegration || (method != "GET" && method != "ANY")) {
 			bad("%s: websocket: a WebSocket route is a GET (or ANY) route with an http_proxy integration", rwhere)
 		}
 	}

@@ -185,10 +185,10 @@ func authorizerFrom(name string, s securityScheme) (gateway.AuthorizerConfig, er
 	cfg := gateway.AuthorizerConfig{Name: name, IdentitySource: identitySource(a.IdentitySource)}
 	switch strings.ToLower(a.Type) {
 	case "jwt":
-		cfg.Type = "JWT"
+		cfg.Type = gateway.JWTAuthorizer
 		cfg.Issuers = []gateway.IssuerConfig{{Issuer: a.JWTConfiguration.Issuer, Audience: a.JWTConfiguration.Audience}}
 	case "cognito_user_pools":
-		cfg.Type = "COGNITO_USER_POOLS"
+		cfg.Type = gateway.UserPoolsAuthorizer
 		for _, arn := range a.ProviderARNs {
 			cfg.UserPools = append(cfg.UserPools, poolID(arn))
 		}
@@ -243,13 +243,13 @@ func routeFrom(method, path string, op operation, apiKeySchemes map[string]bool,
 	}
 	c := gateway.IntegrationConfig{Type: strings.ToLower(in.Type), URI: in.URI, HTTPMethod: in.HTTPMethod, TimeoutMillis: int(in.TimeoutInMillis)}
 	switch c.Type {
-	case "http_proxy":
+	case gateway.HTTPProxyIntegration:
 		params, err := requestParameters(in.RequestParameters)
 		if err != nil {
 			return r, err
 		}
 		c.RequestParameters = params
-	case "mock":
+	case gateway.MockIntegration:
 		if d, ok := in.Responses["default"]; ok {
 			c.StatusCode = int(d.StatusCode)
 			c.Headers = headersFrom(d.ResponseParameters, "method.response.header.")

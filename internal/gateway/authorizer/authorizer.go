@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/moat-dev/moat/internal/admin"
@@ -48,34 +49,46 @@ func New(cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
 	if err := validateClaimHeaders(cfg.ClaimHeaders); err != nil {
 		return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
 	}
+	build, ok := types[cfg.Type]
+	if !ok {
+		return nil, fmt.Errorf("authorizer %q: unsupported type %q (want %s)", cfg.Name, cfg.Type, strings.Join(gateway.AuthorizerTypes(), ", "))
+	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	switch cfg.Type {
-	case "JWT":
+	a, err := build(cfg, source, deps)
+	if err != nil {
+		return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
+	}
+	return a, nil
+}
+
+// types builds each type gateway.AuthorizerTypes names from its settings.
+var types = map[string]func(gateway.AuthorizerConfig, identitySource, Deps) (gateway.Authorizer, error){
+	gateway.JWTAuthorizer: func(cfg gateway.AuthorizerConfig, source identitySource, deps Deps) (gateway.Authorizer, error) {
+		s, err := cfg.JWT()
+		if err != nil {
+			return nil, err
+		}
 		if deps.HTTPClient == nil {
 			deps.HTTPClient = &http.Client{Timeout: fetchTimeout}
 		}
-		a, err := newJWT(cfg, source, deps)
+		return newJWT(s, source, deps)
+	},
+	gateway.UserPoolsAuthorizer: func(cfg gateway.AuthorizerConfig, source identitySource, deps Deps) (gateway.Authorizer, error) {
+		s, err := cfg.UserPoolsSettings()
 		if err != nil {
-			return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
+			return nil, err
 		}
-		return a, nil
-	case "COGNITO_USER_POOLS":
-		a, err := newUserPool(cfg, source, deps)
+		return newUserPool(s, source, deps)
+	},
+	gateway.IAMAuthorizer: func(cfg gateway.AuthorizerConfig, _ identitySource, deps Deps) (gateway.Authorizer, error) {
+		s, err := cfg.IAM()
 		if err != nil {
-			return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
+			return nil, err
 		}
-		return a, nil
-	case "AWS_IAM":
-		a, err := newIAM(cfg, deps)
-		if err != nil {
-			return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
-		}
-		return a, nil
-	default:
-		return nil, fmt.Errorf("authorizer %q: unsupported type %q (want JWT, COGNITO_USER_POOLS or AWS_IAM)", cfg.Name, cfg.Type)
-	}
+		return newIAM(s, deps)
+	},
 }
 
 // fetchTimeout bounds one discovery or JWKS request of the default client.

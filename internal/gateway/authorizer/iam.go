@@ -54,10 +54,8 @@ type iamAuthorizer struct {
 	bodies      *byteBudget // bounds buffered request bodies
 }
 
-func newIAM(cfg gateway.AuthorizerConfig, deps Deps) (*iamAuthorizer, error) {
+func newIAM(cfg gateway.IAMSettings, deps Deps) (*iamAuthorizer, error) {
 	switch {
-	case len(cfg.Issuers) > 0 || len(cfg.UserPools) > 0:
-		return nil, errors.New("an AWS_IAM authorizer takes neither issuers nor userPools")
 	case deps.Sessions == nil || deps.RolePolicies == nil:
 		return nil, errors.New("AWS_IAM authorizers need moat's temporary credentials and roles")
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/oidcjwt"
+	"github.com/moat-dev/moat/internal/ttlcache"
 )
 
 // verifiedTokens bounds each JWT authorizer's cache of verified tokens; an
@@ -24,7 +25,7 @@ const verifiedTokens = 10_000
 type jwtAuthorizer struct {
 	source   identitySource
 	issuers  map[string]*trustedIssuer // by iss
-	verified *expiringCache[[sha256.Size]byte, *gateway.Identity]
+	verified *ttlcache.Cache[[sha256.Size]byte, *gateway.Identity]
 	now      func() time.Time
 }
 
@@ -33,17 +34,14 @@ type trustedIssuer struct {
 	keys     *oidcjwt.Keys
 }
 
-func newJWT(cfg gateway.AuthorizerConfig, source identitySource, deps Deps) (*jwtAuthorizer, error) {
-	if len(cfg.UserPools) > 0 {
-		return nil, errors.New("userPools is for COGNITO_USER_POOLS authorizers; a JWT authorizer takes issuers")
-	}
+func newJWT(cfg gateway.JWTSettings, source identitySource, deps Deps) (*jwtAuthorizer, error) {
 	if len(cfg.Issuers) == 0 {
 		return nil, errors.New("a JWT authorizer needs at least one issuer")
 	}
 	a := &jwtAuthorizer{
 		source:   source,
 		issuers:  make(map[string]*trustedIssuer, len(cfg.Issuers)),
-		verified: newExpiringCache[[sha256.Size]byte, *gateway.Identity](verifiedTokens),
+		verified: ttlcache.New[[sha256.Size]byte, *gateway.Identity](verifiedTokens, 0),
 		now:      time.Now,
 	}
 	for i, ic := range cfg.Issuers {
@@ -84,13 +82,13 @@ func (a *jwtAuthorizer) Authorize(ctx context.Context, req *gateway.Request) (*g
 	}
 	digest := tokenDigest(token)
 	now := a.now()
-	verified, ok := a.verified.get(digest, now.UnixNano())
+	verified, ok := a.verified.Get(digest, now)
 	if !ok {
 		identity, until, err := a.verify(ctx, token, now)
 		if err != nil {
 			return nil, err
 		}
-		a.verified.put(digest, identity, until, now.UnixNano())
+		a.verified.Put(digest, identity, until, now)
 		verified = identity
 	}
 	if req.Route != nil && len(req.Route.Scopes) > 0 && !anyScope(verified.Scopes, req.Route.Scopes) {
@@ -101,29 +99,29 @@ func (a *jwtAuthorizer) Authorize(ctx context.Context, req *gateway.Request) (*g
 }
 
 // verify checks a token's signature and claims, returning the identity it
-// proves and until when (unix nanoseconds) that may be remembered.
-func (a *jwtAuthorizer) verify(ctx context.Context, token string, now time.Time) (*gateway.Identity, int64, error) {
+// proves and until when that may be remembered.
+func (a *jwtAuthorizer) verify(ctx context.Context, token string, now time.Time) (*gateway.Identity, time.Time, error) {
 	jws, err := jose.ParseSignedCompact(token, oidcjwt.AllowedAlgorithms)
 	if err != nil || len(jws.Signatures) != 1 {
-		return nil, 0, jwtUnauthorized(descMalformed)
+		return nil, time.Time{}, jwtUnauthorized(descMalformed)
 	}
 	// The claims are read before the signature is checked only to pick the
 	// issuer whose keys must have made it; nothing else is trusted until then.
 	var claims map[string]any
 	if json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &claims) != nil || claims == nil {
-		return nil, 0, jwtUnauthorized(descMalformed)
+		return nil, time.Time{}, jwtUnauthorized(descMalformed)
 	}
 	iss, _ := claims["iss"].(string)
 	issuer, ok := a.issuers[iss]
 	if !ok {
-		return nil, 0, jwtUnauthorized(descUnknownIssuer)
+		return nil, time.Time{}, jwtUnauthorized(descUnknownIssuer)
 	}
 	_, err = issuer.keys.Verify(ctx, jws)
 	switch {
 	case errors.Is(err, oidcjwt.ErrNoKeys):
-		return nil, 0, authorizerFailure(fmt.Errorf("issuer %s: %w", iss, err))
+		return nil, time.Time{}, authorizerFailure(fmt.Errorf("issuer %s: %w", iss, err))
 	case err != nil:
-		return nil, 0, jwtUnauthorized(descBadSignature)
+		return nil, time.Time{}, jwtUnauthorized(descBadSignature)
 	}
 	return checkClaims(claims, issuer.audience, now)
 }

@@ -323,19 +323,3 @@ func TestJWTVerifiedCache(t *testing.T) {
 	_, err = a.Authorize(context.Background(), request(token))
 	wantRefusal(t, err, gateway.Unauthorized, "Unauthorized", invalidToken(descExpired))
 }
-
-func TestExpiringCacheIsBounded(t *testing.T) {
-	c := newExpiringCache[int, int](16)
-	for i := range 1000 {
-		c.put(i, i, 100, 0)
-		if c.len() > 16 {
-			t.Fatalf("%d entries in a cache of 16", c.len())
-		}
-	}
-	if v, ok := c.get(999, 0); !ok || v != 999 {
-		t.Fatal("the newest entry was evicted")
-	}
-	if _, ok := c.get(999, 100); ok {
-		t.Fatal("an entry outlived its deadline")
-	}
-}

@@ -14,7 +14,7 @@ import (
 // no leeway, as AWS allows none — and the audience. It returns the identity
 // and until when it may be cached: exp, but no longer than oidcjwt.TTL, so a
 // key the issuer withdraws stops admitting tokens within two TTLs.
-func checkClaims(claims map[string]any, audience []string, now time.Time) (*gateway.Identity, int64, error) {
+func checkClaims(claims map[string]any, audience []string, now time.Time) (*gateway.Identity, time.Time, error) {
 	nowSeconds := float64(now.UnixNano()) / 1e9
 	exp, hasExp, okExp := numericDate(claims, "exp")
 	nbf, _, okNBF := numericDate(claims, "nbf")
@@ -24,16 +24,16 @@ func checkClaims(claims map[string]any, audience []string, now time.Time) (*gate
 	scopes, okScopes := tokenScopes(claims)
 	switch {
 	case !hasExp || !okExp || !okNBF || !okIAT || (hasSub && !okSub) || !okScopes:
-		return nil, 0, jwtUnauthorized(descBadClaims)
+		return nil, time.Time{}, jwtUnauthorized(descBadClaims)
 	case nowSeconds >= exp:
-		return nil, 0, jwtUnauthorized(descExpired)
+		return nil, time.Time{}, jwtUnauthorized(descExpired)
 	case nbf > nowSeconds || iat > nowSeconds:
-		return nil, 0, jwtUnauthorized(descNotYetValid)
+		return nil, time.Time{}, jwtUnauthorized(descNotYetValid)
 	case !validAudience(claims, audience):
-		return nil, 0, jwtUnauthorized(descBadAudience)
+		return nil, time.Time{}, jwtUnauthorized(descBadAudience)
 	}
 	// Whole seconds, rounded down: never past exp, and exp may be any number.
-	until := int64(math.Floor(min(exp, nowSeconds+oidcjwt.TTL.Seconds()))) * int64(time.Second)
+	until := time.Unix(int64(math.Floor(min(exp, nowSeconds+oidcjwt.TTL.Seconds()))), 0)
 	return &gateway.Identity{Principal: sub, Claims: claims, Scopes: scopes}, until, nil
 }
 

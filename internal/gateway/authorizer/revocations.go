@@ -7,6 +7,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/ttlcache"
 )
 
 const (
@@ -28,12 +29,12 @@ type sessionKey struct{ pool, originJTI string }
 // the store, remembering answers briefly so the hot path stays in memory.
 type revocations struct {
 	store   store.SessionLookup
-	answers *expiringCache[sessionKey, bool]
+	answers *ttlcache.Cache[sessionKey, bool]
 	now     func() time.Time
 }
 
 func newRevocations(st store.SessionLookup, now func() time.Time) *revocations {
-	return &revocations{store: st, answers: newExpiringCache[sessionKey, bool](sessionsRemembered), now: now}
+	return &revocations{store: st, answers: ttlcache.New[sessionKey, bool](sessionsRemembered, 0), now: now}
 }
 
 func (r *revocations) revoked(ctx context.Context, c *tokens.Claims) (bool, error) {
@@ -41,8 +42,8 @@ func (r *revocations) revoked(ctx context.Context, c *tokens.Claims) (bool, erro
 		return true, nil // moat mints every token within a session; this one has none to be valid in
 	}
 	key := sessionKey{pool: c.PoolID, originJTI: c.OriginJTI}
-	now := r.now().UnixNano()
-	if revoked, ok := r.answers.get(key, now); ok {
+	now := r.now()
+	if revoked, ok := r.answers.Get(key, now); ok {
 		return revoked, nil
 	}
 	session, err := r.store.GetRefreshTokenByOriginJTI(ctx, c.PoolID, c.OriginJTI)
@@ -59,6 +60,6 @@ func (r *revocations) revoked(ctx context.Context, c *tokens.Claims) (bool, erro
 	if revoked {
 		ttl = revokedFor
 	}
-	r.answers.put(key, revoked, now+ttl.Nanoseconds(), now)
+	r.answers.Put(key, revoked, now.Add(ttl), now)
 	return revoked, nil
 }

@@ -21,10 +21,8 @@ type userPoolAuthorizer struct {
 	sessions *revocations
 }
 
-func newUserPool(cfg gateway.AuthorizerConfig, source identitySource, deps Deps) (*userPoolAuthorizer, error) {
+func newUserPool(cfg gateway.UserPoolsSettings, source identitySource, deps Deps) (*userPoolAuthorizer, error) {
 	switch {
-	case len(cfg.Issuers) > 0:
-		return nil, errors.New("issuers is for JWT authorizers; a COGNITO_USER_POOLS authorizer takes userPools")
 	case len(cfg.UserPools) == 0:
 		return nil, errors.New("a COGNITO_USER_POOLS authorizer needs at least one user pool")
 	case deps.Tokens == nil || deps.Store == nil:

@@ -25,15 +25,23 @@ func NewBuilder() *Builder {
 // New builds route's integration; errors name the field at fault.
 func (b *Builder) New(api *gateway.API, route *gateway.Route) (gateway.Integration, error) {
 	c := route.Integration
-	switch strings.ToLower(c.Type) {
-	case "http_proxy":
-		return b.newProxy(api, route)
-	case "mock":
-		return newMock(c)
-	case "aws_proxy":
+	if build, ok := types[c.IntegrationType()]; ok {
+		return build(b, api, c)
+	}
+	if strings.EqualFold(c.Type, "aws_proxy") {
 		return nil, fmt.Errorf("type aws_proxy: function integrations are not supported yet")
 	}
-	return nil, fmt.Errorf("type %q is not http_proxy or mock", c.Type)
+	return nil, fmt.Errorf("type %q is not one of %s", c.Type, strings.Join(gateway.IntegrationTypes(), ", "))
+}
+
+// types builds each type gateway.IntegrationTypes names from its settings.
+var types = map[string]func(*Builder, *gateway.API, gateway.IntegrationConfig) (gateway.Integration, error){
+	gateway.HTTPProxyIntegration: func(b *Builder, _ *gateway.API, c gateway.IntegrationConfig) (gateway.Integration, error) {
+		return b.newProxy(c.HTTPProxy())
+	},
+	gateway.MockIntegration: func(_ *Builder, _ *gateway.API, c gateway.IntegrationConfig) (gateway.Integration, error) {
+		return newMock(c.Mock())
+	},
 }
 
 // Close drops idle backend connections.

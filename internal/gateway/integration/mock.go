@@ -15,7 +15,7 @@ type mock struct {
 	body    []byte
 }
 
-func newMock(c gateway.IntegrationConfig) (*mock, error) {
+func newMock(c gateway.MockSettings) (*mock, error) {
 	m := &mock{status: c.StatusCode, headers: http.Header{}, body: []byte(c.Body)}
 	if m.status == 0 {
 		m.status = http.StatusOK

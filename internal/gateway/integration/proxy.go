@@ -40,8 +40,7 @@ type callKey struct{}
 
 var errTimedOut = errors.New("integration timed out")
 
-func (b *Builder) newProxy(_ *gateway.API, route *gateway.Route) (*proxy, error) {
-	c := route.Integration
+func (b *Builder) newProxy(c gateway.HTTPProxySettings) (*proxy, error) {
 	p := &proxy{timeout: defaultTimeout}
 	if c.TimeoutMillis != 0 {
 		if c.TimeoutMillis < 50 || c.TimeoutMillis > 30000 {
