@@ -11,10 +11,18 @@ import (
 // route with websocket: true may switch, and only to WebSocket (RFC 6455's
 // GET handshake). Its pipeline runs once, for the handshake; the tunnel then
 // leads only to that route's backend.
+//
+// An offer of h2c (curl --http2 over http sends one) is not refused: a
+// server may ignore it and answer over HTTP/1.1 (RFC 7540 §3.2), as nginx
+// does, so the offer is dropped here and never reaches a backend.
 func checkUpgrade(r *http.Request, route *Route) error {
 	protocol := upgradeProtocol(r.Header)
 	switch {
 	case protocol == "":
+		return nil
+	case strings.EqualFold(protocol, "h2c"):
+		r.Header.Del("Upgrade")
+		r.Header.Del("Http2-Settings")
 		return nil
 	case !route.WebSocket:
 		return &Error{Type: BadRequestParameters, Message: "This route does not accept protocol upgrades"}

@@ -53,6 +53,10 @@ func TestUpgradesOnlyOnWebSocketRoutes(t *testing.T) {
 		}
 	}))
 	defer echo.Close()
+	headers := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("upgrade=" + r.Header.Get("Upgrade") + ";settings=" + r.Header.Get("Http2-Settings")))
+	}))
+	defer headers.Close()
 
 	auth := idAuthorizer(func(r *gateway.Request) (*gateway.Identity, error) {
 		if r.HTTP.Header.Get("Authorization") != "Bearer good" {
@@ -70,7 +74,7 @@ func TestUpgradesOnlyOnWebSocketRoutes(t *testing.T) {
 	g, err := gateway.New(gateway.Config{NewIntegration: b.New, Logger: slog.New(slog.NewJSONHandler(&log, nil)),
 		NewAuthorizer: func(*gateway.API, gateway.AuthorizerConfig) (gateway.Authorizer, error) { return auth, nil },
 		APIs: []gateway.API{{Name: "api", Authorizers: []gateway.AuthorizerConfig{{Name: "jwt", Type: "JWT", ClaimHeaders: map[string]string{"sub": "X-User-Id"}}},
-			Routes: []gateway.Route{proxy("/plain", tunnel.URL, false), proxy("/ws", echo.URL, true), proxy("/ws-tunnel", tunnel.URL, true)}}}})
+			Routes: []gateway.Route{proxy("/plain", tunnel.URL, false), proxy("/ws", echo.URL, true), proxy("/ws-tunnel", tunnel.URL, true), proxy("/h2c", headers.URL, false)}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +82,7 @@ func TestUpgradesOnlyOnWebSocketRoutes(t *testing.T) {
 	defer srv.Close()
 
 	for _, c := range []struct{ path, upgrade string }{
-		{"/plain", "websocket"}, {"/plain", "h2c"}, {"/ws-tunnel", "h2c"}, {"/ws-tunnel", "tcp"},
+		{"/plain", "websocket"}, {"/plain", "tcp"}, {"/ws-tunnel", "tcp"},
 	} {
 		res, body := rawRequest(t, srv.URL, "GET", c.path, http.Header{
 			"Connection": {"Upgrade"}, "Upgrade": {c.upgrade}, "Authorization": {"Bearer good"},
@@ -90,11 +94,18 @@ func TestUpgradesOnlyOnWebSocketRoutes(t *testing.T) {
 	if n := tunnels.Load(); n != 0 {
 		t.Fatalf("%d tunnels were opened through the gateway", n)
 	}
+	// An h2c offer is answered over HTTP/1.1 and never forwarded.
+	res, body := rawRequest(t, srv.URL, "GET", "/h2c", http.Header{
+		"Connection": {"Upgrade, HTTP2-Settings"}, "Upgrade": {"h2c"}, "Http2-Settings": {"AAMAAABkAARAAAAAAAIAAAAA"},
+		"Authorization": {"Bearer good"}})
+	if res.StatusCode != 200 || body != "upgrade=;settings=" {
+		t.Fatalf("h2c offer: %d %q, want 200 and no upgrade at the backend", res.StatusCode, body)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	wsURL := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
-	_, res, err := websocket.Dial(ctx, wsURL, nil)
+	_, res, err = websocket.Dial(ctx, wsURL, nil)
 	if err == nil || res == nil || res.StatusCode != 401 {
 		t.Fatalf("handshake without a token: %v %v; want 401", res, err)
 	}
