@@ -1,0 +1,39 @@
+// Package signin names the parts of a user-pool sign-in — its flows,
+// challenges and user statuses — and declares the hooks where a pool's
+// triggers attach. The user-pool engine calls the hooks; packages that
+// implement triggers (Lambda, tests) depend on this package only.
+package signin
+
+// AuthFlow is InitiateAuth's AuthFlow.
+type AuthFlow string
+
+const (
+	UserPasswordAuth      AuthFlow = "USER_PASSWORD_AUTH"
+	AdminUserPasswordAuth AuthFlow = "ADMIN_USER_PASSWORD_AUTH"
+	AdminNoSRPAuth        AuthFlow = "ADMIN_NO_SRP_AUTH"
+	UserSRPAuth           AuthFlow = "USER_SRP_AUTH"
+	RefreshTokenAuth      AuthFlow = "REFRESH_TOKEN_AUTH"
+	RefreshToken          AuthFlow = "REFRESH_TOKEN"
+	CustomAuth            AuthFlow = "CUSTOM_AUTH"
+	UserAuth              AuthFlow = "USER_AUTH"
+)
+
+// ChallengeName is the challenge a sign-in step answers with, and that
+// RespondToAuthChallenge names.
+type ChallengeName string
+
+const (
+	NewPasswordRequired ChallengeName = "NEW_PASSWORD_REQUIRED"
+	PasswordVerifier    ChallengeName = "PASSWORD_VERIFIER"
+	CustomChallenge     ChallengeName = "CUSTOM_CHALLENGE"
+)
+
+// UserStatus is a user's UserStatus.
+type UserStatus string
+
+const (
+	Unconfirmed         UserStatus = "UNCONFIRMED"
+	Confirmed           UserStatus = "CONFIRMED"
+	ForceChangePassword UserStatus = "FORCE_CHANGE_PASSWORD"
+	ResetRequired       UserStatus = "RESET_REQUIRED"
+)
