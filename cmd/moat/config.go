@@ -15,7 +15,7 @@ import (
 	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/mail"
-	"github.com/moat-dev/moat/internal/userpool"
+	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 )
@@ -44,8 +44,8 @@ type Config struct {
 	// ConfigFile is the --config file this configuration was read from, if any.
 	ConfigFile string `yaml:"-"`
 	// UserPoolLimits caps sign-in, sign-up and code requests per source
-	// address and per user; unset, userpool.DefaultLimits apply.
-	UserPoolLimits *userpool.Limits `yaml:"user-pool-limits"`
+	// address and per user; unset, throttle.DefaultLimits apply.
+	UserPoolLimits *throttle.Limits `yaml:"user-pool-limits"`
 	// APIKeys and UsagePlans are declared in the config file and made so at
 	// every start (see usageconfig.go).
 	APIKeys    []APIKeyConfig    `yaml:"apiKeys"`

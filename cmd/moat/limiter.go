@@ -35,3 +35,12 @@ func newLimiter(ctx context.Context, cfg Config) (usage.Limiter, func() error, e
 	}
 	return usage.NewRedisLimiter(client, "moat:limit:"), client.Close, nil
 }
+
+// signInBuckets lets the user pools' sign-in limits spend from the shared
+// limiter.
+type signInBuckets struct{ limiter usage.Limiter }
+
+func (b signInBuckets) Take(ctx context.Context, key string, perSecond float64, burst int) (bool, error) {
+	d, err := b.limiter.Allow(ctx, key, perSecond, burst)
+	return d.Allowed, err
+}

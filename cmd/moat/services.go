@@ -12,6 +12,7 @@ import (
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tempcreds"
+	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/usage"
 	"github.com/moat-dev/moat/internal/userpool"
@@ -38,7 +39,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 	}
 	pools, err := userpool.New(ctx, userpool.Config{
 		Store: st, Tokens: tok, Region: cfg.Region,
-		Mail: sender, Limiter: limiter, Limits: cfg.UserPoolLimits,
+		Mail: sender, Limiter: throttle.New(signInBuckets{limiter}, cfg.UserPoolLimits), Logger: logger,
 	})
 	if err != nil {
 		return nil, err

@@ -71,6 +71,8 @@ const (
 	InvalidUserPoolConf  = "InvalidUserPoolConfigurationException"
 	UnsupportedOperation = "UnsupportedOperationException"
 	UnsupportedUserState = "UnsupportedUserStateException"
+	CodeDeliveryFailure  = "CodeDeliveryFailureException"
+	UnsupportedTokenType = "UnsupportedTokenTypeException"
 )
 
 // Internal wraps one of our own faults as a 500 InternalErrorException; the

@@ -5,6 +5,7 @@ package cognitoidp
 
 import (
 	"context"
+	"net/netip"
 
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/userpool"
@@ -13,7 +14,7 @@ import (
 // Service returns the AWSCognitoIdentityProviderService API backed by pools.
 func Service(pools *userpool.Service) awsapi.Service {
 	const signed, public = true, false
-	svc := awsapi.Service{
+	return awsapi.Service{
 		TargetPrefix: "AWSCognitoIdentityProviderService",
 		SigningName:  "cognito-idp",
 		Operations: []awsapi.Operation{
@@ -49,16 +50,16 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("AdminListGroupsForUser", signed, pools.AdminListGroupsForUser),
 			awsapi.Op("ListUsersInGroup", signed, pools.ListUsersInGroup),
 			awsapi.Op("ListUsers", signed, pools.ListUsers),
-			awsapi.Op("AdminInitiateAuth", signed, pools.AdminInitiateAuth),
-			awsapi.Op("AdminRespondToAuthChallenge", signed, pools.AdminRespondToAuthChallenge),
+			awsapi.Op("AdminInitiateAuth", signed, fromCaller(pools.AdminInitiateAuth)),
+			awsapi.Op("AdminRespondToAuthChallenge", signed, fromCaller(pools.AdminRespondToAuthChallenge)),
 			awsapi.Op("AdminUserGlobalSignOut", signed, pools.AdminUserGlobalSignOut),
 
 			// Users themselves: sign-up, sign-in, recovery and their own profile.
-			awsapi.Op("SignUp", public, pools.SignUp),
+			awsapi.Op("SignUp", public, fromCaller(pools.SignUp)),
 			awsapi.Op("ConfirmSignUp", public, pools.ConfirmSignUp),
 			awsapi.Op("ResendConfirmationCode", public, pools.ResendConfirmationCode),
-			awsapi.Op("InitiateAuth", public, pools.InitiateAuth),
-			awsapi.Op("RespondToAuthChallenge", public, pools.RespondToAuthChallenge),
+			awsapi.Op("InitiateAuth", public, fromCaller(pools.InitiateAuth)),
+			awsapi.Op("RespondToAuthChallenge", public, fromCaller(pools.RespondToAuthChallenge)),
 			awsapi.Op("ForgotPassword", public, pools.ForgotPassword),
 			awsapi.Op("ConfirmForgotPassword", public, pools.ConfirmForgotPassword),
 			awsapi.Op("ChangePassword", public, pools.ChangePassword),
@@ -72,15 +73,13 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("DeleteUser", public, pools.DeleteUser),
 		},
 	}
-	for i := range svc.Operations {
-		svc.Operations[i].Handle = withSourceIP(svc.Operations[i].Handle)
-	}
-	return svc
 }
 
-// withSourceIP hands the caller's address to the domain, which rate-limits by it.
-func withSourceIP(handle func(context.Context, []byte) (any, error)) func(context.Context, []byte) (any, error) {
-	return func(ctx context.Context, body []byte) (any, error) {
-		return handle(userpool.WithSourceIP(ctx, awsapi.RequestFrom(ctx).SourceIP), body)
+// fromCaller hands an operation that limits by source address the address
+// the request came from, as an argument it cannot be called without.
+func fromCaller[Req, Resp any](fn func(context.Context, netip.Addr, *Req) (*Resp, error)) func(context.Context, *Req) (*Resp, error) {
+	return func(ctx context.Context, in *Req) (*Resp, error) {
+		caller, _ := netip.ParseAddr(awsapi.RequestFrom(ctx).SourceIP) // invalid when absent: the domain refuses it
+		return fn(ctx, caller.Unmap(), in)
 	}
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -56,7 +57,7 @@ func openPostgres(t *testing.T, url string) store.Store {
 // signIn signs in with the demo client and returns the ID token's claims.
 func signIn(t *testing.T, in instance, s Seeded, user, password string) *tokens.Claims {
 	t.Helper()
-	out, err := in.pools.InitiateAuth(t.Context(), &userpool.InitiateAuthInput{
+	out, err := in.pools.InitiateAuth(t.Context(), netip.MustParseAddr("192.0.2.1"), &userpool.InitiateAuthInput{
 		AuthFlow: "USER_PASSWORD_AUTH", ClientId: s.ClientID,
 		AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": password},
 	})

@@ -28,7 +28,7 @@ func benchUser(b *testing.B) (*Service, string) {
 }
 
 func signIn(b *testing.B, s *Service, clientID string) *AuthenticationResult {
-	out, err := s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientID,
+	out, err := s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientID,
 		AuthParameters: map[string]string{"USERNAME": "bench", "PASSWORD": "Bench-Pass-1"}})
 	if err != nil {
 		b.Fatal(err)
@@ -47,7 +47,7 @@ func BenchmarkRefresh(b *testing.B) {
 	s, clientID := benchUser(b)
 	refresh := signIn(b, s, clientID).RefreshToken
 	for b.Loop() {
-		if _, err := s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientID,
+		if _, err := s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientID,
 			AuthParameters: map[string]string{"REFRESH_TOKEN": refresh}}); err != nil {
 			b.Fatal(err)
 		}

@@ -41,6 +41,7 @@ var (
 	errCodeMismatch = awserr.New(awserr.CodeMismatch, "Invalid verification code provided, please try again.")
 	errCodeExpired  = awserr.New(awserr.ExpiredCode, "Invalid code provided, please request a code again.")
 	errCodeTries    = awserr.New(awserr.LimitExceeded, "Attempt limit exceeded, please try after some time.")
+	errCodeDelivery = awserr.New(awserr.CodeDeliveryFailure, "Unable to deliver the verification code to the user's email address. Request a new code when delivery works again.")
 )
 
 func newCode() string {
@@ -127,9 +128,13 @@ func (s *Service) sendCode(ctx context.Context, p *pool, u store.User, code stri
 	}
 	subject, body := p.verificationTemplate()
 	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
+	start := time.Now()
 	if err := s.mail.Send(ctx, mail.Message{To: to, Subject: subject, Body: body}); err != nil {
-		return nil, awserr.Internal(err)
+		// The cause (an SMTP server's answer) is for the operator, not the client.
+		s.log.ErrorContext(ctx, "a verification code could not be delivered", "pool", p.ID, "error", err)
+		return nil, errCodeDelivery
 	}
+	s.delivery.record(time.Since(start))
 	return &CodeDeliveryDetails{Destination: maskEmail(to), DeliveryMedium: "EMAIL", AttributeName: "email"}, nil
 }
 
@@ -176,6 +181,15 @@ func (s *Service) mailCode(ctx context.Context, p *pool, u store.User, purpose s
 		return nil, err
 	}
 	return s.sendCode(ctx, p, u, code)
+}
+
+// decoyRedeem is redeemCode for a user that does not exist: the same store
+// work, and the answer of a wrong code.
+func (s *Service) decoyRedeem(ctx context.Context, p *pool) error {
+	if err := s.decoyUpdate(ctx, p); err != nil {
+		return err
+	}
+	return errCodeMismatch
 }
 
 // redeemCode checks a code inside one atomic update of the user and, when

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"log/slog"
+	"net/netip"
 	"path/filepath"
 	"testing"
 
@@ -30,6 +31,9 @@ func newTestService(t testing.TB) *Service {
 	}
 	return svc
 }
+
+// testCaller is the address tests sign in from.
+var testCaller = netip.MustParseAddr("192.0.2.1")
 
 func wantCode(t *testing.T, err error, code, message string) {
 	t.Helper()
@@ -63,7 +67,7 @@ func TestPasswordSignInFlow(t *testing.T) {
 	wantCode(t, err, awserr.UsernameExists, "User account already exists")
 
 	auth := func(pw, secretHash string) (*AuthOutput, error) {
-		return s.InitiateAuth(ctx, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientID,
+		return s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientID,
 			AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": pw, "SECRET_HASH": secretHash}})
 	}
 	_, err = auth("Temp-Pass-1", "")
@@ -77,13 +81,13 @@ func TestPasswordSignInFlow(t *testing.T) {
 	if err != nil || challenge.ChallengeName != "NEW_PASSWORD_REQUIRED" || challenge.Session == "" {
 		t.Fatalf("temporary password: %+v %v", challenge, err)
 	}
-	_, err = s.RespondToAuthChallenge(ctx, &RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "NEW_PASSWORD_REQUIRED",
+	_, err = s.RespondToAuthChallenge(ctx, testCaller, &RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "NEW_PASSWORD_REQUIRED",
 		Session: challenge.Session, ChallengeResponses: map[string]string{"USERNAME": "alice", "NEW_PASSWORD": "weak", "SECRET_HASH": hash}})
 	wantCode(t, err, awserr.InvalidPassword, "Password did not conform with policy: Password not long enough")
-	_, err = s.RespondToAuthChallenge(ctx, &RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "NEW_PASSWORD_REQUIRED",
+	_, err = s.RespondToAuthChallenge(ctx, testCaller, &RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "NEW_PASSWORD_REQUIRED",
 		Session: challenge.Session + "x", ChallengeResponses: map[string]string{"USERNAME": "alice", "NEW_PASSWORD": "Final-Pass-1", "SECRET_HASH": hash}})
 	wantCode(t, err, awserr.NotAuthorized, "")
-	done, err := s.RespondToAuthChallenge(ctx, &RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "NEW_PASSWORD_REQUIRED",
+	done, err := s.RespondToAuthChallenge(ctx, testCaller, &RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "NEW_PASSWORD_REQUIRED",
 		Session: challenge.Session, ChallengeResponses: map[string]string{"USERNAME": "alice", "NEW_PASSWORD": "Final-Pass-1", "SECRET_HASH": hash}})
 	if err != nil || done.AuthenticationResult == nil || done.AuthenticationResult.RefreshToken == "" {
 		t.Fatalf("new password: %+v %v", done, err)
@@ -99,7 +103,7 @@ func TestPasswordSignInFlow(t *testing.T) {
 	}
 
 	refresh := func() (*AuthOutput, error) {
-		return s.InitiateAuth(ctx, &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientID,
+		return s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: clientID,
 			AuthParameters: map[string]string{"REFRESH_TOKEN": done.AuthenticationResult.RefreshToken, "SECRET_HASH": hash}})
 	}
 	if r, err := refresh(); err != nil || r.AuthenticationResult.RefreshToken != "" || r.AuthenticationResult.AccessToken == "" {
@@ -124,7 +128,7 @@ func TestUnknownUserAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.InitiateAuth(ctx, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: c.UserPoolClient.ClientId,
+		_, err = s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: c.UserPoolClient.ClientId,
 			AuthParameters: map[string]string{"USERNAME": "nobody", "PASSWORD": "Some-Pass-1"}})
 		if prevent == "LEGACY" {
 			wantCode(t, err, awserr.UserNotFound, "User does not exist.")

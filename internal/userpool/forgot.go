@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 type ForgotPasswordInput struct {
@@ -15,20 +16,20 @@ type ForgotPasswordInput struct {
 
 // ForgotPassword sends a reset code (valid one hour) to the user's verified email.
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*CodeDeliveryOutput, error) {
-	p, _, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	p, c, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	if hidesMissingUser(err, c) {
+		return s.decoyCodeDelivery(ctx, p, in.Username)
+	}
 	if err != nil {
-		if decoy, ok := s.hideMissingUser(ctx, err, in.ClientId, in.Username); ok {
-			return &CodeDeliveryOutput{CodeDeliveryDetails: decoy}, nil
-		}
 		return nil, err
 	}
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	if u.Attributes["email"] == "" || (u.Attributes["email_verified"] != "true" && u.Status != "UNCONFIRMED") {
+	if u.Attributes["email"] == "" || (u.Attributes["email_verified"] != "true" && u.Status != string(signin.Unconfirmed)) {
 		return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}
-	if err := s.limit(ctx, "codes", s.limits.CodesPerUser, p.ID+"/"+u.Key, errTooManyCodes); err != nil {
+	if err := s.limiter.Codes(ctx, p.ID, u.Key); err != nil {
 		return nil, err
 	}
 	delivery, err := s.mailCode(ctx, p, u, codeReset, resetCodeLife)
@@ -48,20 +49,29 @@ type ConfirmForgotPasswordInput struct {
 }
 
 // ConfirmForgotPassword sets a new password with a reset code. It also
-// lifts a lockout: proving control of the email is a fresh start.
+// lifts a lockout: proving control of the email is a fresh start. For an
+// unknown user on a client that hides user existence it hashes the password
+// and does the update's store work too, and answers as a wrong code.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*Empty, error) {
-	p, _, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	p, c, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	hidden := hidesMissingUser(err, c)
+	if err != nil && !hidden {
+		return nil, err
+	}
+	if hidden {
+		u.Username = in.Username
+	}
+	np, err := s.newPasswordFor(ctx, p, u.Username, in.Password)
 	if err != nil {
 		return nil, err
 	}
-	np, err := p.hashNewPassword(in.Password)
-	if err != nil {
-		return nil, err
+	if hidden {
+		return nil, s.decoyRedeem(ctx, p)
 	}
 	err = s.redeemCode(ctx, p, u, codeReset, in.ConfirmationCode, func(u *store.User, st *userState) {
-		np.setOn(p, u, st)
-		if u.Status == "RESET_REQUIRED" || u.Status == "FORCE_CHANGE_PASSWORD" {
-			u.Status = "CONFIRMED"
+		np.setOn(u, st)
+		if u.Status == string(signin.ResetRequired) || u.Status == string(signin.ForceChangePassword) {
+			u.Status = string(signin.Confirmed)
 		}
 		st.FailedSignIns, st.LockedUntilMillis, st.TempPasswordExpiresAt = 0, 0, 0
 	})

@@ -11,11 +11,14 @@ import (
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // session is what tokens are minted from: who signed in, through which
 // client, when, and which sign-in session (origin_jti) they belong to.
 type session struct {
+	call      signin.Call
+	source    signin.TokenSource
 	pool      *pool
 	client    *client
 	user      store.User
@@ -24,11 +27,12 @@ type session struct {
 }
 
 // startSession records a new refresh token and mints the first tokens.
-func (s *Service) startSession(ctx context.Context, p *pool, c *client, u store.User) (*AuthenticationResult, error) {
+func (s *Service) startSession(ctx context.Context, a *attempt, u store.User, source signin.TokenSource) (*AuthenticationResult, error) {
+	p, c := a.pool, a.client
 	now := s.clock()
 	_, _, refreshLife := c.lifetimes()
 	refresh := newOpaqueToken(96)
-	sess := session{pool: p, client: c, user: u, originJTI: uuid.NewString(), authTime: now}
+	sess := session{call: a.call, source: source, pool: p, client: c, user: u, originJTI: uuid.NewString(), authTime: now}
 	err := s.store.CreateRefreshToken(ctx, store.RefreshToken{
 		Hash: hashRefreshToken(refresh), PoolID: p.ID, ClientID: c.ID, UserKey: u.Key,
 		OriginJTI: sess.originJTI, AuthTime: now, CreatedAt: now, ExpiresAt: now + int64(refreshLife.Seconds()),
@@ -96,6 +100,9 @@ func (s *Service) mint(ctx context.Context, sess session) (*AuthenticationResult
 			id["cognito:preferred_role"] = roles[0]
 		}
 	}
+	if err := s.preTokenGeneration(ctx, sess, groups, id); err != nil {
+		return nil, err
+	}
 	idToken, err := s.tokens.Sign(ctx, sess.pool.ID, "id", id)
 	if err != nil {
 		return nil, awserr.Internal(err)
@@ -115,4 +122,39 @@ func (c *client) canRead(attr string) bool {
 	}
 	return slices.Contains(c.Config.ReadAttributes, attr) ||
 		(strings.HasSuffix(attr, "_verified") && slices.Contains(c.Config.ReadAttributes, strings.TrimSuffix(attr, "_verified")))
+}
+
+// immutableClaims are the ID-token claims a token hook cannot change
+// (Cognito's list for PreTokenGeneration V1).
+var immutableClaims = map[string]bool{"acr": true, "amr": true, "aud": true, "at_hash": true, "auth_time": true,
+	"azp": true, "cognito:username": true, "exp": true, "iat": true, "identities": true, "iss": true, "jti": true,
+	"nbf": true, "nonce": true, "origin_jti": true, "sub": true, "token_use": true}
+
+// preTokenGeneration runs the token hook, if any, and applies what it asks
+// of the ID token's claims.
+func (s *Service) preTokenGeneration(ctx context.Context, sess session, groups []store.Group, id map[string]any) error {
+	h := s.hooks.PreTokenGeneration
+	if h == nil {
+		return nil
+	}
+	names := make([]string, 0, len(groups))
+	for _, g := range groups {
+		names = append(names, g.Name)
+	}
+	e := &signin.TokenGenerationEvent{Call: sess.call, Source: sess.source, Username: sess.user.Username,
+		UserAttributes: hookAttributes(sess.user), Groups: names}
+	if err := h.PreTokenGeneration(ctx, e); err != nil {
+		return hookFailed(err)
+	}
+	for name, value := range e.ClaimsToAddOrOverride {
+		if !immutableClaims[name] {
+			id[name] = value
+		}
+	}
+	for _, name := range e.ClaimsToSuppress {
+		if !immutableClaims[name] {
+			delete(id, name)
+		}
+	}
+	return nil
 }

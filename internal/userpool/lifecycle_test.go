@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/usage"
 )
@@ -89,13 +91,13 @@ func newLifecycle(t *testing.T, dbPath string, prevent string) *lifecycle {
 func (l *lifecycle) advance(d time.Duration) { *l.clock = l.clock.Add(d) }
 
 func (l *lifecycle) signIn(username, pw string) (*AuthOutput, error) {
-	return l.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: l.clientID,
+	return l.s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: l.clientID,
 		AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": pw}})
 }
 
 func (l *lifecycle) signUp(t *testing.T, username, email string) {
 	t.Helper()
-	out, err := l.s.SignUp(context.Background(), &SignUpInput{ClientId: l.clientID, Username: username, Password: "First-Pass-1",
+	out, err := l.s.SignUp(context.Background(), testCaller, &SignUpInput{ClientId: l.clientID, Username: username, Password: "First-Pass-1",
 		UserAttributes: []AttributeType{{Name: "email", Value: email}}})
 	if err != nil {
 		t.Fatal(err)
@@ -112,9 +114,9 @@ func TestSignUpConfirmAndCodes(t *testing.T) {
 	if got := maskEmail("carol@example.com"); got != "c***@e***" {
 		t.Fatalf("mask = %s", got)
 	}
-	_, err := l.s.SignUp(ctx, &SignUpInput{ClientId: l.clientID, Username: "carol", Password: "First-Pass-1"})
+	_, err := l.s.SignUp(ctx, testCaller, &SignUpInput{ClientId: l.clientID, Username: "carol", Password: "First-Pass-1"})
 	wantCode(t, err, awserr.UsernameExists, "User already exists")
-	_, err = l.s.SignUp(ctx, &SignUpInput{ClientId: l.clientID, Username: "weak", Password: "short"})
+	_, err = l.s.SignUp(ctx, testCaller, &SignUpInput{ClientId: l.clientID, Username: "weak", Password: "short"})
 	wantCode(t, err, awserr.InvalidPassword, "Password did not conform with policy: Password not long enough")
 
 	_, err = l.signIn("carol", "First-Pass-1")
@@ -273,7 +275,7 @@ func TestSelfServiceAndSignOut(t *testing.T) {
 	}
 	_, err = l.s.GetUser(ctx, &AccessTokenInput{AccessToken: access})
 	wantCode(t, err, awserr.NotAuthorized, "Access Token has been revoked")
-	_, err = l.s.InitiateAuth(ctx, &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: l.clientID, AuthParameters: map[string]string{"REFRESH_TOKEN": auth.AuthenticationResult.RefreshToken}})
+	_, err = l.s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: l.clientID, AuthParameters: map[string]string{"REFRESH_TOKEN": auth.AuthenticationResult.RefreshToken}})
 	wantCode(t, err, awserr.NotAuthorized, "Refresh Token has been revoked")
 
 	// RevokeToken ends one session only.
@@ -323,35 +325,46 @@ func attributeMap(attrs []AttributeType) map[string]string {
 	return m
 }
 
+// memoryBuckets spends from usage's in-memory limiter, as cmd/moat wires it.
+type memoryBuckets struct{ *usage.MemoryLimiter }
+
+func (b memoryBuckets) Take(ctx context.Context, key string, perSecond float64, burst int) (bool, error) {
+	d, err := b.Allow(ctx, key, perSecond, burst)
+	return d.Allowed, err
+}
+
 func TestRateLimits(t *testing.T) {
-	ctx := WithSourceIP(context.Background(), "192.0.2.7")
+	ctx := context.Background()
+	from := netip.MustParseAddr("192.0.2.7")
 	l := newLifecycle(t, filepath.Join(t.TempDir(), "moat.db"), "LEGACY")
-	l.s.limiter = usage.NewMemoryLimiter(1000, func() time.Time { return *l.clock })
-	l.s.limits = Limits{
-		SignInPerIP:   Rate{PerMinute: 60, Burst: 3},
-		SignInPerUser: Rate{PerMinute: 60, Burst: 100},
-		SignUpPerIP:   Rate{PerMinute: 60, Burst: 2},
-		CodesPerUser:  Rate{PerMinute: 1, Burst: 1},
-	}
-	signIn := func(ctx context.Context, user string) error {
-		_, err := l.s.InitiateAuth(ctx, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: l.clientID,
+	l.s.limiter = throttle.New(memoryBuckets{usage.NewMemoryLimiter(1000, func() time.Time { return *l.clock })}, &throttle.Limits{
+		SignInPerIP:   throttle.Rate{PerMinute: 60, Burst: 3},
+		SignInPerUser: throttle.Rate{PerMinute: 60, Burst: 100},
+		SignUpPerIP:   throttle.Rate{PerMinute: 60, Burst: 2},
+		CodesPerUser:  throttle.Rate{PerMinute: 1, Burst: 1},
+	})
+	signIn := func(caller netip.Addr, user string) error {
+		_, err := l.s.InitiateAuth(ctx, caller, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: l.clientID,
 			AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": "Wrong-Pass-1"}})
 		return err
 	}
 	for i := range 3 {
-		wantCode(t, signIn(ctx, fmt.Sprint("user", i)), awserr.UserNotFound, "")
+		wantCode(t, signIn(from, fmt.Sprint("user", i)), awserr.UserNotFound, "")
 	}
-	wantCode(t, signIn(ctx, "user9"), awserr.TooManyRequests, "Too many requests")
-	if err := signIn(WithSourceIP(context.Background(), "192.0.2.8"), "user9"); errors.Is(err, errTooManyRequests) {
+	wantCode(t, signIn(from, "user9"), awserr.TooManyRequests, "Too many requests")
+	if err := signIn(netip.MustParseAddr("192.0.2.8"), "user9"); errors.Is(err, throttle.ErrTooManyRequests) {
 		t.Fatal("one address's budget was charged to another")
 	}
+	// A caller's address is required: an entry point that forgot it fails
+	// instead of skipping the per-address limit.
+	wantCode(t, signIn(netip.Addr{}, "user9"), awserr.InternalError, "")
 	l.advance(time.Second)
-	wantCode(t, signIn(ctx, "user9"), awserr.UserNotFound, "")
+	wantCode(t, signIn(from, "user9"), awserr.UserNotFound, "")
 
 	for i := range 2 {
-		l.signUpFrom(t, ctx, fmt.Sprintf("new%d", i))
+		l.signUpFrom(t, from, fmt.Sprintf("new%d", i))
 	}
-	_, err := l.s.SignUp(ctx, &SignUpInput{ClientId: l.clientID, Username: "new9", Password: "First-Pass-1"})
+	_, err := l.s.SignUp(ctx, from, &SignUpInput{ClientId: l.clientID, Username: "new9", Password: "First-Pass-1"})
 	wantCode(t, err, awserr.TooManyRequests, "")
 
 	if _, err := l.s.ResendConfirmationCode(ctx, &ResendConfirmationCodeInput{ClientId: l.clientID, Username: "new0"}); err != nil {
@@ -361,9 +374,9 @@ func TestRateLimits(t *testing.T) {
 	wantCode(t, err, awserr.LimitExceeded, "Attempt limit exceeded, please try after some time.")
 }
 
-func (l *lifecycle) signUpFrom(t *testing.T, ctx context.Context, username string) {
+func (l *lifecycle) signUpFrom(t *testing.T, caller netip.Addr, username string) {
 	t.Helper()
-	if _, err := l.s.SignUp(ctx, &SignUpInput{ClientId: l.clientID, Username: username, Password: "First-Pass-1",
+	if _, err := l.s.SignUp(context.Background(), caller, &SignUpInput{ClientId: l.clientID, Username: username, Password: "First-Pass-1",
 		UserAttributes: []AttributeType{{Name: "email", Value: username + "@example.com"}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
-	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -18,35 +17,6 @@ const (
 
 var errPasswordAttemptsExceeded = awserr.New(awserr.NotAuthorized, "Password attempts exceeded")
 
-// authenticatePassword checks a user's password under the lockout rule.
-func (s *Service) authenticatePassword(ctx context.Context, u store.User, pw string) error {
-	locked, err := s.lockedOut(u)
-	if err != nil {
-		return err
-	}
-	if locked {
-		password.Burn(pw)
-		return errPasswordAttemptsExceeded
-	}
-	ok, err := password.Verify(u.PasswordHash, pw)
-	if err != nil && u.PasswordHash != "" {
-		return awserr.Internal(err)
-	}
-	return s.countSignIn(ctx, u, ok)
-}
-
-// countSignIn records the outcome of a credential check that ran while the
-// user was not locked out, and turns a wrong one into Cognito's error.
-func (s *Service) countSignIn(ctx context.Context, u store.User, ok bool) error {
-	if err := s.recordSignIn(ctx, u, ok); err != nil {
-		return err
-	}
-	if !ok {
-		return errIncorrectCredentials
-	}
-	return nil
-}
-
 func lockoutFor(failures int) time.Duration {
 	if failures < lockoutThreshold {
 		return 0
@@ -55,38 +25,62 @@ func lockoutFor(failures int) time.Duration {
 	return min(time.Second<<shift, lockoutMax)
 }
 
-// lockedOut reports whether the user must wait before trying a password.
-func (s *Service) lockedOut(u store.User) (bool, error) {
-	st, err := decodeState(u)
-	if err != nil {
-		return false, err
-	}
-	return s.now().UnixMilli() < st.LockedUntilMillis, nil
-}
-
-// recordSignIn counts a wrong password, or clears the count after a right one
-// (writing only when there is something to clear).
-func (s *Service) recordSignIn(ctx context.Context, u store.User, ok bool) error {
-	st, err := decodeState(u)
-	if err != nil {
+// verifyPassword checks a user's password under the lockout rule.
+func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string) error {
+	if err := s.reserveAttempt(ctx, u, nil); err != nil {
 		return err
 	}
-	if ok && st.FailedSignIns == 0 && st.LockedUntilMillis == 0 {
-		return nil
+	ok, err := s.hasher.Verify(ctx, u.PasswordHash, pw)
+	if err != nil && u.PasswordHash != "" {
+		return hashingFailed(err)
 	}
-	err = s.store.UpdateUser(ctx, u.PoolID, u.Key, func(old store.User) (store.User, error) {
+	return s.settleAttempt(ctx, u, ok)
+}
+
+// reserveAttempt counts a credential check as failed before it runs, in one
+// atomic update that also refuses it while the user is locked out. Parallel
+// attempts therefore each take their own place in the count, and no more
+// than the threshold can ever be checked: the check that reaches it sets
+// the lockout for every one after it. settleAttempt clears the count when
+// the credential was right. also, when set, changes the state in the same
+// update (or refuses the attempt).
+func (s *Service) reserveAttempt(ctx context.Context, u store.User, also func(*userState) error) error {
+	err := s.store.UpdateUser(ctx, u.PoolID, u.Key, func(old store.User) (store.User, error) {
 		st, err := decodeState(old)
 		if err != nil {
 			return old, err
 		}
-		if ok {
-			st.FailedSignIns, st.LockedUntilMillis = 0, 0
-		} else {
-			st.FailedSignIns++
-			if wait := lockoutFor(st.FailedSignIns); wait > 0 {
-				st.LockedUntilMillis = s.now().Add(wait).UnixMilli()
+		now := s.now()
+		if now.UnixMilli() < st.LockedUntilMillis {
+			return old, errPasswordAttemptsExceeded
+		}
+		if also != nil {
+			if err := also(&st); err != nil {
+				return old, err
 			}
 		}
+		st.FailedSignIns++
+		if wait := lockoutFor(st.FailedSignIns); wait > 0 {
+			st.LockedUntilMillis = now.Add(wait).UnixMilli()
+		}
+		old.State = encodeState(st)
+		return old, nil
+	})
+	return storeErr(err, errUserNotFound)
+}
+
+// settleAttempt ends a reserved check: a right credential clears the count
+// and any lockout, a wrong one stays counted and is Cognito's error.
+func (s *Service) settleAttempt(ctx context.Context, u store.User, ok bool) error {
+	if !ok {
+		return errIncorrectCredentials
+	}
+	err := s.store.UpdateUser(ctx, u.PoolID, u.Key, func(old store.User) (store.User, error) {
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		st.FailedSignIns, st.LockedUntilMillis = 0, 0
 		old.State = encodeState(st)
 		return old, nil
 	})

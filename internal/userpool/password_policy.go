@@ -1,11 +1,16 @@
 package userpool
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"unicode"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/password"
+	"github.com/moat-dev/moat/internal/srp"
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/throttle"
 )
 
 // cognitoSymbols are the characters Cognito counts as symbols.
@@ -55,25 +60,72 @@ func (pp PasswordPolicy) temporaryPasswordLife() int64 {
 	return int64(pp.TemporaryPasswordValidityDays) * 24 * 60 * 60
 }
 
-// hashNewPassword checks a password a user is about to get against the
-// pool's policy, and hashes it; newPassword.setOn stores it on the user.
-func (p *pool) hashNewPassword(pw string) (newPassword, error) {
+// newPassword is a password that passed the pool's policy: its argon2id
+// hash for USER_PASSWORD_AUTH and its SRP verifier for USER_SRP_AUTH,
+// which depends on the username it is made for.
+type newPassword struct {
+	hash string
+	srp  srp.Verifier
+}
+
+// newPasswordFor checks a password a user is about to get against the
+// pool's policy, and derives what the user keeps of it.
+func (s *Service) newPasswordFor(ctx context.Context, p *pool, username, pw string) (newPassword, error) {
 	if err := checkPassword(p.passwordPolicy(), pw); err != nil {
 		return newPassword{}, err
 	}
-	hash, err := password.Hash(pw)
-	if err != nil {
-		return newPassword{}, awserr.Internal(err)
-	}
-	return newPassword{hash: hash, plain: pw}, nil
+	return s.derivePassword(ctx, p, username, pw)
 }
 
-// hashTemporaryPassword returns the temporary password an administrator
-// gave, or a generated one, with its hash.
-func (p *pool) hashTemporaryPassword(given string) (plain string, np newPassword, err error) {
+// derivePassword hashes a password and makes its SRP verifier, on the
+// hashing pool.
+func (s *Service) derivePassword(ctx context.Context, p *pool, username, pw string) (newPassword, error) {
+	var np newPassword
+	var hashErr error
+	if err := s.hasher.Do(ctx, func() {
+		np.hash, hashErr = password.Hash(pw)
+		np.srp = srp.NewVerifier(srp.PoolName(p.ID), username, pw)
+	}); err != nil {
+		return newPassword{}, hashingFailed(err)
+	}
+	if hashErr != nil {
+		return newPassword{}, awserr.Internal(hashErr)
+	}
+	return np, nil
+}
+
+// temporaryPasswordFor returns the temporary password an administrator
+// gave, or a generated one, with what the user keeps of it.
+func (s *Service) temporaryPasswordFor(ctx context.Context, p *pool, username, given string) (plain string, np newPassword, err error) {
 	if given == "" {
 		given = temporaryPassword(p.passwordPolicy())
 	}
-	np, err = p.hashNewPassword(given)
+	np, err = s.newPasswordFor(ctx, p, username, given)
 	return given, np, err
+}
+
+// setOn gives u this password.
+func (np newPassword) setOn(u *store.User, st *userState) {
+	u.PasswordHash = np.hash
+	st.SRPSalt, st.SRPVerifier = np.srp.Salt, np.srp.V
+}
+
+// setOnState is setOn for callers that have not decoded u's state.
+func (np newPassword) setOnState(u *store.User) error {
+	st, err := decodeState(*u)
+	if err != nil {
+		return err
+	}
+	np.setOn(u, &st)
+	u.State = encodeState(st)
+	return nil
+}
+
+// hashingFailed turns a hashing pool's refusal into Cognito's throttling
+// answer: moat is busier than it can serve now.
+func hashingFailed(err error) error {
+	if errors.Is(err, password.ErrBusy) {
+		return throttle.ErrTooManyRequests
+	}
+	return awserr.Internal(err)
 }

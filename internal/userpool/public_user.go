@@ -7,7 +7,9 @@ import (
 )
 
 // publicUser resolves the client and user an unsigned, username-based call
-// (confirm, resend, forgot password) names, with SECRET_HASH checked.
+// (confirm, resend, forgot password) names, with SECRET_HASH checked. For a
+// user that does not exist it fails with errUserNotFound but still returns
+// the pool and client, for the caller to answer as the client wants.
 func (s *Service) publicUser(ctx context.Context, clientID, secretHash, username string) (*pool, *client, store.User, error) {
 	c, err := s.findClient(ctx, clientID)
 	if err != nil {
@@ -18,12 +20,13 @@ func (s *Service) publicUser(ctx context.Context, clientID, secretHash, username
 		return nil, nil, store.User{}, err
 	}
 	u, err := s.lookupUser(ctx, p, username)
-	if err != nil {
-		if err == errUserNotFound {
-			if hashErr := c.checkSecretHash(secretHash, username); hashErr != nil {
-				return nil, nil, store.User{}, hashErr
-			}
+	if err == errUserNotFound {
+		if hashErr := c.checkSecretHash(secretHash, username); hashErr != nil {
+			return nil, nil, store.User{}, hashErr
 		}
+		return p, c, u, err
+	}
+	if err != nil {
 		return nil, nil, store.User{}, err
 	}
 	if err := c.checkSecretHash(secretHash, username, u.Username, u.Sub); err != nil {
@@ -32,16 +35,22 @@ func (s *Service) publicUser(ctx context.Context, clientID, secretHash, username
 	return p, c, u, nil
 }
 
-// hideMissingUser turns "no such user" into a decoy delivery when the client
-// hides user existence, so code requests for unknown users answer as for
-// real ones.
-func (s *Service) hideMissingUser(ctx context.Context, err error, clientID, username string) (*CodeDeliveryDetails, bool) {
-	if err != errUserNotFound {
-		return nil, false
+// hidesMissingUser reports whether err is "no such user" on a client that
+// hides user existence: the caller then answers as for a real user.
+func hidesMissingUser(err error, c *client) bool {
+	return err == errUserNotFound && c.preventsUserExistenceErrors()
+}
+
+// decoyCodeDelivery answers a code request for a user that does not exist:
+// the same budget spent, the same store work and delivery time, and a
+// plausible masked destination.
+func (s *Service) decoyCodeDelivery(ctx context.Context, p *pool, username string) (*CodeDeliveryOutput, error) {
+	if err := s.limiter.Codes(ctx, p.ID, p.userKey(username)); err != nil {
+		return nil, err
 	}
-	c, cerr := s.findClient(ctx, clientID)
-	if cerr != nil || !c.preventsUserExistenceErrors() {
-		return nil, false
+	if err := s.decoyUpdate(ctx, p); err != nil {
+		return nil, err
 	}
-	return s.decoyDelivery(c.PoolID, username), true
+	s.imitateDelivery(ctx)
+	return &CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p.ID, username)}, nil
 }

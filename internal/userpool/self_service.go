@@ -20,15 +20,15 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authenticatePassword(ctx, u, in.PreviousPassword); err != nil {
+	if err := s.verifyPassword(ctx, u, in.PreviousPassword); err != nil {
 		return nil, err
 	}
-	np, err := p.hashNewPassword(in.ProposedPassword)
+	np, err := s.newPasswordFor(ctx, p, u.Username, in.ProposedPassword)
 	if err != nil {
 		return nil, err
 	}
 	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		if err := np.setOnState(p, &old); err != nil {
+		if err := np.setOnState(&old); err != nil {
 			return old, err
 		}
 		old.UpdatedAt = s.clock()
@@ -56,7 +56,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if u.Attributes["email"] == "" {
 		return nil, invalidParameter("The user has no email address to verify.")
 	}
-	if err := s.limit(ctx, "codes", s.limits.CodesPerUser, p.ID+"/"+u.Key, errTooManyCodes); err != nil {
+	if err := s.limiter.Codes(ctx, p.ID, u.Key); err != nil {
 		return nil, err
 	}
 	delivery, err := s.mailCode(ctx, p, u, codeAttr+"email", signUpCodeLife)

@@ -6,26 +6,33 @@ package userpool
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"time"
 
 	"github.com/moat-dev/moat/internal/mail"
+	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/tokens"
-	"github.com/moat-dev/moat/internal/usage"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // Service runs every user-pool operation against one store.
 type Service struct {
-	store   store.Store
-	tokens  *tokens.Service
-	region  string
-	account string
-	now     func() time.Time
-	session *sessionSealer
-	codeKey []byte // MACs verification codes at rest
-	mail    mail.Sender
-	limiter usage.Limiter
-	limits  Limits
+	store    store.Store
+	tokens   *tokens.Service
+	region   string
+	account  string
+	now      func() time.Time
+	session  *sessionSealer
+	codeKey  []byte // MACs verification codes at rest
+	mail     mail.Sender
+	delivery *deliveryTimes
+	limiter  *throttle.Limiter
+	hasher   *password.Pool
+	hooks    signin.Hooks
+	log      *slog.Logger
 }
 
 // Config names what a Service needs.
@@ -35,9 +42,14 @@ type Config struct {
 	Region  string
 	Account string // 12 digits, used in ARNs; "000000000000" when empty
 	Mail    mail.Sender
-	// Limiter enforces Limits (DefaultLimits when nil); nil Limiter disables rate limits.
-	Limiter usage.Limiter
-	Limits  *Limits
+	// Limiter caps sign-in, sign-up and code requests; nil limits nothing.
+	Limiter *throttle.Limiter
+	// Hasher runs password hashing; nil means password.DefaultPool().
+	Hasher *password.Pool
+	// Hooks are the triggers sign-up and sign-in call; none by default.
+	Hooks signin.Hooks
+	// Logger records what clients are not told (a failed delivery's cause).
+	Logger *slog.Logger
 }
 
 // New returns a Service. It loads (or creates, once per deployment) the key
@@ -51,13 +63,20 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	account := cfg.Account
-	if account == "" {
-		account = "000000000000"
+	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: cfg.Account, now: time.Now,
+		session: sealer, codeKey: codeKey, mail: cfg.Mail, delivery: &deliveryTimes{}, limiter: cfg.Limiter,
+		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger}
+	if svc.account == "" {
+		svc.account = "000000000000"
 	}
-	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: account, now: time.Now, session: sealer, codeKey: codeKey, mail: cfg.Mail, limiter: cfg.Limiter, limits: DefaultLimits}
-	if cfg.Limits != nil {
-		svc.limits = *cfg.Limits
+	if svc.limiter == nil {
+		svc.limiter = throttle.New(nil, nil)
+	}
+	if svc.hasher == nil {
+		svc.hasher = password.DefaultPool()
+	}
+	if svc.log == nil {
+		svc.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return svc, nil
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // A challenge session (Cognito's Session string) is sealed with AES-GCM under
@@ -53,21 +54,27 @@ func loadServerKey(ctx context.Context, st store.Store, name string) ([]byte, er
 	return key, nil
 }
 
-// challengeSession is what a Session string carries between calls.
+// challengeSession is what a Session string carries between calls: who is
+// signing in where, which challenge is open until when, and that
+// challenge's own state (its handler's payload).
 type challengeSession struct {
-	PoolID    string `json:"p"`
-	ClientID  string `json:"c"`
-	UserKey   string `json:"u"`
-	Challenge string `json:"ch"`
-	ExpiresAt int64  `json:"e"`
-	// Wallet sign-in: the nonce and the exact message issued.
-	Nonce   string `json:"n,omitempty"`
-	Message string `json:"m,omitempty"`
-	// SRP sign-in (PASSWORD_VERIFIER): the client's A, the server's B and
-	// its secret b, in hex.
-	SRPA       string `json:"sa,omitempty"`
-	SRPB       string `json:"sb,omitempty"`
-	SRPSecretB string `json:"sx,omitempty"`
+	PoolID    string               `json:"p"`
+	ClientID  string               `json:"c"`
+	UserKey   string               `json:"u"`
+	Challenge signin.ChallengeName `json:"ch"`
+	ExpiresAt int64                `json:"e"`
+	Payload   json.RawMessage      `json:"d,omitempty"`
+}
+
+// withPayload returns cs carrying v as its challenge's state.
+func (cs challengeSession) withPayload(v any) challengeSession {
+	cs.Payload, _ = json.Marshal(v) // payloads are plain structs
+	return cs
+}
+
+// payload reads the challenge's state into v.
+func (cs challengeSession) payload(v any) bool {
+	return len(cs.Payload) > 0 && json.Unmarshal(cs.Payload, v) == nil
 }
 
 func (s *sessionSealer) seal(cs challengeSession) string {
@@ -84,13 +91,15 @@ func (s *sessionSealer) sealRaw(cs challengeSession) []byte {
 	return s.aead.Seal(nonce, nonce, plain, nil)
 }
 
-// open returns the session, or false when it was not sealed by us.
-func (s *sessionSealer) open(token string) (challengeSession, bool) {
+// openText opens a Session string, or reports false when it was not
+// sealed by us; it also returns the sealed bytes.
+func (s *sessionSealer) openText(token string) (challengeSession, []byte, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
-		return challengeSession{}, false
+		return challengeSession{}, nil, false
 	}
-	return s.openRaw(raw)
+	cs, ok := s.openRaw(raw)
+	return cs, raw, ok
 }
 
 func (s *sessionSealer) openRaw(raw []byte) (challengeSession, bool) {

@@ -3,10 +3,13 @@ package userpool
 import (
 	"context"
 	"errors"
+	"maps"
+	"net/netip"
 	"slices"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 type SignUpInput struct {
@@ -26,8 +29,11 @@ type SignUpOutput struct {
 }
 
 // SignUp registers a user, unconfirmed, and sends a confirmation code to the
-// email when the pool verifies email automatically.
-func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
+// email when the pool verifies email automatically. caller is the address
+// the request came from, which the per-address limit counts. When the code
+// cannot be mailed the user stays created and the answer is Cognito's
+// CodeDeliveryFailureException: ResendConfirmationCode sends a new one.
+func (s *Service) SignUp(ctx context.Context, caller netip.Addr, in *SignUpInput) (*SignUpOutput, error) {
 	c, err := s.findClient(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
@@ -42,14 +48,13 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if cfg := p.Config.AdminCreateUserConfig; cfg != nil && cfg.AllowAdminCreateUserOnly {
 		return nil, awserr.New(awserr.NotAuthorized, "SignUp is not permitted for this user pool")
 	}
-	if err := s.limit(ctx, "signup-ip", s.limits.SignUpPerIP, sourceIP(ctx), errTooManyRequests); err != nil {
+	if err := s.limiter.SignUp(ctx, caller); err != nil {
 		return nil, err
 	}
 	if !usernamePattern.MatchString(in.Username) {
 		return nil, invalidParameter("1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+")
 	}
-	np, err := p.hashNewPassword(in.Password)
-	if err != nil {
+	if err := checkPassword(p.passwordPolicy(), in.Password); err != nil {
 		return nil, err
 	}
 	if err := c.checkWritable(in.UserAttributes); err != nil {
@@ -68,18 +73,29 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 	if err != nil {
 		return nil, err
 	}
-	if err := s.claimAliases(ctx, p, "", attrs, false); err != nil {
-		return nil, err
-	}
-	now := s.clock()
 	sub := newSub()
-	attrs["sub"] = sub
 	if username == "" {
 		username = sub
 	}
-	u := store.User{PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub, Status: "UNCONFIRMED",
+	hook, err := s.preSignUp(ctx, caller, p, c, in, username, attrs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.claimAliases(ctx, p, "", attrs, false); err != nil {
+		return nil, err
+	}
+	np, err := s.derivePassword(ctx, p, username, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	attrs["sub"] = sub
+	u := store.User{PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub, Status: string(signin.Unconfirmed),
 		Enabled: true, Attributes: attrs, CreatedAt: now, UpdatedAt: now}
-	if err := np.setOnState(p, &u); err != nil {
+	if hook.AutoConfirmUser {
+		u.Status = string(signin.Confirmed)
+	}
+	if err := np.setOnState(&u); err != nil {
 		return nil, err
 	}
 	if err := s.store.CreateUser(ctx, u); err != nil {
@@ -88,8 +104,8 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		}
 		return nil, storeErr(err, poolNotFound(p.ID))
 	}
-	out := &SignUpOutput{UserSub: sub}
-	if p.autoVerifies("email") && attrs["email"] != "" {
+	out := &SignUpOutput{UserSub: sub, UserConfirmed: hook.AutoConfirmUser}
+	if !hook.AutoConfirmUser && p.autoVerifies("email") && attrs["email"] != "" {
 		delivery, err := s.sendSignUpCode(ctx, p, u)
 		if err != nil {
 			return nil, err
@@ -97,6 +113,27 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 		out.CodeDeliveryDetails = delivery
 	}
 	return out, nil
+}
+
+// preSignUp runs the before-sign-up hook, if any; it may confirm the user
+// and verify its email. attrs take the verification.
+func (s *Service) preSignUp(ctx context.Context, caller netip.Addr, p *pool, c *client, in *SignUpInput, username string, attrs map[string]string) (*signin.PreSignUpEvent, error) {
+	e := &signin.PreSignUpEvent{Call: signin.Call{PoolID: p.ID, ClientID: c.ID, Caller: caller, ClientMetadata: in.ClientMetadata},
+		Username: username, UserAttributes: maps.Clone(attrs), ValidationData: map[string]string{}}
+	for _, a := range in.ValidationData {
+		e.ValidationData[a.Name] = a.Value
+	}
+	h := s.hooks.PreSignUp
+	if h == nil {
+		return e, nil
+	}
+	if err := h.PreSignUp(ctx, e); err != nil {
+		return nil, hookFailed(err)
+	}
+	if e.AutoVerifyEmail && attrs["email"] != "" {
+		attrs["email_verified"] = "true"
+	}
+	return e, nil
 }
 
 func (p *pool) autoVerifies(attr string) bool {
@@ -132,11 +169,14 @@ type ConfirmSignUpInput struct {
 // ConfirmSignUp confirms a user with the code sent at sign-up; the address
 // the code went to becomes verified.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*Empty, error) {
-	p, _, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	p, c, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	if hidesMissingUser(err, c) {
+		return nil, s.decoyRedeem(ctx, p)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if u.Status != "UNCONFIRMED" {
+	if u.Status != string(signin.Unconfirmed) {
 		return nil, awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+u.Status)
 	}
 	if in.ForceAliasCreation {
@@ -150,7 +190,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 		}
 	}
 	err = s.redeemCode(ctx, p, u, codeSignUp, in.ConfirmationCode, func(u *store.User, _ *userState) {
-		u.Status = "CONFIRMED"
+		u.Status = string(signin.Confirmed)
 		if u.Attributes["email"] != "" {
 			u.Attributes["email_verified"] = "true"
 		}
@@ -170,20 +210,21 @@ type CodeDeliveryOutput struct {
 }
 
 func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirmationCodeInput) (*CodeDeliveryOutput, error) {
-	p, _, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
-	if err != nil {
-		if decoy, ok := s.hideMissingUser(ctx, err, in.ClientId, in.Username); ok {
-			return &CodeDeliveryOutput{CodeDeliveryDetails: decoy}, nil
-		}
+	p, c, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	hidden := hidesMissingUser(err, c)
+	if err != nil && !hidden {
 		return nil, err
 	}
 	if !p.autoVerifies("email") {
 		return nil, invalidParameter("Cannot resend codes. Auto verification not turned on.")
 	}
-	if u.Status != "UNCONFIRMED" {
+	if hidden {
+		return s.decoyCodeDelivery(ctx, p, in.Username)
+	}
+	if u.Status != string(signin.Unconfirmed) {
 		return nil, invalidParameter("User is already confirmed.")
 	}
-	if err := s.limit(ctx, "codes", s.limits.CodesPerUser, p.ID+"/"+u.Key, errTooManyCodes); err != nil {
+	if err := s.limiter.Codes(ctx, p.ID, u.Key); err != nil {
 		return nil, err
 	}
 	delivery, err := s.sendSignUpCode(ctx, p, u)

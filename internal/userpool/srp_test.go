@@ -2,87 +2,16 @@ package userpool
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
-	"math/big"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/srp"
+	"github.com/moat-dev/moat/internal/srp/srptest"
 )
-
-// srpTestClient is the client side of Cognito's SRP written from the
-// reference (§3.2) the way amazon-cognito-identity-js does it, on hex
-// strings, so it checks the server's byte-level encoding independently.
-type srpTestClient struct{ a, bigA *big.Int }
-
-func newSRPTestClient(t *testing.T) srpTestClient {
-	raw := make([]byte, 128)
-	rand.Read(raw)
-	a := new(big.Int).SetBytes(raw)
-	return srpTestClient{a: a, bigA: new(big.Int).Exp(big.NewInt(2), a, srpN)}
-}
-
-func testPadHex(n *big.Int) string {
-	h := n.Text(16)
-	if len(h)%2 == 1 {
-		return "0" + h
-	}
-	if strings.ContainsAny(h[:1], "89abcdef") {
-		return "00" + h
-	}
-	return h
-}
-
-func testHashHex(hexText string) *big.Int {
-	raw, err := hex.DecodeString(hexText)
-	if err != nil {
-		panic(err)
-	}
-	sum := sha256.Sum256(raw)
-	return new(big.Int).SetBytes(sum[:])
-}
-
-func testHexBytes(n *big.Int) []byte {
-	raw, _ := hex.DecodeString(testPadHex(n))
-	return raw
-}
-
-// sign answers a PASSWORD_VERIFIER challenge as the client would.
-func (c srpTestClient) sign(t *testing.T, poolID, password string, params map[string]string, timestamp string) string {
-	t.Helper()
-	poolName := strings.Split(poolID, "_")[1]
-	username := params["USER_ID_FOR_SRP"]
-	bigB, okB := new(big.Int).SetString(params["SRP_B"], 16)
-	salt, okS := new(big.Int).SetString(params["SALT"], 16)
-	block, err := base64.StdEncoding.DecodeString(params["SECRET_BLOCK"])
-	if !okB || !okS || err != nil || username == "" {
-		t.Fatalf("challenge parameters: %v", params)
-	}
-	n, g := srpN, big.NewInt(2)
-	k := testHashHex(testPadHex(n) + testPadHex(g))
-	u := testHashHex(testPadHex(c.bigA) + testPadHex(bigB))
-	inner := sha256.Sum256([]byte(poolName + username + ":" + password))
-	x := testHashHex(testPadHex(salt) + hex.EncodeToString(inner[:]))
-	base := new(big.Int).Sub(bigB, new(big.Int).Mul(k, new(big.Int).Exp(g, x, n)))
-	base.Mod(base, n)
-	exp := new(big.Int).Add(c.a, new(big.Int).Mul(u, x))
-	s := new(big.Int).Exp(base, exp, n)
-	prk := hmac.New(sha256.New, testHexBytes(u))
-	prk.Write(testHexBytes(s))
-	okm := hmac.New(sha256.New, prk.Sum(nil))
-	okm.Write([]byte("Caldera Derived Key\x01"))
-	mac := hmac.New(sha256.New, okm.Sum(nil)[:16])
-	mac.Write([]byte(poolName + username))
-	mac.Write(block)
-	mac.Write([]byte(timestamp))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
 
 // srpFixture is a pool with a confirmed user "alice" and a clock under the
 // test's control.
@@ -118,18 +47,18 @@ func newSRPFixture(t *testing.T, client ClientConfig, secret bool) *srpFixture {
 	return f
 }
 
-func (f *srpFixture) initiate(c srpTestClient, username string, extra map[string]string) (*AuthOutput, error) {
-	params := map[string]string{"USERNAME": username, "SRP_A": c.bigA.Text(16)}
+func (f *srpFixture) initiate(c srptest.Client, username string, extra map[string]string) (*AuthOutput, error) {
+	params := map[string]string{"USERNAME": username, "SRP_A": c.A()}
 	for k, v := range extra {
 		params[k] = v
 	}
-	return f.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "USER_SRP_AUTH", ClientId: f.clientID, AuthParameters: params})
+	return f.s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "USER_SRP_AUTH", ClientId: f.clientID, AuthParameters: params})
 }
 
 // signIn runs both steps with the given password and TIMESTAMP ("" for now).
 func (f *srpFixture) signIn(t *testing.T, password, timestamp string, extra map[string]string) (*AuthOutput, error) {
 	t.Helper()
-	c := newSRPTestClient(t)
+	c := srptest.NewClient()
 	challenge, err := f.initiate(c, "alice", extra)
 	if err != nil {
 		return nil, err
@@ -137,7 +66,7 @@ func (f *srpFixture) signIn(t *testing.T, password, timestamp string, extra map[
 	if timestamp == "" {
 		timestamp = f.now.Format("Mon Jan 2 15:04:05 UTC 2006")
 	}
-	return f.respond(challenge, c.sign(t, f.poolID, password, challenge.ChallengeParameters, timestamp), timestamp, extra)
+	return f.respond(challenge, c.Sign(t, f.poolID, password, challenge.ChallengeParameters, timestamp), timestamp, extra)
 }
 
 func (f *srpFixture) respond(challenge *AuthOutput, signature, timestamp string, extra map[string]string) (*AuthOutput, error) {
@@ -150,14 +79,14 @@ func (f *srpFixture) respond(challenge *AuthOutput, signature, timestamp string,
 	for k, v := range extra {
 		responses[k] = v
 	}
-	return f.s.RespondToAuthChallenge(context.Background(), &RespondToAuthChallengeInput{ClientId: f.clientID,
+	return f.s.RespondToAuthChallenge(context.Background(), testCaller, &RespondToAuthChallengeInput{ClientId: f.clientID,
 		ChallengeName: "PASSWORD_VERIFIER", ChallengeResponses: responses})
 }
 
 func TestSRPSignIn(t *testing.T) {
 	ctx := context.Background()
 	f := newSRPFixture(t, ClientConfig{}, false) // default flows include ALLOW_USER_SRP_AUTH
-	c := newSRPTestClient(t)
+	c := srptest.NewClient()
 	challenge, err := f.initiate(c, "alice", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +100,7 @@ func TestSRPSignIn(t *testing.T) {
 	if ts != "Thu Nov 5 14:03:09 UTC 2026" {
 		t.Fatalf("test timestamp %q", ts)
 	}
-	signature := c.sign(t, f.poolID, "Right-Pass-1", p, ts)
+	signature := c.Sign(t, f.poolID, "Right-Pass-1", p, ts)
 	done, err := f.respond(challenge, signature, ts, nil)
 	if err != nil || done.AuthenticationResult == nil {
 		t.Fatalf("right password: %+v %v", done, err)
@@ -188,17 +117,17 @@ func TestSRPSignIn(t *testing.T) {
 	wantCode(t, err, awserr.NotAuthorized, "")
 
 	// A secret block outlives neither its expiry...
-	c = newSRPTestClient(t)
+	c = srptest.NewClient()
 	challenge, err = f.initiate(c, "alice", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.now = f.now.Add(4 * time.Minute)
 	ts = f.now.Format("Mon Jan 2 15:04:05 UTC 2006")
-	_, err = f.respond(challenge, c.sign(t, f.poolID, "Right-Pass-1", challenge.ChallengeParameters, ts), ts, nil)
+	_, err = f.respond(challenge, c.Sign(t, f.poolID, "Right-Pass-1", challenge.ChallengeParameters, ts), ts, nil)
 	wantCode(t, err, awserr.NotAuthorized, "Invalid session for the user, session is expired.")
 	// ...nor tampering.
-	c = newSRPTestClient(t)
+	c = srptest.NewClient()
 	challenge, _ = f.initiate(c, "alice", nil)
 	tampered := []byte(challenge.ChallengeParameters["SECRET_BLOCK"])
 	tampered[20] ^= 1
@@ -207,20 +136,20 @@ func TestSRPSignIn(t *testing.T) {
 	wantCode(t, err, awserr.NotAuthorized, "")
 
 	// The secret block may come back as the Session instead.
-	c = newSRPTestClient(t)
+	c = srptest.NewClient()
 	challenge, _ = f.initiate(c, "alice", nil)
-	_, err = f.s.RespondToAuthChallenge(ctx, &RespondToAuthChallengeInput{ClientId: f.clientID, ChallengeName: "PASSWORD_VERIFIER",
+	_, err = f.s.RespondToAuthChallenge(ctx, testCaller, &RespondToAuthChallengeInput{ClientId: f.clientID, ChallengeName: "PASSWORD_VERIFIER",
 		Session: challenge.ChallengeParameters["SECRET_BLOCK"], ChallengeResponses: map[string]string{
 			"USERNAME": "alice", "TIMESTAMP": ts, "PASSWORD_CLAIM_SECRET_BLOCK": challenge.ChallengeParameters["SECRET_BLOCK"],
-			"PASSWORD_CLAIM_SIGNATURE": c.sign(t, f.poolID, "Right-Pass-1", challenge.ChallengeParameters, ts)}})
+			"PASSWORD_CLAIM_SIGNATURE": c.Sign(t, f.poolID, "Right-Pass-1", challenge.ChallengeParameters, ts)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	// AdminInitiateAuth offers the flow too.
-	c = newSRPTestClient(t)
-	challenge, err = f.s.AdminInitiateAuth(ctx, &AdminInitiateAuthInput{UserPoolId: f.poolID, InitiateAuthInput: InitiateAuthInput{
-		AuthFlow: "USER_SRP_AUTH", ClientId: f.clientID, AuthParameters: map[string]string{"USERNAME": "alice", "SRP_A": c.bigA.Text(16)}}})
+	c = srptest.NewClient()
+	challenge, err = f.s.AdminInitiateAuth(ctx, testCaller, &AdminInitiateAuthInput{UserPoolId: f.poolID, InitiateAuthInput: InitiateAuthInput{
+		AuthFlow: "USER_SRP_AUTH", ClientId: f.clientID, AuthParameters: map[string]string{"USERNAME": "alice", "SRP_A": c.A()}}})
 	if err != nil || challenge.ChallengeName != "PASSWORD_VERIFIER" {
 		t.Fatalf("AdminInitiateAuth: %+v %v", challenge, err)
 	}
@@ -235,7 +164,7 @@ func TestSRPWrongPasswordAndLockout(t *testing.T) {
 	_, err := f.signIn(t, "Right-Pass-1", "", nil)
 	wantCode(t, err, awserr.NotAuthorized, "Password attempts exceeded")
 	// Failed SRP proofs and failed passwords share one count.
-	_, err = f.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: f.clientID,
+	_, err = f.s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: f.clientID,
 		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Right-Pass-1"}})
 	wantCode(t, err, awserr.InvalidParameter, "USER_PASSWORD_AUTH flow not enabled for this client")
 	f.now = f.now.Add(2 * time.Second)
@@ -274,13 +203,13 @@ func TestSRPSecretHashClient(t *testing.T) {
 	if _, err := f.signIn(t, "Right-Pass-1", "", map[string]string{"SECRET_HASH": hash}); err != nil {
 		t.Fatal(err)
 	}
-	c := newSRPTestClient(t)
+	c := srptest.NewClient()
 	challenge, err := f.initiate(c, "alice", map[string]string{"SECRET_HASH": hash})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := f.now.Format("Mon Jan 2 15:04:05 UTC 2006")
-	_, err = f.respond(challenge, c.sign(t, f.poolID, "Right-Pass-1", challenge.ChallengeParameters, ts), ts, map[string]string{"SECRET_HASH": "bm9wZQ=="})
+	_, err = f.respond(challenge, c.Sign(t, f.poolID, "Right-Pass-1", challenge.ChallengeParameters, ts), ts, map[string]string{"SECRET_HASH": "bm9wZQ=="})
 	wantCode(t, err, awserr.NotAuthorized, "Unable to verify secret hash for client "+f.clientID)
 }
 
@@ -288,17 +217,17 @@ func TestSRPUsersAndClients(t *testing.T) {
 	ctx := context.Background()
 	f := newSRPFixture(t, ClientConfig{PreventUserExistenceErrors: "ENABLED"}, false)
 	// An unknown user gets a plausible, stable challenge that fails at the proof.
-	c := newSRPTestClient(t)
+	c := srptest.NewClient()
 	first, err := f.initiate(c, "nobody", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := f.initiate(newSRPTestClient(t), "nobody", nil)
+	second, err := f.initiate(srptest.NewClient(), "nobody", nil)
 	if err != nil || second.ChallengeParameters["SALT"] != first.ChallengeParameters["SALT"] || first.ChallengeName != "PASSWORD_VERIFIER" {
 		t.Fatalf("decoy challenges: %+v %+v %v", first, second, err)
 	}
 	ts := f.now.Format("Mon Jan 2 15:04:05 UTC 2006")
-	_, err = f.respond(first, c.sign(t, f.poolID, "Any-Pass-1", first.ChallengeParameters, ts), ts, nil)
+	_, err = f.respond(first, c.Sign(t, f.poolID, "Any-Pass-1", first.ChallengeParameters, ts), ts, nil)
 	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
 
 	legacy, err := f.s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: f.poolID, ClientName: "legacy",
@@ -310,8 +239,8 @@ func TestSRPUsersAndClients(t *testing.T) {
 	_, err = f.initiate(c, "nobody", nil)
 	wantCode(t, err, awserr.UserNotFound, "User does not exist.")
 
-	for _, a := range []string{"0", srpN.Text(16), "-5", "zz"} {
-		_, err = f.s.InitiateAuth(ctx, &InitiateAuthInput{AuthFlow: "USER_SRP_AUTH", ClientId: f.clientID,
+	for _, a := range []string{"0", srp.N.Text(16), "-5", "zz"} {
+		_, err = f.s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "USER_SRP_AUTH", ClientId: f.clientID,
 			AuthParameters: map[string]string{"USERNAME": "alice", "SRP_A": a}})
 		wantCode(t, err, awserr.InvalidParameter, "SRP_A is not a valid value")
 	}
@@ -339,34 +268,4 @@ func TestSRPUsersAndClients(t *testing.T) {
 	}
 	_, err = f.signIn(t, "Temp-Pass-1", "", nil)
 	wantCode(t, err, awserr.NotAuthorized, "User is disabled.")
-}
-
-func FuzzParseSRPTimestamp(f *testing.F) {
-	for _, seed := range []string{"Thu Nov 5 14:03:09 UTC 2026", "Thu Nov 05 14:03:09 UTC 2026", "Mon Jan 2 15:04:05 MST 2006", "", "Thu Nov 5 99:03:09 UTC 2026"} {
-		f.Add(seed)
-	}
-	f.Fuzz(func(t *testing.T, ts string) {
-		when, canonical, err := parseSRPTimestamp(ts)
-		if err != nil {
-			if e, ok := awserr.As(err); !ok || e.Code != awserr.InvalidParameter {
-				t.Fatalf("%q: %v", ts, err)
-			}
-			return
-		}
-		if canonical && when.Format(srpTimestampLayout) != ts {
-			t.Fatalf("%q called canonical", ts)
-		}
-	})
-}
-
-func FuzzParseSRPA(f *testing.F) {
-	for _, seed := range []string{"0", "1", "2", srpN.Text(16), "-1", "+ff", "0x10", "abc_def"} {
-		f.Add(seed)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		a, ok := parseSRPA(text)
-		if ok && (a.Sign() <= 0 || a.Cmp(srpN) >= 0) {
-			t.Fatalf("%q accepted as %v", text, a)
-		}
-	})
 }

@@ -24,10 +24,10 @@ type userState struct {
 	LockedUntilMillis int64 `json:"lockedUntilMs,omitempty"`
 	// SRPSalt and SRPVerifier (hex) let the user sign in with USER_SRP_AUTH;
 	// users whose password predates them cannot until it is set again.
-	// SRPSpent holds the secret blocks already redeemed, until they expire.
-	SRPSalt     string           `json:"srpSalt,omitempty"`
-	SRPVerifier string           `json:"srpVerifier,omitempty"`
-	SRPSpent    map[string]int64 `json:"srpSpent,omitempty"`
+	SRPSalt     string `json:"srpSalt,omitempty"`
+	SRPVerifier string `json:"srpVerifier,omitempty"`
+	// SRPSpent holds the secret blocks already used, until they expire.
+	SRPSpent map[string]int64 `json:"srpSpent,omitempty"`
 }
 
 func decodeState(u store.User) (userState, error) {

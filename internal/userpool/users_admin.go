@@ -7,6 +7,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 type AdminCreateUserInput struct {
@@ -57,8 +58,12 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err != nil {
 		return nil, err
 	}
+	sub := newSub()
+	if username == "" {
+		username = sub
+	}
 	pp := p.passwordPolicy()
-	temp, np, err := p.hashTemporaryPassword(in.TemporaryPassword)
+	temp, np, err := s.temporaryPasswordFor(ctx, p, username, in.TemporaryPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -66,17 +71,13 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, err
 	}
 	now := s.clock()
-	sub := newSub()
 	attrs["sub"] = sub
-	if username == "" {
-		username = sub
-	}
 	u := store.User{
 		PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub,
-		Status: "FORCE_CHANGE_PASSWORD", Enabled: true, Attributes: attrs, CreatedAt: now, UpdatedAt: now,
+		Status: string(signin.ForceChangePassword), Enabled: true, Attributes: attrs, CreatedAt: now, UpdatedAt: now,
 	}
 	st := userState{TempPasswordExpiresAt: now + pp.temporaryPasswordLife()}
-	np.setOn(p, &u, &st)
+	np.setOn(&u, &st)
 	u.State = encodeState(st)
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) {
@@ -156,11 +157,11 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 	if err != nil {
 		return nil, err
 	}
-	if u.Status != "FORCE_CHANGE_PASSWORD" {
+	if u.Status != string(signin.ForceChangePassword) {
 		return nil, awserr.New(awserr.UnsupportedUserState, "User is already confirmed.")
 	}
 	pp := p.passwordPolicy()
-	temp, np, err := p.hashTemporaryPassword(in.TemporaryPassword)
+	temp, np, err := s.temporaryPasswordFor(ctx, p, u.Username, in.TemporaryPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +171,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 			return old, err
 		}
 		st.TempPasswordExpiresAt = s.clock() + pp.temporaryPasswordLife()
-		np.setOn(p, &old, &st)
+		np.setOn(&old, &st)
 		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
 		u = old
@@ -233,7 +234,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		return nil, err
 	}
 	pp := p.passwordPolicy()
-	np, err := p.hashNewPassword(in.Password)
+	np, err := s.newPasswordFor(ctx, p, u.Username, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -242,12 +243,12 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		if err != nil {
 			return old, err
 		}
-		np.setOn(p, &old, &st)
+		np.setOn(&old, &st)
 		if in.Permanent {
-			old.Status = "CONFIRMED"
+			old.Status = string(signin.Confirmed)
 			st.TempPasswordExpiresAt = 0
 		} else {
-			old.Status = "FORCE_CHANGE_PASSWORD"
+			old.Status = string(signin.ForceChangePassword)
 			st.TempPasswordExpiresAt = s.clock() + pp.temporaryPasswordLife()
 		}
 		old.State = encodeState(st)
@@ -263,10 +264,10 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *UserRef) (*Empty, 
 		return nil, err
 	}
 	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		if old.Status != "UNCONFIRMED" {
+		if old.Status != string(signin.Unconfirmed) {
 			return old, awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+old.Status)
 		}
-		old.Status = "CONFIRMED"
+		old.Status = string(signin.Confirmed)
 		old.UpdatedAt = s.clock()
 		return old, nil
 	})

@@ -12,13 +12,32 @@ import (
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/siwe"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 const walletAttribute = "custom:wallet"
 
+// CUSTOM_AUTH is answered by the built-in wallet sign-in: its
+// CUSTOM_CHALLENGE carries the message to sign.
+func init() {
+	registerFlow(signin.CustomAuth, flowHandler{entries: publicEntry | adminEntry, start: (*Service).walletChallenge})
+	registerChallenge(signin.CustomChallenge, challengeHandler{respond: (*Service).completeWalletSignIn})
+}
+
+// walletChallengeState is the CUSTOM_CHALLENGE session's payload: the
+// single-use nonce and the exact message issued.
+type walletChallengeState struct {
+	Nonce   string `json:"n"`
+	Message string `json:"m"`
+}
+
 // walletChallenge starts a wallet sign-in: it issues a single-use nonce and
 // the message to sign, both sealed into the challenge session.
-func (s *Service) walletChallenge(ctx context.Context, p *pool, c *client, params map[string]string) (*AuthOutput, error) {
+func (s *Service) walletChallenge(ctx context.Context, a *attempt) (*AuthOutput, error) {
+	p, c, params := a.pool, a.client, a.params
+	if !c.allowsFlow("ALLOW_CUSTOM_AUTH") {
+		return nil, invalidParameter("Custom auth flow not enabled for this client")
+	}
 	w := c.Config.MoatWalletSignIn
 	if w == nil || !w.Enabled {
 		return nil, invalidParameter("Custom auth lambda trigger is not configured for the user pool.")
@@ -39,7 +58,7 @@ func (s *Service) walletChallenge(ctx context.Context, p *pool, c *client, param
 	if err := c.checkSecretHash(params["SECRET_HASH"], address, key); err != nil {
 		return nil, err
 	}
-	if err := s.limitSignIn(ctx, p.ID, key); err != nil {
+	if err := s.limiter.SignIn(ctx, a.call.Caller, p.ID, key); err != nil {
 		return nil, err
 	}
 	u, err := s.store.GetUser(ctx, p.ID, key)
@@ -62,14 +81,9 @@ func (s *Service) walletChallenge(ctx context.Context, p *pool, c *client, param
 	message, fields := walletMessage(w, checksummed, nonce, now, now.Add(life))
 	fields["USERNAME"] = key
 	fields["message"] = message
-	return &AuthOutput{
-		ChallengeName: "CUSTOM_CHALLENGE",
-		Session: s.session.seal(challengeSession{
-			PoolID: p.ID, ClientID: c.ID, UserKey: key, Challenge: "CUSTOM_CHALLENGE",
-			ExpiresAt: now.Add(life).Unix(), Nonce: nonce, Message: message,
-		}),
-		ChallengeParameters: fields,
-	}, nil
+	cs := s.openChallenge(a, key, signin.CustomChallenge, walletChallengeState{Nonce: nonce, Message: message})
+	cs.ExpiresAt = now.Add(life).Unix()
+	return &AuthOutput{ChallengeName: string(signin.CustomChallenge), Session: s.session.seal(cs), ChallengeParameters: fields}, nil
 }
 
 // walletMessage is the text a wallet signs, and its fields for clients that
@@ -108,23 +122,29 @@ func parseWalletAnswer(answer string) walletAnswer {
 
 // completeWalletSignIn checks the signed message and signs the wallet in,
 // creating its user on first sign-in when the client allows it.
-func (s *Service) completeWalletSignIn(ctx context.Context, p *pool, c *client, cs challengeSession, responses map[string]string) (*AuthOutput, error) {
+// The wallet's user may not exist yet.
+func (s *Service) completeWalletSignIn(ctx context.Context, a *attempt, cs challengeSession, _ []byte) (*AuthOutput, error) {
+	p, c, responses := a.pool, a.client, a.params
+	if err := c.checkSecretHash(responses["SECRET_HASH"], responses["USERNAME"], cs.UserKey); err != nil {
+		return nil, err
+	}
 	w := c.Config.MoatWalletSignIn
-	if w == nil || !w.Enabled || cs.Nonce == "" {
+	var state walletChallengeState
+	if w == nil || !w.Enabled || !cs.payload(&state) || state.Nonce == "" {
 		return nil, errInvalidSession
 	}
 	answer := parseWalletAnswer(responses["ANSWER"])
 	if answer.Signature == "" {
 		return nil, invalidParameter("ChallengeResponses.ANSWER must carry the wallet's signature")
 	}
-	message := cs.Message
+	message := state.Message
 	if answer.Message != "" {
 		message = answer.Message
 	}
-	if err := verifyWalletSignature(ctx, w, cs, message, answer.Signature, s.now()); err != nil {
+	if err := verifyWalletSignature(ctx, w, cs.UserKey, state, message, answer.Signature, s.now()); err != nil {
 		return nil, err
 	}
-	fresh, err := s.store.ConsumeNonce(ctx, "wallet:"+p.ID, cs.Nonce, cs.ExpiresAt+60)
+	fresh, err := s.store.ConsumeNonce(ctx, "wallet:"+p.ID, state.Nonce, cs.ExpiresAt+60)
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
@@ -135,21 +155,21 @@ func (s *Service) completeWalletSignIn(ctx context.Context, p *pool, c *client, 
 	if err != nil {
 		return nil, err
 	}
-	return s.authenticated(ctx, p, c, u)
+	return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
 }
 
 // verifyWalletSignature checks that the wallet signed a message bound to this
 // session's nonce, this client's domain, URI and chains, and the time.
-func verifyWalletSignature(ctx context.Context, w *WalletSignIn, cs challengeSession, message, signature string, now time.Time) error {
+func verifyWalletSignature(ctx context.Context, w *WalletSignIn, userKey string, state walletChallengeState, message, signature string, now time.Time) error {
 	refuse := func(why string) error { return awserr.New(awserr.NotAuthorized, why) }
-	if w.LegacyMessages && message == cs.Message && strings.HasPrefix(message, "Welcome message, nonce: ") {
+	if w.LegacyMessages && message == state.Message && strings.HasPrefix(message, "Welcome message, nonce: ") {
 		sig, err := decodeHexSignature(signature)
 		if err != nil {
 			return refuse("The signature is malformed: " + err.Error())
 		}
 		signer, err := siwe.RecoverAddress([]byte(message), sig)
-		if err != nil || strings.ToLower(signer) != cs.UserKey {
-			return refuse("The message was not signed by " + cs.UserKey + ".")
+		if err != nil || strings.ToLower(signer) != userKey {
+			return refuse("The message was not signed by " + userKey + ".")
 		}
 		return nil
 	}
@@ -157,11 +177,11 @@ func verifyWalletSignature(ctx context.Context, w *WalletSignIn, cs challengeSes
 	if err != nil {
 		return refuse("The sign-in message is not a valid EIP-4361 message: " + err.Error())
 	}
-	if strings.ToLower(m.Address) != cs.UserKey {
+	if strings.ToLower(m.Address) != userKey {
 		return refuse("The sign-in message names another address than the one signing in.")
 	}
 	err = m.Verify(ctx, signature, siwe.VerifyOptions{
-		Domain: w.Domain, URI: w.URI, ChainIDs: w.ChainIds, Nonce: cs.Nonce, Now: now, Contracts: w.contracts(),
+		Domain: w.Domain, URI: w.URI, ChainIDs: w.ChainIds, Nonce: state.Nonce, Now: now, Contracts: w.contracts(),
 	})
 	switch {
 	case err == nil:
@@ -183,7 +203,7 @@ func verifyWalletSignature(ctx context.Context, w *WalletSignIn, cs challengeSes
 	case errors.Is(err, siwe.ErrMalformedSignature):
 		return refuse("The signature is malformed.")
 	default:
-		return refuse("The message was not signed by " + cs.UserKey + ".")
+		return refuse("The message was not signed by " + userKey + ".")
 	}
 }
 
@@ -214,7 +234,7 @@ func (s *Service) walletUser(ctx context.Context, p *pool, w *WalletSignIn, key 
 	checksummed, _ := siwe.ChecksumAddress(key)
 	now := s.clock()
 	sub := newSub()
-	u = store.User{PoolID: p.ID, Key: key, Username: key, Sub: sub, Status: "CONFIRMED", Enabled: true,
+	u = store.User{PoolID: p.ID, Key: key, Username: key, Sub: sub, Status: string(signin.Confirmed), Enabled: true,
 		Attributes: map[string]string{"sub": sub, walletAttribute: checksummed}, State: encodeState(userState{}),
 		CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateUser(ctx, u); err != nil {

@@ -25,7 +25,7 @@ func walletClient(t *testing.T, l *lifecycle, cfg WalletSignIn) string {
 
 func (l *lifecycle) walletStart(t *testing.T, clientID, address string) *AuthOutput {
 	t.Helper()
-	out, err := l.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: clientID,
+	out, err := l.s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: clientID,
 		AuthParameters: map[string]string{"USERNAME": address}})
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +37,7 @@ func (l *lifecycle) walletStart(t *testing.T, clientID, address string) *AuthOut
 }
 
 func (l *lifecycle) walletAnswer(clientID string, ch *AuthOutput, answer string) (*AuthOutput, error) {
-	return l.s.RespondToAuthChallenge(context.Background(), &RespondToAuthChallengeInput{ClientId: clientID,
+	return l.s.RespondToAuthChallenge(context.Background(), testCaller, &RespondToAuthChallengeInput{ClientId: clientID,
 		ChallengeName: "CUSTOM_CHALLENGE", Session: ch.Session,
 		ChallengeResponses: map[string]string{"USERNAME": ch.ChallengeParameters["USERNAME"], "ANSWER": answer}})
 }
@@ -138,13 +138,13 @@ func TestWalletLegacyAndNoAutoCreate(t *testing.T) {
 		t.Fatalf("legacy sign-in: %v", err)
 	}
 
-	_, err := l.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: closed,
+	_, err := l.s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: closed,
 		AuthParameters: map[string]string{"USERNAME": siwetest.NewWallet(t).Address}})
 	wantCode(t, err, awserr.UserNotFound, "")
-	_, err = l.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: closed,
+	_, err = l.s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: closed,
 		AuthParameters: map[string]string{"USERNAME": "0xnot-an-address"}})
 	wantCode(t, err, awserr.InvalidParameter, "")
-	_, err = l.s.InitiateAuth(context.Background(), &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: l.clientID,
+	_, err = l.s.InitiateAuth(context.Background(), testCaller, &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: l.clientID,
 		AuthParameters: map[string]string{"USERNAME": w.Address}})
 	wantCode(t, err, awserr.InvalidParameter, "Custom auth flow not enabled for this client")
 }

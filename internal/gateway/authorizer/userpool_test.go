@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/netip"
 	"path/filepath"
 	"testing"
 	"time"
@@ -72,7 +73,7 @@ func (p *pools) create(t testing.TB, name string) testPool {
 
 func (p *pools) signIn(t testing.TB, pool testPool) *userpool.AuthenticationResult {
 	t.Helper()
-	out, err := p.users.InitiateAuth(context.Background(), &userpool.InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH",
+	out, err := p.users.InitiateAuth(context.Background(), netip.MustParseAddr("192.0.2.1"), &userpool.InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH",
 		ClientId: pool.clientID, AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Corr3ct-Horse!"}})
 	if err != nil || out.AuthenticationResult == nil {
 		t.Fatalf("sign in: %+v %v", out, err)

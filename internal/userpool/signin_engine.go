@@ -1,0 +1,195 @@
+package userpool
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
+)
+
+// The sign-in engine: InitiateAuth runs the first step of a registered
+// flow, RespondToAuthChallenge hands each answer to the handler registered
+// for its challenge, and every successful sign-in leaves through
+// authenticated, where the after-authentication and token hooks run. A new
+// flow or challenge is one file that registers itself; the engine does not
+// change.
+
+// attempt is one sign-in step: who calls, from where, through which
+// client, with which parameters (AuthParameters or ChallengeResponses).
+type attempt struct {
+	call   signin.Call
+	flow   signin.AuthFlow
+	pool   *pool
+	client *client
+	params map[string]string
+}
+
+func newAttempt(caller netip.Addr, p *pool, c *client, metadata, params map[string]string) *attempt {
+	return &attempt{call: signin.Call{PoolID: p.ID, ClientID: c.ID, Caller: caller, ClientMetadata: metadata},
+		pool: p, client: c, params: params}
+}
+
+// entryPoint is which API offers a flow: the public one, the signed admin
+// one, or both.
+type entryPoint uint8
+
+const (
+	publicEntry entryPoint = 1 << iota
+	adminEntry
+)
+
+// flowHandler runs the first step of a flow.
+type flowHandler struct {
+	entries entryPoint
+	start   func(s *Service, ctx context.Context, a *attempt) (*AuthOutput, error)
+}
+
+// challengeHandler answers one challenge. sealed picks its sealed session
+// out of the answer (nil: the Session); respond gets the opened session,
+// whose payload is the handler's own, and the sealed bytes.
+type challengeHandler struct {
+	sealed  func(in *RespondToAuthChallengeInput) string
+	open    func(s *sessionSealer, text string) (challengeSession, []byte, bool)
+	respond func(s *Service, ctx context.Context, a *attempt, cs challengeSession, sealed []byte) (*AuthOutput, error)
+}
+
+var (
+	flows      = map[signin.AuthFlow]flowHandler{}
+	challenges = map[signin.ChallengeName]challengeHandler{}
+)
+
+// registerFlow and registerChallenge are called from the init of the file
+// that implements the flow or challenge.
+func registerFlow(flow signin.AuthFlow, h flowHandler) {
+	if _, dup := flows[flow]; dup {
+		panic(fmt.Sprintf("userpool: flow %s registered twice", flow))
+	}
+	flows[flow] = h
+}
+
+func registerChallenge(name signin.ChallengeName, h challengeHandler) {
+	if _, dup := challenges[name]; dup {
+		panic(fmt.Sprintf("userpool: challenge %s registered twice", name))
+	}
+	if h.open == nil {
+		h.open = (*sessionSealer).openText
+	}
+	challenges[name] = h
+}
+
+// startAuth runs the first step of the flow an entry point was asked for.
+func (s *Service) startAuth(ctx context.Context, entry entryPoint, a *attempt, flow string) (*AuthOutput, error) {
+	h, ok := flows[signin.AuthFlow(flow)]
+	if !ok || h.entries&entry == 0 {
+		return nil, unsupportedFlow(flow)
+	}
+	a.flow = signin.AuthFlow(flow)
+	return h.start(s, ctx, a)
+}
+
+// respond opens the answer's session and hands it to its challenge's handler.
+func (s *Service) respond(ctx context.Context, caller netip.Addr, c *client, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	h, known := challenges[signin.ChallengeName(in.ChallengeName)]
+	if !known {
+		return nil, errInvalidSession
+	}
+	text := in.Session
+	if h.sealed != nil {
+		text = h.sealed(in)
+	}
+	cs, raw, ok := h.open(s.session, text)
+	if !ok || cs.ClientID != c.ID || string(cs.Challenge) != in.ChallengeName || s.clock() > cs.ExpiresAt {
+		return nil, errInvalidSession
+	}
+	p, err := s.loadPool(ctx, cs.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	return h.respond(s, ctx, newAttempt(caller, p, c, in.ClientMetadata, in.ChallengeResponses), cs, raw)
+}
+
+// challenge answers a step with a challenge whose state is sealed into the Session.
+func (s *Service) challenge(a *attempt, u store.User, name signin.ChallengeName, payload any, params map[string]string) *AuthOutput {
+	return &AuthOutput{
+		ChallengeName:       string(name),
+		Session:             s.session.seal(s.openChallenge(a, u.Key, name, payload)),
+		ChallengeParameters: params,
+	}
+}
+
+// openChallenge is a fresh session for a challenge, valid for the client's
+// AuthSessionValidity.
+func (s *Service) openChallenge(a *attempt, userKey string, name signin.ChallengeName, payload any) challengeSession {
+	cs := challengeSession{PoolID: a.pool.ID, ClientID: a.client.ID, UserKey: userKey, Challenge: name,
+		ExpiresAt: s.clock() + int64(a.client.Config.AuthSessionValidity)*60}
+	if payload != nil {
+		cs = cs.withPayload(payload)
+	}
+	return cs
+}
+
+// passwordAccepted finishes a sign-in whose password (or SRP proof) was
+// right, through the gates the user's status sets.
+func (s *Service) passwordAccepted(ctx context.Context, a *attempt, u store.User) (*AuthOutput, error) {
+	switch signin.UserStatus(u.Status) {
+	case signin.Unconfirmed:
+		return nil, errUserNotConfirmed
+	case signin.ResetRequired:
+		return nil, errPasswordResetNeeded
+	case signin.ForceChangePassword:
+		return s.newPasswordChallenge(a, u)
+	}
+	return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
+}
+
+// authenticated is where every successful sign-in ends: the
+// after-authentication hook, then a new session and its tokens.
+func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, source signin.TokenSource) (*AuthOutput, error) {
+	if h := s.hooks.PostAuthentication; h != nil {
+		if err := h.PostAuthentication(ctx, s.authenticationEvent(a, u)); err != nil {
+			return nil, hookFailed(err)
+		}
+	}
+	result, err := s.startSession(ctx, a, u, source)
+	if err != nil {
+		return nil, err
+	}
+	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: result}, nil
+}
+
+// preAuthentication runs the before-authentication hook, if any, for a
+// user about to prove a password.
+func (s *Service) preAuthentication(ctx context.Context, a *attempt, u store.User) error {
+	if h := s.hooks.PreAuthentication; h != nil {
+		return hookFailed(h.PreAuthentication(ctx, s.authenticationEvent(a, u)))
+	}
+	return nil
+}
+
+func (s *Service) authenticationEvent(a *attempt, u store.User) *signin.AuthenticationEvent {
+	return &signin.AuthenticationEvent{Call: a.call, Flow: a.flow, Username: u.Username, UserAttributes: hookAttributes(u)}
+}
+
+// hookAttributes are a user's attributes as triggers see them.
+func hookAttributes(u store.User) map[string]string {
+	attrs := make(map[string]string, len(u.Attributes)+1)
+	for k, v := range u.Attributes {
+		attrs[k] = v
+	}
+	attrs["cognito:user_status"] = u.Status
+	return attrs
+}
+
+// hookFailed passes a hook's Cognito-shaped error on and hides any other.
+func hookFailed(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := awserr.As(err); ok {
+		return err
+	}
+	return awserr.Internal(err)
+}
