@@ -13,6 +13,7 @@ var (
 	ErrInvalidSignature   = errors.New("siwe: signature is not from the message's address")
 	ErrExpired            = errors.New("siwe: message has expired")
 	ErrNotYetValid        = errors.New("siwe: message is not yet valid")
+	ErrIssuedInFuture     = errors.New("siwe: issued-at is in the future")
 	ErrSchemeMismatch     = errors.New("siwe: scheme does not match")
 	ErrDomainMismatch     = errors.New("siwe: domain does not match")
 	ErrURIMismatch        = errors.New("siwe: URI does not match")

@@ -26,6 +26,11 @@ type VerifyOptions struct {
 	Nonce     string   // compared in constant time
 	RequestID string
 	Now       time.Time
+	// MaxSkew is how far in the future issued-at may be (the signer's clock
+	// running ahead): a message issued later than that was not made for
+	// this sign-in. Zero is not checked, as in the reference vectors
+	// (one verifies before its issued-at); moat's callers set it.
+	MaxSkew time.Duration
 
 	// Contracts are the chain nodes for ERC-1271 contract wallets, by chain
 	// ID; the message's own chain is the only one asked, so a signature made
@@ -45,7 +50,7 @@ func (m *Message) Verify(ctx context.Context, signature string, opts VerifyOptio
 	if err := m.checkExpectations(opts); err != nil {
 		return err
 	}
-	if err := m.checkTime(opts.Now); err != nil {
+	if err := m.checkTime(opts.Now, opts.MaxSkew); err != nil {
 		return err
 	}
 	sig, err := decodeSignature(signature)
@@ -97,8 +102,8 @@ func (m *Message) checkExpectations(opts VerifyOptions) error {
 }
 
 // checkTime applies EIP-4361's window: now < expiration-time and
-// now >= not-before.
-func (m *Message) checkTime(now time.Time) error {
+// now >= not-before; and issued-at no further ahead than the skew.
+func (m *Message) checkTime(now time.Time, skew time.Duration) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
@@ -107,6 +112,9 @@ func (m *Message) checkTime(now time.Time) error {
 	}
 	if m.NotBefore != nil && now.Before(m.NotBefore.Time()) {
 		return fmt.Errorf("%w before %s", ErrNotYetValid, m.NotBefore)
+	}
+	if skew > 0 && m.IssuedAt.Time().After(now.Add(skew)) {
+		return fmt.Errorf("%w: %s", ErrIssuedInFuture, m.IssuedAt)
 	}
 	return nil
 }

@@ -69,6 +69,7 @@ func TestVerifyChecksEachExpectation(t *testing.T) {
 		"at expiry":         {func(o *VerifyOptions) { o.Now = m.ExpirationTime.Time() }, ErrExpired},
 		"before not-before": {func(o *VerifyOptions) { o.Now = m.NotBefore.Time().Add(-time.Nanosecond) }, ErrNotYetValid},
 		"now by default":    {func(o *VerifyOptions) { o.Now = time.Time{} }, ErrNotYetValid}, // the message is for 2030
+
 	} {
 		t.Run(name, func(t *testing.T) {
 			opts := good
@@ -121,5 +122,51 @@ func TestNewTimestampWritesUTC(t *testing.T) {
 		ChainID: 1, Nonce: "12345678", IssuedAt: NewTimestamp(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))}
 	if err := m.Validate(); !errors.Is(err, ErrInvalidMessage) {
 		t.Fatalf("year 10000: got %v, want ErrInvalidMessage", err)
+	}
+}
+
+// TestVerifyIssuedAtAndScheme: vectors for a message issued further ahead
+// than the clock skew allows, and for a scheme that does not match the
+// relying party's (a message without one means https).
+func TestVerifyIssuedAtAndScheme(t *testing.T) {
+	key, err := secp256k1.GeneratePrivateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	sign := func(scheme string) (*Message, string) {
+		m := &Message{Scheme: scheme, Domain: "moat.example", Address: addressOfKey(t, key), URI: "https://moat.example/login",
+			Version: "1", ChainID: 1, Nonce: "a1b2c3d4e5f6", IssuedAt: NewTimestamp(issued)}
+		return m, "0x" + hex.EncodeToString(signPersonal(key, []byte(m.String())))
+	}
+	m, sig := sign("")
+	for _, tc := range []struct {
+		name string
+		opts VerifyOptions
+		want error
+	}{
+		{"issued now", VerifyOptions{Now: issued, MaxSkew: time.Minute}, nil},
+		{"issued within the skew", VerifyOptions{Now: issued.Add(-time.Minute), MaxSkew: time.Minute}, nil},
+		{"issued beyond the skew", VerifyOptions{Now: issued.Add(-time.Minute - time.Second), MaxSkew: time.Minute}, ErrIssuedInFuture},
+		{"skew not checked", VerifyOptions{Now: issued.Add(-time.Hour)}, nil},
+		{"no scheme is https", VerifyOptions{Now: issued, Scheme: "https"}, nil},
+		{"no scheme is not http", VerifyOptions{Now: issued, Scheme: "http"}, ErrSchemeMismatch},
+	} {
+		if err := m.Verify(context.Background(), sig, tc.opts); !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		scheme, want string
+		err          error
+	}{{"http", "https", ErrSchemeMismatch}, {"https", "http", ErrSchemeMismatch}, {"http", "http", nil}, {"https", "https", nil}} {
+		m, sig := sign(tc.scheme)
+		parsed, err := ParseMessage(m.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := parsed.Verify(context.Background(), sig, VerifyOptions{Now: issued, Scheme: tc.want}); !errors.Is(err, tc.err) {
+			t.Errorf("message scheme %s, expected %s: got %v, want %v", tc.scheme, tc.want, err, tc.err)
+		}
 	}
 }

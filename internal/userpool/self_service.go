@@ -3,7 +3,10 @@ package userpool
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
@@ -168,7 +171,8 @@ type RevokeTokenInput struct {
 
 // RevokeToken ends the session a refresh token belongs to, and with it the
 // access tokens minted from it. Unknown tokens are accepted silently, as
-// OAuth token revocation (RFC 7009) requires.
+// OAuth token revocation (RFC 7009) requires; an access or ID token is not
+// a token this operation revokes, and says so.
 func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty, error) {
 	c, err := s.findClient(ctx, in.ClientId)
 	if err != nil {
@@ -182,6 +186,9 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 	}
 	if in.Token == "" {
 		return nil, invalidParameter("1 validation error detected: Value null at 'token' failed to satisfy constraint: Member must not be null")
+	}
+	if isJWT(in.Token) {
+		return nil, errUnsupportedTokenType
 	}
 	hash := hashRefreshToken(in.Token)
 	rt, err := s.store.GetRefreshToken(ctx, hash)
@@ -198,4 +205,21 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 		return nil, storeErr(err, nil)
 	}
 	return &Empty{}, nil
+}
+
+var errUnsupportedTokenType = awserr.New(awserr.UnsupportedTokenType,
+	"RevokeToken takes a refresh token; an access or ID token ends with its session (revoke its refresh token, or GlobalSignOut).")
+
+// isJWT reports whether a token has a JWT's shape: three base64url parts,
+// the first a JSON header naming its algorithm. Refresh tokens are opaque.
+func isJWT(token string) bool {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[0])
+	var header struct {
+		Alg string `json:"alg"`
+	}
+	return err == nil && json.Unmarshal(raw, &header) == nil && header.Alg != ""
 }

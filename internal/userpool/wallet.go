@@ -3,6 +3,7 @@ package userpool
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/moat-dev/moat/internal/siwe"
@@ -70,6 +71,27 @@ func (w *WalletSignIn) validate() error {
 		return invalidParameter("MoatWalletSignIn cannot form a valid sign-in message: %v", err)
 	}
 	return nil
+}
+
+// walletClockSkew is how far ahead of moat's clock a wallet's issued-at may be.
+const walletClockSkew = time.Minute
+
+// scheme is the scheme sign-in messages must name: the URI's (the dApp's
+// origin), https unless the URI says http.
+func (w *WalletSignIn) scheme() string {
+	if strings.HasPrefix(w.URI, "http://") {
+		return "http"
+	}
+	return "https"
+}
+
+// messageScheme is what issued messages write: nothing for https, which a
+// message without a scheme means.
+func (w *WalletSignIn) messageScheme() string {
+	if s := w.scheme(); s != "https" {
+		return s
+	}
+	return ""
 }
 
 func (w *WalletSignIn) autoCreate() bool { return w.AutoCreateUsers == nil || *w.AutoCreateUsers }

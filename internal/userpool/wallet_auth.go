@@ -93,7 +93,7 @@ func walletMessage(w *WalletSignIn, address, nonce string, issued, expires time.
 		return "Welcome message, nonce: " + nonce, map[string]string{"nonce": nonce}
 	}
 	exp := siwe.NewTimestamp(expires)
-	m := siwe.Message{Domain: w.Domain, Address: address, URI: w.URI, Version: "1", ChainID: w.ChainIds[0],
+	m := siwe.Message{Scheme: w.messageScheme(), Domain: w.Domain, Address: address, URI: w.URI, Version: "1", ChainID: w.ChainIds[0],
 		Nonce: nonce, IssuedAt: siwe.NewTimestamp(issued), ExpirationTime: &exp}
 	if w.Statement != "" {
 		m.Statement = &w.Statement
@@ -181,16 +181,19 @@ func verifyWalletSignature(ctx context.Context, w *WalletSignIn, userKey string,
 		return refuse("The sign-in message names another address than the one signing in.")
 	}
 	err = m.Verify(ctx, signature, siwe.VerifyOptions{
-		Domain: w.Domain, URI: w.URI, ChainIDs: w.ChainIds, Nonce: state.Nonce, Now: now, Contracts: w.contracts(),
+		Scheme: w.scheme(), Domain: w.Domain, URI: w.URI, ChainIDs: w.ChainIds, Nonce: state.Nonce, Now: now,
+		MaxSkew: walletClockSkew, Contracts: w.contracts(),
 	})
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, siwe.ErrExpired):
 		return refuse("The sign-in message has expired.")
-	case errors.Is(err, siwe.ErrNotYetValid):
+	case errors.Is(err, siwe.ErrNotYetValid), errors.Is(err, siwe.ErrIssuedInFuture):
 		return refuse("The sign-in message is not valid yet.")
-	case errors.Is(err, siwe.ErrDomainMismatch), errors.Is(err, siwe.ErrSchemeMismatch):
+	case errors.Is(err, siwe.ErrSchemeMismatch):
+		return refuse("The sign-in message is for another scheme than " + w.scheme() + ".")
+	case errors.Is(err, siwe.ErrDomainMismatch):
 		return refuse("The sign-in message is for another domain than " + w.Domain + ".")
 	case errors.Is(err, siwe.ErrURIMismatch):
 		return refuse("The sign-in message is for another URI than " + w.URI + ".")

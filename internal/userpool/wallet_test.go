@@ -95,6 +95,7 @@ func TestWalletSignIn(t *testing.T) {
 		return err.Error()
 	}
 	past := siwe.NewTimestamp(time.Now().Add(-time.Minute))
+	future := siwe.NewTimestamp(time.Now().Add(10 * time.Minute))
 	for name, c := range map[string]struct {
 		edit func(m *siwe.Message)
 		want string
@@ -103,6 +104,8 @@ func TestWalletSignIn(t *testing.T) {
 		"other domain": {func(m *siwe.Message) { m.Domain = "phish.example" }, "The sign-in message is for another domain than dapp.example."},
 		"other chain":  {func(m *siwe.Message) { m.ChainID = 5 }, "The sign-in message names a chain this client does not accept."},
 		"other nonce":  {func(m *siwe.Message) { m.Nonce = "Zz9Zz9Zz9Zz9Zz9Zz9" }, "The sign-in message does not carry this sign-in's nonce."},
+		"other scheme": {func(m *siwe.Message) { m.Scheme = "http" }, "The sign-in message is for another scheme than https."},
+		"issued ahead": {func(m *siwe.Message) { m.IssuedAt, m.ExpirationTime = future, nil }, "The sign-in message is not valid yet."},
 	} {
 		if got := ownMessage(c.edit); !strings.HasSuffix(got, c.want) {
 			t.Errorf("%s: %s; want %s", name, got, c.want)

@@ -1,0 +1,218 @@
+package userpool
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/userpool/signin"
+)
+
+// testHooks implements every hook and records which ran, in order.
+type testHooks struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (h *testHooks) record(name string, call signin.Call) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if call.Caller != testCaller || call.PoolID == "" || call.ClientID == "" {
+		name += " (without its call)"
+	}
+	h.calls = append(h.calls, name)
+}
+
+func (h *testHooks) take() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	calls := h.calls
+	h.calls = nil
+	return calls
+}
+
+func (h *testHooks) PreSignUp(_ context.Context, e *signin.PreSignUpEvent) error {
+	h.record("PreSignUp", e.Call)
+	if e.ValidationData["invite"] != "yes" {
+		return awserr.New("UserLambdaValidationException", "PreSignUp failed with error Invitation required..")
+	}
+	e.AutoConfirmUser, e.AutoVerifyEmail = true, true
+	return nil
+}
+
+func (h *testHooks) PreAuthentication(_ context.Context, e *signin.AuthenticationEvent) error {
+	h.record("PreAuthentication "+string(e.Flow), e.Call)
+	if e.Username == "blocked" {
+		return awserr.New("UserLambdaValidationException", "PreAuthentication failed with error Blocked..")
+	}
+	return nil
+}
+
+func (h *testHooks) PostAuthentication(_ context.Context, e *signin.AuthenticationEvent) error {
+	h.record("PostAuthentication "+e.UserAttributes["cognito:user_status"], e.Call)
+	return nil
+}
+
+func (h *testHooks) PreTokenGeneration(_ context.Context, e *signin.TokenGenerationEvent) error {
+	h.record("PreTokenGeneration "+string(e.Source), e.Call)
+	e.ClaimsToAddOrOverride = map[string]string{"custom:tier": "gold", "sub": "forged"}
+	e.ClaimsToSuppress = []string{"email", "cognito:username"}
+	return nil
+}
+
+func (h *testHooks) MigrateUser(_ context.Context, e *signin.MigrationEvent) (*signin.MigratedUser, error) {
+	h.record("UserMigration", e.Call)
+	if e.Username != "legacy" || e.Password != "Legacy-Pass-1" {
+		return nil, nil
+	}
+	return &signin.MigratedUser{UserAttributes: map[string]string{"email": "legacy@example.com", "email_verified": "true"}}, nil
+}
+
+// TestHooksAreReached: each hook point calls its hook with the call's
+// context, and what a hook answers takes effect.
+func TestHooksAreReached(t *testing.T) {
+	ctx := context.Background()
+	f := newSRPFixture(t, ClientConfig{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+		PreventUserExistenceErrors: "ENABLED"}, false)
+	hooks := &testHooks{}
+	f.s.hooks = signin.Hooks{PreSignUp: hooks, PreAuthentication: hooks, PostAuthentication: hooks, PreTokenGeneration: hooks, UserMigration: hooks}
+	signIn := func(username, pw string) (*AuthOutput, error) {
+		return f.s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "USER_PASSWORD_AUTH", ClientId: f.clientID,
+			AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": pw}})
+	}
+	want := func(step string, calls ...string) {
+		t.Helper()
+		if got := hooks.take(); !slices.Equal(got, calls) {
+			t.Fatalf("%s: hooks %q, want %q", step, got, calls)
+		}
+	}
+
+	// Sign-up: refused without the invitation; confirmed and verified with it.
+	_, err := f.s.SignUp(ctx, testCaller, &SignUpInput{ClientId: f.clientID, Username: "newcomer", Password: "First-Pass-1"})
+	wantCode(t, err, "UserLambdaValidationException", "PreSignUp failed with error Invitation required..")
+	want("sign-up refused", "PreSignUp")
+	up, err := f.s.SignUp(ctx, testCaller, &SignUpInput{ClientId: f.clientID, Username: "newcomer", Password: "First-Pass-1",
+		UserAttributes: []AttributeType{{Name: "email", Value: "newcomer@example.com"}}, ValidationData: []AttributeType{{Name: "invite", Value: "yes"}}})
+	if err != nil || !up.UserConfirmed || up.CodeDeliveryDetails != nil {
+		t.Fatalf("SignUp with the hook's confirmation: %+v %v", up, err)
+	}
+	want("sign-up", "PreSignUp")
+	got, err := f.s.AdminGetUser(ctx, &UserRef{UserPoolId: f.poolID, Username: "newcomer"})
+	if err != nil || got.UserStatus != "CONFIRMED" || attributeMap(got.UserAttributes)["email_verified"] != "true" {
+		t.Fatalf("the hook's confirmation was not applied: %+v %v", got, err)
+	}
+
+	// Password sign-in: before and after authentication, then the token hook,
+	// whose claims apply except the immutable ones.
+	out, err := signIn("alice", "Right-Pass-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("password sign-in", "PreAuthentication USER_PASSWORD_AUTH", "PostAuthentication CONFIRMED", "PreTokenGeneration TokenGeneration_Authentication")
+	// The fixture's clock is fixed in the past, so read the claims unverified.
+	payload, err := base64.RawURLEncoding.DecodeString(strings.Split(out.AuthenticationResult.IdToken, ".")[1])
+	var claims map[string]any
+	if err != nil || json.Unmarshal(payload, &claims) != nil || claims["custom:tier"] != "gold" || claims["email"] != nil ||
+		claims["cognito:username"] != "alice" || claims["sub"] == "forged" {
+		t.Fatalf("ID token claims after the hook: %s %v", payload, err)
+	}
+	_, err = signIn("blocked", "Any-Pass-1") // unknown: migration is asked, authentication hooks are not
+	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
+	want("unknown user", "UserMigration")
+
+	// Refresh runs the token hook only.
+	if _, err := f.s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: f.clientID,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": out.AuthenticationResult.RefreshToken}}); err != nil {
+		t.Fatal(err)
+	}
+	want("refresh", "PreTokenGeneration TokenGeneration_RefreshTokens")
+
+	// A migrated user is created with its password and signed in.
+	if _, err := signIn("legacy", "Legacy-Pass-1"); err != nil {
+		t.Fatalf("migration: %v", err)
+	}
+	want("migration", "UserMigration", "PostAuthentication CONFIRMED", "PreTokenGeneration TokenGeneration_Authentication")
+	if _, err := signIn("legacy", "Legacy-Pass-1"); err != nil {
+		t.Fatalf("the migrated user's password: %v", err)
+	}
+	want("migrated user", "PreAuthentication USER_PASSWORD_AUTH", "PostAuthentication CONFIRMED", "PreTokenGeneration TokenGeneration_Authentication")
+
+	// SRP asks before authentication at its first step.
+	if _, err := f.signIn(t, "Right-Pass-1", "", nil); err != nil {
+		t.Fatal(err)
+	}
+	want("SRP", "PreAuthentication USER_SRP_AUTH", "PostAuthentication CONFIRMED", "PreTokenGeneration TokenGeneration_Authentication")
+
+	// PreAuthentication's refusal stops the sign-in before the password.
+	if _, err := f.s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: f.poolID, Username: "blocked", TemporaryPassword: "Temp-Pass-1", MessageAction: "SUPPRESS"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = signIn("blocked", "Wrong-Pass-1")
+	wantCode(t, err, "UserLambdaValidationException", "PreAuthentication failed with error Blocked..")
+	want("blocked", "PreAuthentication USER_PASSWORD_AUTH")
+}
+
+// TestChallengeRegistry: a challenge registered from outside the engine is
+// offered by its flow and answered by its handler, with its own payload.
+func TestChallengeRegistry(t *testing.T) {
+	const flow, name = signin.AuthFlow("MOAT_TEST_FLOW"), signin.ChallengeName("MOAT_TEST_CHALLENGE")
+	type riddle struct{ Answer string }
+	var reached []string
+	registerFlow(flow, flowHandler{entries: publicEntry, start: func(s *Service, ctx context.Context, a *attempt) (*AuthOutput, error) {
+		reached = append(reached, "flow "+string(a.flow))
+		u, err := s.lookupUser(ctx, a.pool, a.params["USERNAME"])
+		if err != nil {
+			return nil, err
+		}
+		return s.challenge(a, u, name, riddle{Answer: "forty-two"}, map[string]string{"QUESTION": "?"}), nil
+	}})
+	registerChallenge(name, challengeHandler{respond: func(s *Service, ctx context.Context, a *attempt, cs challengeSession, _ []byte) (*AuthOutput, error) {
+		var r riddle
+		if !cs.payload(&r) || a.params["ANSWER"] != r.Answer {
+			return nil, errIncorrectCredentials
+		}
+		reached = append(reached, "challenge "+string(cs.Challenge))
+		u, err := s.store.GetUser(ctx, a.pool.ID, cs.UserKey)
+		if err != nil {
+			return nil, storeErr(err, errUserNotFound)
+		}
+		return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
+	}})
+	t.Cleanup(func() { delete(flows, flow); delete(challenges, name) })
+
+	ctx := context.Background()
+	f := newSRPFixture(t, ClientConfig{}, false)
+	ch, err := f.s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: string(flow), ClientId: f.clientID, AuthParameters: map[string]string{"USERNAME": "alice"}})
+	if err != nil || ch.ChallengeName != string(name) || ch.ChallengeParameters["QUESTION"] != "?" || ch.Session == "" {
+		t.Fatalf("the registered flow: %+v %v", ch, err)
+	}
+	_, err = f.s.AdminInitiateAuth(ctx, testCaller, &AdminInitiateAuthInput{UserPoolId: f.poolID, InitiateAuthInput: InitiateAuthInput{
+		AuthFlow: string(flow), ClientId: f.clientID, AuthParameters: map[string]string{"USERNAME": "alice"}}})
+	wantCode(t, err, awserr.InvalidParameter, "") // registered for the public entry point only
+	answer := func(challenge, ans string) (*AuthOutput, error) {
+		return f.s.RespondToAuthChallenge(ctx, testCaller, &RespondToAuthChallengeInput{ClientId: f.clientID, ChallengeName: challenge,
+			Session: ch.Session, ChallengeResponses: map[string]string{"USERNAME": "alice", "ANSWER": ans}})
+	}
+	_, err = answer(string(name), "seven")
+	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
+	_, err = answer(string(signin.NewPasswordRequired), "forty-two") // another challenge's handler does not take this session
+	wantCode(t, err, awserr.NotAuthorized, "Invalid session for the user, session is expired.")
+	done, err := answer(string(name), "forty-two")
+	if err != nil || done.AuthenticationResult == nil {
+		t.Fatalf("the registered challenge: %+v %v", done, err)
+	}
+	if !slices.Equal(reached, []string{"flow MOAT_TEST_FLOW", "challenge MOAT_TEST_CHALLENGE"}) {
+		t.Fatalf("reached %q", reached)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a challenge registered twice was accepted")
+		}
+	}()
+	registerChallenge(name, challengeHandler{})
+}
