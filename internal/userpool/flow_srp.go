@@ -187,19 +187,16 @@ func (s *Service) completePasswordVerifier(ctx context.Context, a *attempt, cs c
 			return nil, err
 		}
 	}
-	if decoy {
-		err = s.decoyUpdate(ctx, p)
-	} else {
-		err = s.reserveAttempt(ctx, u, s.spendSecretBlock(block, cs.ExpiresAt))
-	}
-	if err != nil {
-		return nil, err
-	}
 	var proved bool
 	claim := srp.Claim{PoolName: srp.PoolName(p.ID), Username: u.Username, SecretBlock: block,
 		Timestamp: responses["TIMESTAMP"], Signature: responses["PASSWORD_CLAIM_SIGNATURE"]}
-	if err := s.hasher.Do(ctx, func() { proved = ch.Exchange.Verify(v, claim) }); err != nil {
-		return nil, hashingFailed(err)
+	prove := func() { proved = ch.Exchange.Verify(v, claim) }
+	bookkeeping := func() error { return s.reserveAttempt(ctx, u, s.spendSecretBlock(block, cs.ExpiresAt)) }
+	if decoy {
+		bookkeeping = func() error { return s.decoyUpdate(ctx, p) }
+	}
+	if err := s.checkOnWorker(ctx, bookkeeping, prove); err != nil {
+		return nil, err
 	}
 	if decoy {
 		return nil, errIncorrectCredentials

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -27,14 +28,33 @@ func lockoutFor(failures int) time.Duration {
 
 // verifyPassword checks a user's password under the lockout rule.
 func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string) error {
-	if err := s.reserveAttempt(ctx, u, nil); err != nil {
+	var ok bool
+	var hashErr error
+	err := s.checkOnWorker(ctx, func() error { return s.reserveAttempt(ctx, u, nil) },
+		func() { ok, hashErr = password.Verify(u.PasswordHash, pw) })
+	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(ctx, u.PasswordHash, pw)
-	if err != nil && u.PasswordHash != "" {
-		return hashingFailed(err)
+	if hashErr != nil && u.PasswordHash != "" {
+		return awserr.Internal(hashErr)
 	}
 	return s.settleAttempt(ctx, u, ok)
+}
+
+// checkOnWorker runs a credential check on a hashing worker after its
+// bookkeeping: reserving the attempt (see reserveAttempt), or a decoy's
+// same work. The worker is taken before anything is counted, so a request
+// the pool turns away costs the user nothing.
+func (s *Service) checkOnWorker(ctx context.Context, bookkeeping func() error, check func()) error {
+	var bookErr error
+	if err := s.hasher.Do(ctx, func() {
+		if bookErr = bookkeeping(); bookErr == nil {
+			check()
+		}
+	}); err != nil {
+		return hashingFailed(err)
+	}
+	return bookErr
 }
 
 // reserveAttempt counts a credential check as failed before it runs, in one
