@@ -128,13 +128,11 @@ func (s *Service) sendCode(ctx context.Context, p *pool, u store.User, code stri
 	}
 	subject, body := p.verificationTemplate()
 	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
-	start := time.Now()
 	if err := s.mail.Send(ctx, mail.Message{To: to, Subject: subject, Body: body}); err != nil {
 		// The cause (an SMTP server's answer) is for the operator, not the client.
 		s.log.ErrorContext(ctx, "a verification code could not be delivered", "pool", p.ID, "error", err)
 		return nil, errCodeDelivery
 	}
-	s.delivery.record(time.Since(start))
 	return &CodeDeliveryDetails{Destination: maskEmail(to), DeliveryMedium: "EMAIL", AttributeName: "email"}, nil
 }
 
@@ -174,13 +172,19 @@ func (s *Service) decoyDelivery(poolID, username string) *CodeDeliveryDetails {
 	return &CodeDeliveryDetails{Destination: local + "***@" + domain + "***", DeliveryMedium: "EMAIL", AttributeName: "email"}
 }
 
-// mailCode issues a code for purpose and mails it to the user.
+// mailCode issues a code for purpose and mails it to the user, and
+// remembers how long that took for decoy deliveries to match.
 func (s *Service) mailCode(ctx context.Context, p *pool, u store.User, purpose string, life time.Duration) (*CodeDeliveryDetails, error) {
+	start := time.Now()
 	code, err := s.issueCode(ctx, p, u, purpose, life)
 	if err != nil {
 		return nil, err
 	}
-	return s.sendCode(ctx, p, u, code)
+	delivery, err := s.sendCode(ctx, p, u, code)
+	if err == nil {
+		s.delivery.record(time.Since(start))
+	}
+	return delivery, err
 }
 
 // decoyRedeem is redeemCode for a user that does not exist: the same store
@@ -197,7 +201,7 @@ func (s *Service) decoyRedeem(ctx context.Context, p *pool) error {
 // counts against the code's budget.
 func (s *Service) redeemCode(ctx context.Context, p *pool, u store.User, purpose, code string, apply func(*store.User, *userState)) error {
 	var codeErr error
-	err := s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	err := s.updateUserTimed(ctx, u, func(old store.User) (store.User, error) {
 		st, err := decodeState(old)
 		if err != nil {
 			return old, err

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -12,46 +13,59 @@ import (
 
 // When a client hides which users exist (PreventUserExistenceErrors), an
 // answer about a user that does not exist must match one about a user that
-// does, in content and in time. The decoys here do the work a real user's
-// answer costs.
+// does, in content and in time. A decoy does the work a real user's answer
+// costs where it can (a password hash, an SRP proof, a store transaction),
+// and where the real work has no harmless twin (mailing a code, rewriting
+// the user's row) it takes as long as that work typically takes here.
 
 // decoyUserKey is a key no username can have (control characters are not
 // allowed in usernames), so no user is ever found or changed under it.
 const decoyUserKey = "\x01decoy"
 
-// decoyUpdate costs what an update of a user costs — the same write
-// transaction and row lookup — without changing anything.
+// decoyUpdate stands for an update of a user's row (counting an attempt, a
+// wrong code, issuing a code): a write transaction that finds no row and
+// changes nothing, then as long as a real update typically takes.
 func (s *Service) decoyUpdate(ctx context.Context, p *pool) error {
+	start := time.Now()
 	err := s.store.UpdateUser(ctx, p.ID, decoyUserKey, func(u store.User) (store.User, error) { return u, nil })
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return storeErr(err, nil)
 	}
-	return storeErr(err, nil)
+	waitUntil(ctx, start.Add(s.userWrites.typical()))
+	return nil
 }
 
-// deliveryTimes remembers how long the latest real deliveries took, so a
-// decoy delivery can take as long without sending anything.
-type deliveryTimes struct {
+// updateUserTimed is UpdateUser for the updates a decoy stands for; it
+// remembers how long they take.
+func (s *Service) updateUserTimed(ctx context.Context, u store.User, update func(store.User) (store.User, error)) error {
+	start := time.Now()
+	err := s.store.UpdateUser(ctx, u.PoolID, u.Key, update)
+	s.userWrites.record(time.Since(start))
+	return err
+}
+
+// typicalTimes remembers how long the latest runs of some work took.
+type typicalTimes struct {
 	mu     sync.Mutex
 	recent []time.Duration
 	next   int
 }
 
-const deliveriesRemembered = 15
+const runsRemembered = 15
 
-func (d *deliveryTimes) record(took time.Duration) {
+func (d *typicalTimes) record(took time.Duration) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if len(d.recent) < deliveriesRemembered {
+	if len(d.recent) < runsRemembered {
 		d.recent = append(d.recent, took)
 		return
 	}
 	d.recent[d.next] = took
-	d.next = (d.next + 1) % deliveriesRemembered
+	d.next = (d.next + 1) % runsRemembered
 }
 
-// typical is the median of the recent deliveries (zero before the first).
-func (d *deliveryTimes) typical() time.Duration {
+// typical is the median of the recent runs (zero before the first).
+func (d *typicalTimes) typical() time.Duration {
 	d.mu.Lock()
 	sorted := slices.Clone(d.recent)
 	d.mu.Unlock()
@@ -62,12 +76,26 @@ func (d *deliveryTimes) typical() time.Duration {
 	return sorted[len(sorted)/2]
 }
 
-// imitateDelivery waits as long as a real delivery typically takes.
-func (s *Service) imitateDelivery(ctx context.Context) {
-	t := time.NewTimer(s.delivery.typical())
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
+// imitateDelivery waits until a code issued and mailed from start would
+// typically be on its way.
+func (s *Service) imitateDelivery(ctx context.Context, start time.Time) {
+	waitUntil(ctx, start.Add(s.delivery.typical()))
+}
+
+// waitUntil returns at deadline, to well under a millisecond: timers alone
+// wake up to a millisecond late, which a prober could measure, so the last
+// millisecond is waited out yielding.
+func waitUntil(ctx context.Context, deadline time.Time) {
+	if d := time.Until(deadline) - time.Millisecond; d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+	}
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		runtime.Gosched()
 	}
 }

@@ -65,7 +65,7 @@ func (s *Service) checkOnWorker(ctx context.Context, bookkeeping func() error, c
 // the credential was right. also, when set, changes the state in the same
 // update (or refuses the attempt).
 func (s *Service) reserveAttempt(ctx context.Context, u store.User, also func(*userState) error) error {
-	err := s.store.UpdateUser(ctx, u.PoolID, u.Key, func(old store.User) (store.User, error) {
+	err := s.updateUserTimed(ctx, u, func(old store.User) (store.User, error) {
 		st, err := decodeState(old)
 		if err != nil {
 			return old, err

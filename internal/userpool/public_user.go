@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"time"
 
 	"github.com/moat-dev/moat/internal/store"
 )
@@ -42,15 +43,16 @@ func hidesMissingUser(err error, c *client) bool {
 }
 
 // decoyCodeDelivery answers a code request for a user that does not exist:
-// the same budget spent, the same store work and delivery time, and a
-// plausible masked destination.
+// the same budget spent, the same store work, as long as a real code takes
+// to issue and mail, and a plausible masked destination.
 func (s *Service) decoyCodeDelivery(ctx context.Context, p *pool, username string) (*CodeDeliveryOutput, error) {
 	if err := s.limiter.Codes(ctx, p.ID, p.userKey(username)); err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	if err := s.decoyUpdate(ctx, p); err != nil {
 		return nil, err
 	}
-	s.imitateDelivery(ctx)
+	s.imitateDelivery(ctx, start)
 	return &CodeDeliveryOutput{CodeDeliveryDetails: s.decoyDelivery(p.ID, username)}, nil
 }

@@ -20,19 +20,20 @@ import (
 
 // Service runs every user-pool operation against one store.
 type Service struct {
-	store    store.Store
-	tokens   *tokens.Service
-	region   string
-	account  string
-	now      func() time.Time
-	session  *sessionSealer
-	codeKey  []byte // MACs verification codes at rest
-	mail     mail.Sender
-	delivery *deliveryTimes
-	limiter  *throttle.Limiter
-	hasher   *password.Pool
-	hooks    signin.Hooks
-	log      *slog.Logger
+	store      store.Store
+	tokens     *tokens.Service
+	region     string
+	account    string
+	now        func() time.Time
+	session    *sessionSealer
+	codeKey    []byte // MACs verification codes at rest
+	mail       mail.Sender
+	delivery   *typicalTimes // issuing and mailing a code
+	userWrites *typicalTimes // the user updates decoys stand for
+	limiter    *throttle.Limiter
+	hasher     *password.Pool
+	hooks      signin.Hooks
+	log        *slog.Logger
 }
 
 // Config names what a Service needs.
@@ -64,7 +65,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: cfg.Account, now: time.Now,
-		session: sealer, codeKey: codeKey, mail: cfg.Mail, delivery: &deliveryTimes{}, limiter: cfg.Limiter,
+		session: sealer, codeKey: codeKey, mail: cfg.Mail, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, limiter: cfg.Limiter,
 		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger}
 	if svc.account == "" {
 		svc.account = "000000000000"
