@@ -31,10 +31,11 @@ func NewPool(workers, queue int, wait time.Duration) *Pool {
 }
 
 // DefaultPool has one worker per CPU moat may use, a queue of four callers
-// per worker and a quarter-second wait.
+// per worker (drained in about four hash times) and a half-second wait, so
+// what cannot be served is refused well within a second.
 func DefaultPool() *Pool {
 	n := runtime.GOMAXPROCS(0)
-	return NewPool(n, 4*n, 250*time.Millisecond)
+	return NewPool(n, 4*n, 500*time.Millisecond)
 }
 
 // Do runs fn on a worker, or fails with ErrBusy (or ctx's error) without
