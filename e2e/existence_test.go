@@ -114,7 +114,9 @@ func TestUserExistenceStaysHidden(t *testing.T) {
 		}
 		return func(i int) string { return fmt.Sprintf("%s%d", prefix, i/perUser) }
 	}
-	ghost := func(what string) func(i int) string { return func(i int) string { return fmt.Sprintf("ghost-%s-%d", what, i) } }
+	ghost := func(what string) func(i int) string {
+		return func(i int) string { return fmt.Sprintf("ghost-%s-%d", what, i) }
+	}
 	wrongCode := aws.String("000000")
 
 	t.Run("ConfirmSignUp", func(t *testing.T) {

@@ -38,6 +38,10 @@ func DefaultPool() *Pool {
 	return NewPool(n, 4*n, 500*time.Millisecond)
 }
 
+// Saturated reports whether the queue is full: work offered now would be
+// refused, so a caller can refuse at once, before doing any work for it.
+func (p *Pool) Saturated() bool { return p.waiting.Load() >= p.queue }
+
 // Do runs fn on a worker, or fails with ErrBusy (or ctx's error) without
 // running it.
 func (p *Pool) Do(ctx context.Context, fn func()) error {

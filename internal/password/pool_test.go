@@ -43,8 +43,14 @@ func TestPoolBounds(t *testing.T) {
 	for busy.Load() < 5 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
+	if !p.Saturated() {
+		t.Error("a full queue is not reported saturated")
+	}
 	close(release)
 	wg.Wait()
+	if p.Saturated() {
+		t.Error("an idle pool is reported saturated")
+	}
 	if peak.Load() != 2 || ran.Load() != 5 || busy.Load() != 5 {
 		t.Fatalf("peak %d workers, %d ran, %d refused; want 2, 5, 5", peak.Load(), ran.Load(), busy.Load())
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
@@ -44,6 +45,9 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 	}
 	if err := s.limiter.SignIn(ctx, a.call.Caller, a.pool.ID, a.pool.userKey(username)); err != nil {
 		return nil, err
+	}
+	if s.hasher.Saturated() { // refused now rather than after the lookups
+		return nil, throttle.ErrTooManyRequests
 	}
 	u, err := s.lookupUser(ctx, a.pool, username)
 	if err == errUserNotFound {
