@@ -132,12 +132,7 @@ func secretBlock(in *RespondToAuthChallengeInput) string {
 // openSecretBlock opens the standard-base64 secret block, returning its
 // bytes too, which the proof signs.
 func (s *sessionSealer) openSecretBlock(text string) (challengeSession, []byte, bool) {
-	block, err := base64.StdEncoding.DecodeString(text)
-	if err != nil {
-		return challengeSession{}, nil, false
-	}
-	cs, ok := s.openRaw(block)
-	return cs, block, ok
+	return s.openEncoded(base64.StdEncoding, text)
 }
 
 // completePasswordVerifier checks the client's SRP proof. A wrong proof, a

@@ -94,7 +94,12 @@ func (s *sessionSealer) sealRaw(cs challengeSession) []byte {
 // openText opens a Session string, or reports false when it was not
 // sealed by us; it also returns the sealed bytes.
 func (s *sessionSealer) openText(token string) (challengeSession, []byte, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	return s.openEncoded(base64.RawURLEncoding, token)
+}
+
+// openEncoded opens a sealed session written in enc.
+func (s *sessionSealer) openEncoded(enc *base64.Encoding, text string) (challengeSession, []byte, bool) {
+	raw, err := enc.DecodeString(text)
 	if err != nil {
 		return challengeSession{}, nil, false
 	}
