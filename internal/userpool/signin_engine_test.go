@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/siwe/siwetest"
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
@@ -215,4 +218,106 @@ func TestChallengeRegistry(t *testing.T) {
 		}
 	}()
 	registerChallenge(name, challengeHandler{})
+}
+
+// riddleLoop is a custom-auth hook: a riddle per round, tokens for the
+// right answer, failure after three wrong ones.
+type riddleLoop struct {
+	serve   bool
+	defined [][]signin.ChallengeResult
+}
+
+func (r *riddleLoop) ServesPool(string) bool { return r.serve }
+
+func (r *riddleLoop) DefineAuthChallenge(_ context.Context, e *signin.DefineAuthChallengeEvent) error {
+	r.defined = append(r.defined, slices.Clone(e.Session))
+	switch n := len(e.Session); {
+	case n > 0 && e.Session[n-1].ChallengeResult:
+		e.IssueTokens = true
+	case n == 3:
+		e.FailAuthentication = true
+	default:
+		e.ChallengeName = signin.CustomChallenge
+	}
+	return nil
+}
+
+func (r *riddleLoop) CreateAuthChallenge(_ context.Context, e *signin.CreateAuthChallengeEvent) error {
+	round := strconv.Itoa(len(e.Session) + 1)
+	e.PublicChallengeParameters = map[string]string{"question": "round " + round}
+	e.PrivateChallengeParameters = map[string]string{"answer": "42"}
+	e.ChallengeMetadata = "riddle-" + round
+	return nil
+}
+
+func (r *riddleLoop) VerifyAuthChallengeResponse(_ context.Context, e *signin.VerifyAuthChallengeEvent) error {
+	e.AnswerCorrect = e.ChallengeAnswer == e.PrivateChallengeParameters["answer"]
+	return nil
+}
+
+// TestCustomAuthLoop: with a custom-auth hook serving the pool, CUSTOM_AUTH
+// runs its Define/Create/Verify loop instead of the wallet; without, the
+// wallet answers.
+func TestCustomAuthLoop(t *testing.T) {
+	ctx := context.Background()
+	l := newLifecycle(t, filepath.Join(t.TempDir(), "moat.db"), "ENABLED")
+	l.confirmedUser(t, "alice")
+	c, err := l.s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: l.poolID, ClientName: "custom", ClientConfig: ClientConfig{
+		ExplicitAuthFlows: []string{"ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}, PreventUserExistenceErrors: "ENABLED",
+		MoatWalletSignIn: &WalletSignIn{Enabled: true, Domain: "dapp.example", URI: "https://dapp.example"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID := c.UserPoolClient.ClientId
+	loop := &riddleLoop{serve: true}
+	l.s.hooks.CustomAuth = loop
+	start := func(username string) *AuthOutput {
+		t.Helper()
+		out, err := l.s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "CUSTOM_AUTH", ClientId: clientID, AuthParameters: map[string]string{"USERNAME": username}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	answer := func(ch *AuthOutput, ans string) (*AuthOutput, error) {
+		return l.s.RespondToAuthChallenge(ctx, testCaller, &RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "CUSTOM_CHALLENGE",
+			Session: ch.Session, ChallengeResponses: map[string]string{"USERNAME": ch.ChallengeParameters["USERNAME"], "ANSWER": ans}})
+	}
+
+	first := start("alice")
+	if first.ChallengeName != "CUSTOM_CHALLENGE" || first.ChallengeParameters["question"] != "round 1" || first.ChallengeParameters["USERNAME"] != "alice" {
+		t.Fatalf("first round: %+v", first)
+	}
+	second, err := answer(first, "7")
+	if err != nil || second.ChallengeParameters["question"] != "round 2" {
+		t.Fatalf("a wrong answer leads to the next round: %+v %v", second, err)
+	}
+	_, err = answer(first, "42") // a round's session is answered once
+	wantCode(t, err, awserr.NotAuthorized, "Invalid session for the user, session is expired.")
+	done, err := answer(second, "42")
+	if err != nil || done.AuthenticationResult == nil {
+		t.Fatalf("the right answer: %+v %v", done, err)
+	}
+	want := []signin.ChallengeResult{{ChallengeName: signin.CustomChallenge, ChallengeResult: false, ChallengeMetadata: "riddle-1"},
+		{ChallengeName: signin.CustomChallenge, ChallengeResult: true, ChallengeMetadata: "riddle-2"}}
+	if got := loop.defined[len(loop.defined)-1]; !slices.Equal(got, want) {
+		t.Fatalf("Define saw %+v, want %+v", got, want)
+	}
+
+	// An unknown user runs the loop too, but no answer is ever right.
+	ch := start("nobody")
+	for range 2 {
+		if ch, err = answer(ch, "42"); err != nil || ch.ChallengeName != "CUSTOM_CHALLENGE" {
+			t.Fatalf("an unknown user's round: %+v %v", ch, err)
+		}
+	}
+	_, err = answer(ch, "42")
+	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
+
+	// A pool the hook does not serve keeps the wallet.
+	loop.serve = false
+	w := siwetest.NewWallet(t)
+	if ch := l.walletStart(t, clientID, w.Address); !strings.Contains(ch.ChallengeParameters["message"], "dapp.example wants you to sign in") {
+		t.Fatalf("the wallet's challenge: %+v", ch)
+	}
 }

@@ -17,13 +17,6 @@ import (
 
 const walletAttribute = "custom:wallet"
 
-// CUSTOM_AUTH is answered by the built-in wallet sign-in: its
-// CUSTOM_CHALLENGE carries the message to sign.
-func init() {
-	registerFlow(signin.CustomAuth, flowHandler{entries: publicEntry | adminEntry, start: (*Service).walletChallenge})
-	registerChallenge(signin.CustomChallenge, challengeHandler{respond: (*Service).completeWalletSignIn})
-}
-
 // walletChallengeState is the CUSTOM_CHALLENGE session's payload: the
 // single-use nonce and the exact message issued.
 type walletChallengeState struct {
@@ -35,9 +28,6 @@ type walletChallengeState struct {
 // the message to sign, both sealed into the challenge session.
 func (s *Service) walletChallenge(ctx context.Context, a *attempt) (*AuthOutput, error) {
 	p, c, params := a.pool, a.client, a.params
-	if !c.allowsFlow("ALLOW_CUSTOM_AUTH") {
-		return nil, invalidParameter("Custom auth flow not enabled for this client")
-	}
 	w := c.Config.MoatWalletSignIn
 	if w == nil || !w.Enabled {
 		return nil, invalidParameter("Custom auth lambda trigger is not configured for the user pool.")

@@ -7,7 +7,7 @@ import (
 
 // Hooks are the points of sign-up and sign-in where a pool's triggers
 // attach (Cognito's PreSignUp, PreAuthentication, PostAuthentication,
-// PreTokenGeneration and UserMigration). Each is optional: a nil hook is
+// PreTokenGeneration, UserMigration and the custom challenge loop). Each is optional: a nil hook is
 // not called. A hook's error fails the operation; an awserr error reaches
 // the client as it is, any other is an internal error.
 type Hooks struct {
@@ -16,6 +16,7 @@ type Hooks struct {
 	PostAuthentication PostAuthentication
 	PreTokenGeneration PreTokenGeneration
 	UserMigration      UserMigration
+	CustomAuth         CustomAuthLoop
 }
 
 // Call is what every hook is told: where the call came from, for which
@@ -107,4 +108,60 @@ type MigratedUser struct {
 	UserAttributes map[string]string
 	// FinalStatus is Confirmed or ResetRequired.
 	FinalStatus UserStatus
+}
+
+// CustomAuthLoop answers the steps of Cognito's custom challenge loop
+// (DefineAuthChallenge, CreateAuthChallenge, VerifyAuthChallengeResponse).
+// For the pools it serves, CUSTOM_AUTH runs it instead of the built-in
+// wallet sign-in.
+type CustomAuthLoop interface {
+	// ServesPool reports whether the pool has these triggers.
+	ServesPool(poolID string) bool
+	DefineAuthChallenge(ctx context.Context, e *DefineAuthChallengeEvent) error
+	CreateAuthChallenge(ctx context.Context, e *CreateAuthChallengeEvent) error
+	VerifyAuthChallengeResponse(ctx context.Context, e *VerifyAuthChallengeEvent) error
+}
+
+// ChallengeResult is one round of the loop so far.
+type ChallengeResult struct {
+	ChallengeName     ChallengeName
+	ChallengeResult   bool
+	ChallengeMetadata string
+}
+
+// CustomAuthUser is who the loop is for; UserNotFound when the pool has no
+// such user and the client hides that (the loop must then fail).
+type CustomAuthUser struct {
+	Call
+	Username       string
+	UserAttributes map[string]string
+	UserNotFound   bool
+}
+
+type DefineAuthChallengeEvent struct {
+	CustomAuthUser
+	Session []ChallengeResult
+	// Set by the hook: the next challenge, or tokens, or failure.
+	ChallengeName      ChallengeName
+	IssueTokens        bool
+	FailAuthentication bool
+}
+
+type CreateAuthChallengeEvent struct {
+	CustomAuthUser
+	ChallengeName ChallengeName
+	Session       []ChallengeResult
+	// Set by the hook: what the client sees, what only Verify sees, and
+	// what the round records in the session.
+	PublicChallengeParameters  map[string]string
+	PrivateChallengeParameters map[string]string
+	ChallengeMetadata          string
+}
+
+type VerifyAuthChallengeEvent struct {
+	CustomAuthUser
+	PrivateChallengeParameters map[string]string
+	ChallengeAnswer            string
+	// Set by the hook.
+	AnswerCorrect bool
 }
