@@ -75,24 +75,3 @@ func (p *Pool) await(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
-
-// Hash is Hash on a worker.
-func (p *Pool) Hash(ctx context.Context, pw string) (hash string, err error) {
-	if perr := p.Do(ctx, func() { hash, err = Hash(pw) }); perr != nil {
-		return "", perr
-	}
-	return hash, err
-}
-
-// Verify is Verify on a worker.
-func (p *Pool) Verify(ctx context.Context, hash, pw string) (ok bool, err error) {
-	if perr := p.Do(ctx, func() { ok, err = Verify(hash, pw) }); perr != nil {
-		return false, perr
-	}
-	return ok, err
-}
-
-// Burn is Burn on a worker.
-func (p *Pool) Burn(ctx context.Context, pw string) error {
-	return p.Do(ctx, func() { Burn(pw) })
-}

@@ -68,24 +68,4 @@ func TestPoolWait(t *testing.T) {
 	if !errors.Is(err, ErrBusy) || time.Since(start) > time.Second {
 		t.Fatalf("got %v after %s", err, time.Since(start))
 	}
-	if _, err := p.Hash(context.Background(), "x"); !errors.Is(err, ErrBusy) {
-		t.Fatalf("Hash on a busy pool: %v", err)
-	}
-}
-
-func TestPoolHashVerify(t *testing.T) {
-	p := DefaultPool()
-	h, err := p.Hash(context.Background(), "Correct-Horse-9")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ok, err := p.Verify(context.Background(), h, "Correct-Horse-9"); !ok || err != nil {
-		t.Fatalf("right password: %v %v", ok, err)
-	}
-	if ok, _ := p.Verify(context.Background(), h, "Correct-Horse-8"); ok {
-		t.Fatal("wrong password accepted")
-	}
-	if err := p.Burn(context.Background(), "x"); err != nil {
-		t.Fatal(err)
-	}
 }

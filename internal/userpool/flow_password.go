@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/userpool/signin"
@@ -60,8 +61,9 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 			}
 			return s.passwordAccepted(ctx, a, migrated)
 		}
-		if err := s.hasher.Burn(ctx, pw); err != nil {
-			return nil, hashingFailed(err)
+		// The work of a wrong password: the attempt's bookkeeping and a hash.
+		if err := s.checkOnWorker(ctx, func() error { return s.decoyUpdate(ctx, a.pool) }, func() { password.Burn(pw) }); err != nil {
+			return nil, err
 		}
 		if a.client.preventsUserExistenceErrors() {
 			return nil, errIncorrectCredentials
