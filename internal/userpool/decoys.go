@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/throttle"
 )
 
 // When a client hides which users exist (PreventUserExistenceErrors), an
@@ -32,6 +33,23 @@ func (s *Service) decoyUpdate(ctx context.Context, p *pool) error {
 		return storeErr(err, nil)
 	}
 	waitUntil(ctx, start.Add(s.userWrites.typical()))
+	return nil
+}
+
+// decoyCheck is checkOnWorker for a user that does not exist: the same
+// bookkeeping's cost and the same check, with nothing to count. The
+// bookkeeping runs before the worker is taken, as it changes nothing, so a
+// worker is never held for it.
+func (s *Service) decoyCheck(ctx context.Context, p *pool, check func()) error {
+	if s.hasher.Saturated() {
+		return throttle.ErrTooManyRequests
+	}
+	if err := s.decoyUpdate(ctx, p); err != nil {
+		return err
+	}
+	if err := s.hasher.Do(ctx, check); err != nil {
+		return hashingFailed(err)
+	}
 	return nil
 }
 

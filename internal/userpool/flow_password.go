@@ -61,8 +61,7 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 			}
 			return s.passwordAccepted(ctx, a, migrated)
 		}
-		// The work of a wrong password: the attempt's bookkeeping and a hash.
-		if err := s.checkOnWorker(ctx, func() error { return s.decoyUpdate(ctx, a.pool) }, func() { password.Burn(pw) }); err != nil {
+		if err := s.decoyCheck(ctx, a.pool, func() { password.Burn(pw) }); err != nil {
 			return nil, err
 		}
 		if a.client.preventsUserExistenceErrors() {

@@ -186,15 +186,14 @@ func (s *Service) completePasswordVerifier(ctx context.Context, a *attempt, cs c
 	claim := srp.Claim{PoolName: srp.PoolName(p.ID), Username: u.Username, SecretBlock: block,
 		Timestamp: responses["TIMESTAMP"], Signature: responses["PASSWORD_CLAIM_SIGNATURE"]}
 	prove := func() { proved = ch.Exchange.Verify(v, claim) }
-	bookkeeping := func() error { return s.reserveAttempt(ctx, u, s.spendSecretBlock(block, cs.ExpiresAt)) }
 	if decoy {
-		bookkeeping = func() error { return s.decoyUpdate(ctx, p) }
-	}
-	if err := s.checkOnWorker(ctx, bookkeeping, prove); err != nil {
-		return nil, err
-	}
-	if decoy {
+		if err := s.decoyCheck(ctx, p, prove); err != nil {
+			return nil, err
+		}
 		return nil, errIncorrectCredentials
+	}
+	if err := s.checkOnWorker(ctx, func() error { return s.reserveAttempt(ctx, u, s.spendSecretBlock(block, cs.ExpiresAt)) }, prove); err != nil {
+		return nil, err
 	}
 	if err := s.settleAttempt(ctx, u, proved && canonical && srp.TimestampFresh(when, s.now())); err != nil {
 		return nil, err

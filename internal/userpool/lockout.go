@@ -42,9 +42,9 @@ func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string) e
 }
 
 // checkOnWorker runs a credential check on a hashing worker after its
-// bookkeeping: reserving the attempt (see reserveAttempt), or a decoy's
-// same work. The worker is taken before anything is counted, so a request
-// the pool turns away costs the user nothing.
+// bookkeeping (reserving the attempt, see reserveAttempt). The worker is
+// taken before anything is counted, so a request the pool turns away costs
+// the user nothing.
 func (s *Service) checkOnWorker(ctx context.Context, bookkeeping func() error, check func()) error {
 	var bookErr error
 	if err := s.hasher.Do(ctx, func() {
