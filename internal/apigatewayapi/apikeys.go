@@ -6,13 +6,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/usage"
 )
-
-const maxNameLength = 1024
 
 type createAPIKeyRequest struct {
 	Name        string `json:"name"`
@@ -27,19 +24,9 @@ type createAPIKeyRequest struct {
 	Tags map[string]string `json:"tags"`
 }
 
-func checkName(name string) error {
-	if !utf8.ValidString(name) || len(name) > maxNameLength {
-		return badRequest("name must be at most 1024 characters")
-	}
-	return nil
-}
-
 func (h *Handler) createAPIKey(ctx context.Context, c *call) (int, any, error) {
 	var in createAPIKeyRequest
 	if err := c.decode(&in); err != nil {
-		return 0, nil, err
-	}
-	if err := checkName(in.Name); err != nil {
 		return 0, nil, err
 	}
 	attrs := keyAttributes{CustomerID: in.CustomerID, Tags: in.Tags}
@@ -54,7 +41,7 @@ func (h *Handler) createAPIKey(ctx context.Context, c *call) (int, any, error) {
 	case errors.Is(err, store.ErrAlreadyExists):
 		return 0, nil, conflict("API Key already exists")
 	case err != nil:
-		return 0, nil, err
+		return 0, nil, refused(err)
 	}
 	return http.StatusCreated, apiKeyOut(k, value), nil
 }
@@ -137,22 +124,20 @@ func (h *Handler) updateAPIKey(ctx context.Context, c *call) (int, any, error) {
 	if _, err := h.findAPIKey(ctx, id); err != nil {
 		return 0, nil, err
 	}
-	err := h.cfg.Store.UpdateAPIKey(ctx, id, func(k store.APIKey) (store.APIKey, error) {
+	err := h.cfg.Usage.UpdateAPIKey(ctx, id, func(k *store.APIKey) error {
 		for _, op := range in.PatchOperations {
-			if err := patchAPIKey(&k, op); err != nil {
-				return k, err
+			if err := patchAPIKey(k, op); err != nil {
+				return err
 			}
 		}
-		k.UpdatedAt = nowUnix()
-		return k, nil
+		return nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil, notFound("Invalid API Key identifier specified")
 	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, refused(err)
 	}
-	h.cfg.Usage.Invalidate()
 	k, err := h.findAPIKey(ctx, id)
 	if err != nil {
 		return 0, nil, err
@@ -173,9 +158,6 @@ func patchAPIKey(k *store.APIKey, op patchOperation) error {
 		}
 		k.Enabled = b
 	case "/name":
-		if err := checkName(op.Value); err != nil {
-			return err
-		}
 		k.Name = op.Value
 	case "/description":
 		k.Description = op.Value
@@ -190,13 +172,12 @@ func patchAPIKey(k *store.APIKey, op patchOperation) error {
 }
 
 func (h *Handler) deleteAPIKey(ctx context.Context, c *call) (int, any, error) {
-	err := h.cfg.Store.DeleteAPIKey(ctx, c.r.PathValue("id"))
+	err := h.cfg.Usage.DeleteAPIKey(ctx, c.r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil, notFound("Invalid API Key identifier specified")
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	h.cfg.Usage.Invalidate()
 	return http.StatusAccepted, nil, nil
 }

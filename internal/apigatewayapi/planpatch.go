@@ -19,7 +19,7 @@ import (
 //	remove /apiStages/apiId:stage/throttle/<resourcePath>/<METHOD>
 //
 // The resource path may have its slashes escaped as ~1 (JSON Pointer).
-// checkPlan validates the result.
+// usage.Service.UpdatePlan validates the result.
 func patchUsagePlan(p *store.UsagePlan, op patchOperation) error {
 	switch {
 	case op.Path == "/name" || op.Path == "/description":
@@ -27,12 +27,6 @@ func patchUsagePlan(p *store.UsagePlan, op patchOperation) error {
 			return badOp(op)
 		}
 		if op.Path == "/name" {
-			if op.Value == "" {
-				return badRequest("Usage plan name must not be empty")
-			}
-			if err := checkName(op.Value); err != nil {
-				return err
-			}
 			p.Name = op.Value
 		} else {
 			p.Description = op.Value
@@ -173,9 +167,6 @@ func patchMethodThrottle(p *store.UsagePlan, rest string, op patchOperation) err
 		return badRequest("Invalid patch path " + op.Path)
 	}
 	key, field := "/"+strings.TrimPrefix(tail[:cut], "/"), tail[cut+1:]
-	if err := checkMethodKey(key); err != nil {
-		return err
-	}
 	t := st.MethodThrottles[key]
 	if err := patchThrottle(&t, field, op); err != nil {
 		return err

@@ -40,7 +40,7 @@ func (h *Handler) createUsagePlanKey(ctx context.Context, c *call) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	err = h.cfg.Store.AddUsagePlanKey(ctx, planID, k.ID)
+	err = h.cfg.Usage.AddPlanKey(ctx, planID, k.ID)
 	switch {
 	case errors.Is(err, store.ErrAlreadyExists):
 		return 0, nil, conflict("Usage Plan " + planID + " already contains API Key " + k.ID)
@@ -51,7 +51,6 @@ func (h *Handler) createUsagePlanKey(ctx context.Context, c *call) (int, any, er
 	case err != nil:
 		return 0, nil, err
 	}
-	h.cfg.Usage.Invalidate()
 	out, err := h.planKeyOut(k)
 	return http.StatusCreated, out, err
 }
@@ -125,14 +124,13 @@ func (h *Handler) deleteUsagePlanKey(ctx context.Context, c *call) (int, any, er
 	if _, _, err := h.planKey(ctx, planID, keyID); err != nil {
 		return 0, nil, err
 	}
-	err := h.cfg.Store.RemoveUsagePlanKey(ctx, planID, keyID)
+	err := h.cfg.Usage.RemovePlanKey(ctx, planID, keyID)
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil, notFound("Invalid API Key identifier specified")
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	h.cfg.Usage.Invalidate()
 	return http.StatusAccepted, nil, nil
 }
 

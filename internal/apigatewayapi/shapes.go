@@ -132,6 +132,4 @@ type patchRequest struct {
 	PatchOperations []patchOperation `json:"patchOperations"`
 }
 
-func nowUnix() int64 { return time.Now().Unix() }
-
 func nowDay() string { return time.Now().UTC().Format(time.DateOnly) }

@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math"
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/usage"
@@ -22,22 +19,13 @@ type createUsagePlanRequest struct {
 	Tags        map[string]string `json:"tags"`
 }
 
-var quotaPeriods = []string{"DAY", "WEEK", "MONTH"}
-
 func (h *Handler) createUsagePlan(ctx context.Context, c *call) (int, any, error) {
 	var in createUsagePlanRequest
 	if err := c.decode(&in); err != nil {
 		return 0, nil, err
 	}
-	if in.Name == "" {
-		return 0, nil, badRequest("Usage plan name must be specified")
-	}
-	if err := checkName(in.Name); err != nil {
-		return 0, nil, err
-	}
-	now := nowUnix()
 	attrs, _ := json.Marshal(planAttributes{Tags: in.Tags}) // maps of strings always marshal
-	p := store.UsagePlan{ID: usage.NewKeyID(), Name: in.Name, Description: in.Description, Attributes: attrs, CreatedAt: now, UpdatedAt: now}
+	p := store.UsagePlan{Name: in.Name, Description: in.Description, Attributes: attrs}
 	if in.Throttle != nil {
 		t := throttleIn(*in.Throttle)
 		p.Throttle = &t
@@ -55,11 +43,9 @@ func (h *Handler) createUsagePlan(ctx context.Context, c *call) (int, any, error
 		}
 		p.Stages = append(p.Stages, st)
 	}
-	if err := h.checkPlan(&p); err != nil {
-		return 0, nil, err
-	}
-	if err := h.cfg.Store.CreateUsagePlan(ctx, p); err != nil {
-		return 0, nil, err
+	p, err := h.cfg.Usage.CreatePlan(ctx, p, h.cfg.KnownStage)
+	if err != nil {
+		return 0, nil, refused(err)
 	}
 	created, err := h.findPlan(ctx, p.ID)
 	if err != nil {
@@ -79,62 +65,14 @@ func throttleIn(t throttleJSON) store.Throttle {
 	return out
 }
 
-// checkPlan refuses what API Gateway refuses, and sorts stages as the store keeps them.
-func (h *Handler) checkPlan(p *store.UsagePlan) error {
-	if p.Throttle != nil {
-		if err := checkThrottle(*p.Throttle); err != nil {
-			return err
-		}
+// refused answers the usage domain's refusal of a setting as API Gateway
+// does, with a BadRequestException.
+func refused(err error) error {
+	var invalid *usage.InvalidError
+	if errors.As(err, &invalid) {
+		return badRequest(invalid.Message)
 	}
-	if q := p.Quota; q != nil {
-		switch {
-		case !slices.Contains(quotaPeriods, q.Period):
-			return badRequest("Invalid quota period: must be one of DAY, WEEK or MONTH")
-		case q.Limit < 0:
-			return badRequest("Quota limit must be at least 0")
-		case q.Offset < 0 || (q.Offset > 0 && q.Offset >= q.Limit):
-			return badRequest("Quota offset must be at least 0 and less than the limit")
-		}
-	}
-	seen := map[string]bool{}
-	for _, s := range p.Stages {
-		id := s.APIID + ":" + s.Stage
-		if seen[id] {
-			return badRequest("API stage " + id + " is listed twice")
-		}
-		seen[id] = true
-		if !h.cfg.KnownStage(s.APIID, s.Stage) {
-			return badRequest("Invalid stage identifier specified: " + id)
-		}
-		for key, t := range s.MethodThrottles {
-			if err := checkMethodKey(key); err != nil {
-				return err
-			}
-			if err := checkThrottle(t); err != nil {
-				return err
-			}
-		}
-	}
-	slices.SortFunc(p.Stages, func(a, b store.UsagePlanStage) int {
-		return strings.Compare(a.APIID+"\x00"+a.Stage, b.APIID+"\x00"+b.Stage)
-	})
-	return nil
-}
-
-// checkMethodKey accepts API Gateway's method throttle keys, "/pets/{id}/GET".
-func checkMethodKey(key string) error {
-	i := strings.LastIndexByte(key, '/')
-	if !strings.HasPrefix(key, "/") || i < 0 || i == len(key)-1 {
-		return badRequest("Invalid method throttle key " + key + ": must be /resource/path/METHOD")
-	}
-	return nil
-}
-
-func checkThrottle(t store.Throttle) error {
-	if math.IsNaN(t.RateLimit) || math.IsInf(t.RateLimit, 0) || t.RateLimit < 0 || t.BurstLimit < 0 {
-		return badRequest("Throttle rateLimit and burstLimit must be at least 0")
-	}
-	return nil
+	return err
 }
 
 func (h *Handler) findPlan(ctx context.Context, id string) (store.UsagePlan, error) {
@@ -188,17 +126,13 @@ func (h *Handler) updateUsagePlan(ctx context.Context, c *call) (int, any, error
 	if _, err := h.findPlan(ctx, id); err != nil {
 		return 0, nil, err
 	}
-	err := h.cfg.Store.UpdateUsagePlan(ctx, id, func(p store.UsagePlan) (store.UsagePlan, error) {
+	err := h.cfg.Usage.UpdatePlan(ctx, id, h.cfg.KnownStage, func(p *store.UsagePlan) error {
 		for _, op := range in.PatchOperations {
-			if err := patchUsagePlan(&p, op); err != nil {
-				return p, err
+			if err := patchUsagePlan(p, op); err != nil {
+				return err
 			}
 		}
-		if err := h.checkPlan(&p); err != nil {
-			return p, err
-		}
-		p.UpdatedAt = nowUnix()
-		return p, nil
+		return nil
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -206,9 +140,8 @@ func (h *Handler) updateUsagePlan(ctx context.Context, c *call) (int, any, error
 	case errors.Is(err, store.ErrConflict):
 		return 0, nil, conflict("A key of this usage plan is already in another usage plan covering the same API stage")
 	case err != nil:
-		return 0, nil, err
+		return 0, nil, refused(err)
 	}
-	h.cfg.Usage.Invalidate()
 	p, err := h.findPlan(ctx, id)
 	if err != nil {
 		return 0, nil, err
@@ -217,13 +150,12 @@ func (h *Handler) updateUsagePlan(ctx context.Context, c *call) (int, any, error
 }
 
 func (h *Handler) deleteUsagePlan(ctx context.Context, c *call) (int, any, error) {
-	err := h.cfg.Store.DeleteUsagePlan(ctx, c.r.PathValue("id"))
+	err := h.cfg.Usage.DeletePlan(ctx, c.r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil, notFound("Invalid Usage Plan ID specified")
 	}
 	if err != nil {
 		return 0, nil, err
 	}
-	h.cfg.Usage.Invalidate()
 	return http.StatusAccepted, nil, nil
 }

@@ -1,6 +1,9 @@
 package gateway
 
-import "github.com/moat-dev/moat/internal/iam"
+import (
+	"github.com/moat-dev/moat/internal/iam"
+	"github.com/moat-dev/moat/internal/usage"
+)
 
 // The API model. Its fields are moat's configuration (YAML, `apis:` in the
 // config file) one to one, and what an OpenAPI document with API Gateway's
@@ -44,12 +47,9 @@ type Stage struct {
 	Throttle *Throttle `yaml:"throttle,omitempty"`
 }
 
-// Throttle is a token bucket: burstLimit requests at once, refilled at
-// rateLimit requests a second. Zero in either blocks the method, as on AWS.
-type Throttle struct {
-	RateLimit  float64 `yaml:"rateLimit"`
-	BurstLimit int     `yaml:"burstLimit"`
-}
+// Throttle is a token bucket (burstLimit at once, rateLimit a second),
+// the same as usage plans write it.
+type Throttle = usage.Throttle
 
 // Route maps a method and path template to an integration.
 type Route struct {

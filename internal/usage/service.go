@@ -63,39 +63,8 @@ func orDefault(d, fallback time.Duration) time.Duration {
 	return d
 }
 
-// NewAPIKey is what CreateApiKey asks for. An empty Value means generate one.
-type NewAPIKey struct {
-	Name, Description string
-	Enabled           bool
-	Value             string
-	Attributes        []byte
-}
-
-// CreateAPIKey stores a new key and returns it with its value.
-// store.ErrAlreadyExists means the value is taken; ErrInvalidValue that an
-// imported value is malformed.
-func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (store.APIKey, string, error) {
-	value := in.Value
-	if value == "" {
-		value = NewKeyValue()
-	} else if err := ValidateValue(value); err != nil {
-		return store.APIKey{}, "", err
-	}
-	now := s.now().Unix()
-	k := store.APIKey{ID: NewKeyID(), Name: in.Name, Description: in.Description, Enabled: in.Enabled,
-		ValueHash: s.keys.hash(value), SealedValue: s.keys.seal(value), Attributes: in.Attributes, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateAPIKey(ctx, k); err != nil {
-		return store.APIKey{}, "", err
-	}
-	s.Invalidate()
-	return k, value, nil
-}
-
-// KeyValue opens a stored key's value (GetApiKey includeValue=true).
-func (s *Service) KeyValue(k store.APIKey) (string, error) { return s.keys.open(k.SealedValue) }
-
-// Invalidate drops cached lookups; the management API calls it after any
-// change to keys, plans or plan keys made directly through the store.
+// Invalidate drops cached lookups. The Service's own changes call it; call
+// it after changing keys, plans or plan keys through the store directly.
 func (s *Service) Invalidate() { s.cache.purge() }
 
 // Request describes one gateway request for Check.
