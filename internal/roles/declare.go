@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/configfile"
 	"github.com/moat-dev/moat/internal/store"
 )
 
@@ -26,16 +28,8 @@ func (s *Service) Declare(ctx context.Context, d Declaration) (store.Role, error
 	if err != nil {
 		return store.Role{}, err
 	}
-	for name, doc := range d.Policies {
-		if err := checkPolicyName(name); err != nil {
-			return store.Role{}, err
-		}
-		if _, err := ParsePermissionPolicy(doc); err != nil {
-			return store.Role{}, fmt.Errorf("policy %s: %w", name, err)
-		}
-	}
 	want.InlinePolicies = nonNilMap(d.Policies)
-	if err := checkInlineTotal(&want); err != nil {
+	if _, err := checkPolicies(&want); err != nil {
 		return store.Role{}, err
 	}
 	// Two replicas starting together may both try to create the role; the
@@ -58,6 +52,21 @@ func (s *Service) Declare(ctx context.Context, d Declaration) (store.Role, error
 		}
 	}
 	return store.Role{}, awserr.Internal(fmt.Errorf("role %s: created and deleted concurrently", want.Name))
+}
+
+// checkPolicies validates a declared role's inline policies, each and
+// together; field names the one refused, as the config file writes it.
+func checkPolicies(r *store.Role) (field string, err error) {
+	for _, name := range slices.Sorted(maps.Keys(r.InlinePolicies)) {
+		field := configfile.Key("policies", name)
+		if err := checkPolicyName(name); err != nil {
+			return field, err
+		}
+		if _, err := ParsePermissionPolicy(r.InlinePolicies[name]); err != nil {
+			return field, fmt.Errorf("policy %s: %w", name, err)
+		}
+	}
+	return "policies", checkInlineTotal(r)
 }
 
 // overwrite updates an existing role to want's settings; store.ErrNotFound

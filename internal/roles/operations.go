@@ -21,23 +21,41 @@ type RoleInput struct {
 	Tags               map[string]string
 }
 
-// newRole validates in and builds the role it describes.
-func (s *Service) newRole(in RoleInput) (store.Role, error) {
+// withDefaults fills in IAM's defaults for what CreateRole may omit.
+func (in RoleInput) withDefaults() RoleInput {
 	if in.Path == "" {
 		in.Path = "/"
 	}
 	if in.MaxSessionDuration == 0 {
 		in.MaxSessionDuration = DefaultMaxSessionDuration
 	}
-	for _, err := range []error{
-		CheckRoleName(in.Name), checkPath(in.Path), checkDescription(in.Description),
-		CheckMaxSessionDuration(in.MaxSessionDuration), checkTags(in.Tags),
+	return in
+}
+
+// check validates in (with its defaults) as CreateRole does; field names
+// the setting refused, as the config file writes it.
+func (in RoleInput) check() (field string, err error) {
+	for _, c := range []struct {
+		field string
+		err   error
+	}{
+		{"name", CheckRoleName(in.Name)}, {"path", checkPath(in.Path)}, {"description", checkDescription(in.Description)},
+		{"maxSessionDuration", CheckMaxSessionDuration(in.MaxSessionDuration)}, {"tags", checkTags(in.Tags)},
 	} {
-		if err != nil {
-			return store.Role{}, err
+		if c.err != nil {
+			return c.field, c.err
 		}
 	}
 	if _, err := ParseTrustPolicy(in.AssumeRolePolicy); err != nil {
+		return "assumeRolePolicy", err
+	}
+	return "", nil
+}
+
+// newRole validates in and builds the role it describes.
+func (s *Service) newRole(in RoleInput) (store.Role, error) {
+	in = in.withDefaults()
+	if _, err := in.check(); err != nil {
 		return store.Role{}, err
 	}
 	return store.Role{
