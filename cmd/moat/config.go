@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -13,16 +11,20 @@ import (
 	"strings"
 
 	"github.com/moat-dev/moat/internal/clientip"
+	"github.com/moat-dev/moat/internal/configfile"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/mail"
+	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/throttle"
+	"github.com/moat-dev/moat/internal/usage"
 	"github.com/spf13/pflag"
-	"go.yaml.in/yaml/v3"
 )
 
 // Config is moat's configuration. Its YAML keys are the flag names, so a
-// config file reads like the command line; sections that are not flags
-// (APIs, later) join this struct with their own keys.
+// config file reads like the command line. The file's sections (roles:,
+// apiKeys:, …) are each one field below, of a type the package owning the
+// concept declares: it decodes and validates its section (configfile), and
+// serve applies it.
 type Config struct {
 	DataDir           string `yaml:"data-dir"`
 	DatabaseURL       string `yaml:"database-url"`
@@ -46,13 +48,10 @@ type Config struct {
 	// UserPoolLimits caps sign-in, sign-up and code requests per source
 	// address and per user; unset, throttle.DefaultLimits apply.
 	UserPoolLimits *throttle.Limits `yaml:"user-pool-limits"`
-	// APIKeys and UsagePlans are declared in the config file and made so at
-	// every start (see usageconfig.go).
-	APIKeys    []APIKeyConfig    `yaml:"apiKeys"`
-	UsagePlans []UsagePlanConfig `yaml:"usagePlans"`
-	// Roles are IAM roles declared in the config file and made so at every
-	// start (see roleconfig.go).
-	Roles []RoleConfig `yaml:"roles"`
+	// Usage is apiKeys: and usagePlans:.
+	Usage usage.Section `yaml:",inline"`
+	// Roles is roles:, IAM roles.
+	Roles roles.Section `yaml:"roles"`
 	// AccountID is the 12-digit AWS account ID in the ARNs moat makes.
 	AccountID string `yaml:"account-id"`
 }
@@ -114,10 +113,7 @@ func addFlags(flags *pflag.FlagSet) {
 // loadConfig layers the configuration: a flag given on the command line beats
 // its environment variable, which beats the config file, which beats the default.
 func loadConfig(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Config, error) {
-	var cfg Config
-	for _, s := range settings {
-		*s.field(&cfg) = s.def
-	}
+	cfg := defaultConfig()
 	if path := layered(flags, configFlag, lookupEnv); path != "" {
 		if err := readConfigFile(path, &cfg); err != nil {
 			return Config{}, err
@@ -143,6 +139,15 @@ func loadConfig(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Co
 	return cfg, cfg.validate()
 }
 
+// defaultConfig is every setting at its default.
+func defaultConfig() Config {
+	var cfg Config
+	for _, s := range settings {
+		*s.field(&cfg) = s.def
+	}
+	return cfg
+}
+
 // layered is one flag's value from the command line or else the environment.
 func layered(flags *pflag.FlagSet, name string, lookupEnv func(string) (string, bool)) string {
 	if flags.Changed(name) {
@@ -160,10 +165,8 @@ func readConfigFile(path string, cfg *Config) error {
 	if err != nil {
 		return fmt.Errorf("config file: %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("config file %s: %w", path, err)
+	if err := configfile.Decode(data, cfg); err != nil {
+		return fmt.Errorf("config file %s: %s", path, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	return nil
 }

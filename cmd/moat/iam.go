@@ -15,7 +15,7 @@ func newRoles(ctx context.Context, st store.Store, cfg Config) (*roles.Service, 
 	if err != nil {
 		return nil, err
 	}
-	return svc, applyRoleConfig(ctx, svc, cfg.Roles)
+	return svc, cfg.Roles.Apply(ctx, svc)
 }
 
 // iamAuthenticator admits IAM requests signed with the admin credentials,

@@ -28,7 +28,7 @@ func withUsage(cmd *cobra.Command, run func(ctx context.Context, st store.Store,
 		return err
 	}
 	ctx := cmd.Context()
-	st, err := openStore(ctx, cfg, newLogger(cfg.LogLevel, cmd.ErrOrStderr()))
+	st, err := openStore(ctx, cfg, useLogger(cfg.LogLevel, cmd.ErrOrStderr()))
 	if err != nil {
 		return err
 	}
@@ -89,10 +89,10 @@ Attach keys to usage plans with the apigateway API or the config file.`,
 	})
 
 	disable := operatorCommand("disable KEY_ID", "Disable an API key: requests with it get 403 Forbidden", cobra.ExactArgs(1), func(cmd *cobra.Command, args []string) error {
-		return withUsage(cmd, func(ctx context.Context, st store.Store, _ *usage.Service, out io.Writer) error {
-			err := st.UpdateAPIKey(ctx, args[0], func(k store.APIKey) (store.APIKey, error) {
-				k.Enabled, k.UpdatedAt = false, time.Now().Unix()
-				return k, nil
+		return withUsage(cmd, func(ctx context.Context, _ store.Store, svc *usage.Service, out io.Writer) error {
+			err := svc.UpdateAPIKey(ctx, args[0], func(k *store.APIKey) error {
+				k.Enabled = false
+				return nil
 			})
 			if err != nil {
 				return fmt.Errorf("disable API key %s: %w", args[0], err)

@@ -69,7 +69,7 @@ a pair on first start: it keeps them in its store and prints them once.`,
 const sweepEvery = 10 * time.Minute
 
 func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
-	logger := newLogger(cfg.LogLevel, stderr)
+	logger := useLogger(cfg.LogLevel, stderr)
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -121,7 +121,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		return err
 	}
 	defer integrations.Close()
-	if err := applyUsageConfig(ctx, st, usageSvc, gw, cfg.APIKeys, cfg.UsagePlans); err != nil {
+	if err := cfg.Usage.Apply(ctx, usageSvc, gw); err != nil {
 		return err
 	}
 	proxies, _ := clientip.ParseProxies(cfg.TrustedProxies) // validated with the config
@@ -186,4 +186,13 @@ func newLogger(level string, w io.Writer) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(strings.ToLower(level))) // validated with the config
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// useLogger is moat's JSON logger at level, made the default too: packages
+// that log through slog.Default() (and the log package) write moat's format
+// and honour --log-level.
+func useLogger(level string, w io.Writer) *slog.Logger {
+	logger := newLogger(level, w)
+	slog.SetDefault(logger)
+	return logger
 }
