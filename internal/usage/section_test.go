@@ -2,6 +2,8 @@ package usage_test
 
 import (
 	"context"
+	"errors"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/integration"
+	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/usage"
 )
@@ -67,5 +70,61 @@ func TestUsageConfigAppliesIdempotently(t *testing.T) {
 	bad := []usage.PlanConfig{{Name: "x", APIStages: []usage.PlanStageConfig{{API: "shop", Stage: "beta"}}}}
 	if err := (usage.Section{UsagePlans: bad}).Apply(ctx, svc, gw); err == nil {
 		t.Error("a plan on a stage the gateway does not serve was accepted")
+	}
+}
+
+// The config file and the management API refuse the same plans, with the
+// same check: the file's error names the YAML key, the API's is its message.
+func TestPlanChecksAreShared(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := usage.New(usage.Config{Store: st, Limiter: usage.NewMemoryLimiter(10, time.Now), Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		plan  usage.PlanConfig
+		field string
+	}{
+		{usage.PlanConfig{Name: "a", Quota: &usage.QuotaConfig{Limit: 10, Offset: 10, Period: "DAY"}}, "quota.offset"},
+		{usage.PlanConfig{Name: "a", Quota: &usage.QuotaConfig{Limit: 10, Period: "YEAR"}}, "quota.period"},
+		{usage.PlanConfig{Name: "a", Throttle: &gateway.Throttle{RateLimit: math.Inf(1)}}, "throttle.rateLimit"},
+		{usage.PlanConfig{Name: "a", APIStages: []usage.PlanStageConfig{{API: "shop", Stage: "prod"}, {API: "shop", Stage: "prod"}}}, "apiStages[1]"},
+		{usage.PlanConfig{Name: "a", APIStages: []usage.PlanStageConfig{{API: "shop", Stage: "prod", Throttle: map[string]usage.Throttle{"pets/": {}}}}}, `apiStages[0].throttle["pets/"]`},
+		{usage.PlanConfig{Name: strings.Repeat("x", 1025)}, "name"},
+	}
+	for _, c := range cases {
+		fileErr := usage.Section{UsagePlans: []usage.PlanConfig{c.plan}}.Validate()
+		var stages []store.UsagePlanStage
+		for _, s := range c.plan.APIStages {
+			ps := store.UsagePlanStage{APIID: s.API, Stage: s.Stage}
+			for k, t := range s.Throttle {
+				ps.MethodThrottles = map[string]store.Throttle{k: {RateLimit: t.RateLimit, BurstLimit: t.BurstLimit}}
+			}
+			stages = append(stages, ps)
+		}
+		p := store.UsagePlan{Name: c.plan.Name, Stages: stages}
+		if q := c.plan.Quota; q != nil {
+			p.Quota = &store.Quota{Limit: q.Limit, Offset: q.Offset, Period: q.Period}
+		}
+		if th := c.plan.Throttle; th != nil {
+			p.Throttle = &store.Throttle{RateLimit: th.RateLimit, BurstLimit: th.BurstLimit}
+		}
+		_, apiErr := svc.CreatePlan(ctx, p, nil)
+		var invalid *usage.InvalidError
+		if !errors.As(apiErr, &invalid) || invalid.Field != c.field {
+			t.Errorf("%s: CreatePlan gave %v, want an invalid %s", c.field, apiErr, c.field)
+			continue
+		}
+		if want := "usagePlans[0]." + c.field + ": " + invalid.Message; fileErr == nil || fileErr.Error() != want {
+			t.Errorf("the file's error %v, want %q", fileErr, want)
+		}
+	}
+	if plans, _ := st.ListUsagePlans(ctx); len(plans) != 0 {
+		t.Errorf("refused plans were stored: %+v", plans)
 	}
 }
