@@ -31,10 +31,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (store.APIKey,
 	now := s.now().Unix()
 	k := store.APIKey{ID: NewKeyID(), Name: in.Name, Description: in.Description, Enabled: in.Enabled,
 		ValueHash: s.keys.hash(value), SealedValue: s.keys.seal(value), Attributes: in.Attributes, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateAPIKey(ctx, k); err != nil {
+	if err := s.changed(s.store.CreateAPIKey(ctx, k)); err != nil {
 		return store.APIKey{}, "", err
 	}
-	s.Invalidate()
 	return k, value, nil
 }
 
@@ -56,20 +55,12 @@ func (s *Service) UpdateAPIKey(ctx context.Context, id string, change func(*stor
 		k.ValueHash, k.SealedValue, k.UpdatedAt = hash, sealed, s.now().Unix()
 		return k, nil
 	})
-	if err != nil {
-		return err
-	}
-	s.Invalidate()
-	return nil
+	return s.changed(err)
 }
 
 // DeleteAPIKey removes a key; store.ErrNotFound when there is none.
 func (s *Service) DeleteAPIKey(ctx context.Context, id string) error {
-	if err := s.store.DeleteAPIKey(ctx, id); err != nil {
-		return err
-	}
-	s.Invalidate()
-	return nil
+	return s.changed(s.store.DeleteAPIKey(ctx, id))
 }
 
 // ErrValueChanged refuses to declare a key under a name a key with another

@@ -103,10 +103,9 @@ func (s *Service) CreatePlan(ctx context.Context, p store.UsagePlan, known Known
 	sortStages(&p)
 	now := s.now().Unix()
 	p.ID, p.CreatedAt, p.UpdatedAt = NewKeyID(), now, now
-	if err := s.store.CreateUsagePlan(ctx, p); err != nil {
+	if err := s.changed(s.store.CreateUsagePlan(ctx, p)); err != nil {
 		return store.UsagePlan{}, err
 	}
-	s.Invalidate()
 	return p, nil
 }
 
@@ -127,11 +126,7 @@ func (s *Service) UpdatePlan(ctx context.Context, id string, known KnownStage, c
 		p.UpdatedAt = s.now().Unix()
 		return p, nil
 	})
-	if err != nil {
-		return err
-	}
-	s.Invalidate()
-	return nil
+	return s.changed(err)
 }
 
 // clonePlan copies p deeply. The store compares what an update returns with
@@ -156,31 +151,19 @@ func clonePlan(p store.UsagePlan) store.UsagePlan {
 
 // DeletePlan removes a plan; store.ErrNotFound when there is none.
 func (s *Service) DeletePlan(ctx context.Context, id string) error {
-	if err := s.store.DeleteUsagePlan(ctx, id); err != nil {
-		return err
-	}
-	s.Invalidate()
-	return nil
+	return s.changed(s.store.DeleteUsagePlan(ctx, id))
 }
 
 // AddPlanKey puts a key in a plan. store.ErrAlreadyExists: it is in it;
 // store.ErrConflict: the key is in another plan covering one of its stages;
 // store.ErrNotFound: no such plan or key.
 func (s *Service) AddPlanKey(ctx context.Context, planID, keyID string) error {
-	if err := s.store.AddUsagePlanKey(ctx, planID, keyID); err != nil {
-		return err
-	}
-	s.Invalidate()
-	return nil
+	return s.changed(s.store.AddUsagePlanKey(ctx, planID, keyID))
 }
 
 // RemovePlanKey takes a key out of a plan; store.ErrNotFound when it is not in it.
 func (s *Service) RemovePlanKey(ctx context.Context, planID, keyID string) error {
-	if err := s.store.RemoveUsagePlanKey(ctx, planID, keyID); err != nil {
-		return err
-	}
-	s.Invalidate()
-	return nil
+	return s.changed(s.store.RemoveUsagePlanKey(ctx, planID, keyID))
 }
 
 // findPlanByName is the plan named name, or nil.

@@ -67,6 +67,15 @@ func orDefault(d, fallback time.Duration) time.Duration {
 // it after changing keys, plans or plan keys through the store directly.
 func (s *Service) Invalidate() { s.cache.purge() }
 
+// changed passes on the error of a change to keys or plans, dropping the
+// cache when the change was made.
+func (s *Service) changed(err error) error {
+	if err == nil {
+		s.Invalidate()
+	}
+	return err
+}
+
 // Request describes one gateway request for Check.
 type Request struct {
 	APIID, Stage  string
