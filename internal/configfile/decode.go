@@ -93,12 +93,10 @@ func (d *decoder) set(n *yaml.Node, v reflect.Value, path string) error {
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
-		elem := reflect.New(v.Type().Elem())
-		if err := d.decode(n, elem.Elem(), path); err != nil {
-			return err
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
 		}
-		v.Set(elem)
-		return nil
+		return d.decode(n, v.Elem(), path)
 	case reflect.Struct:
 		fields := fieldsOf(v.Type())
 		err := d.mapping(n, path, func(key string) (slot, bool) {
@@ -249,6 +247,8 @@ func isNull(n *yaml.Node) bool {
 func validate(v reflect.Value, path string) error {
 	var vv Validator
 	switch {
+	case v.Kind() == reflect.Pointer:
+		return nil // its value was validated as it was decoded
 	case v.Type().Implements(validatorType):
 		vv = v.Interface().(Validator)
 	case v.CanAddr() && reflect.PointerTo(v.Type()).Implements(validatorType):

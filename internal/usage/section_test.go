@@ -16,17 +16,24 @@ import (
 	"github.com/moat-dev/moat/internal/usage"
 )
 
-func TestUsageConfigAppliesIdempotently(t *testing.T) {
-	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
+// newService is a usage service on a fresh SQLite store.
+func newService(t *testing.T) (*sqlstore.Store, *usage.Service) {
+	t.Helper()
+	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "moat.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	svc, err := usage.New(usage.Config{Store: st, Limiter: usage.NewMemoryLimiter(10, time.Now), Secret: []byte("0123456789abcdef0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, svc
+}
+
+func TestUsageConfigAppliesIdempotently(t *testing.T) {
+	ctx := context.Background()
+	st, svc := newService(t)
 	b := integration.NewBuilder()
 	defer b.Close()
 	gw, err := gateway.New(gateway.Config{NewIntegration: b.New, Usage: svc, APIs: []gateway.API{{Name: "shop", Type: "REST",
@@ -77,15 +84,7 @@ func TestUsageConfigAppliesIdempotently(t *testing.T) {
 // same check: the file's error names the YAML key, the API's is its message.
 func TestPlanChecksAreShared(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc, err := usage.New(usage.Config{Store: st, Limiter: usage.NewMemoryLimiter(10, time.Now), Secret: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, svc := newService(t)
 	cases := []struct {
 		plan  usage.PlanConfig
 		field string
