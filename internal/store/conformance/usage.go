@@ -3,6 +3,7 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -116,6 +117,16 @@ func testUsagePlans(t *testing.T, s store.Store) {
 	got, err = s.GetUsagePlan(ctx, "plan1")
 	must(t, err, "GetUsagePlan after update")
 	sameJSON(t, got, p1, "GetUsagePlan after update")
+	// An updater that edits the stages in place (deleting one with
+	// slices.Delete) still removes the stage.
+	must(t, s.UpdateUsagePlan(ctx, "plan1", func(p store.UsagePlan) (store.UsagePlan, error) {
+		p.Stages = slices.Delete(p.Stages, 1, 2)
+		return p, nil
+	}), "UpdateUsagePlan removing a stage in place")
+	p1.Stages = p1.Stages[:1]
+	got, err = s.GetUsagePlan(ctx, "plan1")
+	must(t, err, "GetUsagePlan after an in-place removal")
+	sameJSON(t, got, p1, "GetUsagePlan after an in-place removal")
 	if err := s.UpdateUsagePlan(ctx, "plan1", func(p store.UsagePlan) (store.UsagePlan, error) { p.ID = "plan9"; return p, nil }); err == nil {
 		t.Fatal("UpdateUsagePlan changed the ID")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/moat-dev/moat/internal/store"
 )
@@ -152,7 +153,11 @@ func (s *Store) UpdateUsagePlan(ctx context.Context, id string, update func(stor
 		if err != nil {
 			return err
 		}
-		p, err := update(old)
+		// The updater gets its own copy of the stages: replaceStages compares
+		// against old, which an in-place edit must not change.
+		given := old
+		given.Stages = slices.Clone(old.Stages)
+		p, err := update(given)
 		if err != nil {
 			return err
 		}
