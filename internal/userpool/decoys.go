@@ -28,11 +28,20 @@ const decoyUserKey = "\x01decoy"
 // changes nothing, then as long as a real update typically takes.
 func (s *Service) decoyUpdate(ctx context.Context, p *pool) error {
 	start := time.Now()
+	if err := s.decoyTransaction(ctx, p); err != nil {
+		return err
+	}
+	waitUntil(ctx, start.Add(s.userWrites.typical()))
+	return nil
+}
+
+// decoyTransaction is the write transaction alone, for a decoy that waits
+// for the typical time of some larger piece of work itself.
+func (s *Service) decoyTransaction(ctx context.Context, p *pool) error {
 	err := s.store.UpdateUser(ctx, p.ID, decoyUserKey, func(u store.User) (store.User, error) { return u, nil })
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return storeErr(err, nil)
 	}
-	waitUntil(ctx, start.Add(s.userWrites.typical()))
 	return nil
 }
 
