@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/mail"
@@ -123,7 +124,13 @@ func TestParallelWrongPasswordsStopAtTheThreshold(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A busy hashing pool turns an attempt away uncounted; the
+			// client tries again, as the SDKs do, so all of them are made.
 			_, err := l.signIn("lee", "Wrong-Pass-1")
+			for e, _ := awserr.As(err); e != nil && e.Code == awserr.TooManyRequests; e, _ = awserr.As(err) {
+				time.Sleep(20 * time.Millisecond)
+				_, err = l.signIn("lee", "Wrong-Pass-1")
+			}
 			e, _ := awserr.As(err)
 			mu.Lock()
 			answers[e.Code+": "+e.Message]++
