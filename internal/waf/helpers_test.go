@@ -3,6 +3,7 @@ package waf
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -23,6 +24,9 @@ func decodeACL(t testing.TB, doc string) WebACL {
 
 func newTestEngine(t testing.TB, cfg Config) *Engine {
 	t.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	e, err := NewEngine(cfg)
 	if err != nil {
 		t.Fatal(err)
