@@ -179,7 +179,9 @@ func TestRateRuleKeysAndScopeDown(t *testing.T) {
 			func(int) *Request { return get("10.0.0.1", "/") }, get("10.0.0.1", "/"), false},
 		{"custom key: header, transformed",
 			`{"Limit":10,"EvaluationWindowSec":60,"AggregateKeyType":"CUSTOM_KEYS","CustomKeys":[{"Header":{"Name":"X-Tenant","TextTransformations":[{"Priority":0,"Type":"LOWERCASE"}]}}]}`,
-			func(i int) *Request { return get(fmt.Sprintf("10.0.1.%d", i), "/", "X-Tenant", []string{"ACME", "acme"}[i%2]) },
+			func(i int) *Request {
+				return get(fmt.Sprintf("10.0.1.%d", i), "/", "X-Tenant", []string{"ACME", "acme"}[i%2])
+			},
 			get("10.0.1.200", "/", "X-Tenant", "Acme"), true},
 		{"custom key: a missing header is not counted",
 			`{"Limit":10,"EvaluationWindowSec":60,"AggregateKeyType":"CUSTOM_KEYS","CustomKeys":[{"Header":{"Name":"X-Tenant","TextTransformations":[{"Priority":0,"Type":"NONE"}]}}]}`,
