@@ -2,9 +2,11 @@ package waf
 
 import (
 	"crypto/md5"
-	"html"
+	"path"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
 )
 
 // The text transformations follow AWS's descriptions, which are
@@ -156,34 +158,20 @@ func replaceNulls(s string) string {
 }
 
 // normalizePath removes repeated slashes, "." segments and ".." segments
-// with the segment before them; a ".." with nothing before it to remove (at
-// the beginning) stays. A trailing slash is kept.
+// with the segment before them (a leading ".." has none and stays), as
+// path.Clean does; a trailing slash is kept and "." becomes empty.
 func normalizePath(s string) string {
-	if !strings.Contains(s, "//") && !strings.Contains(s, "/.") && !strings.HasPrefix(s, "./") && s != "." {
+	if s == "" {
 		return s
 	}
-	absolute := strings.HasPrefix(s, "/")
-	trailing := strings.HasSuffix(s, "/") || strings.HasSuffix(s, "/.") || strings.HasSuffix(s, "/..") || s == "." || s == ".."
-	var kept []string
-	for _, seg := range strings.Split(s, "/") {
-		switch {
-		case seg == "" || seg == ".":
-		case seg == ".." && len(kept) > 0 && kept[len(kept)-1] != "..":
-			kept = kept[:len(kept)-1]
-		case seg == ".." && absolute:
-			// Above the root is the root.
-		default:
-			kept = append(kept, seg)
-		}
+	clean := path.Clean(s)
+	switch {
+	case clean == ".":
+		return ""
+	case strings.HasSuffix(s, "/") && clean != "/":
+		return clean + "/"
 	}
-	out := strings.Join(kept, "/")
-	if absolute {
-		out = "/" + out
-	}
-	if trailing && !strings.HasSuffix(out, "/") {
-		out += "/"
-	}
-	return out
+	return clean
 }
 
 func normalizePathWin(s string) string {
@@ -207,11 +195,15 @@ func utf8ToUnicode(s string) string {
 			b = append(b, byte(r))
 			continue
 		}
+		b = append(b, '%', 'u')
 		if r > 0xffff {
-			b = append(b, '%', 'u', hex[r>>20&0xf], hex[r>>16&0xf], hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
-			continue
+			// Astral code points take five or six digits.
+			if r > 0xfffff {
+				b = append(b, hex[r>>20&0xf])
+			}
+			b = append(b, hex[r>>16&0xf])
 		}
-		b = append(b, '%', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+		b = append(b, hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 	}
 	return string(b)
 }
