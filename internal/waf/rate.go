@@ -178,7 +178,10 @@ func (m *rateMatch) matches(ev *evaluation) bool {
 		if !ev.req.ClientIP.IsValid() {
 			return false
 		}
-		instances = []string{ev.req.ClientIP.Unmap().String()}
+		// The common case, kept to one allocation: the key itself.
+		key := make([]byte, 0, len(m.prefix)+46)
+		key = ev.req.ClientIP.Unmap().AppendTo(append(key, m.prefix...))
+		return m.count(ev, string(key))
 	case "FORWARDED_IP":
 		a, present, ok := m.fwd.address(ev.req)
 		if !present {
@@ -199,16 +202,22 @@ func (m *rateMatch) matches(ev *evaluation) bool {
 	}
 	matched := false
 	for _, inst := range instances {
-		n, err := m.engine.counter.Add(ev.ctx, counterKey(m.prefix, inst), m.window, ev.now)
-		if err != nil {
-			if ev.countErr == nil {
-				ev.countErr = err
-			}
-			return false
-		}
-		matched = matched || n > m.limit
+		matched = m.count(ev, counterKey(m.prefix, inst)) || matched
 	}
 	return matched
+}
+
+// count adds the request under key and says whether the key is over the
+// limit; a counter error is kept for the report and does not match.
+func (m *rateMatch) count(ev *evaluation, key string) bool {
+	n, err := m.engine.counter.Add(ev.ctx, key, m.window, ev.now)
+	if err != nil {
+		if ev.countErr == nil {
+			ev.countErr = err
+		}
+		return false
+	}
+	return n > m.limit
 }
 
 // customInstances builds the aggregation instances of a CUSTOM_KEYS

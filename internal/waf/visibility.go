@@ -45,7 +45,7 @@ func (e *Engine) observe(a *ACL, ev *evaluation, v *visibility, ruleName string,
 	if v.ring != nil {
 		v.ring.offer(ev, o)
 	}
-	if o.action.kind == actionAllow {
+	if o.action.kind == actionAllow || !e.log.Enabled(ev.ctx, slog.LevelInfo) {
 		return
 	}
 	attrs := []slog.Attr{
