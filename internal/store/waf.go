@@ -99,5 +99,5 @@ type WAF interface {
 	// GetWebACLForResource is the web ACL protecting the resource (ErrNotFound: none).
 	GetWebACLForResource(ctx context.Context, resourceARN string) (WebACL, error)
 	ListResourcesForWebACL(ctx context.Context, webACLID string) ([]string, error) // ordered
-	ListWebACLAssociations(ctx context.Context) ([]WebACLAssociation, error)         // ordered by ResourceARN
+	ListWebACLAssociations(ctx context.Context) ([]WebACLAssociation, error)       // ordered by ResourceARN
 }
