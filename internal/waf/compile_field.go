@@ -90,18 +90,18 @@ func fieldName(fieldType, name string) (string, error) {
 	return strings.ToLower(name), nil
 }
 
+var (
+	matchScopes       = map[string]scope{"ALL": scopeAll, "KEY": scopeKey, "VALUE": scopeValue}
+	oversizeHandlings = map[string]oversize{"CONTINUE": oversizeContinue, "MATCH": oversizeMatch, "NO_MATCH": oversizeNoMatch}
+)
+
+// oversizeHandling reads OversizeHandling; optional ones default to CONTINUE.
 func oversizeHandling(s string, optional bool) (oversize, error) {
-	switch s {
-	case "CONTINUE":
+	if o, ok := oversizeHandlings[s]; ok {
+		return o, nil
+	}
+	if s == "" && optional {
 		return oversizeContinue, nil
-	case "MATCH":
-		return oversizeMatch, nil
-	case "NO_MATCH":
-		return oversizeNoMatch, nil
-	case "":
-		if optional {
-			return oversizeContinue, nil
-		}
 	}
 	return 0, invalid("OVERSIZE_HANDLING", s, "OversizeHandling must be CONTINUE, MATCH or NO_MATCH")
 }
@@ -110,16 +110,11 @@ func (f *field) compileMap(noPattern bool, matchScope, handling, patternField st
 	if noPattern {
 		return invalid(patternField, "", "MatchPattern is required")
 	}
-	switch matchScope {
-	case "ALL":
-		f.scope = scopeAll
-	case "KEY":
-		f.scope = scopeKey
-	case "VALUE":
-		f.scope = scopeValue
-	default:
+	sc, ok := matchScopes[matchScope]
+	if !ok {
 		return invalid("MAP_MATCH_SCOPE", matchScope, "MatchScope must be ALL, KEY or VALUE")
 	}
+	f.scope = sc
 	var err error
 	f.oversize, err = oversizeHandling(handling, false)
 	return err

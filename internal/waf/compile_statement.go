@@ -135,27 +135,20 @@ func (c *compiler) byteMatch(s *ByteMatchStatement) (matcher, error) {
 	if len(s.SearchString) == 0 || len(s.SearchString) > maxSearchString {
 		return nil, invalid("BYTE_MATCH_STATEMENT", "SearchString", "SearchString must be 1 to %d bytes", maxSearchString)
 	}
-	m := &byteMatch{field: f, chain: ch, search: string(s.SearchString)}
-	switch s.PositionalConstraint {
-	case "EXACTLY":
-		m.pos = posExactly
-	case "STARTS_WITH":
-		m.pos = posStartsWith
-	case "ENDS_WITH":
-		m.pos = posEndsWith
-	case "CONTAINS":
-		m.pos = posContains
-	case "CONTAINS_WORD":
-		m.pos = posContainsWord
-		for i := 0; i < len(m.search); i++ {
-			if !isWordByte(m.search[i]) {
-				return nil, invalid("BYTE_MATCH_STATEMENT", m.search, "with CONTAINS_WORD, SearchString may hold only letters, digits and _")
-			}
-		}
-	default:
+	pos, ok := positions[s.PositionalConstraint]
+	if !ok {
 		return nil, invalid("BYTE_MATCH_STATEMENT", s.PositionalConstraint, "PositionalConstraint must be EXACTLY, STARTS_WITH, ENDS_WITH, CONTAINS or CONTAINS_WORD")
 	}
+	m := &byteMatch{field: f, chain: ch, search: string(s.SearchString), pos: pos}
+	if pos == posContainsWord && strings.ContainsFunc(m.search, func(r rune) bool { return r >= 0x80 || !isWordByte(byte(r)) }) {
+		return nil, invalid("BYTE_MATCH_STATEMENT", m.search, "with CONTAINS_WORD, SearchString may hold only letters, digits and _")
+	}
 	return m, nil
+}
+
+var positions = map[string]positional{
+	"EXACTLY": posExactly, "STARTS_WITH": posStartsWith, "ENDS_WITH": posEndsWith,
+	"CONTAINS": posContains, "CONTAINS_WORD": posContainsWord,
 }
 
 // maxRegex is WAFv2's limit on one regular expression.

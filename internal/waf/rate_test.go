@@ -7,37 +7,7 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/testenv"
-	"github.com/redis/go-redis/v9"
 )
-
-// newRedisClient connects to the test Redis and removes this test's keys
-// (all under prefix) when it ends.
-func newRedisClient(t *testing.T, prefix string) *redis.Client {
-	t.Helper()
-	opts, err := redis.ParseURL(testenv.RedisURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(opts)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		c.Close()
-		testenv.Missing(t, "Redis at "+testenv.RedisURL(), "install redis-server and start it, or set MOAT_TEST_REDIS_URL; error: "+err.Error())
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		keys, err := c.Keys(ctx, prefix+"*").Result()
-		if err == nil && len(keys) > 0 {
-			err = c.Del(ctx, keys...).Err()
-		}
-		if err != nil {
-			t.Logf("cleaning Redis keys %s*: %v", prefix, err)
-		}
-		c.Close()
-	})
-	return c
-}
 
 // redisReplicas are n counters on separate connections sharing one
 // prefix: what n moat processes sharing a Redis see.
@@ -45,7 +15,7 @@ func redisReplicas(t *testing.T, n int) []RateCounter {
 	prefix := "moat-test-waf:" + testenv.RandomHex(6) + ":"
 	var out []RateCounter
 	for range n {
-		out = append(out, NewRedisCounter(newRedisClient(t, prefix), prefix))
+		out = append(out, NewRedisCounter(testenv.NewRedisClient(t, prefix), prefix))
 	}
 	return out
 }

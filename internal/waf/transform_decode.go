@@ -26,35 +26,20 @@ func hexByte(s string) byte {
 }
 
 // urlDecode decodes %HH and '+'; a % not followed by two hex digits stays.
-func urlDecode(s string) string {
-	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b = append(b, hexByte(s[i+1:]))
-			i += 2
-		case c == '+':
-			b = append(b, ' ')
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(b)
-}
+func urlDecode(s string) string { return decodeURL(s, false) }
 
 // urlDecodeUni is urlDecode that also reads IIS's %uHHHH, keeping the low
 // byte and folding full-width ASCII (U+FF01–U+FF5E) to ASCII.
-func urlDecodeUni(s string) string {
+func urlDecodeUni(s string) string { return decodeURL(s, true) }
+
+func decodeURL(s string, iis bool) string {
 	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
 		return s
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == '%' && i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && isHex(s[i+2]) && isHex(s[i+3]) && isHex(s[i+4]) && isHex(s[i+5]):
+		case iis && c == '%' && i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') && isHex(s[i+2]) && isHex(s[i+3]) && isHex(s[i+4]) && isHex(s[i+5]):
 			b = append(b, lowByte(s[i+2:i+6]))
 			i += 5
 		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
