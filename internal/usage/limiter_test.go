@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/moat-dev/moat/internal/testenv"
 )
 
