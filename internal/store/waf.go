@@ -10,49 +10,43 @@ import (
 // caller read it (WAFv2's WAFOptimisticLockException).
 var ErrStaleLockToken = errors.New("store: stale lock token")
 
-// IPSet is a WAF IP set. LockToken changes on every write; the store
-// chooses it. Names are unique among IP sets.
-type IPSet struct {
-	ID               string
-	Name             string
-	ARN              string
-	Description      string
-	IPAddressVersion string   // IPV4 IPV6
-	Addresses        []string // CIDRs, as given; non-nil
-	Attributes       []byte   // JSON (tags), owned by package wafapi
-	LockToken        string
-	CreatedAt        int64
-	UpdatedAt        int64
+// WAFEntity is what every WAF entity has. LockToken changes on every
+// write; the store chooses it. Names are unique within a kind.
+type WAFEntity struct {
+	ID          string
+	Name        string
+	ARN         string
+	Description string
+	Attributes  []byte // JSON (tags), owned by package waf
+	LockToken   string
+	CreatedAt   int64
+	UpdatedAt   int64
 }
 
-// RegexPatternSet is a WAF regex pattern set; names are unique among them.
+// Entity gives generic code the fields every WAF entity shares.
+func (e *WAFEntity) Entity() *WAFEntity { return e }
+
+// IPSet is a WAF IP set.
+type IPSet struct {
+	WAFEntity
+	IPAddressVersion string   // IPV4 IPV6
+	Addresses        []string // CIDRs, as given; non-nil
+}
+
+// RegexPatternSet is a WAF regex pattern set.
 type RegexPatternSet struct {
-	ID                 string
-	Name               string
-	ARN                string
-	Description        string
+	WAFEntity
 	RegularExpressions []string // non-nil
-	Attributes         []byte   // JSON (tags), owned by package wafapi
-	LockToken          string
-	CreatedAt          int64
-	UpdatedAt          int64
 }
 
 // WebACL is a WAF web ACL. Document is the ACL as WAFv2's JSON shapes it
 // (owned by package waf); References are the ARNs of the IP sets and
 // regex pattern sets its rules name, which must exist and cannot be
-// deleted while referenced. Names are unique among web ACLs.
+// deleted while referenced.
 type WebACL struct {
-	ID          string
-	Name        string
-	ARN         string
-	Description string
-	Document    []byte
-	References  []string // non-nil
-	Attributes  []byte   // JSON (tags), owned by package wafapi
-	LockToken   string
-	CreatedAt   int64
-	UpdatedAt   int64
+	WAFEntity
+	Document   []byte
+	References []string // non-nil
 }
 
 // WebACLAssociation puts a web ACL in front of a resource (an API Gateway
@@ -72,7 +66,7 @@ type WAF interface {
 	CreateIPSet(ctx context.Context, s IPSet) (lockToken string, err error)
 	GetIPSet(ctx context.Context, id string) (IPSet, error)
 	ListIPSets(ctx context.Context) ([]IPSet, error) // ordered by Name
-	// UpdateIPSet may change Description, Addresses, Attributes and UpdatedAt.
+	// Updaters may change anything but ID, Name, ARN, LockToken and CreatedAt.
 	UpdateIPSet(ctx context.Context, id, lockToken string, update func(IPSet) (IPSet, error)) (nextLockToken string, err error)
 	// DeleteIPSet fails with ErrConflict while a web ACL references the set.
 	DeleteIPSet(ctx context.Context, id, lockToken string) error

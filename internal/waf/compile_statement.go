@@ -213,8 +213,14 @@ func compileRegexSet(list []Regex) (*regexp.Regexp, error) {
 	return regexp.Compile(strings.Join(parts, "|"))
 }
 
+// maxRegexesPerSet is WAFv2's limit on expressions in one set.
+const maxRegexesPerSet = 10
+
 // ValidateRegexPatternSet checks a set's expressions as CreateRegexPatternSet does.
 func ValidateRegexPatternSet(list []Regex) error {
+	if len(list) > maxRegexesPerSet {
+		return invalid("REGEX_PATTERN_SET", fmt.Sprint(len(list)), "a regex pattern set holds at most %d expressions", maxRegexesPerSet)
+	}
 	_, err := compileRegexSet(list)
 	return err
 }
