@@ -37,7 +37,7 @@ type ServiceConfig struct {
 	// KnownResource says whether moat serves the resource an association
 	// names; nil accepts any well-formed ARN.
 	KnownResource func(ctx context.Context, r Resource) bool
-	Now     func() time.Time
+	Now           func() time.Time
 }
 
 // NewService returns the WAF service.
