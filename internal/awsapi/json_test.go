@@ -68,6 +68,9 @@ func newFixture(t testing.TB) *fixture {
 				return nil, errors.New("database on fire: secret detail")
 			}),
 			Op("Panic", false, func(context.Context, *echoReq) (*echoResp, error) { panic("boom") }),
+			Op("Detailed", false, func(context.Context, *echoReq) (*echoResp, error) {
+				return nil, &awserr.Error{Code: "WAFInvalidParameterException", Message: "bad", Members: map[string]string{"Field": "RULE", "Reason": "why", "__type": "forged"}}
+			}),
 		},
 	}
 	frame := NewFrame(Config{Logger: slog.New(slog.NewJSONHandler(f.logs, nil)), Metrics: NewMetrics(f.metrics)})
@@ -216,6 +219,14 @@ func TestDomainErrorPassesThrough(t *testing.T) {
 	body := wantError(t, f.do(t, "POST", "TestService.Refuse", "application/x-amz-json-1.1", `{}`), 400, awserr.NotAuthorized)
 	if body["message"] != "Incorrect username or password." {
 		t.Errorf("message %v", body["message"])
+	}
+}
+
+func TestErrorMembersJoinTheBody(t *testing.T) {
+	f := newFixture(t)
+	body := wantError(t, f.do(t, "POST", "TestService.Detailed", "application/x-amz-json-1.1", `{}`), 400, "WAFInvalidParameterException")
+	if body["Field"] != "RULE" || body["Reason"] != "why" || body["message"] != "bad" {
+		t.Errorf("body %v lacks the error's members", body)
 	}
 }
 
