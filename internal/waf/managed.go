@@ -178,3 +178,41 @@ func (g *groupRule) matchedRules(ev *evaluation) []bool {
 	}
 	return matched
 }
+
+// ManagedGroupInfo describes a managed group as DescribeManagedRuleGroup
+// does: its rules in order, each with the label it adds.
+type ManagedGroupInfo struct {
+	Name           string
+	Description    string
+	Capacity       int64
+	LabelNamespace string
+	Rules          []ManagedRuleInfo
+}
+
+type ManagedRuleInfo struct {
+	Name  string
+	Label string // fully qualified
+}
+
+// DescribeManagedGroup describes a group moat offers; the errors are
+// Compile's for a statement naming it.
+func DescribeManagedGroup(vendor, name, version string) (ManagedGroupInfo, error) {
+	if vendor != managedVendor {
+		return ManagedGroupInfo{}, &NonexistentError{ARN: vendor + "/" + name}
+	}
+	spec, ok := managedGroupSpecs[name]
+	if !ok {
+		if why, known := unavailableGroups[name]; known {
+			return ManagedGroupInfo{}, &UnavailableError{Reason: fmt.Sprintf("moat cannot offer the managed rule group %s: %s", name, why)}
+		}
+		return ManagedGroupInfo{}, &NonexistentError{ARN: vendor + "/" + name}
+	}
+	if _, err := paranoiaOf(version); err != nil {
+		return ManagedGroupInfo{}, err
+	}
+	info := ManagedGroupInfo{Name: spec.name, Description: spec.description, Capacity: managedCapacity[spec.name], LabelNamespace: spec.namespace}
+	for _, r := range spec.rules {
+		info.Rules = append(info.Rules, ManagedRuleInfo{Name: r.name, Label: spec.namespace + r.label})
+	}
+	return info, nil
+}

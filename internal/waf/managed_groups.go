@@ -36,9 +36,10 @@ type groupRuleSpec struct {
 
 // groupSpec is a managed rule group.
 type groupSpec struct {
-	name      string
-	namespace string   // label namespace
-	crsFiles  []string // CRS rule files loaded, besides initialization
+	name        string
+	description string
+	namespace   string   // label namespace
+	crsFiles    []string // CRS rule files loaded, besides initialization
 	// crsRemove lists CRS rule IDs (or ranges) the group does not use.
 	crsRemove string
 	rules     []groupRuleSpec
@@ -66,9 +67,10 @@ var unavailableGroups = map[string]string{
 }
 
 var sqliRuleSet = &groupSpec{
-	name:      "AWSManagedRulesSQLiRuleSet",
-	namespace: "awswaf:managed:aws:sql-database:",
-	crsFiles:  []string{"REQUEST-942-APPLICATION-ATTACK-SQLI.conf"},
+	name:        "AWSManagedRulesSQLiRuleSet",
+	description: "SQL injection in query arguments, bodies, cookies and URI paths (OWASP CRS 942 through Coraza)",
+	namespace:   "awswaf:managed:aws:sql-database:",
+	crsFiles:    []string{"REQUEST-942-APPLICATION-ATTACK-SQLI.conf"},
 	rules: []groupRuleSpec{
 		{name: "SQLi_QUERYARGUMENTS", label: "SQLi_QueryArguments"},
 		{name: "SQLiExtendedPatterns_QUERYARGUMENTS", label: "SQLiExtendedPatterns_QueryArguments"},
@@ -109,8 +111,9 @@ const (
 )
 
 var commonRuleSet = &groupSpec{
-	name:      "AWSManagedRulesCommonRuleSet",
-	namespace: "awswaf:managed:aws:core-rule-set:",
+	name:        "AWSManagedRulesCommonRuleSet",
+	description: "Size limits, missing and scanner User-Agents, LFI, RFI, cloud-metadata SSRF, restricted extensions and XSS (OWASP CRS 913, 920440, 930, 931, 934 and 941 through Coraza)",
+	namespace:   "awswaf:managed:aws:core-rule-set:",
 	crsFiles: []string{
 		"REQUEST-913-SCANNER-DETECTION.conf",
 		"REQUEST-920-PROTOCOL-ENFORCEMENT.conf",
@@ -181,9 +184,10 @@ var commonRuleSet = &groupSpec{
 var exploitablePath = regexp.MustCompile(`(?i)/(web|meta)-inf(/|$)`)
 
 var knownBadInputsRuleSet = &groupSpec{
-	name:      "AWSManagedRulesKnownBadInputsRuleSet",
-	namespace: "awswaf:managed:aws:known-bad-inputs:",
-	crsFiles:  []string{"REQUEST-944-APPLICATION-ATTACK-JAVA.conf"},
+	name:        "AWSManagedRulesKnownBadInputsRuleSet",
+	description: "Java deserialization and Log4j, Host: localhost, PROPFIND and exploitable paths (OWASP CRS 944 through Coraza)",
+	namespace:   "awswaf:managed:aws:known-bad-inputs:",
+	crsFiles:    []string{"REQUEST-944-APPLICATION-ATTACK-JAVA.conf"},
 	rules: []groupRuleSpec{
 		{name: "JavaDeserializationRCE_HEADER", label: "JavaDeserializationRCE_Header"},
 		{name: "JavaDeserializationRCE_BODY", label: "JavaDeserializationRCE_Body"},
