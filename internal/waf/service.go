@@ -26,6 +26,7 @@ type Service struct {
 	// knownResource says whether a resource ARN names something moat
 	// serves (a gateway stage, a user pool).
 	knownResource func(ctx context.Context, r Resource) bool
+	protections   protections
 }
 
 // ServiceConfig wires a Service.

@@ -32,7 +32,7 @@ func (s *Service) AssociateWebACL(ctx context.Context, webACLARN, resourceARN st
 			return err
 		}
 	}
-	return storeError(s.store.AssociateWebACL(ctx, res.ARN, v.ID))
+	return s.refreshAfterWrite(ctx, storeError(s.store.AssociateWebACL(ctx, res.ARN, v.ID)))
 }
 
 // checkForUserPool applies Cognito's limits on web ACLs: custom blocked
@@ -68,7 +68,7 @@ func (s *Service) DisassociateWebACL(ctx context.Context, resourceARN string) er
 	if err != nil {
 		return err
 	}
-	return storeError(s.store.DisassociateWebACL(ctx, res.ARN))
+	return s.refreshAfterWrite(ctx, storeError(s.store.DisassociateWebACL(ctx, res.ARN)))
 }
 
 // WebACLForResource is the web ACL protecting the resource; ok false when

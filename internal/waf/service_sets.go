@@ -27,13 +27,14 @@ func (s *Service) GetIPSet(ctx context.Context, name, id string) (IPSet, string,
 
 // UpdateIPSet replaces the set's addresses and description.
 func (s *Service) UpdateIPSet(ctx context.Context, name, id, lockToken, description string, addresses []string) (string, error) {
-	return updateEntity(ctx, s, s.ipSets(), name, id, lockToken, func(v *store.IPSet) error {
+	next, err := updateEntity(ctx, s, s.ipSets(), name, id, lockToken, func(v *store.IPSet) error {
 		if err := ValidateIPSet(v.IPAddressVersion, addresses); err != nil {
 			return err
 		}
 		v.Description, v.Addresses = description, nonNil(addresses)
 		return nil
 	})
+	return next, s.refreshAfterWrite(ctx, err)
 }
 
 // DeleteIPSet removes a set no web ACL references.
@@ -47,7 +48,7 @@ func (s *Service) ListIPSets(ctx context.Context, marker string, limit int) ([]S
 }
 
 func ipSetOf(v store.IPSet) IPSet {
-	return IPSet{Name: v.Name, ID: v.ID, ARN: v.ARN, Description: v.Description, IPAddressVersion: v.IPAddressVersion, Addresses: nonNil(v.Addresses)}
+	return IPSet{Name: v.Name, ID: v.ID, ARN: v.ARN, Description: v.Description, IPAddressVersion: v.IPAddressVersion, Addresses: nonNil(v.Addresses), lockToken: v.LockToken}
 }
 
 // CreateRegexPatternSet stores a new regex pattern set.
@@ -72,10 +73,11 @@ func (s *Service) UpdateRegexPatternSet(ctx context.Context, name, id, lockToken
 	if err := ValidateRegexPatternSet(list); err != nil {
 		return "", err
 	}
-	return updateEntity(ctx, s, s.regexSets(), name, id, lockToken, func(v *store.RegexPatternSet) error {
+	next, err := updateEntity(ctx, s, s.regexSets(), name, id, lockToken, func(v *store.RegexPatternSet) error {
 		v.Description, v.RegularExpressions = description, regexStrings(list)
 		return nil
 	})
+	return next, s.refreshAfterWrite(ctx, err)
 }
 
 // DeleteRegexPatternSet removes a set no web ACL references.
@@ -89,7 +91,7 @@ func (s *Service) ListRegexPatternSets(ctx context.Context, marker string, limit
 }
 
 func regexSetOf(v store.RegexPatternSet) RegexPatternSet {
-	out := RegexPatternSet{Name: v.Name, ID: v.ID, ARN: v.ARN, Description: v.Description, RegularExpressionList: []Regex{}}
+	out := RegexPatternSet{Name: v.Name, ID: v.ID, ARN: v.ARN, Description: v.Description, RegularExpressionList: []Regex{}, lockToken: v.LockToken}
 	for _, r := range v.RegularExpressions {
 		out.RegularExpressionList = append(out.RegularExpressionList, Regex{RegexString: r})
 	}

@@ -101,9 +101,10 @@ func webACLOf(v store.WebACL) (WebACL, error) {
 // UpdateWebACL replaces the web ACL's rules and settings (everything but
 // its name and identity), checked as CreateWebACL checks them.
 func (s *Service) UpdateWebACL(ctx context.Context, name, id, lockToken string, acl WebACL) (string, error) {
-	return updateEntity(ctx, s, s.webACLs(), name, id, lockToken, func(v *store.WebACL) error {
+	next, err := updateEntity(ctx, s, s.webACLs(), name, id, lockToken, func(v *store.WebACL) error {
 		return s.prepareWebACL(ctx, v, acl)
 	})
+	return next, s.refreshAfterWrite(ctx, err)
 }
 
 // DeleteWebACL removes a web ACL that protects nothing.

@@ -8,6 +8,8 @@ type IPSet struct {
 	Description      string   `json:"Description,omitempty"`
 	IPAddressVersion string   `json:"IPAddressVersion"` // IPV4 IPV6
 	Addresses        []string `json:"Addresses"`
+
+	lockToken string // the stored set's, for recompiling when it changes
 }
 
 // RegexPatternSet is WAFv2's RegexPatternSet: a statement referencing it
@@ -18,6 +20,8 @@ type RegexPatternSet struct {
 	ARN                   string  `json:"ARN"`
 	Description           string  `json:"Description,omitempty"`
 	RegularExpressionList []Regex `json:"RegularExpressionList"`
+
+	lockToken string
 }
 
 type Regex struct {
