@@ -3,7 +3,10 @@ package waf
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"regexp"
+	"strconv"
 )
 
 type actionKind uint8
@@ -38,6 +41,19 @@ type Response struct {
 	Headers     []CustomHTTPHeader
 	ContentType string // a MIME type; "" when there is no body
 	Body        string
+}
+
+// Write sends the custom response.
+func (r *Response) Write(w http.ResponseWriter) {
+	for _, h := range r.Headers {
+		w.Header().Add(h.Name, h.Value)
+	}
+	if r.ContentType != "" {
+		w.Header().Set("Content-Type", r.ContentType)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(r.Body)))
+	w.WriteHeader(r.Status)
+	_, _ = io.WriteString(w, r.Body)
 }
 
 // insertedHeaderPrefix is what WAFv2 puts before the names of headers

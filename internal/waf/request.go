@@ -59,3 +59,15 @@ func splitPairs(s string, sep byte, trimSpace bool, into []pair) []pair {
 	}
 	return into
 }
+
+// View is the Request the WAF sees of r: path is the canonical path the
+// caller routes by, client the address the request came from, and body
+// what was read of the body; more than limit bytes makes it oversize.
+func View(r *http.Request, path string, client netip.Addr, body []byte, limit int) *Request {
+	v := &Request{Method: r.Method, Path: path, RawQuery: r.URL.RawQuery, Proto: r.Proto, Host: r.Host, Header: r.Header, ClientIP: client}
+	if len(body) > limit {
+		body, v.BodyTruncated = body[:limit], true
+	}
+	v.Body = string(body)
+	return v
+}
