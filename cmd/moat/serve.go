@@ -14,6 +14,7 @@ import (
 	"github.com/moat-dev/moat/internal/apigatewayapi"
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/clientip"
+	"github.com/moat-dev/moat/internal/cognitoidp"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
 	"github.com/moat-dev/moat/internal/iamapi"
 	"github.com/moat-dev/moat/internal/sealing"
@@ -21,6 +22,7 @@ import (
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/wafapi"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 )
@@ -88,11 +90,14 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		printCredentialsOnce(stderr, creds, cfg)
 	}
 
-	limiter, closeLimiter, err := newLimiter(ctx, cfg)
+	redisClient, err := openRedis(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer closeLimiter()
+	if redisClient != nil {
+		defer redisClient.Close()
+	}
+	limiter := newLimiter(redisClient)
 
 	tok := tokens.NewService(st, cfg.IdentityPublicURL)
 	identity, err := identityServices(ctx, st, tok, limiter, cfg, logger)
@@ -127,11 +132,19 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	proxies, _ := clientip.ParseProxies(cfg.TrustedProxies) // validated with the config
 	frame := awsapi.NewFrame(awsapi.Config{Logger: logger, Metrics: awsapi.NewMetrics(registry), Proxies: proxies})
 	auth := admin.NewAuthenticator(creds, cfg.Region)
+	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, logger, gw.HasStage)
+	if err != nil {
+		return err
+	}
 	var mounts []server.Mount
 	for _, svc := range identity.Services {
+		if svc.SigningName == cognitoidp.SigningName {
+			svc.Guard = cognitoidp.WAFGuard(firewall, st, cfg.Region, cfg.AccountID)
+		}
 		mounts = append(mounts, frame.JSON(svc, auth))
 	}
 	mounts = append(mounts,
+		frame.JSON(wafapi.Service(firewall), auth),
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),
 		frame.Query(iamapi.API(roleSvc), iamAuthenticator(creds, cfg)),
 	)
