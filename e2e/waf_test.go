@@ -1,0 +1,76 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/moat-dev/moat/internal/testenv"
+)
+
+// pythonWithWAFv2 returns an interpreter whose boto3 knows WAFv2 as it is
+// now (rate rules of 10 requests over 60 s: botocore ≥ 1.34): Debian's
+// botocore is too old, so MOAT_TEST_PYTHON_WAF, else python3 on PATH.
+func pythonWithWAFv2(t *testing.T) string {
+	t.Helper()
+	candidates := []string{os.Getenv("MOAT_TEST_PYTHON_WAF"), "python3", "/usr/bin/python3"}
+	const probe = `import boto3, botocore.session as s
+m = s.get_session().get_service_model("wafv2")
+assert "EvaluationWindowSec" in m.shape_for("RateBasedStatement").members
+assert m.shape_for("RateLimit").metadata["min"] <= 10`
+	for _, python := range candidates {
+		if python == "" {
+			continue
+		}
+		if err := exec.Command(python, "-c", probe).Run(); err == nil {
+			return python
+		}
+	}
+	testenv.Missing(t, "boto3 with a current wafv2 model", "install boto3 ≥ 1.34 for python3 on PATH or set MOAT_TEST_PYTHON_WAF")
+	return ""
+}
+
+// TestBoto3WAFOnUserPool sets up a web ACL denying 127.0.0.2 on a user pool
+// with boto3's wafv2 client: InitiateAuth from that address is refused as
+// Cognito refuses WAF-blocked calls, and from another it signs in.
+func TestBoto3WAFOnUserPool(t *testing.T) {
+	python := pythonWithWAFv2(t)
+	t.Parallel()
+	m := startMoat(t, moatOptions{})
+	idp := m.cognito(t)
+	ctx := t.Context()
+	poolID := createPool(t, idp, "waf-pool")
+	client, err := idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId: &poolID, ClientName: aws.String("app"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const username, password = "wafuser", "Correct-Horse-9"
+	if _, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String(username), MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String(username), Password: aws.String(password), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "waf_flow.py"), "user-pool"}, "",
+		"MOAT_IDENTITY_URL="+m.IdentityURL,
+		"MOAT_REGION="+m.Region,
+		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID,
+		"MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
+		"MOAT_POOL_ARN=arn:aws:cognito-idp:"+m.Region+":000000000000:userpool/"+poolID,
+		"MOAT_CLIENT_ID="+aws.ToString(client.UserPoolClient.ClientId),
+		"MOAT_USERNAME="+username,
+		"MOAT_PASSWORD="+password,
+	)
+	if log := m.log.tail(1000); !strings.Contains(log, `"msg":"waf"`) || !strings.Contains(log, `"rule":"deny-caller"`) {
+		t.Errorf("no WAF log line for the blocked call")
+	}
+}
