@@ -15,7 +15,9 @@ import (
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/cognitoidp"
+	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
+	"github.com/moat-dev/moat/internal/gateway/wafstage"
 	"github.com/moat-dev/moat/internal/iamapi"
 	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/server"
@@ -118,7 +120,14 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, authorizer.Deps{
+	// The WAF is the gateway's first stage and checks associations against
+	// the gateway's stages, so each is made knowing the other.
+	var gw *gateway.Gateway
+	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, logger, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
+	if err != nil {
+		return err
+	}
+	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
 		Admin: creds, Account: cfg.AccountID,
 	})
@@ -132,10 +141,6 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	proxies, _ := clientip.ParseProxies(cfg.TrustedProxies) // validated with the config
 	frame := awsapi.NewFrame(awsapi.Config{Logger: logger, Metrics: awsapi.NewMetrics(registry), Proxies: proxies})
 	auth := admin.NewAuthenticator(creds, cfg.Region)
-	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, logger, gw.HasStage)
-	if err != nil {
-		return err
-	}
 	var mounts []server.Mount
 	for _, svc := range identity.Services {
 		if svc.SigningName == cognitoidp.SigningName {
