@@ -11,6 +11,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/testenv"
 )
 
@@ -73,4 +74,41 @@ func TestBoto3WAFOnUserPool(t *testing.T) {
 	if log := m.log.tail(1000); !strings.Contains(log, `"msg":"waf"`) || !strings.Contains(log, `"rule":"deny-caller"`) {
 		t.Errorf("no WAF log line for the blocked call")
 	}
+}
+
+// wafAPIConfig is a REST API whose every GET path on stage prod answers.
+const wafAPIConfig = `
+apis:
+  - name: waf-api
+    id: wafapi0001
+    type: REST
+    stages: [{name: prod}]
+    routes:
+      - method: GET
+        path: /{proxy+}
+        integration: {type: mock, body: ok}
+`
+
+// TestBoto3WAFOnStage puts a web ACL on a gateway stage with boto3's wafv2
+// client and drives it through two replicas sharing PostgreSQL and Redis:
+// an IP set blocks one loopback address, the SQLi group blocks an
+// injection and passes a clean query, a Count rule counts without
+// blocking, and a rate rule of 10 per 60 s refuses a caller's 11th request
+// whichever replica it reaches, and not another caller's.
+func TestBoto3WAFOnStage(t *testing.T) {
+	python := pythonWithWAFv2(t)
+	t.Parallel()
+	_, masterKey := sealing.GenerateMasterKey() // replicas of one database share its master key
+	opts := moatOptions{DatabaseURL: testenv.NewPostgresDatabase(t), Config: wafAPIConfig,
+		Env: []string{"MOAT_REDIS_URL=" + testenv.RedisURL(), "MOAT_MASTER_KEY=" + masterKey}}
+	a := startMoat(t, opts)
+	b := startMoat(t, opts)
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "waf_flow.py"), "stage"}, "",
+		"MOAT_IDENTITY_URL="+a.IdentityURL,
+		"MOAT_REGION="+a.Region,
+		"MOAT_ADMIN_ACCESS_KEY_ID="+a.AdminKeyID,
+		"MOAT_ADMIN_SECRET_ACCESS_KEY="+a.AdminSecret,
+		"MOAT_STAGE_ARN=arn:aws:apigateway:"+a.Region+"::/restapis/wafapi0001/stages/prod",
+		"MOAT_GATEWAY_URLS="+a.GatewayURL+","+b.GatewayURL,
+	)
 }

@@ -2,19 +2,26 @@
 endpoint_url alone, and check what the web ACLs it sets up do to requests
 sent from chosen loopback addresses (127.0.0.x).
 
-Usage: waf_flow.py user-pool
+Usage: waf_flow.py user-pool | stage
   user-pool  creates an IP set denying 127.0.0.2 and a web ACL using it,
              checks a stale LockToken is refused, associates the web ACL
              with MOAT_POOL_ARN, and checks InitiateAuth is refused (403
              ForbiddenException) from 127.0.0.2 and signs in from 127.0.0.3.
+  stage      puts a web ACL on MOAT_STAGE_ARN (an IP set denying 127.0.0.2,
+             a Count rule, a rate rule of 10 requests in 60 s, the SQLi
+             managed group) and checks each through the gateways in
+             MOAT_GATEWAY_URLS (replicas sharing a database and Redis: the
+             rate limit holds across them).
 Environment: MOAT_IDENTITY_URL, MOAT_REGION, MOAT_ADMIN_ACCESS_KEY_ID,
 MOAT_ADMIN_SECRET_ACCESS_KEY; for user-pool MOAT_POOL_ARN, MOAT_CLIENT_ID,
-MOAT_USERNAME, MOAT_PASSWORD.
+MOAT_USERNAME, MOAT_PASSWORD; for stage MOAT_STAGE_ARN, MOAT_GATEWAY_URLS
+(comma-separated).
 """
 
 import http.client
 import json
 import sys
+import time
 import urllib.parse
 
 import boto3
@@ -39,17 +46,23 @@ def expect_error(code, call, **kwargs):
     raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
-def post_from(source, url, headers, body):
-    """POST body to url from the loopback address source: (status, JSON body)."""
+def send_from(source, method, url, headers=None, body=None):
+    """Send a request from the loopback address source: (status, body text)."""
     u = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10, source_address=(source, 0))
     try:
-        conn.request("POST", u.path or "/", body=json.dumps(body), headers=headers)
+        path = (u.path or "/") + ("?" + u.query if u.query else "")
+        conn.request(method, path, body=body, headers=headers or {})
         resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, json.loads(data) if data else {}
+        return resp.status, resp.read().decode()
     finally:
         conn.close()
+
+
+def post_from(source, url, headers, body):
+    """POST a JSON body from source: (status, decoded JSON answer)."""
+    status, text = send_from(source, "POST", url, headers, json.dumps(body))
+    return status, json.loads(text) if text else {}
 
 
 class Flow:
@@ -119,6 +132,73 @@ class Flow:
         self.note("GetSampledRequests shows the blocked call")
 
 
+    def stage(self):
+        set_arn = self.deny_set("stage-deny")
+        gateways = env("MOAT_GATEWAY_URLS").split(",")
+        on_path = lambda path: {"ByteMatchStatement": {
+            "SearchString": path.encode(), "FieldToMatch": {"UriPath": {}},
+            "TextTransformations": [{"Priority": 0, "Type": "NONE"}], "PositionalConstraint": "STARTS_WITH"}}
+        acl = self.waf.create_web_acl(
+            Name="stage-acl", Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=visibility("stage-acl"),
+            Rules=[
+                {"Name": "deny-caller", "Priority": 0, "Action": {"Block": {}}, "VisibilityConfig": visibility("deny-caller"),
+                 "Statement": {"IPSetReferenceStatement": {"ARN": set_arn}}},
+                {"Name": "count-admin", "Priority": 1, "Action": {"Count": {}}, "VisibilityConfig": visibility("count-admin"),
+                 "Statement": on_path("/prod/admin")},
+                {"Name": "rate", "Priority": 2, "Action": {"Block": {}}, "VisibilityConfig": visibility("rate"),
+                 "Statement": {"RateBasedStatement": {"Limit": 10, "EvaluationWindowSec": 60, "AggregateKeyType": "IP",
+                                                      "ScopeDownStatement": on_path("/prod/rate")}}},
+                {"Name": "sqli", "Priority": 3, "OverrideAction": {"None": {}}, "VisibilityConfig": visibility("sqli"),
+                 "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesSQLiRuleSet"}}},
+            ])["Summary"]
+        stage = env("MOAT_STAGE_ARN")
+        self.waf.associate_web_acl(WebACLArn=acl["ARN"], ResourceArn=stage)
+        rules = self.waf.get_web_acl(Name="stage-acl", Scope="REGIONAL", Id=acl["Id"])["WebACL"]["Rules"]
+        check(rules[2]["Statement"]["RateBasedStatement"]["EvaluationWindowSec"] == 60, f"rate rule read back as {rules[2]}")
+        self.note("CreateWebACL (IP set, Count, rate 10/60 s, AWSManagedRulesSQLiRuleSet), AssociateWebACL on the stage")
+
+        # Every replica enforces it: the one written to at once, the others
+        # once they have reread the web ACLs (every two seconds).
+        for gw in gateways:
+            for _ in range(50):
+                if send_from(DENIED, "GET", gw + "/prod/items")[0] == 403:
+                    break
+                time.sleep(0.2)
+        forbidden = '{"message":"Forbidden"}'
+        for gw in gateways:
+            got = send_from(DENIED, "GET", gw + "/prod/items")
+            check(got == (403, forbidden), f"{DENIED} on {gw}: {got}")
+            got = send_from(ALLOWED, "GET", gw + "/prod/items")
+            check(got[0] == 200, f"{ALLOWED} on {gw}: {got}")
+        self.note(f"IP set: {DENIED} → 403 Forbidden, {ALLOWED} → 200, on every replica")
+
+        got = send_from(ALLOWED, "GET", gateways[0] + "/prod/items?id=1'%20OR%20'1'='1")
+        check(got == (403, forbidden), f"SQL injection in the query: {got}")
+        got = send_from(ALLOWED, "GET", gateways[0] + "/prod/items?id=42&sort=asc")
+        check(got[0] == 200, f"a clean query: {got}")
+        self.note("SQLi group: ?id=1' OR '1'='1 → 403, a clean query → 200")
+
+        for i in range(3):
+            got = send_from(ALLOWED, "GET", gateways[0] + "/prod/admin")
+            check(got[0] == 200, f"a request the Count rule matches was refused: {got}")
+        samples = self.waf.get_sampled_requests(WebAclArn=acl["ARN"], RuleMetricName="count-admin", Scope="REGIONAL", MaxItems=10,
+                                                TimeWindow={"StartTime": got_time(-300), "EndTime": got_time(60)})
+        counted = [s for s in samples["SampledRequests"] if s["Action"] == "COUNT"]
+        check(len(counted) == 3 and samples["PopulationSize"] == 3, f"GetSampledRequests for count-admin: {samples}")
+        self.note("Count rule: 3 requests passed and were counted")
+
+        caller, other = "127.0.0.4", "127.0.0.5"
+        for i in range(10):
+            got = send_from(caller, "GET", gateways[i % len(gateways)] + "/prod/rate")
+            check(got[0] == 200, f"rate: request {i + 1} of {caller} refused: {got}")
+        for gw in gateways:
+            got = send_from(caller, "GET", gw + "/prod/rate")
+            check(got == (403, forbidden), f"rate: {caller}'s 11th request on {gw}: {got}")
+        got = send_from(other, "GET", gateways[-1] + "/prod/rate")
+        check(got[0] == 200, f"rate: {other} was refused: {got}")
+        self.note(f"rate rule: {caller}'s 11th request refused on every replica, {other} passes")
+
+
 def got_time(offset):
     import datetime
     return datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset)
@@ -128,7 +208,7 @@ def main():
     flow = None
     try:
         flow = Flow()
-        {"user-pool": flow.user_pool}[sys.argv[1]]()
+        {"user-pool": flow.user_pool, "stage": flow.stage}[sys.argv[1]]()
     except (Mismatch, ClientError, BotoCoreError, OSError, KeyError, IndexError) as e:
         return fail(flow, f"{type(e).__name__}: {e}")
     print("ok: " + "; ".join(flow.summary))
