@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,4 +113,46 @@ func TestBoto3WAFOnStage(t *testing.T) {
 		"MOAT_STAGE_ARN=arn:aws:apigateway:"+a.Region+"::/restapis/wafapi0001/stages/prod",
 		"MOAT_GATEWAY_URLS="+a.GatewayURL+","+b.GatewayURL,
 	)
+}
+
+// wafDeclaredConfig declares a web ACL in the config file, in front of the
+// API's stage: the file alone protects the gateway.
+const wafDeclaredConfig = wafAPIConfig + `
+ipSets:
+  - {Name: blocked, IPAddressVersion: IPV4, Addresses: [127.0.0.2/32]}
+webACLs:
+  - Name: declared
+    DefaultAction: {Allow: {}}
+    VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: declared}
+    Resources: [arn:aws:apigateway:us-east-1::/restapis/wafapi0001/stages/prod]
+    Rules:
+      - Name: blocked
+        Priority: 0
+        Statement: {IPSetReferenceStatement: {ARN: ipset/blocked}}
+        Action: {Block: {}}
+        VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: blocked}
+`
+
+func TestWebACLDeclaredInTheConfigFile(t *testing.T) {
+	t.Parallel()
+	m := startMoat(t, moatOptions{Config: wafDeclaredConfig})
+	get := func(from string) int {
+		client := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}).DialContext}}
+		res, err := client.Get(m.GatewayURL + "/prod/items")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := get("127.0.0.2"); got != http.StatusForbidden {
+		t.Errorf("from 127.0.0.2: %d, want 403", got)
+	}
+	if got := get("127.0.0.3"); got != http.StatusOK {
+		t.Errorf("from 127.0.0.3: %d, want 200", got)
+	}
+	m.Restart(t) // applying the file again changes nothing
+	if got := get("127.0.0.2"); got != http.StatusForbidden {
+		t.Errorf("after a restart, from 127.0.0.2: %d, want 403", got)
+	}
 }

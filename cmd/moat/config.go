@@ -17,6 +17,7 @@ import (
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/usage"
+	"github.com/moat-dev/moat/internal/waf"
 	"github.com/spf13/pflag"
 )
 
@@ -53,6 +54,9 @@ type Config struct {
 	Usage usage.Section `yaml:",inline"`
 	// Roles is roles:, IAM roles.
 	Roles roles.Section `yaml:"roles"`
+	// WAF is ipSets:, regexPatternSets: and webACLs:, declared in the
+	// config file in WAFv2's shapes and made so at every start.
+	WAF waf.Section `yaml:",inline"`
 	// AccountID is the 12-digit AWS account ID in the ARNs moat makes.
 	AccountID string `yaml:"account-id"`
 }

@@ -135,6 +135,9 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		return err
 	}
 	defer integrations.Close()
+	if err := cfg.WAF.Apply(ctx, firewall); err != nil {
+		return err
+	}
 	if err := cfg.Usage.Apply(ctx, usageSvc, gw); err != nil {
 		return err
 	}

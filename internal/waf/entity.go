@@ -42,7 +42,8 @@ func (s *Service) webACLs() kind[store.WebACL, *store.WebACL] {
 	return kind[store.WebACL, *store.WebACL]{kindWebACL, "WEB_ACL", s.store.CreateWebACL, s.store.GetWebACL, s.store.ListWebACLs, s.store.UpdateWebACL, s.store.DeleteWebACL}
 }
 
-// createEntity names v (a fresh Id, its ARN, times, tags), lets prepare
+// createEntity names v (a fresh Id unless it has one, its ARN, times,
+// tags), lets prepare
 // (if any) finish what depends on them, and stores it.
 func createEntity[T any, P stored[T]](ctx context.Context, s *Service, k kind[T, P], v T, tags []Tag, prepare func(P) error) (Summary, error) {
 	e := P(&v).Entity()
@@ -57,7 +58,9 @@ func createEntity[T any, P stored[T]](ctx context.Context, s *Service, k kind[T,
 		return Summary{}, err
 	}
 	now := s.now().Unix()
-	e.ID = uuid.NewString()
+	if e.ID == "" {
+		e.ID = uuid.NewString()
+	}
 	e.ARN = s.arn(k.name, e.Name, e.ID)
 	e.Attributes, e.CreatedAt, e.UpdatedAt = attrs, now, now
 	if prepare != nil {

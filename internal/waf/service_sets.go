@@ -9,11 +9,16 @@ import (
 
 // CreateIPSet stores a new IP set.
 func (s *Service) CreateIPSet(ctx context.Context, set IPSet, tags []Tag) (Summary, error) {
+	return s.createIPSet(ctx, "", set, tags)
+}
+
+// createIPSet is CreateIPSet under the Id id ("": a fresh one).
+func (s *Service) createIPSet(ctx context.Context, id string, set IPSet, tags []Tag) (Summary, error) {
 	if err := ValidateIPSet(set.IPAddressVersion, set.Addresses); err != nil {
 		return Summary{}, err
 	}
 	return createEntity(ctx, s, s.ipSets(), store.IPSet{
-		WAFEntity:        store.WAFEntity{Name: set.Name, Description: set.Description},
+		WAFEntity:        store.WAFEntity{ID: id, Name: set.Name, Description: set.Description},
 		IPAddressVersion: set.IPAddressVersion,
 		Addresses:        nonNil(set.Addresses),
 	}, tags, nil)
@@ -53,11 +58,15 @@ func ipSetOf(v store.IPSet) IPSet {
 
 // CreateRegexPatternSet stores a new regex pattern set.
 func (s *Service) CreateRegexPatternSet(ctx context.Context, set RegexPatternSet, tags []Tag) (Summary, error) {
+	return s.createRegexPatternSet(ctx, "", set, tags)
+}
+
+func (s *Service) createRegexPatternSet(ctx context.Context, id string, set RegexPatternSet, tags []Tag) (Summary, error) {
 	if err := ValidateRegexPatternSet(set.RegularExpressionList); err != nil {
 		return Summary{}, err
 	}
 	return createEntity(ctx, s, s.regexSets(), store.RegexPatternSet{
-		WAFEntity:          store.WAFEntity{Name: set.Name, Description: set.Description},
+		WAFEntity:          store.WAFEntity{ID: id, Name: set.Name, Description: set.Description},
 		RegularExpressions: regexStrings(set.RegularExpressionList),
 	}, tags, nil)
 }

@@ -12,7 +12,11 @@ import (
 // CreateWebACL checks acl as WAFv2 does (every rule compiles, every set it
 // names exists) and stores it; Id, ARN and LabelNamespace are assigned.
 func (s *Service) CreateWebACL(ctx context.Context, acl WebACL, tags []Tag) (Summary, error) {
-	v := store.WebACL{WAFEntity: store.WAFEntity{Name: acl.Name, Description: acl.Description}}
+	return s.createWebACL(ctx, "", acl, tags)
+}
+
+func (s *Service) createWebACL(ctx context.Context, id string, acl WebACL, tags []Tag) (Summary, error) {
+	v := store.WebACL{WAFEntity: store.WAFEntity{ID: id, Name: acl.Name, Description: acl.Description}}
 	return createEntity(ctx, s, s.webACLs(), v, tags, func(e *store.WebACL) error { return s.prepareWebACL(ctx, e, acl) })
 }
 
