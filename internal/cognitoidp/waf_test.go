@@ -6,14 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/waf"
+	"github.com/moat-dev/moat/internal/waf/waftest"
 )
 
 // TestWAFGuardBlocksTheDeniedAddress puts a web ACL denying one address on
@@ -21,11 +20,7 @@ import (
 // another address; calls for another pool pass.
 func TestWAFGuardBlocksTheDeniedAddress(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	firewall, st := waftest.NewService(t)
 	for _, pool := range []string{"us-east-1_Guarded", "us-east-1_Open"} {
 		if err := st.CreateUserPool(ctx, store.UserPool{ID: pool, Name: pool, Settings: []byte(`{}`)}); err != nil {
 			t.Fatal(err)
@@ -34,11 +29,6 @@ func TestWAFGuardBlocksTheDeniedAddress(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	engine, err := waf.NewEngine(waf.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	firewall := waf.NewService(waf.ServiceConfig{Store: st, Engine: engine, Region: "us-east-1", Account: "000000000000"})
 	set, err := firewall.CreateIPSet(ctx, waf.IPSet{Name: "deny", IPAddressVersion: "IPV4", Addresses: []string{"192.0.2.66/32"}}, nil)
 	if err != nil {
 		t.Fatal(err)

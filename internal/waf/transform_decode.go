@@ -168,43 +168,58 @@ func decodeBase64(s string, forgiving bool) string {
 	return string(b)
 }
 
-// escapeSeqDecode decodes ANSI C escapes: \a \b \f \n \r \t \v \\ \? \' \"
-// \xHH and up to three octal digits; a backslash before anything else is
-// dropped and the character kept.
-func escapeSeqDecode(s string) string {
+// unescape copies s, with escape decoding each backslash sequence: given
+// the index i of a backslash with something after it, escape appends what
+// the sequence stands for to b and returns the index of its last byte. A
+// backslash ending s is kept when keepLast, dropped otherwise.
+func unescape(s string, keepLast bool, escape func(b []byte, s string, i int) ([]byte, int)) string {
 	if strings.IndexByte(s, '\\') < 0 {
 		return s
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b = append(b, s[i])
-			continue
-		}
-		next := s[i+1]
-		if c, ok := cEscape(next); ok {
-			b = append(b, c)
-			i++
-			continue
-		}
 		switch {
-		case (next == 'x' || next == 'X') && i+3 < len(s) && isHex(s[i+2]) && isHex(s[i+3]):
-			b = append(b, hexByte(s[i+2:]))
-			i += 3
-		case isOctal(next):
-			j, v := i+1, 0
-			for j < len(s) && j < i+4 && isOctal(s[j]) {
-				v = v<<3 | int(s[j]-'0')
-				j++
-			}
-			b = append(b, byte(v))
-			i = j - 1
-		default:
-			b = append(b, next)
-			i++
+		case s[i] != '\\':
+			b = append(b, s[i])
+		case i+1 < len(s):
+			b, i = escape(b, s, i)
+		case keepLast:
+			b = append(b, s[i])
 		}
 	}
 	return string(b)
+}
+
+// octal reads up to three octal digits from s[i:], fewer when fits limits
+// the value to a byte (JavaScript's \OOO); it returns the value and the
+// index of the last digit.
+func octal(s string, i int, fitByte bool) (byte, int) {
+	j, v := i, 0
+	for j < len(s) && j < i+3 && isOctal(s[j]) && !(fitByte && j == i+2 && s[i] > '3') {
+		v = v<<3 | int(s[j]-'0')
+		j++
+	}
+	return byte(v), j - 1
+}
+
+// escapeSeqDecode decodes ANSI C escapes: \a \b \f \n \r \t \v \\ \? \' \"
+// \xHH and up to three octal digits; a backslash before anything else is
+// dropped and the character kept.
+func escapeSeqDecode(s string) string {
+	return unescape(s, true, func(b []byte, s string, i int) ([]byte, int) {
+		next := s[i+1]
+		if c, ok := cEscape(next); ok {
+			return append(b, c), i + 1
+		}
+		switch {
+		case (next == 'x' || next == 'X') && i+3 < len(s) && isHex(s[i+2]) && isHex(s[i+3]):
+			return append(b, hexByte(s[i+2:])), i + 3
+		case isOctal(next):
+			v, end := octal(s, i+1, false)
+			return append(b, v), end
+		}
+		return append(b, next), i + 1
+	})
 }
 
 func cEscape(c byte) (byte, bool) {
@@ -234,41 +249,22 @@ func isOctal(c byte) bool { return '0' <= c && c <= '7' }
 // jsDecode decodes JavaScript escapes: \uHHHH (low byte, full-width ASCII
 // folded), \xHH, \OOO (one byte), the C control escapes, and \c as c.
 func jsDecode(s string) string {
-	if strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b = append(b, s[i])
-			continue
-		}
+	return unescape(s, true, func(b []byte, s string, i int) ([]byte, int) {
 		next := s[i+1]
 		switch {
 		case next == 'u' && i+5 < len(s) && isHex(s[i+2]) && isHex(s[i+3]) && isHex(s[i+4]) && isHex(s[i+5]):
-			b = append(b, lowByte(s[i+2:i+6]))
-			i += 5
+			return append(b, lowByte(s[i+2:i+6])), i + 5
 		case next == 'x' && i+3 < len(s) && isHex(s[i+2]) && isHex(s[i+3]):
-			b = append(b, hexByte(s[i+2:]))
-			i += 3
+			return append(b, hexByte(s[i+2:])), i + 3
 		case isOctal(next):
-			j, v := i+1, 0
-			// Three digits only while the value fits a byte (\377).
-			for j < len(s) && j < i+4 && isOctal(s[j]) && !(j == i+3 && s[i+1] > '3') {
-				v = v<<3 | int(s[j]-'0')
-				j++
-			}
-			b = append(b, byte(v))
-			i = j - 1
-		default:
-			if c, ok := cEscape(next); ok {
-				next = c
-			}
-			b = append(b, next)
-			i++
+			v, end := octal(s, i+1, true)
+			return append(b, v), end
 		}
-	}
-	return string(b)
+		if c, ok := cEscape(next); ok {
+			next = c
+		}
+		return append(b, next), i + 1
+	})
 }
 
 // cssDecode decodes CSS 2.x escapes: a backslash and 1–6 hex digits (one
@@ -276,18 +272,7 @@ func jsDecode(s string) string {
 // byte, full-width ASCII folded; a backslash and newline are a line
 // continuation; a backslash before anything else is dropped.
 func cssDecode(s string) string {
-	if strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			b = append(b, s[i])
-			continue
-		}
-		if i+1 == len(s) {
-			break
-		}
+	return unescape(s, false, func(b []byte, s string, i int) ([]byte, int) {
 		j := i + 1
 		var code uint32
 		for j < len(s) && j < i+7 && isHex(s[j]) {
@@ -300,19 +285,15 @@ func cssDecode(s string) string {
 			if code >= 0xff01 && code <= 0xff5e {
 				code -= 0xfee0
 			}
-			b = append(b, byte(code))
 			if j < len(s) && isCSSSpace(s[j]) {
 				j++
 			}
-			i = j - 1
+			return append(b, byte(code)), j - 1
 		case s[i+1] == '\n':
-			i++
-		default:
-			b = append(b, s[i+1])
-			i++
+			return b, i + 1
 		}
-	}
-	return string(b)
+		return append(b, s[i+1]), i + 1
+	})
 }
 
 func isCSSSpace(c byte) bool {

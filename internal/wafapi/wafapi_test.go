@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,8 +20,8 @@ import (
 
 	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/awsapi"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/waf"
+	"github.com/moat-dev/moat/internal/waf/waftest"
 )
 
 var testCreds = aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
@@ -35,16 +34,7 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
-	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	engine, err := waf.NewEngine(waf.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := waf.NewService(waf.ServiceConfig{Store: st, Engine: engine, Region: "us-east-1", Account: "000000000000"})
+	svc, _ := waftest.NewService(t)
 	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
 	auth := admin.NewAuthenticator(admin.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: testCreds.SecretAccessKey}, "us-east-1")
 	ts := httptest.NewServer(frame.JSON(Service(svc), auth))

@@ -4,18 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/integration"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/waf"
+	"github.com/moat-dev/moat/internal/waf/waftest"
 )
 
 // fixture is a gateway with the WAF first, serving one REST API whose
@@ -28,17 +26,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	engine, err := waf.NewEngine(waf.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	firewall := waf.NewService(waf.ServiceConfig{Store: st, Engine: engine, Region: "us-east-1", Account: "000000000000"})
+	firewall, _ := waftest.NewService(t)
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		_ = json.NewEncoder(w).Encode(map[string]string{"body": string(body), "inserted": r.Header.Get("X-Amzn-Waf-Seen")})
