@@ -3,8 +3,6 @@ package e2e
 import (
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,33 +15,11 @@ import (
 	"github.com/moat-dev/moat/internal/testenv"
 )
 
-// pythonWithWAFv2 returns an interpreter whose boto3 knows WAFv2 as it is
-// now (rate rules of 10 requests over 60 s: botocore ≥ 1.34): Debian's
-// botocore is too old, so MOAT_TEST_PYTHON_WAF, else python3 on PATH.
-func pythonWithWAFv2(t *testing.T) string {
-	t.Helper()
-	candidates := []string{os.Getenv("MOAT_TEST_PYTHON_WAF"), "python3", "/usr/bin/python3"}
-	const probe = `import boto3, botocore.session as s
-m = s.get_session().get_service_model("wafv2")
-assert "EvaluationWindowSec" in m.shape_for("RateBasedStatement").members
-assert m.shape_for("RateLimit").metadata["min"] <= 10`
-	for _, python := range candidates {
-		if python == "" {
-			continue
-		}
-		if err := exec.Command(python, "-c", probe).Run(); err == nil {
-			return python
-		}
-	}
-	testenv.Missing(t, "boto3 with a current wafv2 model", "install boto3 ≥ 1.34 for python3 on PATH or set MOAT_TEST_PYTHON_WAF")
-	return ""
-}
-
 // TestBoto3WAFOnUserPool sets up a web ACL denying 127.0.0.2 on a user pool
 // with boto3's wafv2 client: InitiateAuth from that address is refused as
 // Cognito refuses WAF-blocked calls, and from another it signs in.
 func TestBoto3WAFOnUserPool(t *testing.T) {
-	python := pythonWithWAFv2(t)
+	python := pythonWithBoto3(t)
 	t.Parallel()
 	m := startMoat(t, moatOptions{})
 	idp := m.cognito(t)
@@ -98,7 +74,7 @@ apis:
 // blocking, and a rate rule of 10 per 60 s refuses a caller's 11th request
 // whichever replica it reaches, and not another caller's.
 func TestBoto3WAFOnStage(t *testing.T) {
-	python := pythonWithWAFv2(t)
+	python := pythonWithBoto3(t)
 	t.Parallel()
 	_, masterKey := sealing.GenerateMasterKey() // replicas of one database share its master key
 	opts := moatOptions{DatabaseURL: testenv.NewPostgresDatabase(t), Config: wafAPIConfig,

@@ -25,11 +25,27 @@ import time
 import urllib.parse
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from wirecheck import Mismatch, check, env, fail
 
 DENIED, ALLOWED = "127.0.0.2", "127.0.0.3"
+
+
+def teach_current_wafv2(session):
+    """Debian's botocore (1.29) predates rate-rule windows (EvaluationWindowSec)
+    and 10-request limits; teach its wafv2 model what botocore ≥ 1.34 knows,
+    so this client sends what a current boto3 sends. The loader caches the
+    model it hands clients, so the change is made there, with the arguments
+    clients load it with. A current botocore is left as it is."""
+    model = session.get_component("data_loader").load_service_model("wafv2", "service-2", api_version=None)
+    shapes = model["shapes"]
+    members = shapes["RateBasedStatement"]["members"]
+    if "EvaluationWindowSec" not in members:
+        shapes["EvaluationWindowSec"] = {"type": "long"}
+        members["EvaluationWindowSec"] = {"shape": "EvaluationWindowSec"}
+    shapes["RateLimit"]["min"] = min(shapes["RateLimit"].get("min", 10), 10)
 
 
 def visibility(name):
@@ -68,7 +84,9 @@ def post_from(source, url, headers, body):
 class Flow:
     def __init__(self):
         self.identity = env("MOAT_IDENTITY_URL")
-        self.waf = boto3.client(
+        session = botocore.session.get_session()
+        teach_current_wafv2(session)
+        self.waf = boto3.Session(botocore_session=session).client(
             "wafv2",
             endpoint_url=self.identity,
             region_name=env("MOAT_REGION"),
