@@ -173,9 +173,27 @@ func listEntities[T any, P stored[T]](ctx context.Context, k kind[T, P], marker 
 	return out, "", nil
 }
 
-// tagsOf reads the tags kept with an entity.
-func tagsOf(e *store.WAFEntity) []Tag {
-	var a struct{ Tags []Tag }
-	_ = json.Unmarshal(e.Attributes, &a) // written by tagsJSON
-	return a.Tags
+// entityTags reads the tags an entity was created with, found by ARN.
+func entityTags[T any, P stored[T]](ctx context.Context, k kind[T, P], arn string) ([]Tag, error) {
+	v, err := getEntityByARN(ctx, k, arn)
+	if err != nil {
+		return nil, err
+	}
+	a := struct{ Tags []Tag }{Tags: []Tag{}}
+	_ = json.Unmarshal(P(&v).Entity().Attributes, &a) // written by tagsJSON
+	return a.Tags, nil
+}
+
+// TagsOf is ListTagsForResource: the tags an IP set, regex pattern set or
+// web ACL was created with, found by its ARN.
+func (s *Service) TagsOf(ctx context.Context, arn string) ([]Tag, error) {
+	switch parts := strings.Split(arn, "/"); {
+	case len(parts) != 4:
+		return nil, invalid("RESOURCE_ARN", arn, "not the ARN of a WAF IP set, regex pattern set or web ACL")
+	case parts[1] == kindIPSet:
+		return entityTags(ctx, s.ipSets(), arn)
+	case parts[1] == kindRegexSet:
+		return entityTags(ctx, s.regexSets(), arn)
+	}
+	return entityTags(ctx, s.webACLs(), arn)
 }

@@ -165,3 +165,21 @@ func (h *handler) listRegexPatternSets(ctx context.Context, in *listIn) (*listRe
 	page, next, err := h.svc.ListRegexPatternSets(ctx, in.NextMarker, in.Limit)
 	return &listRegexPatternSetsOut{next, page}, wafError(err)
 }
+
+type listTagsIn struct {
+	ResourceARN string `json:"ResourceARN"`
+}
+
+type tagInfo struct {
+	ResourceARN string    `json:"ResourceARN"`
+	TagList     []waf.Tag `json:"TagList"`
+}
+
+type listTagsOut struct {
+	TagInfoForResource tagInfo `json:"TagInfoForResource"`
+}
+
+func (h *handler) listTagsForResource(ctx context.Context, in *listTagsIn) (*listTagsOut, error) {
+	tags, err := h.svc.TagsOf(ctx, in.ResourceARN)
+	return &listTagsOut{tagInfo{in.ResourceARN, tags}}, wafError(err)
+}

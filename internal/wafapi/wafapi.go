@@ -45,6 +45,7 @@ func Service(svc *waf.Service) awsapi.Service {
 		awsapi.Op("ListAvailableManagedRuleGroups", true, h.listAvailableManagedRuleGroups),
 		awsapi.Op("ListAvailableManagedRuleGroupVersions", true, h.listAvailableManagedRuleGroupVersions),
 		awsapi.Op("DescribeManagedRuleGroup", true, h.describeManagedRuleGroup),
+		awsapi.Op("ListTagsForResource", true, h.listTagsForResource),
 	}}
 }
 

@@ -110,6 +110,10 @@ func TestIPSetOperations(t *testing.T) {
 	if status, out := s.call("ListIPSets", map[string]any{"Scope": "REGIONAL"}, aws.Credentials{AccessKeyID: "AKIDOTHER", SecretAccessKey: "nope"}); status < 400 || out["__type"] == nil {
 		t.Fatalf("a call signed with other credentials: %d %v", status, out)
 	}
+	tags := s.ok("ListTagsForResource", map[string]any{"ResourceARN": sum["ARN"]})["TagInfoForResource"].(map[string]any)
+	if list := tags["TagList"].([]any); len(list) != 1 || list[0].(map[string]any)["Key"] != "k" {
+		t.Fatalf("ListTagsForResource = %v", tags)
+	}
 	s.ok("DeleteIPSet", map[string]any{"Name": "deny", "Scope": "REGIONAL", "Id": id, "LockToken": next})
 }
 
