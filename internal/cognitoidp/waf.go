@@ -21,6 +21,9 @@ import (
 // (403), or the web ACL's custom response.
 func WAFGuard(firewall *waf.Service, clients store.Clients, region, account string) awsapi.Guard {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, operation string, body []byte) (bool, error) {
+		if !firewall.ProtectsUserPools() {
+			return false, nil // the common case costs nothing
+		}
 		poolID, clientID := poolOf(ctx, clients, body)
 		if poolID == "" {
 			return false, nil

@@ -24,6 +24,7 @@ type protections struct {
 type snapshot struct {
 	byResource map[string]*ACL
 	byACL      map[string]compiledACL // by web ACL Id
+	userPools  int                    // how many of byResource are user pools
 }
 
 // compiledACL is a compiled web ACL and the lock tokens it was built from.
@@ -40,6 +41,13 @@ func (s *Service) Protection(resourceARN string) *ACL {
 		return nil
 	}
 	return snap.byResource[resourceARN]
+}
+
+// ProtectsUserPools says whether any user pool has a web ACL, so the
+// identity listener can skip finding a call's pool when none does.
+func (s *Service) ProtectsUserPools() bool {
+	snap := s.protections.current.Load()
+	return snap != nil && snap.userPools > 0
 }
 
 // Refresh rereads what protects what. The service refreshes after its own
@@ -72,6 +80,9 @@ func (s *Service) Refresh(ctx context.Context) error {
 			next.byACL[a.WebACLID] = c
 		}
 		next.byResource[a.ResourceARN] = c.acl
+		if userPoolARN.MatchString(a.ResourceARN) {
+			next.userPools++
+		}
 	}
 	p.current.Store(next)
 	return errors.Join(failed...)

@@ -33,7 +33,7 @@ func TestProtectionsFollowWritesHereAndOnRefreshElsewhere(t *testing.T) {
 		p := s.Protection(stage)
 		return p != nil && decide(t, p, get(client, "/")).Blocked()
 	}
-	if here.Protection(stage) != nil {
+	if here.Protection(stage) != nil || here.ProtectsUserPools() {
 		t.Fatal("protected before any association")
 	}
 	if err := here.AssociateWebACL(ctx, acl.ARN, stage); err != nil {
@@ -67,6 +67,16 @@ func TestProtectionsFollowWritesHereAndOnRefreshElsewhere(t *testing.T) {
 	}
 	if there.Protection(stage) == first || !blocked(there, "127.0.0.3") {
 		t.Fatal("an IP set change did not recompile the other replica's ACL")
+	}
+	if here.ProtectsUserPools() {
+		t.Fatal("a stage's web ACL counted as a user pool's")
+	}
+	pool := UserPoolARN("us-east-1", "000000000000", "us-east-1_Pool")
+	if err := here.AssociateWebACL(ctx, acl.ARN, pool); err != nil {
+		t.Fatal(err)
+	}
+	if !here.ProtectsUserPools() {
+		t.Fatal("a user pool's web ACL went unnoticed")
 	}
 	if err := here.DisassociateWebACL(ctx, stage); err != nil {
 		t.Fatal(err)
