@@ -28,7 +28,7 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, fail
+from wirecheck import Mismatch, check, env, expect_error, fail
 
 DENIED, ALLOWED = "127.0.0.2", "127.0.0.3"
 
@@ -50,16 +50,6 @@ def teach_current_wafv2(session):
 
 def visibility(name):
     return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
-
-
-def expect_error(code, call, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        check(got.get("Code") == code, f"{call.__name__}: want {code}, got {got}")
-        return e.response
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
 def send_from(source, method, url, headers=None, body=None):
