@@ -84,6 +84,8 @@ func run(ctx context.Context, opts options) error {
 		{"moat: JWT + CORS", moat.proc, moat.url + "/cors/items/42", []string{auth, "Origin: " + benchOrigin}, &refusal{url: moat.url + "/cors/items/42"}},
 		{"moat: IAM (SigV4, presigned)", moat.proc, moat.iamURL, nil, &refusal{url: moat.url + "/iam/items/42"}},
 		{"moat: JWT + API key + usage plan", moat.proc, keyed, []string{auth, "x-api-key: " + moat.apiKey}, &refusal{url: keyed, headers: []string{auth}}},
+		{"moat: WAF, 10 rules", moat.proc, moat.url + "/wafrules/prod/items/42", []string{auth, "User-Agent: wrk"}, &refusal{url: moat.url + "/wafrules/prod/items/42?debug=true"}},
+		{"moat: WAF, CRS common rule set", moat.proc, moat.url + "/wafcrs/prod/items/42", []string{auth, "User-Agent: wrk"}, &refusal{url: moat.url + "/wafcrs/prod/items/42?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"}},
 	}
 	var results []result
 	for _, c := range cases {

@@ -22,14 +22,15 @@ const (
 	benchPassword = "Bench-Passw0rd!"
 )
 
-// moatConfig serves the backend five ways: /plain (no authorizer), /jwt
+// moatConfig serves the backend seven ways: /plain (no authorizer), /jwt
 // (a JWT authorizer trusting the bench pool), /cors (the same plus CORS),
-// /iam (an AWS_IAM authorizer, the bench role allowed to invoke it) and
+// /iam (an AWS_IAM authorizer, the bench role allowed to invoke it),
 // /keyed/prod (a REST API: the JWT authorizer plus a required API key in a
-// usage plan whose throttle is far above what the run can reach).
+// usage plan whose throttle is far above what the run can reach), and
+// /wafrules/prod and /wafcrs/prod (plain proxies behind web ACLs, see waf.go).
 const moatConfig = `log-level: %[5]s
 apis:
-  - name: plain
+` + wafAPIs + `  - name: plain
     basePath: /plain
     routes:
       - {method: GET, path: "/items/{id}", integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
@@ -152,6 +153,10 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog b
 		return nil, fmt.Errorf("sign in: %v", err)
 	}
 	m.idToken = aws.ToString(out.AuthenticationResult.IdToken)
+	if err := setupWAF(ctx, "http://"+identity, aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret}); err != nil {
+		m.stop()
+		return nil, err
+	}
 	ids := identityPools{url: "http://" + identity, admin: admin}
 	if m.iamURL, err = ids.presignedGET(ctx, poolID, clientID, m.idToken, m.url+"/iam/items/42"); err != nil {
 		m.stop()

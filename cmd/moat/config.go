@@ -17,6 +17,7 @@ import (
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/usage"
+	"github.com/moat-dev/moat/internal/waf"
 	"github.com/spf13/pflag"
 )
 
@@ -36,6 +37,7 @@ type Config struct {
 	LogLevel          string `yaml:"log-level"`
 	SMTPURL           string `yaml:"smtp-url"`
 	SMTPFrom          string `yaml:"smtp-from"`
+	WAFGeoIPDB        string `yaml:"waf-geoip-db"`
 	TrustedProxies    string `yaml:"trusted-proxies"`
 	MasterKeyFile     string `yaml:"master-key-file"`
 	// APIFiles are API definitions to serve (--api, MOAT_API comma-separated):
@@ -52,6 +54,9 @@ type Config struct {
 	Usage usage.Section `yaml:",inline"`
 	// Roles is roles:, IAM roles.
 	Roles roles.Section `yaml:"roles"`
+	// WAF is ipSets:, regexPatternSets: and webACLs:, declared in the
+	// config file in WAFv2's shapes and made so at every start.
+	WAF waf.Section `yaml:",inline"`
 	// AccountID is the 12-digit AWS account ID in the ARNs moat makes.
 	AccountID string `yaml:"account-id"`
 }
@@ -84,6 +89,8 @@ var settings = []setting{
 		func(c *Config) *string { return &c.LogLevel }},
 	{"smtp-url", "", "SMTP server user-pool mail goes through: smtp:// (STARTTLS when offered, port 587) or smtps:// (TLS, port 465), user and password URL-encoded; unset, mail is written to the log", "smtps://moat:secret@mail.example.com",
 		func(c *Config) *string { return &c.SMTPURL }},
+	{"waf-geoip-db", "", "MaxMind GeoLite2/GeoIP2 Country (or City) .mmdb file the WAF's GeoMatchStatement looks countries up in; unset, web ACLs with GeoMatchStatement are refused", "/var/lib/moat/GeoLite2-Country.mmdb",
+		func(c *Config) *string { return &c.WAFGeoIPDB }},
 	{"smtp-from", "", "From address of user-pool mail, required with smtp-url", `"moat <no-reply@example.com>"`,
 		func(c *Config) *string { return &c.SMTPFrom }},
 	{"trusted-proxies", "", "load balancers in front of the identity API, as CIDRs or addresses, comma-separated: their X-Forwarded-For (or Forwarded) names the client that rate limits and logs use; unset, the TCP peer is the client and those headers are ignored", "10.0.0.0/8,192.0.2.7",

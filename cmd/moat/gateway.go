@@ -14,8 +14,9 @@ import (
 )
 
 // newGateway builds the gateway handler from the config's inline APIs and
-// API files. The returned Builder's Close drops idle backend connections.
-func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
+// API files, with firewall as the pipeline's first stage. The returned
+// Builder's Close drops idle backend connections.
+func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
 	apis := append([]gateway.API(nil), cfg.APIs...)
 	for _, path := range cfg.APIFiles {
 		loaded, warnings, err := apidef.LoadFile(path)
@@ -36,6 +37,7 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage
 			return authorizer.New(c, deps)
 		},
 		NewIntegration: integrations.New,
+		Pipeline:       append([]gateway.PipelineStage{firewall}, gateway.DefaultPipeline()...),
 		Usage:          usageSvc,
 		Region:         cfg.Region,
 		Account:        cfg.AccountID,

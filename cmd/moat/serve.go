@@ -14,13 +14,17 @@ import (
 	"github.com/moat-dev/moat/internal/apigatewayapi"
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/clientip"
+	"github.com/moat-dev/moat/internal/cognitoidp"
+	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
+	"github.com/moat-dev/moat/internal/gateway/wafstage"
 	"github.com/moat-dev/moat/internal/iamapi"
 	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/wafapi"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 )
@@ -88,11 +92,14 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		printCredentialsOnce(stderr, creds, cfg)
 	}
 
-	limiter, closeLimiter, err := newLimiter(ctx, cfg)
+	redisClient, err := openRedis(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer closeLimiter()
+	if redisClient != nil {
+		defer redisClient.Close()
+	}
+	limiter := newLimiter(redisClient)
 
 	tok := tokens.NewService(st, cfg.IdentityPublicURL)
 	identity, err := identityServices(ctx, st, tok, limiter, cfg, logger)
@@ -113,7 +120,14 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, authorizer.Deps{
+	// The WAF is the gateway's first stage and checks associations against
+	// the gateway's stages, so each is made knowing the other.
+	var gw *gateway.Gateway
+	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, logger, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
+	if err != nil {
+		return err
+	}
+	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
 		Admin: creds, Account: cfg.AccountID,
 	})
@@ -121,6 +135,9 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		return err
 	}
 	defer integrations.Close()
+	if err := cfg.WAF.Apply(ctx, firewall); err != nil {
+		return err
+	}
 	if err := cfg.Usage.Apply(ctx, usageSvc, gw); err != nil {
 		return err
 	}
@@ -129,9 +146,13 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	auth := admin.NewAuthenticator(creds, cfg.Region)
 	var mounts []server.Mount
 	for _, svc := range identity.Services {
+		if svc.SigningName == cognitoidp.SigningName {
+			svc.Guard = cognitoidp.WAFGuard(firewall, st, cfg.Region, cfg.AccountID)
+		}
 		mounts = append(mounts, frame.JSON(svc, auth))
 	}
 	mounts = append(mounts,
+		frame.JSON(wafapi.Service(firewall), auth),
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),
 		frame.Query(iamapi.API(roleSvc), iamAuthenticator(creds, cfg)),
 	)

@@ -34,7 +34,11 @@ func (f *Frame) JSON(svc Service, auth Authenticator) *JSONAPI {
 		if op.Signed && auth == nil {
 			panic("awsapi: signed operation " + op.Name + " needs an Authenticator")
 		}
-		ops[op.Name] = operation{name: op.Name, signed: op.Signed, serve: serveJSON(op)}
+		serve := serveJSON(op)
+		if !op.Signed && svc.Guard != nil {
+			serve = guarded(svc.Guard, op.Name, serve)
+		}
+		ops[op.Name] = operation{name: op.Name, signed: op.Signed, serve: serve}
 	}
 	route := func(r *http.Request, _ []byte) (operation, error) {
 		if r.Method != http.MethodPost {
@@ -84,6 +88,17 @@ func checkContentType(header string) error {
 		return nil
 	}
 	return awserr.New(awserr.Serialization, "The Content-Type must be application/x-amz-json-1.1.")
+}
+
+// guarded runs guard before serve.
+func guarded(guard Guard, name string, serve func(context.Context, http.ResponseWriter, *http.Request, []byte) error) func(context.Context, http.ResponseWriter, *http.Request, []byte) error {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte) error {
+		answered, err := guard(ctx, w, r, name, body)
+		if err != nil || answered {
+			return err
+		}
+		return serve(ctx, w, r, body)
+	}
 }
 
 func serveJSON(op Operation) func(context.Context, http.ResponseWriter, *http.Request, []byte) error {

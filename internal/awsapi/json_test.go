@@ -68,6 +68,9 @@ func newFixture(t testing.TB) *fixture {
 				return nil, errors.New("database on fire: secret detail")
 			}),
 			Op("Panic", false, func(context.Context, *echoReq) (*echoResp, error) { panic("boom") }),
+			Op("Detailed", false, func(context.Context, *echoReq) (*echoResp, error) {
+				return nil, &awserr.Error{Code: "WAFInvalidParameterException", Message: "bad", Members: map[string]string{"Field": "RULE", "Reason": "why", "__type": "forged"}}
+			}),
 		},
 	}
 	frame := NewFrame(Config{Logger: slog.New(slog.NewJSONHandler(f.logs, nil)), Metrics: NewMetrics(f.metrics)})
@@ -219,6 +222,14 @@ func TestDomainErrorPassesThrough(t *testing.T) {
 	}
 }
 
+func TestErrorMembersJoinTheBody(t *testing.T) {
+	f := newFixture(t)
+	body := wantError(t, f.do(t, "POST", "TestService.Detailed", "application/x-amz-json-1.1", `{}`), 400, "WAFInvalidParameterException")
+	if body["Field"] != "RULE" || body["Reason"] != "why" || body["message"] != "bad" {
+		t.Errorf("body %v lacks the error's members", body)
+	}
+}
+
 func TestInternalFaultsAre500WithoutDetail(t *testing.T) {
 	for _, op := range []string{"Break", "Panic"} {
 		t.Run(op, func(t *testing.T) {
@@ -308,4 +319,55 @@ func gather(t testing.TB, reg *prometheus.Registry) map[string]float64 {
 		}
 	}
 	return got
+}
+
+func TestGuardRunsFirstOnPublicOperationsOnly(t *testing.T) {
+	var guarded []string
+	svc := Service{
+		TargetPrefix: "TestService",
+		SigningName:  "test-svc",
+		Operations: []Operation{
+			Op("Echo", false, func(ctx context.Context, req *echoReq) (*echoResp, error) {
+				return &echoResp{Greeting: "hello " + req.Name}, nil
+			}),
+			Op("AdminOnly", true, func(context.Context, *echoReq) (*echoResp, error) { return &echoResp{Greeting: "admin"}, nil }),
+		},
+		Guard: func(_ context.Context, w http.ResponseWriter, _ *http.Request, op string, body []byte) (bool, error) {
+			guarded = append(guarded, op)
+			switch {
+			case strings.Contains(string(body), "refuse"):
+				return false, &awserr.Error{Code: "ForbiddenException", Message: "Request not allowed due to WAF block.", Status: http.StatusForbidden}
+			case strings.Contains(string(body), "teapot"):
+				w.WriteHeader(http.StatusTeapot)
+				return true, nil
+			}
+			return false, nil
+		},
+	}
+	auth := &headerAuth{}
+	h := NewFrame(Config{Logger: slog.New(slog.DiscardHandler)}).JSON(svc, auth)
+	do := func(target, body string, headers ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", target)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := do("TestService.Echo", `{"Name":"ok"}`); rec.Code != 200 {
+		t.Fatalf("a request the guard lets on: %d %s", rec.Code, rec.Body)
+	}
+	wantError(t, do("TestService.Echo", `{"Name":"refuse"}`), 403, "ForbiddenException")
+	if rec := do("TestService.Echo", `{"Name":"teapot"}`); rec.Code != http.StatusTeapot {
+		t.Fatalf("the guard's own answer: %d", rec.Code)
+	}
+	if rec := do("TestService.AdminOnly", `{"Name":"refuse"}`, "Authorization", "let-me-in"); rec.Code != 200 {
+		t.Fatalf("a signed call was guarded: %d %s", rec.Code, rec.Body)
+	}
+	if strings.Join(guarded, ",") != "Echo,Echo,Echo" {
+		t.Fatalf("guarded %v", guarded)
+	}
 }

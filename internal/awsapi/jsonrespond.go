@@ -12,12 +12,22 @@ const jsonContentType = "application/x-amz-json-1.1"
 
 // writeJSONError answers with e in AWS JSON 1.1's error shape: status, the
 // x-amzn-ErrorType and x-amzn-ErrorMessage headers, and
-// {"__type":"<Code>","message":"<Message>"}.
+// {"__type":"<Code>","message":"<Message>"} with e's Members beside them.
 func writeJSONError(w http.ResponseWriter, e *awserr.Error, _ string) {
-	body, _ := json.Marshal(struct { // two strings cannot fail to marshal
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}{e.Code, e.Message})
+	var body []byte
+	if len(e.Members) == 0 {
+		body, _ = json.Marshal(struct { // two strings cannot fail to marshal
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+		}{e.Code, e.Message})
+	} else {
+		members := map[string]string{}
+		for k, v := range e.Members {
+			members[k] = v
+		}
+		members["__type"], members["message"] = e.Code, e.Message
+		body, _ = json.Marshal(members) // strings only
+	}
 	w.Header().Set("x-amzn-ErrorType", e.Code)
 	w.Header().Set("x-amzn-ErrorMessage", headerSafe(e.Message))
 	writeBody(w, e.HTTPStatus(), jsonContentType, body)

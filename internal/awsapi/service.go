@@ -1,6 +1,9 @@
 package awsapi
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
 // Service is one AWS JSON 1.1 API: the X-Amz-Target prefix clients send (e.g.
 // AWSCognitoIdentityProviderService), the SigV4 signing name its signed
@@ -9,7 +12,16 @@ type Service struct {
 	TargetPrefix string
 	SigningName  string
 	Operations   []Operation
+	// Guard, when set, runs first on every public (unsigned) operation,
+	// with the body read: it may let the request on (false, nil), answer it
+	// itself (true, nil: a web ACL's custom response) or refuse it with an
+	// error sent in the service's error shape. Signed operations are the
+	// admin's and pass unguarded, as Cognito's WAF leaves IAM-signed calls.
+	Guard Guard
 }
+
+// Guard is a check every public call of a service passes first.
+type Guard func(ctx context.Context, w http.ResponseWriter, r *http.Request, operation string, body []byte) (answered bool, err error)
 
 // Operation is one action of a service, as named after the dot in X-Amz-Target.
 type Operation struct {

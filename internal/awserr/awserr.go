@@ -15,6 +15,9 @@ type Error struct {
 	Message string
 	Status  int
 	Cause   error // our own fault behind a 500; logged, never sent
+	// Members are further members of the error's JSON body, which some
+	// services' errors carry (WAFv2's Field, Parameter and Reason).
+	Members map[string]string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -11,12 +11,15 @@ import (
 	"github.com/moat-dev/moat/internal/userpool"
 )
 
+// SigningName is the SigV4 service name of Cognito user pools.
+const SigningName = "cognito-idp"
+
 // Service returns the AWSCognitoIdentityProviderService API backed by pools.
 func Service(pools *userpool.Service) awsapi.Service {
 	const signed, public = true, false
 	return awsapi.Service{
 		TargetPrefix: "AWSCognitoIdentityProviderService",
-		SigningName:  "cognito-idp",
+		SigningName:  SigningName,
 		Operations: []awsapi.Operation{
 			// Pools, clients and groups: the control plane.
 			awsapi.Op("CreateUserPool", signed, pools.CreateUserPool),

@@ -50,6 +50,11 @@ type Error struct {
 	Message string
 	Headers http.Header
 	Cause   error // our own fault behind a 5xx; logged, never sent
+	// Raw answers with Status, Headers and Body (of ContentType) as they
+	// are, in place of {"message": …} and the API's gateway responses: a
+	// WAF rule's custom response, which wins over them as in AWS.
+	Raw               bool
+	Body, ContentType string
 }
 
 func (e *Error) Error() string { return string(e.Type) + ": " + e.Message }

@@ -31,6 +31,10 @@ func (g *Gateway) respond(x *exchange, err error) {
 	if status == 0 {
 		status = DefaultStatus(gwErr.Type)
 	}
+	if gwErr.Raw {
+		writeWhole(x, status, gwErr.ContentType, gwErr.Headers, gwErr.Body)
+		return
+	}
 	custom, hasCustom := x.customResponse(gwErr.Type, status)
 	if hasCustom && custom.StatusCode != 0 {
 		status = custom.StatusCode
@@ -56,6 +60,22 @@ func (g *Gateway) respond(x *exchange, err error) {
 		body = custom.Body
 	}
 	body = renderErrorTemplate(body, gwErr)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	x.w.WriteHeader(status)
+	if x.req.HTTP.Method != http.MethodHead {
+		_, _ = x.w.Write([]byte(body))
+	}
+}
+
+// writeWhole answers with a body of its own.
+func writeWhole(x *exchange, status int, contentType string, headers http.Header, body string) {
+	h := x.w.Header()
+	for name, values := range headers {
+		h[name] = values
+	}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	x.w.WriteHeader(status)
 	if x.req.HTTP.Method != http.MethodHead {

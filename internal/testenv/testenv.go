@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
 )
 
 // Missing reports that something the test needs is absent: a skip on a
@@ -98,4 +99,34 @@ func RandomHex(n int) string {
 		panic(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// NewRedisClient connects to the test Redis and deletes this test's keys
+// (every key holding prefix, which the caller makes unique) when the test
+// ends.
+func NewRedisClient(t testing.TB, prefix string) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(RedisURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
+		Missing(t, "Redis at "+RedisURL(), "install redis-server and start it, or set MOAT_TEST_REDIS_URL; error: "+err.Error())
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		keys, err := c.Keys(ctx, "*"+prefix+"*").Result()
+		if err == nil && len(keys) > 0 {
+			err = c.Del(ctx, keys...).Err()
+		}
+		if err != nil {
+			t.Logf("cleaning Redis keys %s*: %v", prefix, err)
+		}
+		c.Close()
+	})
+	return c
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/moat-dev/moat/internal/testenv"
 )
 
@@ -39,38 +37,9 @@ type limiterUnderTest struct {
 	sleep func(d time.Duration) // passes time for the limiter; set by new
 }
 
-// newRedisClient connects to the test Redis, removing this test's keys (all
-// under prefix) when it ends.
-func newRedisClient(t *testing.T, prefix string) *redis.Client {
-	t.Helper()
-	opts, err := redis.ParseURL(testenv.RedisURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(opts)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		c.Close()
-		testenv.Missing(t, "Redis at "+testenv.RedisURL(), "install redis-server and start it, or set MOAT_TEST_REDIS_URL; error: "+err.Error())
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		keys, err := c.Keys(ctx, "*"+prefix+"*").Result()
-		if err == nil && len(keys) > 0 {
-			err = c.Del(ctx, keys...).Err()
-		}
-		if err != nil {
-			t.Logf("cleaning Redis keys %s*: %v", prefix, err)
-		}
-		c.Close()
-	})
-	return c
-}
-
 func newTestRedisLimiter(t *testing.T) *RedisLimiter {
 	prefix := "moat-test:" + testenv.RandomHex(6) + ":"
-	return NewRedisLimiter(newRedisClient(t, prefix), prefix)
+	return NewRedisLimiter(testenv.NewRedisClient(t, prefix), prefix)
 }
 
 func limitersUnderTest() []*limiterUnderTest {
@@ -234,8 +203,8 @@ func TestRedisLimiterAccuracy(t *testing.T) {
 func TestRedisLimiterShared(t *testing.T) {
 	t.Parallel()
 	prefix := "moat-test:" + testenv.RandomHex(6) + ":"
-	a := NewRedisLimiter(newRedisClient(t, prefix), prefix)
-	b := NewRedisLimiter(newRedisClient(t, prefix), prefix)
+	a := NewRedisLimiter(testenv.NewRedisClient(t, prefix), prefix)
+	b := NewRedisLimiter(testenv.NewRedisClient(t, prefix), prefix)
 	allowed, elapsed, made := overload(t, []Limiter{a, b}, "plan", 250, 50, 2*time.Second, time.Now, sleepUntil)
 	likeTheExactBucket(t, allowed, made, 250, 50, elapsed)
 }

@@ -24,20 +24,9 @@ import urllib.request
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env
+from wirecheck import Mismatch, check, env, expect_error
 
 RATE, BURST, QUOTA = 5, 5, 20
-
-
-def expect_error(code, call, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        check(got.get("Code") == code, f"{call.__name__}: want {code}, got {got}")
-        check(got.get("Message"), f"{call.__name__}: {code} without a message")
-        return
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
 class Flow:

@@ -20,6 +20,21 @@ def env(name):
     return value
 
 
+def expect_error(code, call, **kwargs):
+    """Call a boto3 operation that must fail with the AWS error code, and a
+    message; returns the error response."""
+    from botocore.exceptions import ClientError
+
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        got = e.response["Error"]
+        check(got.get("Code") == code, f"{call.__name__}: want {code}, got {got}")
+        check(got.get("Message"), f"{call.__name__}: {code} without a message")
+        return e.response
+    raise Mismatch(f"{call.__name__} succeeded; want {code}")
+
+
 def fail(flow, reason):
     """Report a failure with what had passed before it; returns the exit code."""
     done = "; ".join(flow.summary) if flow and flow.summary else "nothing"

@@ -46,6 +46,9 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ConcurrentAtomic", testConcurrentAtomic},
 		{"CountUsers", testCountUsers},
 		{"SweepExpired", testSweepExpired},
+		{"WAFSets", testWAFSets},
+		{"WAFWebACLs", testWAFWebACLs},
+		{"WAFLockTokenRace", testWAFLockTokenRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -130,24 +130,32 @@ func (t *table[T]) listUnder(ctx context.Context, c conn, parent, parentQuery st
 // update, checked for frozen fields and written back, all in one transaction.
 func (t *table[T]) update(ctx context.Context, s *Store, key []any, update func(T) (T, error)) error {
 	return s.inTx(ctx, func(tx conn) error {
-		old, err := t.get(ctx, tx, s.dialect.forUpdate, key...)
-		if err != nil {
-			return err
-		}
-		v, err := update(old)
-		if err != nil {
-			return err
-		}
-		if !slices.Equal(t.keyOf(v), t.keyOf(old)) || t.frozen != nil && !slices.Equal(t.frozen(v), t.frozen(old)) {
-			return keyChanged(t.label(key), t.frozenNames)
-		}
-		if v, err = t.sealed(tx, v); err != nil {
-			return err
-		}
-		set := strings.Join(t.columns[len(t.keys):], " = ?, ") + " = ?"
-		_, err = tx.exec(ctx, `UPDATE `+t.name+` SET `+set+` WHERE `+t.byKey(), append(t.row(v)[len(t.keys):], key...)...)
+		_, err := t.updateIn(ctx, s, tx, key, update)
 		return err
 	})
+}
+
+// updateIn is update inside a transaction the caller holds, for writes
+// that must land with the row's; it returns the row as written.
+func (t *table[T]) updateIn(ctx context.Context, s *Store, tx conn, key []any, update func(T) (T, error)) (T, error) {
+	old, err := t.get(ctx, tx, s.dialect.forUpdate, key...)
+	if err != nil {
+		return old, err
+	}
+	v, err := update(old)
+	if err != nil {
+		return v, err
+	}
+	if !slices.Equal(t.keyOf(v), t.keyOf(old)) || t.frozen != nil && !slices.Equal(t.frozen(v), t.frozen(old)) {
+		return v, keyChanged(t.label(key), t.frozenNames)
+	}
+	written := v
+	if v, err = t.sealed(tx, v); err != nil {
+		return v, err
+	}
+	set := strings.Join(t.columns[len(t.keys):], " = ?, ") + " = ?"
+	_, err = tx.exec(ctx, `UPDATE `+t.name+` SET `+set+` WHERE `+t.byKey(), append(t.row(v)[len(t.keys):], key...)...)
+	return written, err
 }
 
 func (t *table[T]) delete(ctx context.Context, c conn, key ...any) error {

@@ -1,0 +1,81 @@
+package waf
+
+import (
+	"log/slog"
+	"net/netip"
+	"slices"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// visibility is a compiled VisibilityConfig: the rule's counters, one per
+// action, and its sample ring when sampling is on.
+type visibility struct {
+	metric   string
+	counters *[3]prometheus.Counter // by actionKind; nil when metrics are off
+	ring     *sampleRing
+}
+
+func (e *Engine) visibility(aclARN string, v *VisibilityConfig, what string) (visibility, error) {
+	if v == nil {
+		return visibility{}, invalid("METRIC_NAME", what, "VisibilityConfig is required")
+	}
+	if !metricNamePattern.MatchString(v.MetricName) || v.MetricName == "All" || v.MetricName == DefaultActionRule {
+		return visibility{}, invalid("METRIC_NAME", v.MetricName, "MetricName must be 1 to 255 of A-Z a-z 0-9 _ # : . - /, and neither All nor Default_Action")
+	}
+	out := visibility{metric: v.MetricName}
+	if v.CloudWatchMetricsEnabled {
+		out.counters = &[3]prometheus.Counter{}
+		for k := actionAllow; k <= actionCount; k++ {
+			out.counters[k] = e.metrics.requests.WithLabelValues(aclARN, v.MetricName, k.String())
+		}
+	}
+	if v.SampledRequestsEnabled {
+		out.ring = e.samples.ring(aclARN, v.MetricName)
+	}
+	return out, nil
+}
+
+// observe counts, samples and logs one rule's match (or the default
+// action): every action that is not Allow gets a WAF log line.
+func (e *Engine) observe(a *ACL, ev *evaluation, v *visibility, ruleName string, o outcome) {
+	if v.counters != nil {
+		v.counters[o.action.kind].Inc()
+	}
+	if v.ring != nil {
+		v.ring.offer(ev, o)
+	}
+	if o.action.kind == actionAllow || !e.log.Enabled(ev.ctx, slog.LevelInfo) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("webACL", a.name),
+		slog.String("rule", ruleName),
+		slog.String("action", o.action.kind.String()),
+		slog.String("clientIP", addrString(ev.req.ClientIP)),
+		slog.String("method", ev.req.Method),
+		slog.String("uri", ev.req.Path),
+	}
+	if o.groupRule != "" {
+		attrs = append(attrs, slog.String("ruleWithinRuleGroup", o.groupRule))
+	}
+	if o.overridden != "" {
+		attrs = append(attrs, slog.String("overriddenAction", o.overridden))
+	}
+	if len(ev.labels) > 0 {
+		attrs = append(attrs, slog.Any("labels", slices.Clone(ev.labels)))
+	}
+	e.log.LogAttrs(ev.ctx, slog.LevelInfo, "waf", attrs...)
+}
+
+func (e *Engine) countFailed(a *ACL, err error) {
+	e.metrics.counterErrors.WithLabelValues(a.arn).Inc()
+	e.log.Warn("waf rate counter failed; rate-based rules did not match", "webACL", a.name, "err", err)
+}
+
+func addrString(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
+}

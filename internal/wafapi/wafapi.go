@@ -1,0 +1,54 @@
+// Package wafapi serves AWS WAFv2's API (JSON 1.1, X-Amz-Target
+// AWSWAF_20190729.<Op>, SigV4 service wafv2, admin-signed) for the REGIONAL
+// scope: IP sets, regex pattern sets, web ACLs, their associations with
+// gateway stages and user pools, sampled requests, and the managed rule
+// groups moat offers. boto3's wafv2 client works against it with only the
+// endpoint changed. It decodes, calls package waf and encodes; the framing
+// is internal/awsapi's.
+package wafapi
+
+import (
+	"github.com/moat-dev/moat/internal/awsapi"
+	"github.com/moat-dev/moat/internal/waf"
+)
+
+// Names WAFv2's clients use.
+const (
+	TargetPrefix = "AWSWAF_20190729"
+	SigningName  = "wafv2"
+)
+
+// Service is the WAFv2 API over svc, to be served through an awsapi.Frame.
+func Service(svc *waf.Service) awsapi.Service {
+	h := &handler{svc: svc}
+	return awsapi.Service{TargetPrefix: TargetPrefix, SigningName: SigningName, Operations: []awsapi.Operation{
+		awsapi.Op("CreateIPSet", true, h.createIPSet),
+		awsapi.Op("GetIPSet", true, h.getIPSet),
+		awsapi.Op("UpdateIPSet", true, h.updateIPSet),
+		awsapi.Op("DeleteIPSet", true, h.deleteIPSet),
+		awsapi.Op("ListIPSets", true, h.listIPSets),
+		awsapi.Op("CreateRegexPatternSet", true, h.createRegexPatternSet),
+		awsapi.Op("GetRegexPatternSet", true, h.getRegexPatternSet),
+		awsapi.Op("UpdateRegexPatternSet", true, h.updateRegexPatternSet),
+		awsapi.Op("DeleteRegexPatternSet", true, h.deleteRegexPatternSet),
+		awsapi.Op("ListRegexPatternSets", true, h.listRegexPatternSets),
+		awsapi.Op("CreateWebACL", true, h.createWebACL),
+		awsapi.Op("GetWebACL", true, h.getWebACL),
+		awsapi.Op("UpdateWebACL", true, h.updateWebACL),
+		awsapi.Op("DeleteWebACL", true, h.deleteWebACL),
+		awsapi.Op("ListWebACLs", true, h.listWebACLs),
+		awsapi.Op("AssociateWebACL", true, h.associateWebACL),
+		awsapi.Op("DisassociateWebACL", true, h.disassociateWebACL),
+		awsapi.Op("GetWebACLForResource", true, h.getWebACLForResource),
+		awsapi.Op("ListResourcesForWebACL", true, h.listResourcesForWebACL),
+		awsapi.Op("GetSampledRequests", true, h.getSampledRequests),
+		awsapi.Op("ListAvailableManagedRuleGroups", true, h.listAvailableManagedRuleGroups),
+		awsapi.Op("ListAvailableManagedRuleGroupVersions", true, h.listAvailableManagedRuleGroupVersions),
+		awsapi.Op("DescribeManagedRuleGroup", true, h.describeManagedRuleGroup),
+		awsapi.Op("ListTagsForResource", true, h.listTagsForResource),
+	}}
+}
+
+type handler struct {
+	svc *waf.Service
+}
