@@ -170,6 +170,78 @@ func TestGuests(t *testing.T) {
 	wantCode(t, err, awserr.NotAuthorized, errGuestsOff.Message)
 }
 
+// TestGuestMergesIntoUser is the sequence aws-amplify v6 produces: a guest
+// identity, sign-in from it, sign-out (a new guest), sign-in again from the
+// new guest. Cognito keeps the user's identity and merges the new guest into
+// it, so the identity id stays the one of the first sign-in.
+func TestGuestMergesIntoUser(t *testing.T) {
+	f := newFixture(t)
+	poolID, authRole, _ := signedInPool(t, f, true)
+	signIn := func(guest string) string {
+		t.Helper()
+		token := f.idToken(t, userPoolID, clientID, "frank", nil)
+		out := must(f.GetCredentialsForIdentity(ctx, &GetCredentialsInput{IdentityId: guest, Logins: map[string]string{awsKey: token}}))
+		s := must(f.issuer.Open(ctx, out.Credentials.SessionToken))
+		if s.IdentityID != out.IdentityId || !s.Authenticated || s.RoleARN != authRole {
+			t.Fatalf("signed-in session %+v for identity %s", s, out.IdentityId)
+		}
+		return out.IdentityId
+	}
+	guest := func() (string, *GetCredentialsOutput) {
+		t.Helper()
+		id := must(f.GetId(ctx, &GetIdInput{IdentityPoolId: poolID})).IdentityId
+		return id, must(f.GetCredentialsForIdentity(ctx, &GetCredentialsInput{IdentityId: id}))
+	}
+
+	first, _ := guest()
+	user := signIn(first)
+	if user != first {
+		t.Fatalf("first sign-in from guest %s moved to %s; the guest identity should become the user's", first, user)
+	}
+	second, guestCreds := guest()
+	if second == user {
+		t.Fatal("a new guest session got the user's identity")
+	}
+	if again := signIn(second); again != user {
+		t.Fatalf("second sign-in from guest %s answered identity %s, want the user's %s", second, again, user)
+	}
+	merged := must(f.st.GetIdentity(ctx, second))
+	if !merged.Disabled || len(merged.Logins) != 0 {
+		t.Fatalf("the merged guest identity %+v should be disabled, without logins", merged)
+	}
+	s := must(f.issuer.Open(ctx, guestCreds.Credentials.SessionToken))
+	if revoked := must(f.IsRevoked(ctx, second, s.IssuedAt)); !revoked {
+		t.Fatal("credentials of the merged guest identity are still good")
+	}
+	kept := must(f.st.GetIdentity(ctx, user))
+	if kept.Disabled || len(kept.Logins) != 1 {
+		t.Fatalf("the user's identity after the merge %+v", kept)
+	}
+	// A second device that holds the user's identity id keeps working, and
+	// GetId with the login names it.
+	if got := signIn(user); got != user {
+		t.Fatalf("the user's own identity answered %s", got)
+	}
+	token := f.idToken(t, userPoolID, clientID, "frank", nil)
+	if got := must(f.GetId(ctx, &GetIdInput{IdentityPoolId: poolID, Logins: map[string]string{awsKey: token}})).IdentityId; got != user {
+		t.Fatalf("GetId with the login = %s, want %s", got, user)
+	}
+	// The merged guest's id is refused, as Cognito refuses disabled identities.
+	_, err := f.GetCredentialsForIdentity(ctx, &GetCredentialsInput{IdentityId: second, Logins: map[string]string{awsKey: token}})
+	wantCode(t, err, awserr.NotAuthorized, "Identity '"+second+"' is disabled.")
+
+	// GetId with a guest's identity-pool token and the login: the same merge.
+	third, _ := guest()
+	own := must(f.GetOpenIdToken(ctx, &GetOpenIdTokenInput{IdentityId: third})).Token
+	got := must(f.GetId(ctx, &GetIdInput{IdentityPoolId: poolID, Logins: map[string]string{awsKey: token, cognitoIdentityKey: own}})).IdentityId
+	if got != user {
+		t.Fatalf("GetId with guest %s's token and the login = %s, want %s", third, got, user)
+	}
+	if !must(f.st.GetIdentity(ctx, third)).Disabled {
+		t.Fatal("the guest merged through GetId is not disabled")
+	}
+}
+
 func TestTrustPolicyRefusals(t *testing.T) {
 	f := newFixture(t)
 	poolID, authRole, _ := signedInPool(t, f, true)

@@ -3,7 +3,7 @@
 A user pool user signs in; roles made through boto3's iam client trust
 exactly the identity pool; the enhanced flow (GetId, then
 GetCredentialsForIdentity) gives the user and a guest their roles'
-credentials; a developer identity is vouched for and looked up; and the
+credentials; a guest who signs in is merged into the user's identity; a developer identity is vouched for and looked up; and the
 identity pool's OpenID token is verified with PyJWT from its discovery
 document alone. boto3 is pointed at moat by endpoint_url alone.
 
@@ -155,6 +155,15 @@ class Flow:
         guest_id = self.public.get_id(IdentityPoolId=pool_id)["IdentityId"]
         self.check_credentials(self.public.get_credentials_for_identity(IdentityId=guest_id), guest_id)
         self.note("a guest's credentials")
+
+        # Signing in from a new guest session (as aws-amplify does after a
+        # sign-out) merges the guest into the user's identity, whose id stays.
+        out = self.public.get_credentials_for_identity(IdentityId=guest_id, Logins={provider: self.sign_in(client_id)})
+        self.check_credentials(out, identity_id)
+        expect_error("NotAuthorizedException", self.public.get_credentials_for_identity,
+                     f"Identity '{guest_id}' is disabled.", IdentityId=guest_id, Logins={provider: token})
+        self.check_credentials(self.public.get_credentials_for_identity(IdentityId=identity_id, Logins={provider: token}), identity_id)
+        self.note("a guest signing in is merged into the user's identity, which keeps its id")
 
         oidc = self.public.get_open_id_token(IdentityId=identity_id, Logins={provider: token})
         discovery = get_json(f"{self.identity_url}/identity/.well-known/openid-configuration")
