@@ -152,6 +152,21 @@ class Flow:
                      IdentityPoolId=f"{self.region}:00000000-0000-0000-0000-000000000000")
         self.note("Cognito's errors for wrong logins")
 
+        # The classic mistake, a user pool id where the identity pool id goes,
+        # breaks the model's pattern: ValidationException, worded as AWS does.
+        expect_error("ValidationException", self.public.get_id,
+                     f"1 validation error detected: Value '{user_pool_id}' at 'identityPoolId' failed to satisfy constraint: "
+                     "Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+",
+                     IdentityPoolId=user_pool_id)
+        expect_error("ValidationException", self.admin.create_identity_pool,
+                     "1 validation error detected: Value 'shop/app' at 'identityPoolName' failed to satisfy constraint: "
+                     "Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+",
+                     IdentityPoolName="shop/app", AllowUnauthenticatedIdentities=False)
+        expect_error("ValidationException", self.admin.list_identity_pools,
+                     "1 validation error detected: Value '61' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60",
+                     MaxResults=61)
+        self.note("request validation answers ValidationException")
+
         guest_id = self.public.get_id(IdentityPoolId=pool_id)["IdentityId"]
         self.check_credentials(self.public.get_credentials_for_identity(IdentityId=guest_id), guest_id)
         self.note("a guest's credentials")
