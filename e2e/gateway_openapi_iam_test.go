@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 )
 
 // restExportWithSigV4 is a REST API with one AWS_IAM method in the form
@@ -44,25 +43,7 @@ func TestOpenAPIExportWithSigV4(t *testing.T) {
 	m := startMoat(t, moatOptions{Config: roles, Args: []string{"--api", file}})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	admin, public := m.adminIdentityPools(), m.identityPools(aws.AnonymousCredentials{})
-	created, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("orders"), AllowUnauthenticatedIdentities: true})
-	if err != nil {
-		t.Fatalf("CreateIdentityPool: %v", err)
-	}
-	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: created.IdentityPoolId,
-		Roles: map[string]string{"unauthenticated": roleARN("OrderGuests")}}); err != nil {
-		t.Fatalf("SetIdentityPoolRoles: %v", err)
-	}
-	id, err := public.GetId(ctx, &ci.GetIdInput{IdentityPoolId: created.IdentityPoolId})
-	if err != nil {
-		t.Fatalf("GetId: %v", err)
-	}
-	out, err := public.GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: id.IdentityId})
-	if err != nil {
-		t.Fatalf("GetCredentialsForIdentity: %v", err)
-	}
-	guest := aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretKey),
-		SessionToken: aws.ToString(out.Credentials.SessionToken)}
+	guest := guestCredentials(t, ctx, m, "OrderGuests")
 	root := aws.Credentials{AccessKeyID: m.AdminKeyID, SecretAccessKey: m.AdminSecret}
 	wrong := guest
 	wrong.SecretAccessKey = strings.Repeat("x", 40)

@@ -104,16 +104,7 @@ func (s *Service) claim(ctx context.Context, i store.Identity, logins []login) (
 // retire disables a guest identity merged into a user's; the credentials
 // issued to it are revoked with it (IsRevoked reports disabled identities).
 func (s *Service) retire(ctx context.Context, id string) error {
-	now := s.clock()
-	err := s.store.UpdateIdentity(ctx, id, func(i store.Identity) (store.Identity, error) {
-		i.Disabled, i.UpdatedAt = true, now
-		return i, nil
-	})
-	if err != nil {
-		return storeErr(err, identityNotFound(id))
-	}
-	s.revocations.forget(id)
-	return nil
+	return s.changeIdentity(ctx, id, func(i *store.Identity, _ int64) { i.Disabled = true })
 }
 
 func (s *Service) existingIdentity(ctx context.Context, poolID string, logins []login) (*store.Identity, error) {

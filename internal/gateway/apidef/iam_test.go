@@ -1,11 +1,8 @@
 package apidef
 
 import (
-	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/moat-dev/moat/internal/gateway"
 )
 
 // A REST API with an AWS_IAM method, as `aws apigateway get-export
@@ -40,20 +37,7 @@ apis:
 `
 
 func TestOpenAPIIAMAuthorization(t *testing.T) {
-	fromOAS, warnings, err := Load([]byte(restExportWithIAM))
-	if err != nil || len(warnings) > 0 {
-		t.Fatal(err, warnings)
-	}
-	fromYAML, _, err := Load([]byte(restWithIAMYAML))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(fromOAS, fromYAML) {
-		t.Errorf("OpenAPI gave\n%+v\nYAML gave\n%+v", fromOAS, fromYAML)
-	}
-	if err := gateway.Validate(fromOAS); err != nil {
-		t.Error(err)
-	}
+	loadsAsYAML(t, restExportWithIAM, restWithIAMYAML)
 
 	// An Authorization-header scheme that is not marked awsSigv4 is still
 	// refused, saying what would be accepted.
