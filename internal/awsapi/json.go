@@ -34,7 +34,7 @@ func (f *Frame) JSON(svc Service, auth Authenticator) *JSONAPI {
 		if op.Signed && auth == nil {
 			panic("awsapi: signed operation " + op.Name + " needs an Authenticator")
 		}
-		ops[op.Name] = operation{name: op.Name, signed: op.Signed, serve: serveJSON(op)}
+		ops[op.Name] = operation{name: op.Name, signed: op.Signed, serve: serveJSON(op, svc.ValidationCode)}
 	}
 	route := func(r *http.Request, _ []byte) (operation, error) {
 		if r.Method != http.MethodPost {
@@ -86,9 +86,12 @@ func checkContentType(header string) error {
 	return awserr.New(awserr.Serialization, "The Content-Type must be application/x-amz-json-1.1.")
 }
 
-func serveJSON(op Operation) func(context.Context, http.ResponseWriter, *http.Request, []byte) error {
+func serveJSON(op Operation, validationCode string) func(context.Context, http.ResponseWriter, *http.Request, []byte) error {
 	return func(ctx context.Context, w http.ResponseWriter, _ *http.Request, body []byte) error {
 		resp, err := op.Handle(ctx, body)
+		if err == errNUL && validationCode != "" {
+			return awserr.New(validationCode, errNUL.Message)
+		}
 		if err != nil {
 			return err
 		}

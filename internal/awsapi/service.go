@@ -9,6 +9,10 @@ type Service struct {
 	TargetPrefix string
 	SigningName  string
 	Operations   []Operation
+	// ValidationCode answers a request that breaks a constraint of the
+	// model: ValidationException for most JSON services (Cognito Identity
+	// among them); empty, InvalidParameterException, as Cognito user pools do.
+	ValidationCode string
 }
 
 // Operation is one action of a service, as named after the dot in X-Amz-Target.
