@@ -138,6 +138,9 @@ func TestAmplifyInBrowser(t *testing.T) {
 	if refreshed.IDTokenJTI == "" || refreshed.IDTokenJTI == signedIn.IDTokenJTI || refreshed.AccessTokenJTI == signedIn.AccessTokenJTI || refreshed.Sub != signedIn.Sub {
 		t.Errorf("refreshed session %+v after %+v: want new tokens for the same user", refreshed, signedIn)
 	}
+	if again := s["refreshedAgain"]; again.IDTokenJTI == "" || again.IDTokenJTI == refreshed.IDTokenJTI {
+		t.Errorf("a second forced refresh (the rotated refresh token) gave %+v", again)
+	}
 	second, again := s["secondGuest"], s["signedInAgain"]
 	if second.IdentityID == "" || second.IdentityID == signedIn.IdentityID || second.IDTokenJTI != "" {
 		t.Errorf("after sign-out the guest session %+v should be a new guest identity", second)
@@ -166,7 +169,7 @@ func contains(list []string, s string) bool {
 }
 
 // amplifyUser is a pool whose app client allows what Amplify does by
-// default (SRP and refresh), and a confirmed user.
+// default (SRP and refresh) and rotates refresh tokens, and a confirmed user.
 func amplifyUser(t *testing.T, ctx context.Context, m *Moat) (poolID, clientID, username, password string) {
 	t.Helper()
 	idp := m.cognito(t)
@@ -177,7 +180,9 @@ func amplifyUser(t *testing.T, ctx context.Context, m *Moat) (poolID, clientID, 
 	poolID = aws.ToString(pool.UserPool.Id)
 	client, err := idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("web"),
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
-			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		// Rotation on: Amplify keeps the refresh token GetTokensFromRefreshToken returns.
+		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(0)}})
 	if err != nil {
 		t.Fatalf("CreateUserPoolClient: %v", err)
 	}

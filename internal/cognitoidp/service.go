@@ -59,6 +59,7 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("ConfirmSignUp", public, pools.ConfirmSignUp),
 			awsapi.Op("ResendConfirmationCode", public, pools.ResendConfirmationCode),
 			awsapi.Op("InitiateAuth", public, fromCaller(pools.InitiateAuth)),
+			awsapi.Op("GetTokensFromRefreshToken", public, fromCaller(pools.GetTokensFromRefreshToken)),
 			awsapi.Op("RespondToAuthChallenge", public, fromCaller(pools.RespondToAuthChallenge)),
 			awsapi.Op("ForgotPassword", public, pools.ForgotPassword),
 			awsapi.Op("ConfirmForgotPassword", public, pools.ConfirmForgotPassword),

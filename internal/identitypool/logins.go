@@ -106,7 +106,7 @@ func (s *Service) verifyUserPoolLogin(ctx context.Context, pool *IdentityPool, u
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return login{}, storeErr(err, nil)
 		}
-		if err != nil || session.RevokedAt != 0 {
+		if err != nil || session.RevokedBy(s.clock()) {
 			return login{}, errTokenRevoked
 		}
 	}

@@ -50,6 +50,19 @@ func (c *client) allowsFlow(flow string) bool {
 	return slices.Contains(c.Config.ExplicitAuthFlows, flow)
 }
 
+// rotatesRefreshTokens reports whether refresh issues a new refresh token.
+func (c *client) rotatesRefreshTokens() bool {
+	return c.Config.RefreshTokenRotation != nil && c.Config.RefreshTokenRotation.Feature == "ENABLED"
+}
+
+// rotationGraceSeconds is how long a rotated-out refresh token still works.
+func (c *client) rotationGraceSeconds() int64 {
+	if r := c.Config.RefreshTokenRotation; r != nil && r.RetryGracePeriodSeconds != nil {
+		return *r.RetryGracePeriodSeconds
+	}
+	return 0
+}
+
 // preventsUserExistenceErrors reports whether unknown users must look like wrong passwords.
 func (c *client) preventsUserExistenceErrors() bool {
 	return c.Config.PreventUserExistenceErrors == "ENABLED"

@@ -129,6 +129,14 @@ func normalizeClientConfig(p *pool, cfg ClientConfig) (ClientConfig, error) {
 	if cfg.AuthSessionValidity < 3 || cfg.AuthSessionValidity > 15 {
 		return cfg, invalidParameter("1 validation error detected: Value '%d' at 'authSessionValidity' failed to satisfy constraint: Member must have value between 3 and 15", cfg.AuthSessionValidity)
 	}
+	if r := cfg.RefreshTokenRotation; r != nil {
+		if r.Feature != "ENABLED" && r.Feature != "DISABLED" {
+			return cfg, invalidParameter("1 validation error detected: Value '%s' at 'refreshTokenRotation.feature' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]", r.Feature)
+		}
+		if g := r.RetryGracePeriodSeconds; g != nil && (*g < 0 || *g > 60) {
+			return cfg, invalidParameter("1 validation error detected: Value '%d' at 'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy constraint: Member must have value between 0 and 60", *g)
+		}
+	}
 	if w := cfg.MoatWalletSignIn; w != nil {
 		if err := w.validate(); err != nil {
 			return cfg, err

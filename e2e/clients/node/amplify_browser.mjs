@@ -87,6 +87,9 @@ async function main() {
     steps.signedIn = await step('session', false);
     steps.call = await step('call', apiPath);
     steps.refreshed = await step('session', true);
+    // With rotation and no grace period, this works only if Amplify kept
+    // the refresh token the first refresh returned.
+    steps.refreshedAgain = await step('session', true);
     steps.callAfterRefresh = await step('call', apiPath);
     steps.signOut = await step('signOut');
     steps.secondGuest = await step('session', false);
