@@ -123,7 +123,7 @@ func (s *Server) GatewayAddr() net.Addr { return s.gwLn.Addr() }
 // Serve answers requests until ctx is cancelled, then lets in-flight requests
 // finish within ShutdownTimeout. A cancelled ctx is a clean stop (nil).
 func (s *Server) Serve(ctx context.Context) error {
-	s.cfg.Logger.Info("identity API listening on http://" + s.IdentityAddr().String())
+	s.cfg.Logger.Info("identity API listening on http://"+s.IdentityAddr().String(), "metrics", "http://"+s.IdentityAddr().String()+"/metrics")
 	s.cfg.Logger.Info("gateway listening on http://" + s.GatewayAddr().String())
 	failed := make(chan error, 2)
 	go func() { failed <- s.identity.Serve(s.idLn) }()
