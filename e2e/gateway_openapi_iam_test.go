@@ -40,7 +40,7 @@ func TestOpenAPIExportWithSigV4(t *testing.T) {
 	file := writeAPIFile(t, t.TempDir(), "orders.json", restExportWithSigV4(identityBackend(t)))
 	roles := "\nroles:" + identityRoleYAML("OrderGuests", "unauthenticated",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:*:*/GET/orders"}]}`) + "\n"
-	m := startMoat(t, moatOptions{Config: roles, Args: []string{"--api", file}})
+	m := startMoat(t, moatOptions{Config: roles, Args: []string{"--api", file, "--log-level", "debug"}})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	guest := guestCredentials(t, ctx, m, "OrderGuests")
@@ -65,5 +65,15 @@ func TestOpenAPIExportWithSigV4(t *testing.T) {
 	res, body := gatewayCall(t, m, "GET", "/orders", nil)
 	if res.StatusCode != http.StatusForbidden || body != `{"message":"Missing Authentication Token"}` {
 		t.Errorf("unsigned call: %d %s, want 403 Missing Authentication Token", res.StatusCode, body)
+	}
+	// At debug level each refusal says why, and never holds the credentials.
+	log := m.log.String()
+	for _, reason := range []string{`"reason":"no signature"`, `"reason":"bad signature: InvalidSignatureException"`} {
+		if !strings.Contains(log, `"msg":"gateway refused"`) || !strings.Contains(log, reason) {
+			t.Errorf("the debug log lacks a refusal with %s", reason)
+		}
+	}
+	if strings.Contains(log, guest.SessionToken) || strings.Contains(log, wrong.SecretAccessKey) {
+		t.Error("the log holds a session token or secret")
 	}
 }

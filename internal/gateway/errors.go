@@ -50,6 +50,9 @@ type Error struct {
 	Message string
 	Headers http.Header
 	Cause   error // our own fault behind a 5xx; logged, never sent
+	// Reason says why a 401 or 403 was given (no token, bad signature,
+	// expired, scope, policy), for the debug log; never sent, never the token.
+	Reason string
 }
 
 func (e *Error) Error() string { return string(e.Type) + ": " + e.Message }
