@@ -114,6 +114,9 @@ func Listen(cfg Config) (*Server, error) {
 	}, nil
 }
 
+// Close releases both listeners of a server that will not Serve.
+func (s *Server) Close() error { return errors.Join(s.idLn.Close(), s.gwLn.Close()) }
+
 // IdentityAddr is the bound identity address (with the real port when 0 was asked).
 func (s *Server) IdentityAddr() net.Addr { return s.idLn.Addr() }
 
@@ -142,13 +145,4 @@ func (s *Server) Serve(ctx context.Context) error {
 		return errors.Join(serveErr, shutdownErr)
 	}
 	return shutdownErr
-}
-
-// Run listens and serves until ctx is cancelled.
-func Run(ctx context.Context, cfg Config) error {
-	s, err := Listen(cfg)
-	if err != nil {
-		return err
-	}
-	return s.Serve(ctx)
 }
