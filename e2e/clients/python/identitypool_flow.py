@@ -23,22 +23,10 @@ import jwt
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, fail
+from wirecheck import Mismatch, check, env, expect_error, fail
 
 PASSWORD = "Corr3ct-Horse!"
 DEVELOPER = "login.example.com"
-
-
-def expect_error(code, call, message=None, **kwargs):
-    """Call must fail with this error code (and message, when given)."""
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        check(got.get("Code") == code and (message is None or got.get("Message") == message),
-              f"{call.__name__}: want {code} {message or ''}, got {got}")
-        return
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
 def trust_policy(pool_id, amr):

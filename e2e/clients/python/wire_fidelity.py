@@ -13,21 +13,9 @@ import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, fail
+from wirecheck import Mismatch, check, env, expect_error, fail
 
 PASSWORD = "Corr3ct-Horse!"
-
-
-def expect_error(code, call, message=None, contains=None, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        ok = got.get("Code") == code and (message is None or got.get("Message") == message) and \
-            (contains is None or contains in got.get("Message", ""))
-        check(ok, f"{call.__name__}: want {code} {message or contains or ''}, got {got}")
-        return
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
 class Flow:
