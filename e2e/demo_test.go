@@ -164,15 +164,7 @@ func runQuickstart(t *testing.T, m *Moat, seed demoSeed) {
 	bash := testenv.LookPath(t, "bash", "apt-get install -y bash")
 	testenv.LookPath(t, "curl", "apt-get install -y curl")
 	testenv.LookPath(t, "python3", "apt-get install -y python3")
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := regexp.MustCompile("(?s)<!-- quickstart:begin -->\\s*```sh\\n(.*?)```\\s*<!-- quickstart:end -->").FindSubmatch(readme)
-	if block == nil {
-		t.Fatal("README.md has no ```sh block between <!-- quickstart:begin --> and <!-- quickstart:end -->")
-	}
-	cmd := exec.Command(bash, "-euo", "pipefail", "-c", string(block[1]))
+	cmd := exec.Command(bash, "-euo", "pipefail", "-c", readmeBlock(t, "quickstart", "sh"))
 	cmd.Env = append(os.Environ(),
 		"MOAT_IDENTITY="+m.IdentityURL, "MOAT_GATEWAY="+m.GatewayURL,
 		"RIDER_PASSWORD="+seed.riderPassword, "KEEPER_PASSWORD="+seed.keeperPassword,

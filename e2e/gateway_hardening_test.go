@@ -181,7 +181,7 @@ func TestGatewayOneCanonicalPath(t *testing.T) {
 			{"public/x", 200, "/public/x"},
 			{"admin/%2e%2e/public/y", 200, "/public/y"},
 		} {
-			a := goSigV4Calls(t, m.GatewayURL+"/iam", []sigv4Call{{method: "GET", path: c.path, creds: creds}})[0]
+			a := goSigV4Calls(t, m.GatewayURL+"/iam/prod", []sigv4Call{{method: "GET", path: c.path, creds: creds}})[0]
 			seen := backend.take()
 			switch {
 			case a.Status != c.status:

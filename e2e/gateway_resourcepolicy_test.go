@@ -61,7 +61,7 @@ func TestGatewayResourcePolicy(t *testing.T) {
 		{api: "office", status: 200},
 		{api: "vpn", status: 403, errorType: "AccessDeniedException", body: refused("vpn", "")},
 	} {
-		a := goSigV4Calls(t, m.GatewayURL+"/"+c.api, []sigv4Call{{method: "GET", path: "items/7", creds: creds}})[0]
+		a := goSigV4Calls(t, m.GatewayURL+"/"+c.api+"/prod", []sigv4Call{{method: "GET", path: "items/7", creds: creds}})[0]
 		if a.Status != c.status {
 			t.Errorf("%s, signed: %d %q %s, want %d", c.api, a.Status, a.ErrorType, a.Body, c.status)
 			continue

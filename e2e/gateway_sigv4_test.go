@@ -183,14 +183,14 @@ func TestGatewaySigV4(t *testing.T) {
 	for i, c := range cases {
 		calls[i] = c.call
 	}
-	clients := map[string]func(t *testing.T, gatewayURL string, calls []sigv4Call) []sigv4Answer{
+	clients := map[string]func(t *testing.T, stageURL string, calls []sigv4Call) []sigv4Answer{
 		"aws-sdk-go-v2": goSigV4Calls,
 		"boto3":         pythonSigV4Calls,
 		"aws4":          nodeSigV4Calls,
 	}
 	for name, run := range clients {
 		t.Run(name, func(t *testing.T) {
-			answers := run(t, m.GatewayURL, calls)
+			answers := run(t, m.GatewayURL+"/prod", calls)
 			if len(answers) != len(cases) {
 				t.Fatalf("%d answers to %d calls", len(answers), len(cases))
 			}
@@ -253,11 +253,11 @@ func TestGatewaySigV4(t *testing.T) {
 
 // goSigV4Calls signs with aws-sdk-go-v2's signer, a fresh one per call
 // (it caches signing keys by access key id alone).
-func goSigV4Calls(t *testing.T, gatewayURL string, calls []sigv4Call) []sigv4Answer {
+func goSigV4Calls(t *testing.T, stageURL string, calls []sigv4Call) []sigv4Answer {
 	t.Helper()
 	var answers []sigv4Answer
 	for _, c := range calls {
-		r, err := http.NewRequest(c.method, gatewayURL+"/prod/"+c.path, strings.NewReader(c.body))
+		r, err := http.NewRequest(c.method, stageURL+"/"+c.path, strings.NewReader(c.body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,23 +290,24 @@ func goSigV4Calls(t *testing.T, gatewayURL string, calls []sigv4Call) []sigv4Ans
 	return answers
 }
 
-func pythonSigV4Calls(t *testing.T, gatewayURL string, calls []sigv4Call) []sigv4Answer {
+func pythonSigV4Calls(t *testing.T, stageURL string, calls []sigv4Call) []sigv4Answer {
 	t.Helper()
 	python := pythonWithBoto3(t)
-	return runSigV4Script(t, []string{python, filepath.Join("clients", "python", "sigv4_call.py")}, gatewayURL, calls)
+	return runSigV4Script(t, []string{python, filepath.Join("clients", "python", "sigv4_call.py")}, stageURL, calls)
 }
 
-func nodeSigV4Calls(t *testing.T, gatewayURL string, calls []sigv4Call) []sigv4Answer {
+func nodeSigV4Calls(t *testing.T, stageURL string, calls []sigv4Call) []sigv4Answer {
 	t.Helper()
 	node := testenv.LookPath(t, "node", "install Node.js 20, then run: npm ci --prefix e2e/clients/node")
 	if _, err := os.Stat(filepath.Join(nodeClientsDir, "node_modules", "aws4")); err != nil {
 		testenv.Missing(t, "aws4", "run: npm ci --prefix e2e/clients/node")
 	}
-	return runSigV4Script(t, []string{node, filepath.Join(nodeClientsDir, "sigv4_call.mjs")}, gatewayURL, calls)
+	return runSigV4Script(t, []string{node, filepath.Join(nodeClientsDir, "sigv4_call.mjs")}, stageURL, calls)
 }
 
-// runSigV4Script has a client script make the calls and reads its answers.
-func runSigV4Script(t *testing.T, argv []string, gatewayURL string, calls []sigv4Call) []sigv4Answer {
+// runSigV4Script has a client script make the calls (each path relative to
+// stageURL) and reads its answers.
+func runSigV4Script(t *testing.T, argv []string, stageURL string, calls []sigv4Call) []sigv4Answer {
 	t.Helper()
 	type scriptCall struct {
 		URL             string `json:"url"`
@@ -319,7 +320,7 @@ func runSigV4Script(t *testing.T, argv []string, gatewayURL string, calls []sigv
 	}
 	var list []scriptCall
 	for _, c := range calls {
-		list = append(list, scriptCall{gatewayURL + "/prod/" + c.path, c.method, c.body, c.creds.AccessKeyID, c.creds.SecretAccessKey, c.creds.SessionToken, c.presign})
+		list = append(list, scriptCall{stageURL + "/" + c.path, c.method, c.body, c.creds.AccessKeyID, c.creds.SecretAccessKey, c.creds.SessionToken, c.presign})
 	}
 	encoded, err := json.Marshal(list)
 	if err != nil {

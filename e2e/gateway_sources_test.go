@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -61,6 +62,13 @@ func TestGatewayAPISources(t *testing.T) {
 			},
 		})
 		expect(t, m, "/inline/hello", "hello from inline")
+		// Start-up says what it serves and where the metrics are.
+		for _, want := range []string{`"msg":"serving API","api":"inline","base_path":"/inline","stages":[],"routes":["GET /hello"]`,
+			`"metrics":"` + m.IdentityURL + `/metrics"`} {
+			if !strings.Contains(m.log.String(), want) {
+				t.Errorf("the start-up log lacks %s", want)
+			}
+		}
 		expect(t, m, "/flag/hello", "hello from flag-yaml")
 		expect(t, m, "/hello", "hello from flag-openapi")
 	})

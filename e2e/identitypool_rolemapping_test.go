@@ -103,7 +103,7 @@ func TestIdentityPoolRoleMappings(t *testing.T) {
 				}
 				creds := aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretKey),
 					SessionToken: aws.ToString(out.Credentials.SessionToken)}
-				answers := goSigV4Calls(t, m.GatewayURL, []sigv4Call{{method: "GET", path: "items/1", creds: creds}, {method: "POST", path: "items/1", body: "{}", creds: creds}})
+				answers := goSigV4Calls(t, m.GatewayURL+"/prod", []sigv4Call{{method: "GET", path: "items/1", creds: creds}, {method: "POST", path: "items/1", body: "{}", creds: creds}})
 				if answers[0].Status != want[0] || answers[1].Status != want[1] {
 					t.Errorf("%s through %s mapping: GET %d POST %d; want GET %d POST %d", user, kind, answers[0].Status, answers[1].Status, want[0], want[1])
 				}

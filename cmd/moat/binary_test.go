@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -242,5 +243,41 @@ func TestBinaryOnPostgres(t *testing.T) {
 	p.stop(t)
 	if !printedCreds.MatchString(p.output()) {
 		t.Errorf("first start on a fresh database did not print admin credentials:\n%s", p.output())
+	}
+}
+
+// A start that fails (here: the gateway's port is taken) prints no
+// generated secret and stores none, so the next start still shows them.
+func TestFailedStartKeepsTheSecretsUnprinted(t *testing.T) {
+	testenv.LookPath(t, "go", "install Go")
+	bin, err := buildMoat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dataDir := filepath.Join(t.TempDir(), "data")
+	api := filepath.Join(t.TempDir(), "api.yaml") // an API of its own: no demo
+	if err := os.WriteFile(api, []byte("apis:\n  - name: a\n    routes:\n      - {method: GET, path: /, integration: {type: mock, body: ok}}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	failed := exec.Command(bin, "serve", "--data-dir", dataDir, "--api", api, "--identity-addr", "127.0.0.1:0", "--gateway-addr", busy.Addr().String())
+	failed.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	out, err := failed.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || !strings.Contains(string(out), "gateway listener") {
+		t.Fatalf("start on a taken port: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "Secret access key") {
+		t.Fatalf("a failed start printed the generated credentials:\n%s", out)
+	}
+	next := startMoat(t, bin, "--data-dir", dataDir, "--api", api)
+	waitHealthy(t, next.identity)
+	next.stop(t)
+	if printedCreds.FindStringSubmatch(next.output()) == nil {
+		t.Fatalf("the start after a failed one did not print the admin credentials:\n%s", next.output())
 	}
 }

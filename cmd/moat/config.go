@@ -110,11 +110,26 @@ func envName(flag string) string {
 
 // addFlags registers every setting and --config on flags.
 func addFlags(flags *pflag.FlagSet) {
+	addSettingFlags(flags, nil)
+	flags.StringArray(apiFlag, nil, fmt.Sprintf("API definition to serve, repeatable: OpenAPI (API Gateway export) or YAML with apis: (env %s, comma-separated; e.g. --api ./petstore.json)", envName(apiFlag)))
+}
+
+// storeSettings are the flags a command that only opens the store needs;
+// its --help lists these and no others (the rest still apply from the
+// environment and the config file).
+var storeSettings = []string{"data-dir", "database-url", "master-key-file", "log-level"}
+
+// addStoreFlags defines --config and the store's flags.
+func addStoreFlags(flags *pflag.FlagSet) { addSettingFlags(flags, storeSettings) }
+
+// addSettingFlags defines --config and the settings named (nil: all).
+func addSettingFlags(flags *pflag.FlagSet, only []string) {
 	flags.String(configFlag, "", fmt.Sprintf("YAML file whose keys are these flag names (env %s; e.g. --config /etc/moat.yaml)", envName(configFlag)))
 	for _, s := range settings {
-		flags.String(s.name, s.def, fmt.Sprintf("%s (env %s; e.g. --%s %s)", s.usage, envName(s.name), s.name, s.example))
+		if only == nil || slices.Contains(only, s.name) {
+			flags.String(s.name, s.def, fmt.Sprintf("%s (env %s; e.g. --%s %s)", s.usage, envName(s.name), s.name, s.example))
+		}
 	}
-	flags.StringArray(apiFlag, nil, fmt.Sprintf("API definition to serve, repeatable: OpenAPI (API Gateway export) or YAML with apis: (env %s, comma-separated; e.g. --api ./petstore.json)", envName(apiFlag)))
 }
 
 // loadConfig layers the configuration: a flag given on the command line beats

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"log/slog"
 
 	"github.com/moat-dev/moat/internal/gateway"
@@ -47,5 +48,26 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, api := range apis {
+		logServedAPI(logger, api)
+	}
 	return g, integrations, nil
+}
+
+// logServedAPI says at start-up what a new user's requests can reach: the
+// API's name, base path, stages and routes with their authorizers.
+func logServedAPI(logger *slog.Logger, api gateway.API) {
+	stages := make([]string, 0, len(api.Stages))
+	for _, s := range api.Stages {
+		stages = append(stages, s.Name)
+	}
+	routes := make([]string, 0, len(api.Routes))
+	for _, r := range api.Routes {
+		route := r.Method + " " + r.Path
+		if r.Authorizer != "" {
+			route += " (" + r.Authorizer + ")"
+		}
+		routes = append(routes, route)
+	}
+	logger.Info("serving API", "api", api.Name, "base_path", cmp.Or(api.BasePath, "/"), "stages", stages, "routes", routes)
 }

@@ -76,7 +76,7 @@ data key it holds. Restart every replica with the new key.`,
 			return nil
 		},
 	}
-	addFlags(rotate.Flags())
+	addStoreFlags(rotate.Flags())
 	rotate.Flags().String(newMasterKeyFlag, "", fmt.Sprintf("file with the new master key, generated when missing (env %s; e.g. --%s /var/lib/moat/master.key.new)", envName(newMasterKeyFlag), newMasterKeyFlag))
 	root.AddCommand(rotate)
 	return root

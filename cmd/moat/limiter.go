@@ -26,6 +26,7 @@ func openRedis(ctx context.Context, cfg Config) (*redis.Client, error) {
 		// The parser's message may quote the URL, password included.
 		return nil, fmt.Errorf("redis-url %s is not a Redis URL (redis://[user:password@]host:port/db)", redactURL(cfg.RedisURL))
 	}
+	redis.SetLogger(redisLog{})
 	client := redis.NewClient(opts)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

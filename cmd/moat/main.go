@@ -45,7 +45,10 @@ default. Run "moat serve --help" for the list.`,
   aws --endpoint-url http://127.0.0.1:9229 cognito-idp list-user-pools --max-results 10`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// moat --version says what "moat version" says.
+		Version: versionString(),
 	}
+	root.SetVersionTemplate("moat {{.Version}}\n")
 	root.AddCommand(serveCommand(), versionCommand(), apiKeysCommand(), usageCommand(), keysCommand())
 	return root
 }

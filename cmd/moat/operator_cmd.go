@@ -43,7 +43,7 @@ func withUsage(cmd *cobra.Command, run func(ctx context.Context, st store.Store,
 
 func operatorCommand(use, short string, args cobra.PositionalArgs, run func(cmd *cobra.Command, args []string) error) *cobra.Command {
 	cmd := &cobra.Command{Use: use, Short: short, Args: args, RunE: run}
-	addFlags(cmd.Flags())
+	addStoreFlags(cmd.Flags())
 	return cmd
 }
 

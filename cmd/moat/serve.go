@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -81,16 +82,16 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	defer st.Close()
 	go store.Sweeper{Store: st, Every: sweepEvery, SessionGrace: tokens.MaxTokenLifetime, Logger: logger}.Run(ctx)
 
-	creds, created, err := admin.LoadCredentials(ctx, st, admin.Credentials{
+	// Generated admin credentials are stored and shown only once both
+	// listeners are bound and everything is built: a failed start keeps them.
+	prepared, err := admin.PrepareCredentials(ctx, st, admin.Credentials{
 		AccessKeyID:     os.Getenv("MOAT_ADMIN_ACCESS_KEY_ID"),
 		SecretAccessKey: os.Getenv("MOAT_ADMIN_SECRET_ACCESS_KEY"),
 	})
 	if err != nil {
 		return err
 	}
-	if created {
-		printCredentialsOnce(stderr, creds, cfg)
-	}
+	creds := prepared.Credentials
 
 	redisClient, err := openRedis(ctx, cfg)
 	if err != nil {
@@ -156,7 +157,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),
 		frame.Query(iamapi.API(roleSvc), iamAuthenticator(creds, cfg)),
 	)
-	return server.Run(ctx, server.Config{
+	srv, err := server.Listen(server.Config{
 		IdentityAddr: cfg.IdentityAddr,
 		GatewayAddr:  cfg.GatewayAddr,
 		Store:        st,
@@ -167,6 +168,21 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		Registry:     registry,
 		Logger:       logger,
 	})
+	if err != nil {
+		return err
+	}
+	inForce, created, err := prepared.Commit(ctx)
+	if err == nil && inForce != creds {
+		err = errors.New("another moat generated the admin credentials at the same moment; start again to use those")
+	}
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	if created {
+		printCredentialsOnce(stderr, creds, cfg)
+	}
+	return srv.Serve(ctx)
 }
 
 // openStore opens the store with secrets sealed under the master key.

@@ -38,7 +38,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 		return nil, err
 	}
 	pools, err := userpool.New(ctx, userpool.Config{
-		Store: st, Tokens: tok, Region: cfg.Region,
+		Store: st, Tokens: tok, Region: cfg.Region, Account: cfg.AccountID,
 		Mail: sender, Limiter: throttle.New(signInBuckets{limiter}, cfg.UserPoolLimits), Logger: logger,
 	})
 	if err != nil {

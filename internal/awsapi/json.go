@@ -34,7 +34,7 @@ func (f *Frame) JSON(svc Service, auth Authenticator) *JSONAPI {
 		if op.Signed && auth == nil {
 			panic("awsapi: signed operation " + op.Name + " needs an Authenticator")
 		}
-		serve := serveJSON(op)
+		serve := serveJSON(op, svc.ValidationCode)
 		if !op.Signed && svc.Guard != nil {
 			serve = guarded(svc.Guard, op.Name, serve)
 		}
@@ -101,9 +101,12 @@ func guarded(guard Guard, name string, serve func(context.Context, http.Response
 	}
 }
 
-func serveJSON(op Operation) func(context.Context, http.ResponseWriter, *http.Request, []byte) error {
+func serveJSON(op Operation, validationCode string) func(context.Context, http.ResponseWriter, *http.Request, []byte) error {
 	return func(ctx context.Context, w http.ResponseWriter, _ *http.Request, body []byte) error {
 		resp, err := op.Handle(ctx, body)
+		if err == errNUL && validationCode != "" {
+			return awserr.New(validationCode, errNUL.Message)
+		}
 		if err != nil {
 			return err
 		}

@@ -24,10 +24,13 @@ func decodeJSON(body []byte, into any) error {
 		return awserr.New(awserr.Serialization, "Unexpected data after the JSON request body.")
 	}
 	if hasEscapedNUL(body) {
-		return awserr.New(awserr.InvalidParameter, "1 validation error detected: a string member contains the character U+0000, which no member allows.")
+		return errNUL
 	}
 	return nil
 }
+
+// errNUL is a constraint broken, answered with the service's ValidationCode.
+var errNUL = awserr.New(awserr.InvalidParameter, "1 validation error detected: a string member contains the character U+0000, which no member allows.")
 
 // hasEscapedNUL reports whether a JSON text holds \u0000 as an escape (valid
 // JSON cannot hold a raw NUL). No AWS member accepts U+0000, and PostgreSQL

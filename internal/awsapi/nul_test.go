@@ -1,7 +1,11 @@
 package awsapi
 
 import (
+	"context"
+	"log/slog"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/moat-dev/moat/internal/awserr"
 )
@@ -30,4 +34,15 @@ func TestNULIsRefused(t *testing.T) {
 	if e, ok := awserr.As(err); !ok || e.Code != awserr.InvalidParameter {
 		t.Fatalf("decode of a NUL string: %v", err)
 	}
+}
+
+// A service whose ValidationCode is ValidationException (Cognito Identity)
+// answers the NUL constraint with it; the default stays InvalidParameterException.
+func TestNULAnswersTheServiceValidationCode(t *testing.T) {
+	f := newFixture(t)
+	wantError(t, f.do(t, "POST", "TestService.Echo", "application/x-amz-json-1.1", `{"Name":"a\u0000b"}`), 400, awserr.InvalidParameter)
+	validating := Service{TargetPrefix: "TestService", SigningName: "test-svc", ValidationCode: "ValidationException",
+		Operations: []Operation{Op("Echo", false, func(context.Context, *echoReq) (*echoResp, error) { return &echoResp{}, nil })}}
+	f.handler = NewFrame(Config{Logger: slog.New(slog.NewJSONHandler(f.logs, nil)), Metrics: NewMetrics(prometheus.NewRegistry())}).JSON(validating, nil)
+	wantError(t, f.do(t, "POST", "TestService.Echo", "application/x-amz-json-1.1", `{"Name":"a\u0000b"}`), 400, "ValidationException")
 }

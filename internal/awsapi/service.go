@@ -18,6 +18,10 @@ type Service struct {
 	// error sent in the service's error shape. Signed operations are the
 	// admin's and pass unguarded, as Cognito's WAF leaves IAM-signed calls.
 	Guard Guard
+	// ValidationCode answers a request that breaks a constraint of the
+	// model: ValidationException for most JSON services (Cognito Identity
+	// among them); empty, InvalidParameterException, as Cognito user pools do.
+	ValidationCode string
 }
 
 // Guard is a check every public call of a service passes first.

@@ -14,6 +14,8 @@ func Service(pools *identitypool.Service) awsapi.Service {
 	return awsapi.Service{
 		TargetPrefix: "AWSCognitoIdentityService",
 		SigningName:  "cognito-identity",
+		// Cognito Identity answers broken constraints as AWS's JSON services do.
+		ValidationCode: identitypool.Validation,
 		Operations: []awsapi.Operation{
 			// Identity pools: the control plane.
 			awsapi.Op("CreateIdentityPool", signed, pools.CreateIdentityPool),

@@ -24,6 +24,7 @@ func Service(pools *userpool.Service) awsapi.Service {
 			// Pools, clients and groups: the control plane.
 			awsapi.Op("CreateUserPool", signed, pools.CreateUserPool),
 			awsapi.Op("DescribeUserPool", signed, pools.DescribeUserPool),
+			awsapi.Op("AddCustomAttributes", signed, pools.AddCustomAttributes),
 			awsapi.Op("UpdateUserPool", signed, pools.UpdateUserPool),
 			awsapi.Op("DeleteUserPool", signed, pools.DeleteUserPool),
 			awsapi.Op("ListUserPools", signed, pools.ListUserPools),
@@ -43,6 +44,7 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("AdminGetUser", signed, pools.AdminGetUser),
 			awsapi.Op("AdminDeleteUser", signed, pools.AdminDeleteUser),
 			awsapi.Op("AdminSetUserPassword", signed, pools.AdminSetUserPassword),
+			awsapi.Op("AdminResetUserPassword", signed, pools.AdminResetUserPassword),
 			awsapi.Op("AdminConfirmSignUp", signed, pools.AdminConfirmSignUp),
 			awsapi.Op("AdminUpdateUserAttributes", signed, pools.AdminUpdateUserAttributes),
 			awsapi.Op("AdminDeleteUserAttributes", signed, pools.AdminDeleteUserAttributes),
@@ -62,6 +64,7 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("ConfirmSignUp", public, pools.ConfirmSignUp),
 			awsapi.Op("ResendConfirmationCode", public, pools.ResendConfirmationCode),
 			awsapi.Op("InitiateAuth", public, fromCaller(pools.InitiateAuth)),
+			awsapi.Op("GetTokensFromRefreshToken", public, fromCaller(pools.GetTokensFromRefreshToken)),
 			awsapi.Op("RespondToAuthChallenge", public, fromCaller(pools.RespondToAuthChallenge)),
 			awsapi.Op("ForgotPassword", public, pools.ForgotPassword),
 			awsapi.Op("ConfirmForgotPassword", public, pools.ConfirmForgotPassword),

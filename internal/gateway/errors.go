@@ -55,6 +55,9 @@ type Error struct {
 	// WAF rule's custom response, which wins over them as in AWS.
 	Raw               bool
 	Body, ContentType string
+	// Reason says why a 401 or 403 was given (no token, bad signature,
+	// expired, scope, policy), for the debug log; never sent, never the token.
+	Reason string
 }
 
 func (e *Error) Error() string { return string(e.Type) + ": " + e.Message }

@@ -16,7 +16,7 @@ func requireGroup(want []string, id *Identity) error {
 			}
 		}
 	}
-	return &Error{Type: AccessDenied, Message: "Forbidden"}
+	return &Error{Type: AccessDenied, Message: "Forbidden", Reason: "the caller is in none of the route's groups"}
 }
 
 // claimGroups reads cognito:groups as moat and Cognito issue it (a JSON

@@ -1,8 +1,10 @@
 package gateway
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,6 +47,10 @@ func (g *Gateway) respond(x *exchange, err error) {
 			cause = gwErr
 		}
 		g.log.Error("gateway error", "requestId", x.req.RequestID, "type", string(gwErr.Type), "error", cause.Error())
+	}
+	if (status == http.StatusUnauthorized || status == http.StatusForbidden) && g.log.Enabled(x.req.HTTP.Context(), slog.LevelDebug) {
+		g.log.Debug("gateway refused", "requestId", x.req.RequestID, "status", status, "type", string(gwErr.Type),
+			"reason", cmp.Or(gwErr.Reason, gwErr.Message))
 	}
 	h := x.w.Header()
 	h.Set("Content-Type", "application/json")

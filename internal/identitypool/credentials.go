@@ -38,8 +38,9 @@ func (c *caller) amr() []string {
 
 // prove checks that a request may act as the identity: a guest identity with
 // no logins (where the pool allows guests), or logins of which at least one
-// the identity already has. Logins it lacks are linked to it — which is how
-// a guest becomes authenticated.
+// the identity already has. The logins are then claimed (see claim): a
+// guest becomes authenticated, or is merged into the user's identity, which
+// the caller then acts as.
 func (s *Service) prove(ctx context.Context, identityID string, logins map[string]string) (*caller, error) {
 	i, err := s.loadIdentity(ctx, identityID)
 	if err != nil {
@@ -68,7 +69,7 @@ func (s *Service) prove(ctx context.Context, identityID string, logins map[strin
 	if !owns(i, c.logins) {
 		return nil, errLoginsMismatch
 	}
-	if c.identity, err = s.link(ctx, i, linkable(c.logins)); err != nil {
+	if c.identity, err = s.claim(ctx, i, c.logins); err != nil {
 		return nil, err
 	}
 	return c, nil

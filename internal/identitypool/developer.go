@@ -26,7 +26,10 @@ func (s *Service) GetOpenIdTokenForDeveloperIdentity(ctx context.Context, in *De
 		return nil, err
 	}
 	if len(in.PrincipalTags) > maxPrincipalTags {
-		return nil, invalidParameter("1 validation error detected: Value at 'principalTags' failed to satisfy constraint: Member must have length less than or equal to %d", maxPrincipalTags)
+		return nil, constraintViolated("Value at 'principalTags' failed to satisfy constraint: Member must have length less than or equal to %d", maxPrincipalTags)
+	}
+	if err := checkMapEntries("principalTags", in.PrincipalTags, maxTagKeyLength, maxTagClaimLength); err != nil {
+		return nil, err
 	}
 	dev := pool.DeveloperProviderName
 	userID, ok := in.Logins[dev]
@@ -88,7 +91,7 @@ func developerTokenLifetime(seconds *int64) (time.Duration, error) {
 		return developerTokenLife, nil
 	}
 	if *seconds < 1 || time.Duration(*seconds)*time.Second > maxDeveloperTokenLife {
-		return 0, invalidParameter("1 validation error detected: Value '%d' at 'tokenDuration' failed to satisfy constraint: Member must have value between 1 and 86400", *seconds)
+		return 0, constraintViolated("Value '%d' at 'tokenDuration' failed to satisfy constraint: Member must have value between 1 and 86400", *seconds)
 	}
 	return time.Duration(*seconds) * time.Second, nil
 }
@@ -101,7 +104,7 @@ func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *LookupDevelop
 		return nil, err
 	}
 	if in.MaxResults != nil && (*in.MaxResults < 1 || *in.MaxResults > 60) {
-		return nil, invalidParameter("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60", *in.MaxResults)
+		return nil, constraintViolated("Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60", *in.MaxResults)
 	}
 	dev := pool.DeveloperProviderName
 	var i store.Identity

@@ -13,6 +13,10 @@ const (
 	ResourceConflict               = "ResourceConflictException"
 	InvalidIdentityPoolConfig      = "InvalidIdentityPoolConfigurationException"
 	DeveloperUserAlreadyRegistered = "DeveloperUserAlreadyRegisteredException"
+	// Validation is what AWS's JSON services, Cognito Identity among them,
+	// answer when a request breaks a constraint of the service's model
+	// (user pools answer InvalidParameterException instead).
+	Validation = "ValidationException"
 )
 
 // Messages clients match on (reference §3.8 and AWS's traces).
@@ -29,6 +33,14 @@ var (
 	errAmbiguousDenied = awserr.New(awserr.NotAuthorized, "No role matched this login and the identity pool's AmbiguousRoleResolution is Deny.")
 )
 
+// constraintViolated: the request breaks a constraint of the model (a
+// pattern, a length, a range, a required member).
+func constraintViolated(format string, args ...any) error {
+	return awserr.Newf(Validation, "1 validation error detected: "+format, args...)
+}
+
+// invalidParameter: the request is well-formed but its values do not fit
+// together or with the pool.
 func invalidParameter(format string, args ...any) error {
 	return awserr.Newf(awserr.InvalidParameter, format, args...)
 }

@@ -1,6 +1,7 @@
 package identitypool
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -98,11 +99,17 @@ func TestLoginErrors(t *testing.T) {
 	wantCode(t, get(awsKey, "not.a.token"), awserr.NotAuthorized, errTokenInvalid.Message)
 	wantCode(t, get("accounts.google.com", "x"), awserr.NotAuthorized, errUnsupported.Message)
 	wantCode(t, get("login.example", "dev-user"), awserr.NotAuthorized, errUnsupported.Message)
-	wantCode(t, get(awsKey, ""), awserr.InvalidParameter, "")
+	// Constraints of the model answer ValidationException, as AWS's JSON services do.
+	wantCode(t, get(awsKey, ""), Validation, "1 validation error detected: Value at 'logins' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 50000, Member must have length greater than or equal to 1]")
+	wantCode(t, get(strings.Repeat("k", 129), "x"), Validation, "1 validation error detected: Value at 'logins' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]")
 	_, err := f.GetId(ctx, &GetIdInput{IdentityPoolId: "us-east-1:00000000-0000-0000-0000-000000000000"})
 	wantCode(t, err, awserr.ResourceNotFound, "IdentityPool 'us-east-1:00000000-0000-0000-0000-000000000000' not found.")
 	_, err = f.GetId(ctx, &GetIdInput{IdentityPoolId: "bad id"})
-	wantCode(t, err, awserr.InvalidParameter, "")
+	wantCode(t, err, Validation, "1 validation error detected: Value 'bad id' at 'identityPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+")
+	_, err = f.GetId(ctx, &GetIdInput{})
+	wantCode(t, err, Validation, "1 validation error detected: Value null at 'identityPoolId' failed to satisfy constraint: Member must not be null")
+	_, err = f.GetCredentialsForIdentity(ctx, &GetCredentialsInput{IdentityId: "us-east-1:" + strings.Repeat("0", 50)})
+	wantCode(t, err, Validation, "1 validation error detected: Value 'us-east-1:"+strings.Repeat("0", 50)+"' at 'identityId' failed to satisfy constraint: Member must have length less than or equal to 55")
 	if ids := must(f.st.ListIdentities(ctx, poolID)); len(ids) != 0 {
 		t.Fatalf("refused logins created identities %v", ids)
 	}
@@ -168,6 +175,78 @@ func TestGuests(t *testing.T) {
 	wantCode(t, err, awserr.NotAuthorized, errGuestsOff.Message)
 	_, err = f.GetCredentialsForIdentity(ctx, &GetCredentialsInput{IdentityId: old})
 	wantCode(t, err, awserr.NotAuthorized, errGuestsOff.Message)
+}
+
+// TestGuestMergesIntoUser is the sequence aws-amplify v6 produces: a guest
+// identity, sign-in from it, sign-out (a new guest), sign-in again from the
+// new guest. Cognito keeps the user's identity and merges the new guest into
+// it, so the identity id stays the one of the first sign-in.
+func TestGuestMergesIntoUser(t *testing.T) {
+	f := newFixture(t)
+	poolID, authRole, _ := signedInPool(t, f, true)
+	signIn := func(guest string) string {
+		t.Helper()
+		token := f.idToken(t, userPoolID, clientID, "frank", nil)
+		out := must(f.GetCredentialsForIdentity(ctx, &GetCredentialsInput{IdentityId: guest, Logins: map[string]string{awsKey: token}}))
+		s := must(f.issuer.Open(ctx, out.Credentials.SessionToken))
+		if s.IdentityID != out.IdentityId || !s.Authenticated || s.RoleARN != authRole {
+			t.Fatalf("signed-in session %+v for identity %s", s, out.IdentityId)
+		}
+		return out.IdentityId
+	}
+	guest := func() (string, *GetCredentialsOutput) {
+		t.Helper()
+		id := must(f.GetId(ctx, &GetIdInput{IdentityPoolId: poolID})).IdentityId
+		return id, must(f.GetCredentialsForIdentity(ctx, &GetCredentialsInput{IdentityId: id}))
+	}
+
+	first, _ := guest()
+	user := signIn(first)
+	if user != first {
+		t.Fatalf("first sign-in from guest %s moved to %s; the guest identity should become the user's", first, user)
+	}
+	second, guestCreds := guest()
+	if second == user {
+		t.Fatal("a new guest session got the user's identity")
+	}
+	if again := signIn(second); again != user {
+		t.Fatalf("second sign-in from guest %s answered identity %s, want the user's %s", second, again, user)
+	}
+	merged := must(f.st.GetIdentity(ctx, second))
+	if !merged.Disabled || len(merged.Logins) != 0 {
+		t.Fatalf("the merged guest identity %+v should be disabled, without logins", merged)
+	}
+	s := must(f.issuer.Open(ctx, guestCreds.Credentials.SessionToken))
+	if revoked := must(f.IsRevoked(ctx, second, s.IssuedAt)); !revoked {
+		t.Fatal("credentials of the merged guest identity are still good")
+	}
+	kept := must(f.st.GetIdentity(ctx, user))
+	if kept.Disabled || len(kept.Logins) != 1 {
+		t.Fatalf("the user's identity after the merge %+v", kept)
+	}
+	// A second device that holds the user's identity id keeps working, and
+	// GetId with the login names it.
+	if got := signIn(user); got != user {
+		t.Fatalf("the user's own identity answered %s", got)
+	}
+	token := f.idToken(t, userPoolID, clientID, "frank", nil)
+	if got := must(f.GetId(ctx, &GetIdInput{IdentityPoolId: poolID, Logins: map[string]string{awsKey: token}})).IdentityId; got != user {
+		t.Fatalf("GetId with the login = %s, want %s", got, user)
+	}
+	// The merged guest's id is refused, as Cognito refuses disabled identities.
+	_, err := f.GetCredentialsForIdentity(ctx, &GetCredentialsInput{IdentityId: second, Logins: map[string]string{awsKey: token}})
+	wantCode(t, err, awserr.NotAuthorized, "Identity '"+second+"' is disabled.")
+
+	// GetId with a guest's identity-pool token and the login: the same merge.
+	third, _ := guest()
+	own := must(f.GetOpenIdToken(ctx, &GetOpenIdTokenInput{IdentityId: third})).Token
+	got := must(f.GetId(ctx, &GetIdInput{IdentityPoolId: poolID, Logins: map[string]string{awsKey: token, cognitoIdentityKey: own}})).IdentityId
+	if got != user {
+		t.Fatalf("GetId with guest %s's token and the login = %s, want %s", third, got, user)
+	}
+	if !must(f.st.GetIdentity(ctx, third)).Disabled {
+		t.Fatal("the guest merged through GetId is not disabled")
+	}
 }
 
 func TestTrustPolicyRefusals(t *testing.T) {
@@ -273,7 +352,7 @@ func TestDeveloperIdentities(t *testing.T) {
 	wantCode(t, err, DeveloperUserAlreadyRegistered, "")
 	for _, d := range []int64{0, 86401} {
 		_, err = dev(DeveloperTokenInput{Logins: map[string]string{"login.example": "user-1"}, TokenDuration: &d})
-		wantCode(t, err, awserr.InvalidParameter, "")
+		wantCode(t, err, Validation, fmt.Sprintf("1 validation error detected: Value '%d' at 'tokenDuration' failed to satisfy constraint: Member must have value between 1 and 86400", d))
 	}
 
 	// The token buys credentials for its identity, not another's.
@@ -307,14 +386,19 @@ func TestOpenIdToken(t *testing.T) {
 
 func TestPoolAdministration(t *testing.T) {
 	f := newFixture(t)
-	for _, bad := range []IdentityPool{
-		{IdentityPoolName: ""},
-		{IdentityPoolName: "x", CognitoIdentityProviders: []Provider{{ProviderName: "accounts.google.com", ClientId: "c"}}},
-		{IdentityPoolName: "x", SupportedLoginProviders: map[string]string{awsKey: "c"}},
-		{IdentityPoolName: "x", DeveloperProviderName: "bad name!"},
+	for _, bad := range []struct {
+		pool          IdentityPool
+		code, message string
+	}{
+		{IdentityPool{}, Validation, "1 validation error detected: Value null at 'identityPoolName' failed to satisfy constraint: Member must not be null"},
+		{IdentityPool{IdentityPoolName: "a-b/c"}, Validation, "1 validation error detected: Value 'a-b/c' at 'identityPoolName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+"},
+		{IdentityPool{IdentityPoolName: "x", CognitoIdentityProviders: []Provider{{ProviderName: "accounts.google.com", ClientId: "c"}}}, awserr.InvalidParameter, ""},
+		{IdentityPool{IdentityPoolName: "x", CognitoIdentityProviders: []Provider{{ProviderName: awsKey}}}, Validation, "1 validation error detected: Value null at 'cognitoIdentityProviders.1.member.clientId' failed to satisfy constraint: Member must not be null"},
+		{IdentityPool{IdentityPoolName: "x", SupportedLoginProviders: map[string]string{awsKey: "c"}}, awserr.InvalidParameter, ""},
+		{IdentityPool{IdentityPoolName: "x", DeveloperProviderName: "bad name!"}, Validation, "1 validation error detected: Value 'bad name!' at 'developerProviderName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w._-]+"},
 	} {
-		_, err := f.CreateIdentityPool(ctx, &bad)
-		wantCode(t, err, awserr.InvalidParameter, "")
+		_, err := f.CreateIdentityPool(ctx, &bad.pool)
+		wantCode(t, err, bad.code, bad.message)
 	}
 	var ids []string
 	for _, name := range []string{"a", "b", "c"} {

@@ -50,8 +50,7 @@ func linkable(logins []login) map[string]string {
 
 // identityFor finds the identity verified logins belong to: the one an
 // identity-pool token names, else the first already linked to one of them,
-// else a new one. The other logins are linked to it, merging identities
-// that held them.
+// else a new one. The logins are then claimed for it (see claim).
 func (s *Service) identityFor(ctx context.Context, poolID string, logins []login) (store.Identity, error) {
 	found, err := s.existingIdentity(ctx, poolID, logins)
 	if err != nil {
@@ -71,7 +70,41 @@ func (s *Service) identityFor(ctx context.Context, poolID string, logins []login
 			return store.Identity{}, awserr.Internal(errors.New("identitypool: a login taken while linking has vanished"))
 		}
 	}
-	return s.link(ctx, *found, links)
+	return s.claim(ctx, *found, logins)
+}
+
+// claim links the logins to identity i and returns the identity that holds
+// them afterwards. When i is a guest's (no logins yet) and one of the
+// logins already belongs to another identity, Cognito keeps the user's
+// identity and merges the guest's into it: the guest identity is disabled
+// and the user's identity, with its id, is returned — so data keyed by the
+// identity id survives signing in from a fresh guest session. Otherwise the
+// identity presented survives, merging any that held its new logins.
+func (s *Service) claim(ctx context.Context, i store.Identity, logins []login) (store.Identity, error) {
+	if i.Disabled {
+		return i, identityDisabled(i.ID)
+	}
+	links := linkable(logins)
+	if len(i.Logins) == 0 {
+		holder, err := s.loginHolder(ctx, i.PoolID, logins)
+		if err != nil {
+			return i, err
+		}
+		if holder != nil && holder.ID != i.ID {
+			user, err := s.link(ctx, *holder, links)
+			if err != nil {
+				return user, err
+			}
+			return user, s.retire(ctx, i.ID)
+		}
+	}
+	return s.link(ctx, i, links)
+}
+
+// retire disables a guest identity merged into a user's; the credentials
+// issued to it are revoked with it (IsRevoked reports disabled identities).
+func (s *Service) retire(ctx context.Context, id string) error {
+	return s.changeIdentity(ctx, id, func(i *store.Identity, _ int64) { i.Disabled = true })
 }
 
 func (s *Service) existingIdentity(ctx context.Context, poolID string, logins []login) (*store.Identity, error) {
@@ -85,7 +118,16 @@ func (s *Service) existingIdentity(ctx context.Context, poolID string, logins []
 		}
 		return &i, nil
 	}
+	return s.loginHolder(ctx, poolID, logins)
+}
+
+// loginHolder is the first identity of the pool already linked to one of
+// the logins, or nil.
+func (s *Service) loginHolder(ctx context.Context, poolID string, logins []login) (*store.Identity, error) {
 	for _, l := range logins {
+		if l.ownToken != nil {
+			continue
+		}
 		i, err := s.store.FindIdentityByLogin(ctx, poolID, l.provider, l.subject)
 		if errors.Is(err, store.ErrNotFound) {
 			continue

@@ -33,7 +33,10 @@ type login struct {
 // returns them ordered by key, so every choice made from them is stable.
 func (s *Service) verifyLogins(ctx context.Context, pool *IdentityPool, logins map[string]string) ([]login, error) {
 	if len(logins) > maxLogins {
-		return nil, invalidParameter("1 validation error detected: Value at 'logins' failed to satisfy constraint: Member must have length less than or equal to %d", maxLogins)
+		return nil, constraintViolated("Value at 'logins' failed to satisfy constraint: Member must have length less than or equal to %d", maxLogins)
+	}
+	if err := checkMapEntries("logins", logins, 128, maxLoginTokenLength); err != nil {
+		return nil, err
 	}
 	keys := make([]string, 0, len(logins))
 	for k := range logins {
@@ -42,11 +45,7 @@ func (s *Service) verifyLogins(ctx context.Context, pool *IdentityPool, logins m
 	sort.Strings(keys)
 	out := make([]login, 0, len(keys))
 	for _, key := range keys {
-		token := logins[key]
-		if key == "" || len(key) > 128 || token == "" || len(token) > maxLoginTokenLength {
-			return nil, invalidParameter("1 validation error detected: Logins keys must be 1 to 128 characters and tokens 1 to %d characters.", maxLoginTokenLength)
-		}
-		l, err := s.verifyLogin(ctx, pool, key, token)
+		l, err := s.verifyLogin(ctx, pool, key, logins[key])
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +106,7 @@ func (s *Service) verifyUserPoolLogin(ctx context.Context, pool *IdentityPool, u
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return login{}, storeErr(err, nil)
 		}
-		if err != nil || session.RevokedAt != 0 {
+		if err != nil || session.RevokedBy(s.clock()) {
 			return login{}, errTokenRevoked
 		}
 	}

@@ -3,18 +3,9 @@ package identitypool
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 
 	"github.com/moat-dev/moat/internal/oidcjwt"
 	"github.com/moat-dev/moat/internal/store"
-)
-
-// Patterns and limits of the model's members.
-var (
-	poolNamePattern     = regexp.MustCompile(`^[\w\s+=,.@-]{1,128}$`)
-	developerPattern    = regexp.MustCompile(`^[\w._-]{1,128}$`)
-	providerNamePattern = regexp.MustCompile(`^[\w._:/-]{1,128}$`)
-	clientIDPattern     = regexp.MustCompile(`^[\w_]{1,128}$`)
 )
 
 const (
@@ -24,22 +15,22 @@ const (
 
 // validate checks a pool as CreateIdentityPool and UpdateIdentityPool receive it.
 func (s *Service) validate(p *IdentityPool) error {
-	if !poolNamePattern.MatchString(p.IdentityPoolName) {
-		return invalidParameter("1 validation error detected: Value '%s' at 'identityPoolName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+", p.IdentityPoolName)
+	if err := poolNameMember.check(p.IdentityPoolName, "", true); err != nil {
+		return err
 	}
-	if p.DeveloperProviderName != "" && !developerPattern.MatchString(p.DeveloperProviderName) {
-		return invalidParameter("1 validation error detected: Value '%s' at 'developerProviderName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w._-]+", p.DeveloperProviderName)
+	if err := developerMember.check(p.DeveloperProviderName, "", false); err != nil {
+		return err
 	}
 	if p.DeveloperProviderName == cognitoIdentityKey {
 		return invalidParameter("DeveloperProviderName cannot be %s.", cognitoIdentityKey)
 	}
 	if len(p.SupportedLoginProviders) > maxLoginProviders {
-		return invalidParameter("1 validation error detected: Value at 'supportedLoginProviders' failed to satisfy constraint: Member must have length less than or equal to %d", maxLoginProviders)
+		return constraintViolated("Value at 'supportedLoginProviders' failed to satisfy constraint: Member must have length less than or equal to %d", maxLoginProviders)
 	}
-	for key, app := range p.SupportedLoginProviders {
-		if key == "" || len(key) > 128 || app == "" || len(app) > 128 {
-			return invalidParameter("Invalid SupportedLoginProviders entry %q: keys and values must be 1 to 128 characters.", key)
-		}
+	if err := checkMapEntries("supportedLoginProviders", p.SupportedLoginProviders, 128, 128); err != nil {
+		return err
+	}
+	for key := range p.SupportedLoginProviders {
 		if !oidcjwt.HTTPURL(issuerOf(key)) {
 			return invalidParameter("Invalid SupportedLoginProviders key %q: expected an OpenID Connect issuer, as a host or an http(s) URL.", key)
 		}
@@ -48,8 +39,12 @@ func (s *Service) validate(p *IdentityPool) error {
 		}
 	}
 	for i, cp := range p.CognitoIdentityProviders {
-		if !providerNamePattern.MatchString(cp.ProviderName) || !clientIDPattern.MatchString(cp.ClientId) {
-			return invalidParameter("Invalid CognitoIdentityProviders[%d]: ProviderName and ClientId must be set and well-formed.", i)
+		at := fmt.Sprintf("cognitoIdentityProviders.%d.member.", i+1)
+		if err := providerNameMember.check(cp.ProviderName, at+"providerName", true); err != nil {
+			return err
+		}
+		if err := clientIDMember.check(cp.ClientId, at+"clientId", true); err != nil {
+			return err
 		}
 		if _, ok := s.userPoolOf(cp.ProviderName); !ok {
 			return invalidParameter("Invalid Cognito Identity Provider name %q: expected cognito-idp.<region>.amazonaws.com/<userPoolId> or %s/<userPoolId>.", cp.ProviderName, s.issuerHost)
@@ -61,7 +56,7 @@ func (s *Service) validate(p *IdentityPool) error {
 		}
 	}
 	if len(p.IdentityPoolTags) > maxPoolTags {
-		return invalidParameter("1 validation error detected: Value at 'identityPoolTags' failed to satisfy constraint: Member must have length less than or equal to %d", maxPoolTags)
+		return constraintViolated("Value at 'identityPoolTags' failed to satisfy constraint: Member must have length less than or equal to %d", maxPoolTags)
 	}
 	return nil
 }

@@ -85,7 +85,7 @@ func (s *Service) DeleteIdentityPool(ctx context.Context, in *PoolIDInput) (*str
 // ListIdentityPools pages through pools by ID; NextToken is the ID the next page starts at.
 func (s *Service) ListIdentityPools(ctx context.Context, in *ListIdentityPoolsInput) (*ListIdentityPoolsOutput, error) {
 	if in.MaxResults < 1 || in.MaxResults > 60 {
-		return nil, invalidParameter("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60", in.MaxResults)
+		return nil, constraintViolated("Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60", in.MaxResults)
 	}
 	if in.NextToken != "" && !validID(in.NextToken) {
 		return nil, invalidParameter("Invalid NextToken.")

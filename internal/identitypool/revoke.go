@@ -23,15 +23,22 @@ func (s *Service) RevokeCredentials(ctx context.Context, identityID string) erro
 	if err := checkIdentityID(identityID); err != nil {
 		return err
 	}
+	return s.changeIdentity(ctx, identityID, func(i *store.Identity, now int64) { i.CredentialsRevokedAt = now })
+}
+
+// changeIdentity applies change to the identity and stamps it, then drops
+// the cached revocation state so this replica's checks see the change at once.
+func (s *Service) changeIdentity(ctx context.Context, id string, change func(i *store.Identity, now int64)) error {
 	now := s.clock()
-	err := s.store.UpdateIdentity(ctx, identityID, func(i store.Identity) (store.Identity, error) {
-		i.CredentialsRevokedAt, i.UpdatedAt = now, now
+	err := s.store.UpdateIdentity(ctx, id, func(i store.Identity) (store.Identity, error) {
+		change(&i, now)
+		i.UpdatedAt = now
 		return i, nil
 	})
 	if err != nil {
-		return storeErr(err, identityNotFound(identityID))
+		return storeErr(err, identityNotFound(id))
 	}
-	s.revocations.forget(identityID)
+	s.revocations.forget(id)
 	return nil
 }
 

@@ -77,7 +77,7 @@ func checkRoles(in *PoolRoles) error {
 		}
 	}
 	if len(in.RoleMappings) > maxRoleMappings {
-		return invalidParameter("1 validation error detected: Value at 'roleMappings' failed to satisfy constraint: Member must have length less than or equal to %d", maxRoleMappings)
+		return constraintViolated("Value at 'roleMappings' failed to satisfy constraint: Member must have length less than or equal to %d", maxRoleMappings)
 	}
 	for provider, m := range in.RoleMappings {
 		if err := checkMapping(provider, m); err != nil {

@@ -39,16 +39,14 @@ func (s *Service) SetPrincipalTagAttributeMap(ctx context.Context, in *TagMap) (
 	if err := checkPoolID(in.IdentityPoolId); err != nil {
 		return nil, err
 	}
-	if in.IdentityProviderName == "" || len(in.IdentityProviderName) > 128 {
-		return nil, invalidParameter("1 validation error detected: Value at 'identityProviderName' failed to satisfy constraint: Member must have length between 1 and 128")
+	if err := tagProviderMember.check(in.IdentityProviderName, "", true); err != nil {
+		return nil, err
 	}
 	if len(in.PrincipalTags) > maxPrincipalTags {
-		return nil, invalidParameter("1 validation error detected: Value at 'principalTags' failed to satisfy constraint: Member must have length less than or equal to %d", maxPrincipalTags)
+		return nil, constraintViolated("Value at 'principalTags' failed to satisfy constraint: Member must have length less than or equal to %d", maxPrincipalTags)
 	}
-	for tag, claim := range in.PrincipalTags {
-		if tag == "" || len(tag) > maxTagKeyLength || claim == "" || len(claim) > maxTagClaimLength {
-			return nil, invalidParameter("Invalid PrincipalTags entry %q: tag keys are 1 to %d characters, claims 1 to %d.", tag, maxTagKeyLength, maxTagClaimLength)
-		}
+	if err := checkMapEntries("principalTags", in.PrincipalTags, maxTagKeyLength, maxTagClaimLength); err != nil {
+		return nil, err
 	}
 	cfg := tagConfig{UseDefaults: in.UseDefaults != nil && *in.UseDefaults, PrincipalTags: in.PrincipalTags}
 	err := s.store.UpdateIdentityPool(ctx, in.IdentityPoolId, func(sp store.IdentityPool) (store.IdentityPool, error) {

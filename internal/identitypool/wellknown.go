@@ -7,12 +7,12 @@ import (
 
 // WellKnown serves the identity-pool token issuer's JWKS and OpenID discovery
 // document under IssuerPath, and hands every other request to next (the
-// user pools' well-known documents).
+// user pools' well-known documents). The document names no response types:
+// its tokens come from GetOpenIdToken, not from an authorization endpoint.
 func (s *Service) WellKnown(next http.Handler) http.Handler {
 	discovery, _ := json.Marshal(map[string]any{ // strings and string slices always encode
 		"issuer":                                s.openID.issuer,
 		"jwks_uri":                              s.openID.issuer + "/.well-known/jwks.json",
-		"response_types_supported":              []string{"id_token"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 	})

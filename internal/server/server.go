@@ -114,6 +114,9 @@ func Listen(cfg Config) (*Server, error) {
 	}, nil
 }
 
+// Close releases both listeners of a server that will not Serve.
+func (s *Server) Close() error { return errors.Join(s.idLn.Close(), s.gwLn.Close()) }
+
 // IdentityAddr is the bound identity address (with the real port when 0 was asked).
 func (s *Server) IdentityAddr() net.Addr { return s.idLn.Addr() }
 
@@ -123,7 +126,7 @@ func (s *Server) GatewayAddr() net.Addr { return s.gwLn.Addr() }
 // Serve answers requests until ctx is cancelled, then lets in-flight requests
 // finish within ShutdownTimeout. A cancelled ctx is a clean stop (nil).
 func (s *Server) Serve(ctx context.Context) error {
-	s.cfg.Logger.Info("identity API listening on http://" + s.IdentityAddr().String())
+	s.cfg.Logger.Info("identity API listening on http://"+s.IdentityAddr().String(), "metrics", "http://"+s.IdentityAddr().String()+"/metrics")
 	s.cfg.Logger.Info("gateway listening on http://" + s.GatewayAddr().String())
 	failed := make(chan error, 2)
 	go func() { failed <- s.identity.Serve(s.idLn) }()
@@ -142,13 +145,4 @@ func (s *Server) Serve(ctx context.Context) error {
 		return errors.Join(serveErr, shutdownErr)
 	}
 	return shutdownErr
-}
-
-// Run listens and serves until ctx is cancelled.
-func Run(ctx context.Context, cfg Config) error {
-	s, err := Listen(cfg)
-	if err != nil {
-		return err
-	}
-	return s.Serve(ctx)
 }

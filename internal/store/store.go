@@ -132,10 +132,12 @@ type Sessions interface {
 	SessionLookup
 	CreateRefreshToken(ctx context.Context, t RefreshToken) error
 	GetRefreshToken(ctx context.Context, hash string) (RefreshToken, error)
-	// RevokeRefreshToken marks one session revoked (RevokeToken).
+	// RevokeRefreshToken marks one session revoked at `at` (RevokeToken; a
+	// rotated-out token, at the end of its grace period); a session revoked
+	// earlier keeps the earlier time.
 	RevokeRefreshToken(ctx context.Context, hash string, at int64) error
 	// RevokeUserRefreshTokens marks every session of a user revoked (global sign-out)
-	// and returns how many were newly revoked.
+	// and returns how many were newly revoked (or revoked sooner than planned).
 	RevokeUserRefreshTokens(ctx context.Context, poolID, userKey string, at int64) (int, error)
 }
 

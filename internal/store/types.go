@@ -90,5 +90,8 @@ type RefreshToken struct {
 	AuthTime  int64
 	CreatedAt int64
 	ExpiresAt int64
-	RevokedAt int64 // 0 while valid
+	RevokedAt int64 // 0 while valid; a rotated-out token's is in the future, when its grace period ends
 }
+
+// RevokedBy reports whether the session is revoked at now (Unix seconds).
+func (t RefreshToken) RevokedBy(now int64) bool { return t.RevokedAt != 0 && t.RevokedAt <= now }

@@ -22,16 +22,15 @@ func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
 	return set.jwks, nil
 }
 
-// discoveryDocument is the pool's OpenID Provider metadata. The hosted UI will
-// add its authorization, token and userinfo endpoints here.
+// discoveryDocument is the pool's OpenID Provider metadata. It advertises
+// only what moat serves: the issuer and its keys. Response types, scopes and
+// token-endpoint auth methods belong to OAuth endpoints (authorize, token,
+// userinfo), which the hosted UI will add here with them.
 type discoveryDocument struct {
-	Issuer                            string   `json:"issuer"`
-	JWKSURI                           string   `json:"jwks_uri"`
-	ResponseTypesSupported            []string `json:"response_types_supported"`
-	SubjectTypesSupported             []string `json:"subject_types_supported"`
-	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
-	ScopesSupported                   []string `json:"scopes_supported"`
-	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	Issuer                           string   `json:"issuer"`
+	JWKSURI                          string   `json:"jwks_uri"`
+	SubjectTypesSupported            []string `json:"subject_types_supported"`
+	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
 }
 
 // Discovery returns the pool's OIDC discovery document
@@ -39,13 +38,10 @@ type discoveryDocument struct {
 func (s *Service) Discovery(poolID string) []byte {
 	issuer := s.IssuerURL(poolID)
 	body, _ := json.Marshal(discoveryDocument{ // strings and string slices always encode
-		Issuer:                            issuer,
-		JWKSURI:                           issuer + "/.well-known/jwks.json",
-		ResponseTypesSupported:            []string{"code", "token"},
-		SubjectTypesSupported:             []string{"public"},
-		IDTokenSigningAlgValuesSupported:  []string{"RS256"},
-		ScopesSupported:                   []string{"openid", "email", "phone", "profile"},
-		TokenEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
+		Issuer:                           issuer,
+		JWKSURI:                          issuer + "/.well-known/jwks.json",
+		SubjectTypesSupported:            []string{"public"},
+		IDTokenSigningAlgValuesSupported: []string{"RS256"},
 	})
 	return body
 }

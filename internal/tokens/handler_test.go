@@ -94,13 +94,12 @@ func TestDiscoveryDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"issuer":                                testURL + "/us-east-1_pool",
-		"jwks_uri":                              testURL + "/us-east-1_pool/.well-known/jwks.json",
-		"response_types_supported":              []any{"code", "token"},
+		"issuer":   testURL + "/us-east-1_pool",
+		"jwks_uri": testURL + "/us-east-1_pool/.well-known/jwks.json",
+		// Only what is served: no response types, scopes or token-endpoint
+		// auth methods while there are no OAuth endpoints.
 		"subject_types_supported":               []any{"public"},
 		"id_token_signing_alg_values_supported": []any{"RS256"},
-		"scopes_supported":                      []any{"openid", "email", "phone", "profile"},
-		"token_endpoint_auth_methods_supported": []any{"client_secret_basic", "client_secret_post"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("discovery =\n%v\nwant\n%v", got, want)

@@ -31,7 +31,7 @@ func (s *Service) accessTokenUser(ctx context.Context, token string) (*pool, sto
 	if err != nil {
 		return nil, store.User{}, nil, storeErr(err, errRevokedAccessToken)
 	}
-	if session.RevokedAt != 0 {
+	if session.RevokedBy(s.clock()) {
 		return nil, store.User{}, nil, errRevokedAccessToken
 	}
 	p, err := s.loadPool(ctx, claims.PoolID)

@@ -46,8 +46,34 @@ func (s *Service) findClient(ctx context.Context, clientID string) (*client, err
 	return decodeClient(c)
 }
 
-func (c *client) allowsFlow(flow string) bool {
-	return slices.Contains(c.Config.ExplicitAuthFlows, flow)
+// allowsFlow reads ExplicitAuthFlows as AWS does. ALLOW_ values name
+// exactly the flows allowed. A list of legacy values (no ALLOW_ prefix)
+// allows SRP and refresh besides what each legacy value names; an empty
+// list allows SRP, custom authentication and refresh.
+func (c *client) allowsFlow(allow string) bool {
+	flows := c.Config.ExplicitAuthFlows
+	switch {
+	case len(flows) == 0:
+		return slices.Contains(defaultAuthFlows, allow)
+	case !slices.ContainsFunc(flows, isLegacyAuthFlow):
+		return slices.Contains(flows, allow)
+	case allow == "ALLOW_USER_SRP_AUTH" || allow == "ALLOW_REFRESH_TOKEN_AUTH":
+		return true
+	}
+	return slices.ContainsFunc(flows, func(f string) bool { return legacyAuthFlows[f] == allow })
+}
+
+// rotatesRefreshTokens reports whether refresh issues a new refresh token.
+func (c *client) rotatesRefreshTokens() bool {
+	return c.Config.RefreshTokenRotation != nil && c.Config.RefreshTokenRotation.Feature == "ENABLED"
+}
+
+// rotationGraceSeconds is how long a rotated-out refresh token still works.
+func (c *client) rotationGraceSeconds() int64 {
+	if r := c.Config.RefreshTokenRotation; r != nil && r.RetryGracePeriodSeconds != nil {
+		return *r.RetryGracePeriodSeconds
+	}
+	return 0
 }
 
 // preventsUserExistenceErrors reports whether unknown users must look like wrong passwords.

@@ -3,28 +3,36 @@ package userpool
 // ClientConfig is what CreateUserPoolClient sets and UpdateUserPoolClient
 // replaces; it is stored as the client's settings document.
 type ClientConfig struct {
-	RefreshTokenValidity                     int64               `json:"RefreshTokenValidity,omitempty"`
-	AccessTokenValidity                      int64               `json:"AccessTokenValidity,omitempty"`
-	IdTokenValidity                          int64               `json:"IdTokenValidity,omitempty"`
-	TokenValidityUnits                       *TokenValidityUnits `json:"TokenValidityUnits,omitempty"`
-	ReadAttributes                           []string            `json:"ReadAttributes,omitempty"`
-	WriteAttributes                          []string            `json:"WriteAttributes,omitempty"`
-	ExplicitAuthFlows                        []string            `json:"ExplicitAuthFlows,omitempty"`
-	SupportedIdentityProviders               []string            `json:"SupportedIdentityProviders,omitempty"`
-	CallbackURLs                             []string            `json:"CallbackURLs,omitempty"`
-	LogoutURLs                               []string            `json:"LogoutURLs,omitempty"`
-	DefaultRedirectURI                       string              `json:"DefaultRedirectURI,omitempty"`
-	AllowedOAuthFlows                        []string            `json:"AllowedOAuthFlows,omitempty"`
-	AllowedOAuthScopes                       []string            `json:"AllowedOAuthScopes,omitempty"`
-	AllowedOAuthFlowsUserPoolClient          bool                `json:"AllowedOAuthFlowsUserPoolClient,omitempty"`
-	AnalyticsConfiguration                   map[string]any      `json:"AnalyticsConfiguration,omitempty"`
-	PreventUserExistenceErrors               string              `json:"PreventUserExistenceErrors,omitempty"`
-	EnableTokenRevocation                    *bool               `json:"EnableTokenRevocation,omitempty"`
-	EnablePropagateAdditionalUserContextData *bool               `json:"EnablePropagateAdditionalUserContextData,omitempty"`
-	AuthSessionValidity                      int64               `json:"AuthSessionValidity,omitempty"`
-	RefreshTokenRotation                     map[string]any      `json:"RefreshTokenRotation,omitempty"`
+	RefreshTokenValidity                     int64                 `json:"RefreshTokenValidity,omitempty"`
+	AccessTokenValidity                      int64                 `json:"AccessTokenValidity,omitempty"`
+	IdTokenValidity                          int64                 `json:"IdTokenValidity,omitempty"`
+	TokenValidityUnits                       *TokenValidityUnits   `json:"TokenValidityUnits,omitempty"`
+	ReadAttributes                           []string              `json:"ReadAttributes,omitempty"`
+	WriteAttributes                          []string              `json:"WriteAttributes,omitempty"`
+	ExplicitAuthFlows                        []string              `json:"ExplicitAuthFlows,omitempty"`
+	SupportedIdentityProviders               []string              `json:"SupportedIdentityProviders,omitempty"`
+	CallbackURLs                             []string              `json:"CallbackURLs,omitempty"`
+	LogoutURLs                               []string              `json:"LogoutURLs,omitempty"`
+	DefaultRedirectURI                       string                `json:"DefaultRedirectURI,omitempty"`
+	AllowedOAuthFlows                        []string              `json:"AllowedOAuthFlows,omitempty"`
+	AllowedOAuthScopes                       []string              `json:"AllowedOAuthScopes,omitempty"`
+	AllowedOAuthFlowsUserPoolClient          bool                  `json:"AllowedOAuthFlowsUserPoolClient,omitempty"`
+	AnalyticsConfiguration                   map[string]any        `json:"AnalyticsConfiguration,omitempty"`
+	PreventUserExistenceErrors               string                `json:"PreventUserExistenceErrors,omitempty"`
+	EnableTokenRevocation                    *bool                 `json:"EnableTokenRevocation,omitempty"`
+	EnablePropagateAdditionalUserContextData *bool                 `json:"EnablePropagateAdditionalUserContextData,omitempty"`
+	AuthSessionValidity                      int64                 `json:"AuthSessionValidity,omitempty"`
+	RefreshTokenRotation                     *RefreshTokenRotation `json:"RefreshTokenRotation,omitempty"`
 	// MoatWalletSignIn is moat's extension: Sign-In with Ethereum through CUSTOM_AUTH.
 	MoatWalletSignIn *WalletSignIn `json:"MoatWalletSignIn,omitempty"`
+}
+
+// RefreshTokenRotation is RefreshTokenRotationType: with Feature ENABLED,
+// GetTokensFromRefreshToken issues a new refresh token and the old one is
+// refused RetryGracePeriodSeconds (0 to 60) later.
+type RefreshTokenRotation struct {
+	Feature                 string `json:"Feature"`
+	RetryGracePeriodSeconds *int64 `json:"RetryGracePeriodSeconds,omitempty"`
 }
 
 // TokenValidityUnits is TokenValidityUnitsType: seconds|minutes|hours|days.

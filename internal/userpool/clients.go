@@ -59,13 +59,22 @@ var validAuthFlows = []string{
 
 // legacyAuthFlows maps the pre-ALLOW_ names to the flows they enable.
 var legacyAuthFlows = map[string]string{
-	"ADMIN_NO_SRP_AUTH":  "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-	"USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+	"ADMIN_NO_SRP_AUTH":     "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+	"USER_PASSWORD_AUTH":    "ALLOW_USER_PASSWORD_AUTH",
+	"CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
 }
+
+func isLegacyAuthFlow(f string) bool { _, ok := legacyAuthFlows[f]; return ok }
+
+// defaultAuthFlows are what a client created without ExplicitAuthFlows allows.
+var defaultAuthFlows = []string{"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"}
 
 // normalizeClientConfig validates a client configuration and fills in
 // Cognito's defaults (token lifetimes, auth flows, existence-error policy).
 func normalizeClientConfig(p *pool, cfg ClientConfig) (ClientConfig, error) {
+	if err := refuseUnbuiltClient(cfg); err != nil {
+		return cfg, err
+	}
 	if cfg.TokenValidityUnits == nil {
 		cfg.TokenValidityUnits = &TokenValidityUnits{}
 	}
@@ -98,19 +107,24 @@ func normalizeClientConfig(p *pool, cfg ClientConfig) (ClientConfig, error) {
 		return cfg, invalidParameter("Refresh token validity must be between 60 minutes and 10 years, and longer than the access and ID token validity.")
 	}
 	if len(cfg.ExplicitAuthFlows) == 0 {
-		cfg.ExplicitAuthFlows = []string{"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"}
+		cfg.ExplicitAuthFlows = slices.Clone(defaultAuthFlows)
 	}
+	// Kept as given (legacy values too, as AWS returns them); allowsFlow reads them.
 	flows := make([]string, 0, len(cfg.ExplicitAuthFlows))
 	for _, f := range cfg.ExplicitAuthFlows {
 		if !slices.Contains(validAuthFlows, f) {
 			return cfg, invalidParameter("1 validation error detected: Value '[%s]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: %v]", f, validAuthFlows)
 		}
-		if modern, ok := legacyAuthFlows[f]; ok {
-			f = modern
+		if f == "ALLOW_USER_AUTH" {
+			return cfg, invalidParameter("ALLOW_USER_AUTH: choice-based sign-in (USER_AUTH) is not supported by this moat version; use ALLOW_USER_SRP_AUTH, ALLOW_USER_PASSWORD_AUTH or ALLOW_ADMIN_USER_PASSWORD_AUTH.")
 		}
 		if !slices.Contains(flows, f) {
 			flows = append(flows, f)
 		}
+	}
+	legacy, modern := slices.ContainsFunc(flows, isLegacyAuthFlow), slices.ContainsFunc(flows, func(f string) bool { return !isLegacyAuthFlow(f) })
+	if legacy && modern {
+		return cfg, invalidParameter("ExplicitAuthFlows cannot mix the legacy values ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY and USER_PASSWORD_AUTH with values that begin with ALLOW_.")
 	}
 	cfg.ExplicitAuthFlows = flows
 	switch cfg.PreventUserExistenceErrors {
@@ -128,6 +142,14 @@ func normalizeClientConfig(p *pool, cfg ClientConfig) (ClientConfig, error) {
 	}
 	if cfg.AuthSessionValidity < 3 || cfg.AuthSessionValidity > 15 {
 		return cfg, invalidParameter("1 validation error detected: Value '%d' at 'authSessionValidity' failed to satisfy constraint: Member must have value between 3 and 15", cfg.AuthSessionValidity)
+	}
+	if r := cfg.RefreshTokenRotation; r != nil {
+		if r.Feature != "ENABLED" && r.Feature != "DISABLED" {
+			return cfg, invalidParameter("1 validation error detected: Value '%s' at 'refreshTokenRotation.feature' failed to satisfy constraint: Member must satisfy enum value set: [ENABLED, DISABLED]", r.Feature)
+		}
+		if g := r.RetryGracePeriodSeconds; g != nil && (*g < 0 || *g > 60) {
+			return cfg, invalidParameter("1 validation error detected: Value '%d' at 'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy constraint: Member must have value between 0 and 60", *g)
+		}
 	}
 	if w := cfg.MoatWalletSignIn; w != nil {
 		if err := w.validate(); err != nil {

@@ -2,7 +2,13 @@ package userpool
 
 import (
 	"context"
+	"crypto/subtle"
+	"net/netip"
 
+	"github.com/google/uuid"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
@@ -12,18 +18,78 @@ func init() {
 	registerFlow(signin.RefreshToken, refresh)
 }
 
-// refreshAuth mints new ID and access tokens from a refresh token. No new
-// refresh token is returned, as in Cognito without rotation.
+// refreshAuth is REFRESH_TOKEN_AUTH: new ID and access tokens from a refresh
+// token, which stays as it is. A client that rotates refresh tokens must
+// refresh through GetTokensFromRefreshToken, as on AWS.
 func (s *Service) refreshAuth(ctx context.Context, a *attempt) (*AuthOutput, error) {
-	p, c, params := a.pool, a.client, a.params
-	token := params["REFRESH_TOKEN"]
+	params := a.params
+	if a.client.rotatesRefreshTokens() {
+		return nil, invalidParameter("Refresh token rotation is enabled for this client; refresh tokens with GetTokensFromRefreshToken.")
+	}
+	result, err := s.refresh(ctx, a, params["REFRESH_TOKEN"], func(u store.User) error {
+		return a.client.checkSecretHash(params["SECRET_HASH"], params["USERNAME"], u.Username, u.Sub)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: result}, nil
+}
+
+type GetTokensFromRefreshTokenInput struct {
+	ClientId       string            `json:"ClientId"`
+	RefreshToken   string            `json:"RefreshToken"`
+	ClientSecret   string            `json:"ClientSecret,omitempty"`
+	DeviceKey      string            `json:"DeviceKey,omitempty"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+type GetTokensFromRefreshTokenOutput struct {
+	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult"`
+}
+
+// GetTokensFromRefreshToken is the refresh aws-amplify v6 uses: the tokens
+// REFRESH_TOKEN_AUTH gives, and, when the client rotates refresh tokens, a
+// new refresh token too, the submitted one then refused once the client's
+// grace period has passed.
+func (s *Service) GetTokensFromRefreshToken(ctx context.Context, caller netip.Addr, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
+	if in.RefreshToken == "" {
+		return nil, invalidParameter("1 validation error detected: Value null at 'refreshToken' failed to satisfy constraint: Member must not be null")
+	}
+	c, err := s.findClient(ctx, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if in.DeviceKey != "" {
+		// moat remembers no devices, so no device key can be one of them.
+		return nil, awserr.New(awserr.ResourceNotFound, "Device does not exist.")
+	}
+	p, err := s.loadPool(ctx, c.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	a := newAttempt(caller, p, c, in.ClientMetadata, nil)
+	a.flow = signin.RefreshTokenAuth
+	result, err := s.refresh(ctx, a, in.RefreshToken, func(store.User) error { return c.checkClientSecret(in.ClientSecret) })
+	if err != nil {
+		return nil, err
+	}
+	return &GetTokensFromRefreshTokenOutput{AuthenticationResult: result}, nil
+}
+
+// refresh checks a refresh token for the attempt's client and mints new
+// tokens in its session; a client that rotates refresh tokens gets a new
+// one in a new session, the old one revoked when its grace period ends.
+// proveClient checks the client's secret, once the token's user is known.
+func (s *Service) refresh(ctx context.Context, a *attempt, token string, proveClient func(store.User) error) (*AuthenticationResult, error) {
+	p, c := a.pool, a.client
 	if token == "" {
 		return nil, invalidParameter("Missing required parameter REFRESH_TOKEN")
 	}
 	if !c.allowsFlow("ALLOW_REFRESH_TOKEN_AUTH") {
 		return nil, invalidParameter("Refresh Token Auth flow not enabled for this client")
 	}
-	rt, err := s.store.GetRefreshToken(ctx, hashRefreshToken(token))
+	hash := hashRefreshToken(token)
+	rt, err := s.store.GetRefreshToken(ctx, hash)
 	if err != nil {
 		return nil, storeErr(err, errInvalidRefreshToken)
 	}
@@ -34,20 +100,59 @@ func (s *Service) refreshAuth(ctx context.Context, a *attempt) (*AuthOutput, err
 	if err != nil {
 		return nil, storeErr(err, errInvalidRefreshToken)
 	}
-	if err := c.checkSecretHash(params["SECRET_HASH"], params["USERNAME"], u.Username, u.Sub); err != nil {
+	if err := proveClient(u); err != nil {
 		return nil, err
 	}
+	now := s.clock()
 	switch {
-	case rt.RevokedAt != 0:
+	case rt.RevokedBy(now):
 		return nil, errRevokedRefreshToken
-	case s.clock() >= rt.ExpiresAt:
+	case now >= rt.ExpiresAt:
 		return nil, errExpiredRefreshToken
 	case !u.Enabled:
 		return nil, errUserDisabled
 	}
-	result, err := s.mint(ctx, session{call: a.call, source: signin.TokensForRefresh, pool: p, client: c, user: u, originJTI: rt.OriginJTI, authTime: rt.AuthTime})
+	if c.rotatesRefreshTokens() {
+		return s.rotate(ctx, a, u, rt)
+	}
+	return s.mint(ctx, session{call: a.call, source: signin.TokensForRefresh, pool: p, client: c, user: u, originJTI: rt.OriginJTI, authTime: rt.AuthTime})
+}
+
+// rotate replaces a refresh token with a new one of a new session that
+// keeps the sign-in's time and the old token's expiry; the old token is
+// revoked after the client's grace period (at once for 0), so a retry
+// that lost its answer can still succeed.
+func (s *Service) rotate(ctx context.Context, a *attempt, u store.User, old store.RefreshToken) (*AuthenticationResult, error) {
+	now := s.clock()
+	refresh := newOpaqueToken(96)
+	next := old
+	next.Hash, next.OriginJTI, next.CreatedAt, next.RevokedAt = hashRefreshToken(refresh), uuid.NewString(), now, 0
+	err := s.store.Atomic(ctx, func(tx store.Store) error {
+		if err := tx.RevokeRefreshToken(ctx, old.Hash, now+a.client.rotationGraceSeconds()); err != nil {
+			return err
+		}
+		return tx.CreateRefreshToken(ctx, next)
+	})
+	if err != nil {
+		return nil, storeErr(err, errInvalidRefreshToken)
+	}
+	result, err := s.mint(ctx, session{call: a.call, source: signin.TokensForRefresh, pool: a.pool, client: a.client, user: u, originJTI: next.OriginJTI, authTime: old.AuthTime})
 	if err != nil {
 		return nil, err
 	}
-	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: result}, nil
+	result.RefreshToken = refresh
+	return result, nil
+}
+
+// checkClientSecret enforces ClientSecret for clients that have a secret.
+func (c *client) checkClientSecret(given string) error {
+	switch {
+	case c.Secret == "":
+		return nil
+	case given == "":
+		return awserr.Newf(awserr.NotAuthorized, "Client %s is configured with secret but ClientSecret was not received", c.ID)
+	case subtle.ConstantTimeCompare([]byte(given), []byte(c.Secret)) != 1:
+		return awserr.Newf(awserr.NotAuthorized, "Unable to verify secret for client %s", c.ID)
+	}
+	return nil
 }

@@ -77,3 +77,36 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	})
 	return &Empty{}, err
 }
+
+type AdminResetUserPasswordInput struct {
+	UserPoolId     string            `json:"UserPoolId"`
+	Username       string            `json:"Username"`
+	ClientMetadata map[string]string `json:"ClientMetadata,omitempty"`
+}
+
+// AdminResetUserPassword makes the user choose a new password: sign-in
+// answers PasswordResetRequiredException until ConfirmForgotPassword with
+// the code mailed now (or ForgotPassword's next one).
+func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUserPasswordInput) (*Empty, error) {
+	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, errUserDisabled
+	}
+	if u.Attributes["email"] == "" || u.Attributes["email_verified"] != "true" {
+		return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
+	}
+	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+		old.Status, old.UpdatedAt = string(signin.ResetRequired), s.clock()
+		return old, nil
+	})
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	if _, err := s.mailCode(ctx, p, u, codeReset, resetCodeLife); err != nil {
+		return nil, err
+	}
+	return &Empty{}, nil
+}

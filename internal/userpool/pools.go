@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"regexp"
@@ -50,6 +51,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 // normalizePoolConfig validates a requested configuration and fills in what
 // Cognito fills in (the default password policy, "custom:" schema names).
 func normalizePoolConfig(cfg PoolConfig) (PoolConfig, error) {
+	if err := refuseUnbuiltPool(cfg); err != nil {
+		return cfg, err
+	}
 	if len(cfg.UsernameAttributes) > 0 && len(cfg.AliasAttributes) > 0 {
 		return cfg, invalidParameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.")
 	}
@@ -85,6 +89,26 @@ func normalizePoolConfig(cfg PoolConfig) (PoolConfig, error) {
 	}
 	if cfg.DeletionProtection == "" {
 		cfg.DeletionProtection = "INACTIVE"
+	}
+	// What AWS returns for a pool created with only a name.
+	if len(cfg.EmailConfiguration) == 0 {
+		cfg.EmailConfiguration = map[string]any{"EmailSendingAccount": "COGNITO_DEFAULT"}
+	}
+	if cfg.VerificationMessageTemplate == nil {
+		cfg.VerificationMessageTemplate = &VerificationMessage{}
+	}
+	t := cfg.VerificationMessageTemplate
+	if t.DefaultEmailOption == "" {
+		t.DefaultEmailOption = "CONFIRM_WITH_CODE"
+	}
+	if t.SmsMessage == "" {
+		t.SmsMessage = defaultVerificationText
+	}
+	if t.EmailMessage == "" {
+		t.EmailMessage = cmp.Or(cfg.EmailVerificationMessage, defaultVerificationText)
+	}
+	if t.EmailSubject == "" {
+		t.EmailSubject = cmp.Or(cfg.EmailVerificationSubject, "Your verification code")
 	}
 	return cfg, nil
 }

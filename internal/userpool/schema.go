@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -33,54 +34,143 @@ func isStandardAttribute(name string) bool {
 func boolPtr(b bool) *bool { return &b }
 
 // normalizeSchema returns the pool's full schema: every standard attribute
-// (with the requested required/mutable flags) and each custom attribute under
-// its "custom:" name, as DescribeUserPool reports them.
+// (with the requested flags and constraints) and each custom attribute under
+// its "custom:" (or, developer-only, "dev:custom:") name, as DescribeUserPool
+// reports them. Its refusals are AWS's.
 func normalizeSchema(requested []SchemaAttribute) ([]SchemaAttribute, error) {
 	byName := map[string]SchemaAttribute{}
-	var customs []SchemaAttribute
 	for _, a := range requested {
-		if a.Name == "" || len(a.Name) > 20 {
-			return nil, invalidParameter("1 validation error detected: Value '%s' at 'schema.member.name' failed to satisfy constraint: Member must have length less than or equal to 20", a.Name)
-		}
-		switch a.AttributeDataType {
-		case "", "String", "Number", "DateTime", "Boolean":
-		default:
-			return nil, invalidParameter("1 validation error detected: Value '%s' at 'schema.member.attributeDataType' failed to satisfy constraint: Member must satisfy enum value set: [Boolean, Number, String, DateTime]", a.AttributeDataType)
-		}
 		if isStandardAttribute(a.Name) {
+			if err := checkSchemaEntry(a); err != nil {
+				return nil, err
+			}
 			byName[a.Name] = a
-			continue
 		}
-		name := strings.TrimPrefix(a.Name, "custom:")
-		if a.Required != nil && *a.Required {
-			return nil, invalidParameter("Required custom attributes are not supported currently.")
-		}
-		a.Name = "custom:" + name
-		if a.AttributeDataType == "" {
-			a.AttributeDataType = "String"
-		}
-		if slices.ContainsFunc(customs, func(c SchemaAttribute) bool { return c.Name == a.Name }) {
-			return nil, invalidParameter("Existing attribute already has name %s.", a.Name)
-		}
-		customs = append(customs, a)
 	}
-	schema := make([]SchemaAttribute, 0, len(standardAttributes)+len(customs))
+	schema := make([]SchemaAttribute, 0, len(standardAttributes)+len(requested))
 	for _, std := range standardAttributes {
 		a := SchemaAttribute{Name: std.name, AttributeDataType: std.dataType, DeveloperOnlyAttribute: boolPtr(false), Mutable: boolPtr(std.name != "sub"), Required: boolPtr(std.name == "sub")}
-		if req, ok := byName[std.name]; ok {
-			if req.Mutable != nil {
-				a.Mutable = req.Mutable
-			}
-			if req.Required != nil {
-				a.Required = req.Required
-			}
-		}
 		if std.dataType == "String" {
 			a.StringAttributeConstraints = &StringAttributeConstraints{MinLength: strPtr("0"), MaxLength: strPtr("2048")}
 		}
+		if req, ok := byName[std.name]; ok {
+			if req.AttributeDataType != "" && req.AttributeDataType != std.dataType || (req.DeveloperOnlyAttribute != nil && *req.DeveloperOnlyAttribute) {
+				return nil, invalidParameter("You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute %s", std.name)
+			}
+			a.Mutable = cmp.Or(req.Mutable, a.Mutable)
+			a.Required = cmp.Or(req.Required, a.Required)
+			req.Name, req.AttributeDataType = std.name, std.dataType
+			if err := checkConstraints(req); err != nil {
+				return nil, err
+			}
+			if req.StringAttributeConstraints != nil {
+				a.StringAttributeConstraints = req.StringAttributeConstraints
+			}
+		}
 		schema = append(schema, a)
 	}
+	var customs []SchemaAttribute
+	for _, a := range requested {
+		if isStandardAttribute(a.Name) {
+			continue
+		}
+		c, err := customAttribute(a)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(customs, func(o SchemaAttribute) bool { return o.Name == c.Name }) {
+			return nil, invalidParameter("%s: Existing attribute already has name %s.", strings.TrimPrefix(c.Name, "dev:"), c.Name)
+		}
+		customs = append(customs, c)
+	}
 	return append(schema, customs...), nil
+}
+
+// checkSchemaEntry checks what the model constrains: the name's length and
+// the data type's enum.
+func checkSchemaEntry(a SchemaAttribute) error {
+	if a.Name == "" || len(a.Name) > 20 && !isStandardAttribute(a.Name) {
+		return invalidParameter("1 validation error detected: Value '%s' at 'schema.member.name' failed to satisfy constraint: Member must have length less than or equal to 20", a.Name)
+	}
+	switch a.AttributeDataType {
+	case "", "String", "Number", "DateTime", "Boolean":
+		return nil
+	}
+	return invalidParameter("1 validation error detected: Value '%s' at 'schema.member.attributeDataType' failed to satisfy constraint: Member must satisfy enum value set: [Boolean, Number, String, DateTime]", a.AttributeDataType)
+}
+
+// customAttribute is a requested custom attribute as the pool keeps it.
+func customAttribute(a SchemaAttribute) (SchemaAttribute, error) {
+	a.Name = strings.TrimPrefix(strings.TrimPrefix(a.Name, "dev:"), "custom:")
+	if err := checkSchemaEntry(a); err != nil {
+		return a, err
+	}
+	if a.AttributeDataType == "" {
+		return a, invalidParameter("Invalid AttributeDataType input, consider using the provided AttributeDataType enum.")
+	}
+	if a.Required != nil && *a.Required {
+		return a, invalidParameter("Required custom attributes are not supported currently.")
+	}
+	a.Name = "custom:" + a.Name
+	if a.DeveloperOnlyAttribute != nil && *a.DeveloperOnlyAttribute {
+		a.Name = "dev:" + a.Name
+	} else {
+		a.DeveloperOnlyAttribute = boolPtr(false)
+	}
+	a.Mutable = cmp.Or(a.Mutable, boolPtr(true))
+	a.Required = boolPtr(false)
+	return a, checkConstraints(a)
+}
+
+// checkConstraints checks an attribute's String or Number constraints with
+// AWS's messages; each kind belongs to its data type only.
+func checkConstraints(a SchemaAttribute) error {
+	if a.NumberAttributeConstraints != nil && a.AttributeDataType != "Number" {
+		return invalidParameter("%s: NumberAttributeConstraints apply to Number attributes only; this attribute is %s.", a.Name, a.AttributeDataType)
+	}
+	if a.StringAttributeConstraints != nil && a.AttributeDataType != "String" {
+		return invalidParameter("%s: StringAttributeConstraints apply to String attributes only; this attribute is %s.", a.Name, a.AttributeDataType)
+	}
+	limit := func(v *string, kind string) (int64, bool, error) {
+		if v == nil || *v == "" {
+			return 0, false, nil
+		}
+		n, err := strconv.ParseInt(*v, 10, 64)
+		if err != nil || n < 0 {
+			return 0, false, invalidParameter("Invalid %s for schema attribute %s", kind, a.Name)
+		}
+		return n, true, nil
+	}
+	if c := a.StringAttributeConstraints; c != nil {
+		minLen, hasMin, err := limit(c.MinLength, "StringAttributeConstraints")
+		if err != nil {
+			return err
+		}
+		maxLen, hasMax, err := limit(c.MaxLength, "StringAttributeConstraints")
+		if err != nil {
+			return err
+		}
+		if minLen > 2048 || maxLen > 2048 {
+			return invalidParameter("user.%s: String attributes cannot have a length of more than 2048", a.Name)
+		}
+		if hasMin && hasMax && minLen > maxLen {
+			return invalidParameter("user.%s: Max length cannot be less than min length.", a.Name)
+		}
+	}
+	if c := a.NumberAttributeConstraints; c != nil {
+		minVal, hasMin, err := limit(c.MinValue, "NumberAttributeConstraints")
+		if err != nil {
+			return err
+		}
+		maxVal, hasMax, err := limit(c.MaxValue, "NumberAttributeConstraints")
+		if err != nil {
+			return err
+		}
+		if hasMin && hasMax && minVal > maxVal {
+			return invalidParameter("user.%s: Max value cannot be less than min value.", a.Name)
+		}
+	}
+	return nil
 }
 
 func strPtr(s string) *string { return &s }
@@ -95,10 +185,11 @@ func (p *pool) schemaAttribute(name string) (SchemaAttribute, bool) {
 }
 
 // validateAttributes checks attributes a caller wants to set against the
-// schema. creating also enforces required attributes.
+// schema, and writes Boolean values as true or false (AWS accepts them in
+// any case). creating also enforces required attributes.
 func (p *pool) validateAttributes(attrs []AttributeType, creating bool, existing map[string]string) error {
 	seen := map[string]bool{}
-	for _, a := range attrs {
+	for i, a := range attrs {
 		def, ok := p.schemaAttribute(a.Name)
 		if !ok {
 			return invalidParameter("Attribute does not exist in the schema.\n")
@@ -111,7 +202,10 @@ func (p *pool) validateAttributes(attrs []AttributeType, creating bool, existing
 				return invalidParameter("Cannot modify an immutable attribute: %s", a.Name)
 			}
 		}
-		if err := checkAttributeValue(def, a.Value); err != nil {
+		if def.AttributeDataType == "Boolean" {
+			attrs[i].Value = strings.ToLower(a.Value)
+		}
+		if err := checkAttributeValue(def, attrs[i].Value); err != nil {
 			return err
 		}
 		seen[a.Name] = true

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/moat-dev/moat/internal/store"
 )
@@ -71,11 +72,17 @@ func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *AdminDelete
 	if err != nil {
 		return nil, err
 	}
+	var unknown []string
 	for _, name := range in.UserAttributeNames {
-		def, ok := p.schemaAttribute(name)
-		if !ok {
-			return nil, invalidParameter("Attribute does not exist in the schema.\n")
+		if _, ok := p.schemaAttribute(name); !ok {
+			unknown = append(unknown, "user."+name+": Attribute does not exist in the schema.")
 		}
+	}
+	if len(unknown) > 0 {
+		return nil, invalidParameter("Invalid user attributes: %s\n", strings.Join(unknown, "\n"))
+	}
+	for _, name := range in.UserAttributeNames {
+		def, _ := p.schemaAttribute(name)
 		if name == "sub" || (def.Required != nil && *def.Required) {
 			return nil, invalidParameter("Cannot delete a required attribute: %s", name)
 		}

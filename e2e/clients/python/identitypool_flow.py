@@ -3,7 +3,7 @@
 A user pool user signs in; roles made through boto3's iam client trust
 exactly the identity pool; the enhanced flow (GetId, then
 GetCredentialsForIdentity) gives the user and a guest their roles'
-credentials; a developer identity is vouched for and looked up; and the
+credentials; a guest who signs in is merged into the user's identity; a developer identity is vouched for and looked up; and the
 identity pool's OpenID token is verified with PyJWT from its discovery
 document alone. boto3 is pointed at moat by endpoint_url alone.
 
@@ -23,22 +23,10 @@ import jwt
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, fail
+from wirecheck import Mismatch, check, env, expect_error, fail
 
 PASSWORD = "Corr3ct-Horse!"
 DEVELOPER = "login.example.com"
-
-
-def expect_error(code, call, message=None, **kwargs):
-    """Call must fail with this error code (and message, when given)."""
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        check(got.get("Code") == code and (message is None or got.get("Message") == message),
-              f"{call.__name__}: want {code} {message or ''}, got {got}")
-        return
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
 def trust_policy(pool_id, amr):
@@ -152,9 +140,33 @@ class Flow:
                      IdentityPoolId=f"{self.region}:00000000-0000-0000-0000-000000000000")
         self.note("Cognito's errors for wrong logins")
 
+        # The classic mistake, a user pool id where the identity pool id goes,
+        # breaks the model's pattern: ValidationException, worded as AWS does.
+        expect_error("ValidationException", self.public.get_id,
+                     f"1 validation error detected: Value '{user_pool_id}' at 'identityPoolId' failed to satisfy constraint: "
+                     "Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+",
+                     IdentityPoolId=user_pool_id)
+        expect_error("ValidationException", self.admin.create_identity_pool,
+                     "1 validation error detected: Value 'shop/app' at 'identityPoolName' failed to satisfy constraint: "
+                     "Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+",
+                     IdentityPoolName="shop/app", AllowUnauthenticatedIdentities=False)
+        expect_error("ValidationException", self.admin.list_identity_pools,
+                     "1 validation error detected: Value '61' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60",
+                     MaxResults=61)
+        self.note("request validation answers ValidationException")
+
         guest_id = self.public.get_id(IdentityPoolId=pool_id)["IdentityId"]
         self.check_credentials(self.public.get_credentials_for_identity(IdentityId=guest_id), guest_id)
         self.note("a guest's credentials")
+
+        # Signing in from a new guest session (as aws-amplify does after a
+        # sign-out) merges the guest into the user's identity, whose id stays.
+        out = self.public.get_credentials_for_identity(IdentityId=guest_id, Logins={provider: self.sign_in(client_id)})
+        self.check_credentials(out, identity_id)
+        expect_error("NotAuthorizedException", self.public.get_credentials_for_identity,
+                     f"Identity '{guest_id}' is disabled.", IdentityId=guest_id, Logins={provider: token})
+        self.check_credentials(self.public.get_credentials_for_identity(IdentityId=identity_id, Logins={provider: token}), identity_id)
+        self.note("a guest signing in is merged into the user's identity, which keeps its id")
 
         oidc = self.public.get_open_id_token(IdentityId=identity_id, Logins={provider: token})
         discovery = get_json(f"{self.identity_url}/identity/.well-known/openid-configuration")

@@ -3,6 +3,8 @@
 import os
 import sys
 
+from botocore.exceptions import ClientError
+
 
 class Mismatch(Exception):
     """moat answered, but not as AWS would."""
@@ -40,3 +42,17 @@ def fail(flow, reason):
     done = "; ".join(flow.summary) if flow and flow.summary else "nothing"
     print(f"FAIL: {reason}\n(passed before the failure: {done})", file=sys.stderr)
     return 1
+
+
+def expect_error(code, call, message=None, contains=None, **kwargs):
+    """Call must fail with this error code, and this message (or one holding
+    contains) when given."""
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        got = e.response["Error"]
+        ok = got.get("Code") == code and (message is None or got.get("Message") == message) and \
+            (contains is None or contains in got.get("Message", ""))
+        check(ok, f"{call.__name__}: want {code} {message or contains or ''}, got {got}")
+        return
+    raise Mismatch(f"{call.__name__} succeeded; want {code}")

@@ -30,9 +30,12 @@ type document struct {
 
 type securityScheme struct {
 	// Type, In and Name describe an API key scheme (apiKey, header, x-api-key).
-	Type       string `yaml:"type"`
-	In         string `yaml:"in"`
-	Name       string `yaml:"name"`
+	Type string `yaml:"type"`
+	In   string `yaml:"in"`
+	Name string `yaml:"name"`
+	// AuthType awsSigv4 is how API Gateway exports AWS_IAM authorization:
+	// {type: apiKey, name: Authorization, in: header}.
+	AuthType   string `yaml:"x-amazon-apigateway-authtype"`
 	Authorizer *struct {
 		Type             string   `yaml:"type"`
 		IdentitySource   string   `yaml:"identitySource"`
@@ -179,8 +182,11 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 
 func authorizerFrom(name string, s securityScheme) (gateway.AuthorizerConfig, error) {
 	a := s.Authorizer
+	if a == nil && strings.EqualFold(s.AuthType, "awsSigv4") {
+		return gateway.AuthorizerConfig{Name: name, Type: "AWS_IAM"}, nil
+	}
 	if a == nil {
-		return gateway.AuthorizerConfig{}, fmt.Errorf("security scheme %q has no x-amazon-apigateway-authorizer and is not an API key scheme (apiKey in header x-api-key); IAM authorization is not supported yet", name)
+		return gateway.AuthorizerConfig{}, fmt.Errorf("security scheme %q has no x-amazon-apigateway-authorizer and is neither an API key scheme (apiKey in header x-api-key) nor AWS_IAM (x-amazon-apigateway-authtype: awsSigv4)", name)
 	}
 	cfg := gateway.AuthorizerConfig{Name: name, IdentitySource: identitySource(a.IdentitySource)}
 	switch strings.ToLower(a.Type) {
@@ -231,7 +237,10 @@ func routeFrom(method, path string, op operation, apiKeySchemes map[string]bool,
 			if r.Authorizer != "" {
 				return r, fmt.Errorf("more than one security requirement")
 			}
-			r.Authorizer, r.Scopes = name, scopes
+			r.Authorizer = name
+			if len(scopes) > 0 { // [] (no scopes) loads as YAML's absent list
+				r.Scopes = scopes
+			}
 		}
 	}
 	in := op.Integration

@@ -49,11 +49,18 @@ apis:
 `
 
 func TestOpenAPIExportMatchesYAML(t *testing.T) {
-	fromOAS, warnings, err := Load([]byte(httpAPIExport))
+	loadsAsYAML(t, httpAPIExport, sameAsYAML)
+}
+
+// loadsAsYAML: the OpenAPI document loads without warnings as the same
+// APIs as moat's YAML, and they validate.
+func loadsAsYAML(t *testing.T, openAPI, yml string) {
+	t.Helper()
+	fromOAS, warnings, err := Load([]byte(openAPI))
 	if err != nil || len(warnings) > 0 {
 		t.Fatal(err, warnings)
 	}
-	fromYAML, _, err := Load([]byte(sameAsYAML))
+	fromYAML, _, err := Load([]byte(yml))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,14 +24,15 @@ const (
 // jwtUnauthorized is the JWT authorizer's 401. description is "" when the
 // request carried no token (RFC 6750 §3.1: then no error code).
 func jwtUnauthorized(description string) *gateway.Error {
-	challenge := "Bearer"
+	challenge, reason := "Bearer", "no token"
 	if description != "" {
-		challenge = `Bearer error="invalid_token" error_description="` + description + `"`
+		challenge, reason = `Bearer error="invalid_token" error_description="`+description+`"`, description
 	}
 	return &gateway.Error{
 		Type:    gateway.Unauthorized,
 		Message: messageUnauthorized,
 		Headers: http.Header{"Www-Authenticate": {challenge}},
+		Reason:  reason,
 	}
 }
 
@@ -42,12 +43,14 @@ func jwtInsufficientScope() *gateway.Error {
 		Type:    gateway.AccessDenied,
 		Message: "Forbidden",
 		Headers: http.Header{"Www-Authenticate": {`Bearer error="insufficient_scope"`}},
+		Reason:  "the token has none of the route's scopes",
 	}
 }
 
-// userPoolUnauthorized is the Cognito authorizer's 401, which carries no challenge.
-func userPoolUnauthorized(message string) *gateway.Error {
-	return &gateway.Error{Type: gateway.Unauthorized, Message: message}
+// userPoolUnauthorized is the Cognito authorizer's 401, which carries no
+// challenge; reason is for the debug log.
+func userPoolUnauthorized(message, reason string) *gateway.Error {
+	return &gateway.Error{Type: gateway.Unauthorized, Message: message, Reason: reason}
 }
 
 // authorizerFailure is moat's own fault (a store or issuer outage): a 500

@@ -48,15 +48,19 @@ func (r *revocations) revoked(ctx context.Context, c *tokens.Claims) (bool, erro
 	}
 	session, err := r.store.GetRefreshTokenByOriginJTI(ctx, c.PoolID, c.OriginJTI)
 	var revoked bool
+	ttl := notRevokedFor
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		revoked = true // the session, or its user, was deleted
 	case err != nil:
 		return false, err
 	default:
-		revoked = session.RevokedAt != 0
+		revoked = session.RevokedBy(now.Unix())
+		// A rotated-out session ends when its grace period does: trust it no longer.
+		if until := time.Unix(session.RevokedAt, 0).Sub(now); !revoked && session.RevokedAt != 0 && until < ttl {
+			ttl = until
+		}
 	}
-	ttl := notRevokedFor
 	if revoked {
 		ttl = revokedFor
 	}

@@ -73,26 +73,29 @@ func poolIDOf(ref, region string) (string, error) {
 func (a *userPoolAuthorizer) Authorize(ctx context.Context, req *gateway.Request) (*gateway.Identity, error) {
 	token := a.source.token(req.HTTP)
 	if token == "" {
-		return nil, userPoolUnauthorized(messageUnauthorized)
+		return nil, userPoolUnauthorized(messageUnauthorized, "no token")
 	}
 	claims, err := a.tokens.Verify(ctx, token)
 	switch {
 	case errors.Is(err, tokens.ErrExpired):
-		return nil, userPoolUnauthorized(messageExpired)
+		return nil, userPoolUnauthorized(messageExpired, descExpired)
 	case errors.Is(err, tokens.ErrInvalid):
-		return nil, userPoolUnauthorized(messageUnauthorized)
+		return nil, userPoolUnauthorized(messageUnauthorized, "the token is malformed or its signature is invalid")
 	case err != nil:
 		return nil, authorizerFailure(err)
 	}
-	if !a.pools[claims.PoolID] || !fitsRoute(claims, req.Route) {
-		return nil, userPoolUnauthorized(messageUnauthorized)
+	if !a.pools[claims.PoolID] {
+		return nil, userPoolUnauthorized(messageUnauthorized, "the token is from another user pool")
+	}
+	if !fitsRoute(claims, req.Route) {
+		return nil, userPoolUnauthorized(messageUnauthorized, "the token is the wrong kind or lacks the route's scopes")
 	}
 	revoked, err := a.sessions.revoked(ctx, claims)
 	switch {
 	case err != nil:
 		return nil, authorizerFailure(err)
 	case revoked:
-		return nil, userPoolUnauthorized(messageUnauthorized)
+		return nil, userPoolUnauthorized(messageUnauthorized, "the token's session was revoked")
 	}
 	return &gateway.Identity{Principal: claims.Subject, Claims: claims.Raw, Scopes: claims.Scopes}, nil
 }

@@ -57,4 +57,18 @@ func testRefreshTokens(t *testing.T, s store.Store) {
 	got, err = s.GetRefreshToken(ctx, "h3")
 	must(t, err, "GetRefreshToken h3")
 	same(t, got, t3, "another user's session is untouched")
+
+	// A rotated-out token is revoked in the future; revoking it sooner wins,
+	// later does not, and a global sign-out ends it at once.
+	must(t, s.RevokeRefreshToken(ctx, "h3", 9000), "RevokeRefreshToken at the end of a grace period")
+	must(t, s.RevokeRefreshToken(ctx, "h3", 9500), "RevokeRefreshToken later")
+	got, _ = s.GetRefreshToken(ctx, "h3")
+	same(t, got.RevokedAt, int64(9000), "a later revocation keeps the earlier time")
+	same(t, got.RevokedBy(8999), false, "not revoked before its time")
+	same(t, got.RevokedBy(9000), true, "revoked from its time on")
+	n, err = s.RevokeUserRefreshTokens(ctx, p.ID, "bob", 5000)
+	must(t, err, "RevokeUserRefreshTokens before the grace period ends")
+	same(t, n, 1, "a session due to be revoked later is revoked now")
+	got, _ = s.GetRefreshToken(ctx, "h3")
+	same(t, got.RevokedAt, int64(5000), "global sign-out ends the grace period")
 }

@@ -33,11 +33,11 @@ func (s *Store) GetRefreshTokenByOriginJTI(ctx context.Context, poolID, originJT
 	return refreshTokens.find(ctx, s.reader(), "refresh token", `pool_id = ? AND origin_jti = ? ORDER BY hash LIMIT 1`, poolID, originJTI)
 }
 
-// RevokeRefreshToken revokes the session at `at`. Revoking it again keeps the
-// first revocation time.
+// RevokeRefreshToken revokes the session at `at`. A session already revoked
+// keeps the earlier time.
 func (s *Store) RevokeRefreshToken(ctx context.Context, hash string, at int64) error {
 	w := s.writer()
-	res, err := w.exec(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE hash = ? AND revoked_at = 0`, at, hash)
+	res, err := w.exec(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE hash = ? AND (revoked_at = 0 OR revoked_at > ?)`, at, hash, at)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (s *Store) RevokeRefreshToken(ctx context.Context, hash string, at int64) e
 // when the user does not exist.
 func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, userKey string, at int64) (int, error) {
 	w := s.writer()
-	res, err := w.exec(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND user_key = ? AND revoked_at = 0`, at, poolID, userKey)
+	res, err := w.exec(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND user_key = ? AND (revoked_at = 0 OR revoked_at > ?)`, at, poolID, userKey, at)
 	if err != nil {
 		return 0, err
 	}

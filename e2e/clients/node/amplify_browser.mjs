@@ -1,0 +1,109 @@
+// aws-amplify v6 in headless Chromium against a running moat: bundle
+// amplify/app.mjs with esbuild, serve it from a loopback origin, and walk
+// the journey an app's user makes — guest, SRP sign-in, a SigV4 call to an
+// AWS_IAM route, a forced token refresh, sign-out (a new guest), sign-in
+// again — printing one JSON object with what each step gave.
+//
+// Environment: MOAT_IDENTITY_URL, MOAT_API_URL (the stage URL of an AWS_IAM
+// route's API), MOAT_API_PATH, MOAT_REGION, MOAT_USER_POOL_ID,
+// MOAT_CLIENT_ID, MOAT_IDENTITY_POOL_ID, MOAT_USERNAME, MOAT_PASSWORD,
+// MOAT_CHROMIUM (default /usr/bin/chromium). Exits 1 only when the page
+// cannot be driven; the steps' outcomes are for the caller to judge.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+async function bundle() {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const out = await build({
+    entryPoints: [join(here, 'amplify', 'app.mjs')],
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2020', write: false, logLevel: 'warning',
+  });
+  return out.outputFiles[0].text;
+}
+
+// serve answers / with a page loading the bundle, on a loopback port.
+function serve(js) {
+  const page = '<!doctype html><meta charset="utf-8"><title>moat amplify</title><script type="module" src="/app.js"></script>';
+  const server = createServer((req, res) => {
+    if (req.url === '/app.js') {
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(js);
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204).end();
+    } else if (req.url === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function main() {
+  const cfg = {
+    identityURL: env('MOAT_IDENTITY_URL'), apiURL: env('MOAT_API_URL'), region: env('MOAT_REGION'),
+    userPoolId: env('MOAT_USER_POOL_ID'), clientId: env('MOAT_CLIENT_ID'), identityPoolId: env('MOAT_IDENTITY_POOL_ID'),
+  };
+  const username = env('MOAT_USERNAME');
+  const password = env('MOAT_PASSWORD');
+  const apiPath = env('MOAT_API_PATH');
+  const server = await serve(await bundle());
+  const profile = await mkdtemp(join(tmpdir(), 'moat-amplify-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+      '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  const targets = [];
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    page.on('request', (req) => {
+      const target = req.headers()['x-amz-target'];
+      if (target) targets.push(target.split('.').pop());
+    });
+    const logs = [];
+    page.on('console', (msg) => logs.push(`${msg.type()}: ${msg.text()}`));
+    page.on('pageerror', (err) => logs.push(`pageerror: ${err.message}`));
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.waitForFunction(() => window.moatAmplifyReady === true, null, { timeout: 30000 });
+    const step = (name, ...args) => page.evaluate(([n, a]) => window.moatAmplify[n](...a), [name, args]);
+
+    await step('configure', cfg);
+    const steps = {};
+    steps.guest = await step('session', false);
+    steps.signIn = await step('signIn', username, password);
+    steps.signedIn = await step('session', false);
+    steps.call = await step('call', apiPath);
+    steps.refreshed = await step('session', true);
+    // With rotation and no grace period, this works only if Amplify kept
+    // the refresh token the first refresh returned.
+    steps.refreshedAgain = await step('session', true);
+    steps.callAfterRefresh = await step('call', apiPath);
+    steps.signOut = await step('signOut');
+    steps.secondGuest = await step('session', false);
+    steps.signInAgain = await step('signIn', username, password);
+    steps.signedInAgain = await step('session', false);
+    console.log(JSON.stringify({ steps, targets, logs }));
+  } finally {
+    await context.close();
+    server.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`FAIL: ${e.stack ?? e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+package e2e
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestBoto3WireFidelity checks with boto3 what real clients trip over:
+// ExplicitAuthFlows, schema and attribute rules, and refused settings,
+// against AWS's documented answers.
+func TestBoto3WireFidelity(t *testing.T) {
+	t.Parallel()
+	python := pythonWithBoto3(t)
+	m := startMoat(t, moatOptions{})
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "wire_fidelity.py")}, "",
+		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_REGION="+m.Region,
+		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID, "MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret)
+}

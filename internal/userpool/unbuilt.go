@@ -1,0 +1,121 @@
+package userpool
+
+import (
+	"fmt"
+	"slices"
+)
+
+// A setting moat stores must take effect. The settings below name features
+// this moat does not have yet (MFA, Lambda triggers, SMS, devices, SES,
+// threat protection, the hosted UI and OAuth, federation, analytics), so
+// asking for them is refused with the feature named, never stored and
+// ignored. Each later feature lifts its refusal here.
+
+func unbuilt(setting, feature string) error {
+	return invalidParameter("%s: %s is not supported by this moat version.", setting, feature)
+}
+
+// refuseUnbuiltPool refuses pool settings whose feature is not built.
+func refuseUnbuiltPool(cfg PoolConfig) error {
+	switch cfg.MfaConfiguration {
+	case "", "OFF":
+	case "ON", "OPTIONAL":
+		return unbuilt("MfaConfiguration "+cfg.MfaConfiguration, "multi-factor authentication")
+	default:
+		return invalidParameter("1 validation error detected: Value '%s' at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]", cfg.MfaConfiguration)
+	}
+	switch cfg.UserPoolTier {
+	case "", "LITE", "ESSENTIALS":
+	case "PLUS":
+		return unbuilt("UserPoolTier PLUS", "threat protection")
+	default:
+		return invalidParameter("1 validation error detected: Value '%s' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [LITE, ESSENTIALS, PLUS]", cfg.UserPoolTier)
+	}
+	switch {
+	case len(cfg.LambdaConfig) > 0:
+		return unbuilt("LambdaConfig", "Lambda triggers")
+	case len(cfg.SmsConfiguration) > 0:
+		return unbuilt("SmsConfiguration", "SMS delivery")
+	case !isDefaultSMS(cfg.SmsVerificationMessage) || !isDefaultSMS(cfg.SmsAuthenticationMessage):
+		return unbuilt("SmsVerificationMessage and SmsAuthenticationMessage", "SMS delivery")
+	case cfg.VerificationMessageTemplate != nil && !isDefaultSMS(cfg.VerificationMessageTemplate.SmsMessage):
+		return unbuilt("VerificationMessageTemplate.SmsMessage", "SMS delivery")
+	case cfg.VerificationMessageTemplate != nil && cfg.VerificationMessageTemplate.DefaultEmailOption == "CONFIRM_WITH_LINK":
+		return unbuilt("VerificationMessageTemplate.DefaultEmailOption CONFIRM_WITH_LINK", "confirmation by link")
+	case len(cfg.DeviceConfiguration) > 0:
+		return unbuilt("DeviceConfiguration", "device tracking")
+	case len(cfg.UserAttributeUpdateSettings) > 0:
+		return unbuilt("UserAttributeUpdateSettings", "keeping the old value until the new one is verified")
+	case len(cfg.UserPoolAddOns) > 0 && cfg.UserPoolAddOns["AdvancedSecurityMode"] != "OFF":
+		return unbuilt("UserPoolAddOns", "threat protection (advanced security)")
+	case cfg.Policies != nil && cfg.Policies.PasswordPolicy != nil && cfg.Policies.PasswordPolicy.PasswordHistorySize != nil && *cfg.Policies.PasswordPolicy.PasswordHistorySize > 0:
+		return unbuilt("PasswordPolicy.PasswordHistorySize", "password history")
+	case cfg.Policies != nil && !onlyPasswordFirstFactor(cfg.Policies.SignInPolicy):
+		return unbuilt("Policies.SignInPolicy", "choice-based sign-in (passwordless, passkeys)")
+	}
+	if err := refuseUnbuiltEmail(cfg.EmailConfiguration); err != nil {
+		return err
+	}
+	return refuseUnbuiltRecovery(cfg.AccountRecoverySetting)
+}
+
+// defaultVerificationText is Cognito's default code message, for email and
+// SMS alike; DescribeUserPool returns it, so an UpdateUserPool that sends
+// back what DescribeUserPool gave must pass.
+const defaultVerificationText = "Your verification code is {####}. "
+
+// isDefaultSMS: no SMS text, or Cognito's default one (sent nowhere).
+func isDefaultSMS(text string) bool { return text == "" || text == defaultVerificationText }
+
+// onlyPasswordFirstFactor: no sign-in policy, or one allowing passwords only.
+func onlyPasswordFirstFactor(policy map[string]any) bool {
+	factors, ok := policy["AllowedFirstAuthFactors"].([]any)
+	if len(policy) == 0 || !ok {
+		return len(policy) == 0
+	}
+	return len(factors) == 1 && factors[0] == "PASSWORD"
+}
+
+// refuseUnbuiltEmail allows Cognito's default sender only: moat sends mail
+// through --smtp-url, not Amazon SES.
+func refuseUnbuiltEmail(email map[string]any) error {
+	for k, v := range email {
+		if k != "EmailSendingAccount" || v != "COGNITO_DEFAULT" {
+			return unbuilt("EmailConfiguration."+k, "sending through Amazon SES (moat sends mail through --smtp-url)")
+		}
+	}
+	return nil
+}
+
+// refuseUnbuiltRecovery allows recovery by verified email only, the one
+// channel moat delivers to.
+func refuseUnbuiltRecovery(setting map[string]any) error {
+	if len(setting) == 0 {
+		return nil
+	}
+	mechanisms, _ := setting["RecoveryMechanisms"].([]any)
+	for _, m := range mechanisms {
+		entry, _ := m.(map[string]any)
+		name, _ := entry["Name"].(string)
+		if name != "verified_email" {
+			return unbuilt(fmt.Sprintf("AccountRecoverySetting %s", name), "account recovery other than by verified email")
+		}
+	}
+	return nil
+}
+
+// refuseUnbuiltClient refuses app-client settings whose feature is not built.
+func refuseUnbuiltClient(cfg ClientConfig) error {
+	switch {
+	case len(cfg.CallbackURLs) > 0 || len(cfg.LogoutURLs) > 0 || cfg.DefaultRedirectURI != "" ||
+		len(cfg.AllowedOAuthFlows) > 0 || len(cfg.AllowedOAuthScopes) > 0 || cfg.AllowedOAuthFlowsUserPoolClient:
+		return unbuilt("CallbackURLs, LogoutURLs, DefaultRedirectURI and AllowedOAuth*", "the hosted UI and OAuth 2.0 endpoints")
+	case slices.ContainsFunc(cfg.SupportedIdentityProviders, func(p string) bool { return p != "COGNITO" }):
+		return unbuilt("SupportedIdentityProviders", "federation with outside identity providers (only COGNITO)")
+	case len(cfg.AnalyticsConfiguration) > 0:
+		return unbuilt("AnalyticsConfiguration", "Amazon Pinpoint analytics")
+	case cfg.EnablePropagateAdditionalUserContextData != nil && *cfg.EnablePropagateAdditionalUserContextData:
+		return unbuilt("EnablePropagateAdditionalUserContextData", "threat protection (advanced security)")
+	}
+	return nil
+}
