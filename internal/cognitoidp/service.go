@@ -71,6 +71,15 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("GlobalSignOut", public, pools.GlobalSignOut),
 			awsapi.Op("RevokeToken", public, pools.RevokeToken),
 			awsapi.Op("DeleteUser", public, pools.DeleteUser),
+
+			// Second factors, passwordless sign-in, passkeys and devices.
+			awsapi.Op("SetUserPoolMfaConfig", signed, pools.SetUserPoolMfaConfig),
+			awsapi.Op("GetUserPoolMfaConfig", signed, pools.GetUserPoolMfaConfig),
+			awsapi.Op("AdminSetUserMFAPreference", signed, pools.AdminSetUserMFAPreference),
+			awsapi.Op("AdminDeleteSoftwareToken", signed, pools.AdminDeleteSoftwareToken),
+			awsapi.Op("SetUserMFAPreference", public, pools.SetUserMFAPreference),
+			awsapi.Op("AssociateSoftwareToken", public, pools.AssociateSoftwareToken),
+			awsapi.Op("VerifySoftwareToken", public, pools.VerifySoftwareToken),
 		},
 	}
 }

@@ -106,3 +106,37 @@ func (s *Service) settleAttempt(ctx context.Context, u store.User, ok bool) erro
 	})
 	return storeErr(err, errUserNotFound)
 }
+
+// proveFactor checks a second factor (or a one-time code signing in) under
+// the same lockout as passwords, in one atomic update of the user: refused
+// while locked out, a wrong answer counted, a right one clearing the count.
+// check may change the state it is given (a code spent, a time step used)
+// and returns the error a wrong answer gets. users is the store, or a
+// transaction the check is part of.
+func (s *Service) proveFactor(ctx context.Context, users store.Users, u store.User, check func(*store.User, *userState) error) error {
+	var wrong error
+	err := users.UpdateUser(ctx, u.PoolID, u.Key, func(old store.User) (store.User, error) {
+		st, err := decodeState(old)
+		if err != nil {
+			return old, err
+		}
+		now := s.now()
+		if now.UnixMilli() < st.LockedUntilMillis {
+			return old, errPasswordAttemptsExceeded
+		}
+		if wrong = check(&old, &st); wrong == nil {
+			st.FailedSignIns, st.LockedUntilMillis = 0, 0
+		} else {
+			st.FailedSignIns++
+			if wait := lockoutFor(st.FailedSignIns); wait > 0 {
+				st.LockedUntilMillis = now.Add(wait).UnixMilli()
+			}
+		}
+		old.State = encodeState(st)
+		return old, nil
+	})
+	if err != nil {
+		return storeErr(err, errUserNotFound)
+	}
+	return wrong
+}

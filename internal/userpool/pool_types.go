@@ -30,12 +30,21 @@ type PoolConfig struct {
 	UsernameConfiguration       *UsernameConfiguration `json:"UsernameConfiguration,omitempty"`
 	AccountRecoverySetting      map[string]any         `json:"AccountRecoverySetting,omitempty"`
 	UserPoolTier                string                 `json:"UserPoolTier,omitempty"`
+	// MFA is what only SetUserPoolMfaConfig changes: CreateUserPool and
+	// UpdateUserPool leave it be and DescribeUserPool does not show it, as
+	// in Cognito (see mfa_config.go).
+	MFA *PoolMFA `json:"MoatMfa,omitempty"`
 }
 
 // PoolPolicies holds the password and sign-in policies.
 type PoolPolicies struct {
 	PasswordPolicy *PasswordPolicy `json:"PasswordPolicy,omitempty"`
-	SignInPolicy   map[string]any  `json:"SignInPolicy,omitempty"`
+	SignInPolicy   *SignInPolicy   `json:"SignInPolicy,omitempty"`
+}
+
+// SignInPolicy is SignInPolicyType: the first factors USER_AUTH may offer.
+type SignInPolicy struct {
+	AllowedFirstAuthFactors []string `json:"AllowedFirstAuthFactors"`
 }
 
 // PasswordPolicy is Cognito's PasswordPolicyType.

@@ -49,11 +49,14 @@ type flowHandler struct {
 
 // challengeHandler answers one challenge. sealed picks its sealed session
 // out of the answer (nil: the Session); respond gets the opened session,
-// whose payload is the handler's own, and the sealed bytes.
+// whose payload is the handler's own, and the sealed bytes. A challenge a
+// sign-in can be sent to by name (a second factor, a USER_AUTH choice)
+// also has issue, which starts it for a user whose earlier steps are done.
 type challengeHandler struct {
 	sealed  func(in *RespondToAuthChallengeInput) string
 	open    func(s *sessionSealer, text string) (challengeSession, []byte, bool)
 	respond func(s *Service, ctx context.Context, a *attempt, cs challengeSession, sealed []byte) (*AuthOutput, error)
+	issue   func(s *Service, ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error)
 }
 
 var (
@@ -78,6 +81,15 @@ func registerChallenge(name signin.ChallengeName, h challengeHandler) {
 		h.open = (*sessionSealer).openText
 	}
 	challenges[name] = h
+}
+
+// issueChallenge starts the named challenge, when it can be started by name.
+func (s *Service) issueChallenge(ctx context.Context, name string, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
+	h, ok := challenges[signin.ChallengeName(name)]
+	if !ok || h.issue == nil {
+		return nil, invalidParameter("%s is not a challenge this step can go to.", name)
+	}
+	return h.issue(s, ctx, a, u, next)
 }
 
 // startAuth runs the first step of the flow an entry point was asked for.
@@ -142,7 +154,7 @@ func (s *Service) passwordAccepted(ctx context.Context, a *attempt, u store.User
 	case signin.ForceChangePassword:
 		return s.newPasswordChallenge(a, u)
 	}
-	return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
+	return s.secondFactor(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
 }
 
 // authenticated is where every successful sign-in ends: the
