@@ -56,8 +56,8 @@ type AccessTokenInput struct {
 }
 
 type GetUserOutput struct {
-	Username           string          `json:"Username"`
-	UserAttributes     []AttributeType `json:"UserAttributes"`
+	Username            string          `json:"Username"`
+	UserAttributes      []AttributeType `json:"UserAttributes"`
 	UserMFASettingList  []string        `json:"UserMFASettingList,omitempty"`
 	PreferredMfaSetting string          `json:"PreferredMfaSetting,omitempty"`
 }
