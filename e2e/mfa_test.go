@@ -23,10 +23,13 @@ func pythonWithPyotp(t *testing.T) string {
 }
 
 // emailMFAPool makes a pool whose MFA is required and whose only factor is
-// EMAIL_OTP, with the Go SDK: Debian's botocore has no EmailMfaConfiguration.
+// EMAIL_OTP, and whose USER_AUTH offers passwords and email codes, with the
+// Go SDK: Debian's botocore has neither EmailMfaConfiguration nor SignInPolicy.
 func emailMFAPool(t *testing.T, c *cip.Client) string {
 	t.Helper()
-	pool, err := c.CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("email-mfa")})
+	pool, err := c.CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("email-mfa"),
+		Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
+			AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp}}}})
 	if err != nil {
 		t.Fatalf("CreateUserPool: %v", err)
 	}
@@ -40,8 +43,8 @@ func emailMFAPool(t *testing.T, c *cip.Client) string {
 }
 
 // TestBoto3MFA: TOTP enrolment and sign-in with pyotp codes, MFA_SETUP for
-// a new user of a pool requiring MFA, and EMAIL_OTP with the code the SMTP
-// server received.
+// a new user of a pool requiring MFA, EMAIL_OTP with the code the SMTP
+// server received, and USER_AUTH with that code as the only factor.
 func TestBoto3MFA(t *testing.T) {
 	python := pythonWithPyotp(t)
 	m, sink := startMoatWithMail(t, moatOptions{})

@@ -8,8 +8,9 @@ import (
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
-// EMAIL_OTP and SMS_MFA: a one-time code sent to the user's email address
-// or phone number when the challenge is issued. A wrong code counts toward
+// EMAIL_OTP, SMS_MFA and SMS_OTP: a one-time code sent to the user's email
+// address or phone number when the challenge is issued, as a second factor
+// or, through USER_AUTH, as the first (EMAIL_OTP, SMS_OTP). A wrong code counts toward
 // the lockout and against the code's own budget; a right one is spent.
 
 // messageCode is one such challenge: its name, the response field its code
@@ -24,6 +25,7 @@ func init() {
 	for _, m := range []messageCode{
 		{signin.EmailOTP, "EMAIL_OTP_CODE", emailMedium},
 		{signin.SMSMFA, "SMS_MFA_CODE", smsMedium},
+		{signin.SMSOTP, "SMS_OTP_CODE", smsMedium},
 	} {
 		registerChallenge(m.name, challengeHandler{issue: m.issue, respond: m.respond})
 	}

@@ -6,12 +6,16 @@ code (CodeMismatchException) and a replayed one refused. A pool with MFA ON:
 a new user gets MFA_SETUP and sets a token up with the session. Email: a pool
 whose only factor is EMAIL_OTP (set up by the caller, as Debian's botocore
 predates EmailMfaConfiguration) asks for the code the SMTP sink received.
+USER_AUTH in that pool: the emailed code as the only factor (no MFA after
+it, though the pool requires MFA), and SELECT_CHALLENGE's AvailableChallenges
+for a user with and without an email address.
 
 Environment: MOAT_IDENTITY_URL, MOAT_REGION, MOAT_ADMIN_ACCESS_KEY_ID,
 MOAT_ADMIN_SECRET_ACCESS_KEY, MOAT_MAILBOX_URL (GET /code?to=<address> waits
 for the next mail), MOAT_EMAIL_POOL_ID. Exits 1 naming the first mismatch.
 """
 
+import json
 import os
 import secrets
 import sys
@@ -41,6 +45,13 @@ def expect_error(code, message, call, **kwargs):
     raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
+def keep_available_challenges(http_response, parsed, **_):
+    if "AvailableChallenges" not in parsed and http_response.status_code == 200:
+        available = json.loads(http_response.content).get("AvailableChallenges")
+        if available is not None:
+            parsed["AvailableChallenges"] = available
+
+
 def code_for(address):
     url = os.environ["MOAT_MAILBOX_URL"] + "/code?" + urllib.parse.urlencode({"to": address})
     with urllib.request.urlopen(url, timeout=30) as r:
@@ -58,6 +69,9 @@ class Flow:
             aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
             config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10),
         )
+        # Debian's botocore predates AvailableChallenges: read it from the
+        # response body as newer botocore would parse it.
+        self.idp.meta.events.register("after-call.cognito-idp.InitiateAuth", keep_available_challenges)
         self.tag = secrets.token_hex(4)
         self.password = "Corr3ct-Horse-" + secrets.token_hex(4)
         self.summary = []
@@ -76,8 +90,8 @@ class Flow:
         check(read.get("MfaConfiguration") == mode, f"GetUserPoolMfaConfig answered {read}")
         return pool_id
 
-    def client(self, pool_id):
-        return self.idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=PASSWORD_FLOWS)[
+    def client(self, pool_id, flows=PASSWORD_FLOWS):
+        return self.idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=flows)[
             "UserPoolClient"
         ]["ClientId"]
 
@@ -184,10 +198,46 @@ class Flow:
         check(done.get("AuthenticationResult", {}).get("AccessToken"), f"the mailed code gave {done}")
         self.note("EMAIL_OTP MFA: the code the SMTP server received signs in")
 
+    # --- USER_AUTH: the first factor chosen per sign-in ------------------------
+
+    def user_auth(self):
+        pool_id = env("MOAT_EMAIL_POOL_ID")
+        client_id = self.client(pool_id, ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+        username = f"otto-{self.tag}"
+        address = f"{username}@example.com"
+        self.user(pool_id, username, address)
+        start = self.idp.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": username, "PREFERRED_CHALLENGE": "EMAIL_OTP"}
+        )
+        check(start.get("ChallengeName") == "EMAIL_OTP", f"USER_AUTH preferring EMAIL_OTP gave {start.get('ChallengeName')}")
+        done = self.idp.respond_to_auth_challenge(
+            ClientId=client_id, ChallengeName="EMAIL_OTP", Session=start["Session"],
+            ChallengeResponses={"USERNAME": username, "EMAIL_OTP_CODE": code_for(address)},
+        )
+        check(done.get("AuthenticationResult", {}).get("AccessToken"), f"the emailed code as the only factor gave {done}")
+        self.note("USER_AUTH with EMAIL_OTP as the only factor: signed in, no MFA after it in a pool requiring MFA")
+
+        offer = self.idp.initiate_auth(ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": username})
+        check(offer.get("ChallengeName") == "SELECT_CHALLENGE", f"USER_AUTH without a preference gave {offer.get('ChallengeName')}")
+        want = ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"]
+        check(offer.get("AvailableChallenges") == want, f"AvailableChallenges {offer.get('AvailableChallenges')}, want {want}")
+        no_email = f"pia-{self.tag}"
+        self.user(pool_id, no_email)
+        other = self.idp.initiate_auth(ClientId=client_id, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": no_email})
+        check(other.get("AvailableChallenges") == ["PASSWORD", "PASSWORD_SRP"], f"a user without email: {other.get('AvailableChallenges')}")
+        chosen = self.idp.respond_to_auth_challenge(
+            ClientId=client_id, ChallengeName="SELECT_CHALLENGE", Session=offer["Session"],
+            ChallengeResponses={"USERNAME": username, "ANSWER": "EMAIL_OTP"},
+        )
+        check(chosen.get("ChallengeName") == "EMAIL_OTP", f"choosing EMAIL_OTP gave {chosen.get('ChallengeName')}")
+        code_for(address)  # drain the code this choice sent
+        self.note("SELECT_CHALLENGE lists what each user has; its ANSWER leads to that challenge")
+
     def run(self):
         self.totp()
         self.setup()
         self.email()
+        self.user_auth()
 
 
 def main():
