@@ -80,6 +80,10 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("SetUserMFAPreference", public, pools.SetUserMFAPreference),
 			awsapi.Op("AssociateSoftwareToken", public, pools.AssociateSoftwareToken),
 			awsapi.Op("VerifySoftwareToken", public, pools.VerifySoftwareToken),
+			awsapi.Op("StartWebAuthnRegistration", public, pools.StartWebAuthnRegistration),
+			awsapi.Op("CompleteWebAuthnRegistration", public, pools.CompleteWebAuthnRegistration),
+			awsapi.Op("ListWebAuthnCredentials", public, pools.ListWebAuthnCredentials),
+			awsapi.Op("DeleteWebAuthnCredential", public, pools.DeleteWebAuthnCredential),
 		},
 	}
 }

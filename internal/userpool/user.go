@@ -30,6 +30,8 @@ type userState struct {
 	SRPSpent map[string]int64 `json:"srpSpent,omitempty"`
 	// MFA is the user's second factors (mfa_user.go).
 	MFA userMFA `json:"mfa,omitzero"`
+	// PasskeyRegistration is a passkey registration awaiting completion.
+	PasskeyRegistration *pendingPasskey `json:"passkeyRegistration,omitempty"`
 }
 
 func decodeState(u store.User) (userState, error) {
