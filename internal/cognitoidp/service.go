@@ -84,6 +84,15 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("CompleteWebAuthnRegistration", public, pools.CompleteWebAuthnRegistration),
 			awsapi.Op("ListWebAuthnCredentials", public, pools.ListWebAuthnCredentials),
 			awsapi.Op("DeleteWebAuthnCredential", public, pools.DeleteWebAuthnCredential),
+			awsapi.Op("ConfirmDevice", public, pools.ConfirmDevice),
+			awsapi.Op("GetDevice", public, pools.GetDevice),
+			awsapi.Op("ListDevices", public, pools.ListDevices),
+			awsapi.Op("UpdateDeviceStatus", public, pools.UpdateDeviceStatus),
+			awsapi.Op("ForgetDevice", public, pools.ForgetDevice),
+			awsapi.Op("AdminGetDevice", signed, pools.AdminGetDevice),
+			awsapi.Op("AdminListDevices", signed, pools.AdminListDevices),
+			awsapi.Op("AdminUpdateDeviceStatus", signed, pools.AdminUpdateDeviceStatus),
+			awsapi.Op("AdminForgetDevice", signed, pools.AdminForgetDevice),
 		},
 	}
 }

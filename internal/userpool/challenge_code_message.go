@@ -82,5 +82,5 @@ func (m messageCode) respond(s *Service, ctx context.Context, a *attempt, cs cha
 	if err := s.spendSession(ctx, "mfa", cs, sealed); err != nil {
 		return nil, err
 	}
-	return s.authenticated(ctx, a, u, next.Source)
+	return s.authenticated(ctx, a, u, next)
 }

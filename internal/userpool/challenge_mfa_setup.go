@@ -57,5 +57,5 @@ func (s *Service) completeMFASetup(ctx context.Context, a *attempt, cs challenge
 	if err := s.spendSession(ctx, "mfa", cs, sealed); err != nil {
 		return nil, err
 	}
-	return s.authenticated(ctx, a, u, setup.Source)
+	return s.authenticated(ctx, a, u, setup.nextStep)
 }

@@ -57,5 +57,5 @@ func (s *Service) completeSoftwareToken(ctx context.Context, a *attempt, cs chal
 	if err := s.spendSession(ctx, "mfa", cs, sealed); err != nil {
 		return nil, err
 	}
-	return s.authenticated(ctx, a, u, next.Source)
+	return s.authenticated(ctx, a, u, next)
 }

@@ -123,5 +123,5 @@ func (s *Service) completeWebAuthn(ctx context.Context, a *attempt, cs challenge
 	if err != nil {
 		return nil, storeErr(err, errInvalidSession) // deleted meanwhile
 	}
-	return s.authenticated(ctx, a, u, pa.Source)
+	return s.authenticated(ctx, a, u, pa.nextStep)
 }

@@ -79,7 +79,7 @@ func (s *Service) nextCustomRound(ctx context.Context, a *attempt, u store.User,
 	case define.FailAuthentication || (define.IssueTokens && loop.NotFound):
 		return nil, errIncorrectCredentials
 	case define.IssueTokens:
-		return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
+		return s.authenticated(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
 	case define.ChallengeName != signin.CustomChallenge:
 		return nil, errInvalidLambdaResponse
 	}

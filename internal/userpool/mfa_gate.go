@@ -17,17 +17,19 @@ import (
 // is required and the user has none, setting one up (MFA_SETUP).
 
 // nextStep is what a challenge after the first factor carries to the end of
-// the sign-in: why tokens are minted, and the factors a choice offers.
+// the sign-in: why tokens are minted, the device signing in (a tracked
+// device's key, see devices.go), and the factors a choice offers.
 type nextStep struct {
-	Source  signin.TokenSource `json:"src,omitempty"`
-	Choices []string           `json:"choices,omitempty"`
+	Source    signin.TokenSource `json:"src,omitempty"`
+	DeviceKey string             `json:"dev,omitempty"`
+	Choices   []string           `json:"choices,omitempty"`
 }
 
 // secondFactor decides what follows a right password.
 func (s *Service) secondFactor(ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
 	mode := a.pool.Config.MfaConfiguration
 	if mode == "" || mode == mfaOff {
-		return s.authenticated(ctx, a, u, next.Source)
+		return s.authenticated(ctx, a, u, next)
 	}
 	st, err := decodeState(u)
 	if err != nil {
@@ -38,7 +40,7 @@ func (s *Service) secondFactor(ctx context.Context, a *attempt, u store.User, ne
 	case len(factors) == 0 && mode == mfaOn:
 		return s.issueChallenge(ctx, string(signin.MFASetup), a, u, next)
 	case len(factors) == 0:
-		return s.authenticated(ctx, a, u, next.Source)
+		return s.authenticated(ctx, a, u, next)
 	case slices.Contains(factors, st.MFA.Preferred):
 		return s.issueChallenge(ctx, st.MFA.Preferred, a, u, next)
 	case len(factors) == 1:

@@ -154,21 +154,42 @@ func (s *Service) passwordAccepted(ctx context.Context, a *attempt, u store.User
 	case signin.ForceChangePassword:
 		return s.newPasswordChallenge(a, u)
 	}
-	return s.secondFactor(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
+	next := nextStep{Source: signin.TokensForAuthentication}
+	if d, ok, err := s.rememberedDevice(ctx, a, u); err != nil || ok {
+		if err != nil {
+			return nil, err
+		}
+		next.DeviceKey = d.Key
+		return s.issueChallenge(ctx, string(signin.DeviceSRPAuth), a, u, next)
+	}
+	next.DeviceKey = s.trackedDevice(ctx, a, u)
+	return s.secondFactor(ctx, a, u, next)
 }
 
 // authenticated is where every successful sign-in ends: the
-// after-authentication hook, then a new session and its tokens.
-func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, source signin.TokenSource) (*AuthOutput, error) {
+// after-authentication hook, then a new session and its tokens, for the
+// device signing in; a pool that tracks devices names a new one.
+func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
 	if h := s.hooks.PostAuthentication; h != nil {
 		if err := h.PostAuthentication(ctx, s.authenticationEvent(a, u)); err != nil {
 			return nil, hookFailed(err)
 		}
 	}
-	result, err := s.startSession(ctx, a, u, source)
+	var device *NewDeviceMetadata
+	switch {
+	case next.DeviceKey == "" && a.pool.tracksDevices():
+		device = s.newDeviceMetadata(a.pool)
+		next.DeviceKey = device.DeviceKey
+	case next.DeviceKey != "":
+		if err := s.deviceSignedIn(ctx, a, u, next.DeviceKey); err != nil {
+			return nil, err
+		}
+	}
+	result, err := s.startSession(ctx, a, u, next.Source, next.DeviceKey)
 	if err != nil {
 		return nil, err
 	}
+	result.NewDeviceMetadata = device
 	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: result}, nil
 }
 
