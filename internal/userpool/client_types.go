@@ -82,9 +82,9 @@ type UserType struct {
 
 // AuthenticationResult is AuthenticationResultType.
 type AuthenticationResult struct {
-	AccessToken  string `json:"AccessToken"`
-	ExpiresIn    int64  `json:"ExpiresIn"`
-	TokenType    string `json:"TokenType"`
+	AccessToken       string             `json:"AccessToken"`
+	ExpiresIn         int64              `json:"ExpiresIn"`
+	TokenType         string             `json:"TokenType"`
 	RefreshToken      string             `json:"RefreshToken,omitempty"`
 	IdToken           string             `json:"IdToken"`
 	NewDeviceMetadata *NewDeviceMetadata `json:"NewDeviceMetadata,omitempty"`
