@@ -127,7 +127,8 @@ func nodeWithClients(t *testing.T) string {
 
 // runClientScript runs a client script in dir with extra environment and
 // fails the test, showing everything the script printed, unless it exits 0.
-func runClientScript(t *testing.T, argv []string, dir string, env ...string) {
+// It returns what the script printed.
+func runClientScript(t *testing.T, argv []string, dir string, env ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), clientScriptTimeout)
 	defer cancel()
@@ -150,4 +151,5 @@ func runClientScript(t *testing.T, argv []string, dir string, env ...string) {
 	if err != nil {
 		t.Fatalf("%s: %v (its output is above)", strings.Join(argv, " "), err)
 	}
+	return out.String()
 }
