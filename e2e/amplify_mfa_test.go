@@ -37,13 +37,7 @@ type amplifyMFAStep struct {
 // (USER_AUTH / WEB_AUTHN), deletes it, and then cannot sign in with it.
 func TestAmplifyMFAAndPasskeys(t *testing.T) {
 	node := nodeWithClients(t)
-	chromium := os.Getenv("MOAT_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		testenv.Missing(t, "Chromium at "+chromium, "apt-get install -y chromium")
-	}
+	chromium := chromiumPath(t)
 	for _, pkg := range []string{"aws-amplify", "esbuild", "playwright-core"} {
 		if _, err := os.Stat(filepath.Join(nodeClientsDir, "node_modules", pkg)); err != nil {
 			testenv.Missing(t, pkg, "run: npm ci --prefix e2e/clients/node")

@@ -71,13 +71,7 @@ func (p *thirdPartyNFTAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // calls succeed; the provider's key is never in the page or its traffic.
 func TestDappInBrowser(t *testing.T) {
 	node := nodeWithClients(t)
-	chromium := os.Getenv("MOAT_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		testenv.Missing(t, "Chromium at "+chromium, "apt-get install -y chromium")
-	}
+	chromium := chromiumPath(t)
 	provider := &thirdPartyNFTAPI{key: "provider-" + randomString(24, "abcdefghijklmnopqrstuvwxyz0123456789")}
 	upstream := httptest.NewServer(provider)
 	defer upstream.Close()
@@ -140,6 +134,20 @@ func TestDappGuestRoute(t *testing.T) {
 	if status, body := call("/collection"); status != 403 || !strings.Contains(body, "is not authorized to perform: execute-api:Invoke") {
 		t.Errorf("guest on a members' route: %d %s", status, body)
 	}
+}
+
+// chromiumPath is the Chromium browser tests drive: MOAT_CHROMIUM, else
+// Debian's.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	chromium := os.Getenv("MOAT_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		testenv.Missing(t, "Chromium at "+chromium, "apt-get install -y chromium")
+	}
+	return chromium
 }
 
 // artifactDir is where tests leave files for people to look at

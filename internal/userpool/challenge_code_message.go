@@ -56,10 +56,7 @@ func (m messageCode) issue(s *Service, ctx context.Context, a *attempt, u store.
 
 func (m messageCode) respond(s *Service, ctx context.Context, a *attempt, cs challengeSession, sealed []byte) (*AuthOutput, error) {
 	var next nextStep
-	if !cs.payload(&next) {
-		return nil, errInvalidSession
-	}
-	u, err := s.factorUser(ctx, a, cs)
+	u, err := s.factorUser(ctx, a, cs, &next)
 	if err != nil {
 		return nil, err
 	}
@@ -79,8 +76,5 @@ func (m messageCode) respond(s *Service, ctx context.Context, a *attempt, cs cha
 	if err != nil {
 		return nil, err
 	}
-	if err := s.spendSession(ctx, "mfa", cs, sealed); err != nil {
-		return nil, err
-	}
-	return s.authenticated(ctx, a, u, next)
+	return s.factorAccepted(ctx, a, u, cs, sealed, next)
 }

@@ -49,10 +49,7 @@ func (s *Service) device(ctx context.Context, a *attempt, u store.User, next nex
 
 func (s *Service) startDeviceProof(ctx context.Context, a *attempt, cs challengeSession, _ []byte) (*AuthOutput, error) {
 	var next nextStep
-	if !cs.payload(&next) {
-		return nil, errInvalidSession
-	}
-	u, err := s.factorUser(ctx, a, cs)
+	u, err := s.factorUser(ctx, a, cs, &next)
 	if err != nil {
 		return nil, err
 	}
@@ -94,10 +91,7 @@ func (s *Service) startDeviceProof(ctx context.Context, a *attempt, cs challenge
 // pool's MFA follows.
 func (s *Service) completeDeviceProof(ctx context.Context, a *attempt, cs challengeSession, block []byte) (*AuthOutput, error) {
 	var proof deviceProof
-	if !cs.payload(&proof) {
-		return nil, errInvalidSession
-	}
-	u, err := s.factorUser(ctx, a, cs)
+	u, err := s.factorUser(ctx, a, cs, &proof)
 	if err != nil {
 		return nil, err
 	}

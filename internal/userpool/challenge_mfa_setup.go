@@ -47,15 +47,12 @@ func (s *Service) mfaSetupChallenge(_ context.Context, a *attempt, u store.User,
 
 func (s *Service) completeMFASetup(ctx context.Context, a *attempt, cs challengeSession, sealed []byte) (*AuthOutput, error) {
 	var setup mfaSetup
-	if !cs.payload(&setup) || !setup.SetUp {
-		return nil, errInvalidSession
-	}
-	u, err := s.factorUser(ctx, a, cs)
+	u, err := s.factorUser(ctx, a, cs, &setup)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.spendSession(ctx, "mfa", cs, sealed); err != nil {
-		return nil, err
+	if !setup.SetUp {
+		return nil, errInvalidSession
 	}
-	return s.authenticated(ctx, a, u, setup.nextStep)
+	return s.factorAccepted(ctx, a, u, cs, sealed, setup.nextStep)
 }

@@ -27,10 +27,7 @@ func (s *Service) selectMFAChallenge(_ context.Context, a *attempt, u store.User
 
 func (s *Service) completeSelectMFA(ctx context.Context, a *attempt, cs challengeSession, _ []byte) (*AuthOutput, error) {
 	var next nextStep
-	if !cs.payload(&next) {
-		return nil, errInvalidSession
-	}
-	u, err := s.factorUser(ctx, a, cs)
+	u, err := s.factorUser(ctx, a, cs, &next)
 	if err != nil {
 		return nil, err
 	}

@@ -25,10 +25,7 @@ func (s *Service) softwareTokenChallenge(_ context.Context, a *attempt, u store.
 
 func (s *Service) completeSoftwareToken(ctx context.Context, a *attempt, cs challengeSession, sealed []byte) (*AuthOutput, error) {
 	var next nextStep
-	if !cs.payload(&next) {
-		return nil, errInvalidSession
-	}
-	u, err := s.factorUser(ctx, a, cs)
+	u, err := s.factorUser(ctx, a, cs, &next)
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +51,5 @@ func (s *Service) completeSoftwareToken(ctx context.Context, a *attempt, cs chal
 	if err != nil {
 		return nil, err
 	}
-	if err := s.spendSession(ctx, "mfa", cs, sealed); err != nil {
-		return nil, err
-	}
-	return s.authenticated(ctx, a, u, next)
+	return s.factorAccepted(ctx, a, u, cs, sealed, next)
 }

@@ -63,10 +63,7 @@ func (s *Service) webAuthnChallenge(ctx context.Context, a *attempt, u store.Use
 
 func (s *Service) completeWebAuthn(ctx context.Context, a *attempt, cs challengeSession, sealed []byte) (*AuthOutput, error) {
 	var pa passkeyAssertion
-	if !cs.payload(&pa) {
-		return nil, errInvalidSession
-	}
-	u, err := s.factorUser(ctx, a, cs)
+	u, err := s.factorUser(ctx, a, cs, &pa)
 	if err != nil {
 		return nil, err
 	}

@@ -131,12 +131,10 @@ func (s *Service) offerChallenges(a *attempt, u store.User, available []string) 
 // passwordlessStart begins a passwordless first factor for a user who has
 // it, once their status and the before-authentication hook allow.
 func (s *Service) passwordlessStart(ctx context.Context, a *attempt, u store.User, name string) (*AuthOutput, error) {
-	switch signin.UserStatus(u.Status) {
-	case signin.Unconfirmed:
-		return nil, errUserNotConfirmed
-	case signin.ResetRequired:
-		return nil, errPasswordResetNeeded
-	case signin.ForceChangePassword:
+	if err := statusRefusal(u); err != nil {
+		return nil, err
+	}
+	if signin.UserStatus(u.Status) == signin.ForceChangePassword {
 		return nil, errIncorrectCredentials // a temporary password is the only way in
 	}
 	if !u.Enabled {
@@ -170,7 +168,7 @@ func (s *Service) completeSelectChallenge(ctx context.Context, a *attempt, cs ch
 		}
 		return s.srpStart(ctx, a)
 	}
-	u, err := s.factorUser(ctx, a, cs)
+	u, err := s.factorUser(ctx, a, cs, &c)
 	if err != nil {
 		return nil, err
 	}

@@ -57,9 +57,12 @@ func jsonList(items []string) string {
 	return string(b)
 }
 
-// factorUser reloads the user a challenge after the first factor is for and
-// checks the answer's SECRET_HASH and the user's standing.
-func (s *Service) factorUser(ctx context.Context, a *attempt, cs challengeSession) (store.User, error) {
+// factorUser reads a challenge's payload into payload, reloads the user the
+// challenge is for and checks the answer's SECRET_HASH and the user's standing.
+func (s *Service) factorUser(ctx context.Context, a *attempt, cs challengeSession, payload any) (store.User, error) {
+	if !cs.payload(payload) {
+		return store.User{}, errInvalidSession
+	}
 	u, err := s.store.GetUser(ctx, a.pool.ID, cs.UserKey)
 	if err != nil {
 		return store.User{}, storeErr(err, errInvalidSession)
@@ -71,6 +74,15 @@ func (s *Service) factorUser(ctx context.Context, a *attempt, cs challengeSessio
 		return store.User{}, errUserDisabled
 	}
 	return u, nil
+}
+
+// factorAccepted ends a challenge answered right: its session is spent and
+// the sign-in finishes.
+func (s *Service) factorAccepted(ctx context.Context, a *attempt, u store.User, cs challengeSession, sealed []byte, next nextStep) (*AuthOutput, error) {
+	if err := s.spendSession(ctx, "mfa", cs, sealed); err != nil {
+		return nil, err
+	}
+	return s.authenticated(ctx, a, u, next)
 }
 
 // spendSession makes a challenge's session good for one accepted answer: a

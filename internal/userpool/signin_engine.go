@@ -146,12 +146,10 @@ func (s *Service) openChallenge(a *attempt, userKey string, name signin.Challeng
 // passwordAccepted finishes a sign-in whose password (or SRP proof) was
 // right, through the gates the user's status sets.
 func (s *Service) passwordAccepted(ctx context.Context, a *attempt, u store.User) (*AuthOutput, error) {
-	switch signin.UserStatus(u.Status) {
-	case signin.Unconfirmed:
-		return nil, errUserNotConfirmed
-	case signin.ResetRequired:
-		return nil, errPasswordResetNeeded
-	case signin.ForceChangePassword:
+	if err := statusRefusal(u); err != nil {
+		return nil, err
+	}
+	if signin.UserStatus(u.Status) == signin.ForceChangePassword {
 		return s.newPasswordChallenge(a, u)
 	}
 	next := nextStep{Source: signin.TokensForAuthentication}
@@ -164,6 +162,17 @@ func (s *Service) passwordAccepted(ctx context.Context, a *attempt, u store.User
 	}
 	next.DeviceKey = s.trackedDevice(ctx, a, u)
 	return s.secondFactor(ctx, a, u, next)
+}
+
+// statusRefusal is why a user's status keeps them from signing in, if it does.
+func statusRefusal(u store.User) error {
+	switch signin.UserStatus(u.Status) {
+	case signin.Unconfirmed:
+		return errUserNotConfirmed
+	case signin.ResetRequired:
+		return errPasswordResetNeeded
+	}
+	return nil
 }
 
 // authenticated is where every successful sign-in ends: the
