@@ -74,3 +74,13 @@ func TestWebhookRefusals(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseSecret(f *testing.F) {
+	f.Add("whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 32)))
+	f.Add("whsec_")
+	f.Fuzz(func(t *testing.T, secret string) {
+		if key, err := ParseSecret(secret); err == nil && (len(key) < 24 || len(key) > 64) {
+			t.Fatalf("accepted a %d-byte key", len(key))
+		}
+	})
+}
