@@ -15,6 +15,7 @@ import (
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/roles"
+	"github.com/moat-dev/moat/internal/sms"
 	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/usage"
 	"github.com/moat-dev/moat/internal/waf"
@@ -38,6 +39,8 @@ type Config struct {
 	SMTPURL           string `yaml:"smtp-url"`
 	SMTPFrom          string `yaml:"smtp-from"`
 	WAFGeoIPDB        string `yaml:"waf-geoip-db"`
+	SMSWebhookURL     string `yaml:"sms-webhook-url"`
+	SMSWebhookSecret  string `yaml:"sms-webhook-secret"`
 	TrustedProxies    string `yaml:"trusted-proxies"`
 	MasterKeyFile     string `yaml:"master-key-file"`
 	// APIFiles are API definitions to serve (--api, MOAT_API comma-separated):
@@ -93,6 +96,10 @@ var settings = []setting{
 		func(c *Config) *string { return &c.WAFGeoIPDB }},
 	{"smtp-from", "", "From address of user-pool mail, required with smtp-url", `"moat <no-reply@example.com>"`,
 		func(c *Config) *string { return &c.SMTPFrom }},
+	{"sms-webhook-url", "", "HTTP endpoint user-pool SMS (SMS_MFA and SMS_OTP codes) is POSTed to as signed JSON, for it to hand to an SMS provider; unset, SMS is written to the log", "https://sms-relay.internal/send",
+		func(c *Config) *string { return &c.SMSWebhookURL }},
+	{"sms-webhook-secret", "", "key that signs each SMS webhook request (Standard Webhooks: webhook-signature v1), whsec_ and 24-64 random bytes in base64, required with sms-webhook-url", "whsec_$(head -c 32 /dev/urandom | base64)",
+		func(c *Config) *string { return &c.SMSWebhookSecret }},
 	{"trusted-proxies", "", "load balancers in front of the identity API, as CIDRs or addresses, comma-separated: their X-Forwarded-For (or Forwarded) names the client that rate limits and logs use; unset, the TCP peer is the client and those headers are ignored", "10.0.0.0/8,192.0.2.7",
 		func(c *Config) *string { return &c.TrustedProxies }},
 	{"master-key-file", "", "file holding the master key that seals secrets at rest (32 random bytes, base64); MOAT_MASTER_KEY may hold the key itself instead; with neither, moat generates <data-dir>/master.key: keep it apart from database backups", "/run/secrets/moat-master-key",
@@ -236,6 +243,11 @@ func (c Config) validate() error {
 			bad("smtp-from is required when smtp-url is set (e.g. %s=%q)", envName("smtp-from"), "moat <no-reply@example.com>")
 		} else if _, err := mail.NewSMTPSender(c.SMTPURL, c.SMTPFrom); err != nil {
 			bad("smtp-url/smtp-from: %v", err)
+		}
+	}
+	if c.SMSWebhookURL != "" || c.SMSWebhookSecret != "" {
+		if _, err := sms.NewWebhookSender(c.SMSWebhookURL, c.SMSWebhookSecret); err != nil {
+			bad("sms-webhook-url/sms-webhook-secret: %v", err)
 		}
 	}
 	if _, err := clientip.ParseProxies(c.TrustedProxies); err != nil {

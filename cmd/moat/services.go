@@ -10,6 +10,7 @@ import (
 	"github.com/moat-dev/moat/internal/cognitoidp"
 	"github.com/moat-dev/moat/internal/identitypool"
 	"github.com/moat-dev/moat/internal/mail"
+	"github.com/moat-dev/moat/internal/sms"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tempcreds"
 	"github.com/moat-dev/moat/internal/throttle"
@@ -37,9 +38,13 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 	if err != nil {
 		return nil, err
 	}
+	texts, err := smsSender(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
 	pools, err := userpool.New(ctx, userpool.Config{
 		Store: st, Tokens: tok, Region: cfg.Region, Account: cfg.AccountID,
-		Mail: sender, Limiter: throttle.New(signInBuckets{limiter}, cfg.UserPoolLimits), Logger: logger,
+		Mail: sender, SMS: texts, Limiter: throttle.New(signInBuckets{limiter}, cfg.UserPoolLimits), Logger: logger,
 	})
 	if err != nil {
 		return nil, err
@@ -73,4 +78,13 @@ func mailSender(cfg Config, logger *slog.Logger) (mail.Sender, error) {
 		return nil, err
 	}
 	return smtp, nil
+}
+
+// smsSender delivers user-pool SMS to the configured webhook, or writes it
+// to the log when there is none.
+func smsSender(cfg Config, logger *slog.Logger) (sms.Sender, error) {
+	if cfg.SMSWebhookURL == "" {
+		return sms.LogSender{Logger: logger}, nil
+	}
+	return sms.NewWebhookSender(cfg.SMSWebhookURL, cfg.SMSWebhookSecret)
 }

@@ -77,6 +77,28 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("GlobalSignOut", public, pools.GlobalSignOut),
 			awsapi.Op("RevokeToken", public, pools.RevokeToken),
 			awsapi.Op("DeleteUser", public, pools.DeleteUser),
+
+			// Second factors, passwordless sign-in, passkeys and devices.
+			awsapi.Op("SetUserPoolMfaConfig", signed, pools.SetUserPoolMfaConfig),
+			awsapi.Op("GetUserPoolMfaConfig", signed, pools.GetUserPoolMfaConfig),
+			awsapi.Op("AdminSetUserMFAPreference", signed, pools.AdminSetUserMFAPreference),
+			awsapi.Op("AdminDeleteSoftwareToken", signed, pools.AdminDeleteSoftwareToken),
+			awsapi.Op("SetUserMFAPreference", public, pools.SetUserMFAPreference),
+			awsapi.Op("AssociateSoftwareToken", public, pools.AssociateSoftwareToken),
+			awsapi.Op("VerifySoftwareToken", public, pools.VerifySoftwareToken),
+			awsapi.Op("StartWebAuthnRegistration", public, pools.StartWebAuthnRegistration),
+			awsapi.Op("CompleteWebAuthnRegistration", public, pools.CompleteWebAuthnRegistration),
+			awsapi.Op("ListWebAuthnCredentials", public, pools.ListWebAuthnCredentials),
+			awsapi.Op("DeleteWebAuthnCredential", public, pools.DeleteWebAuthnCredential),
+			awsapi.Op("ConfirmDevice", public, pools.ConfirmDevice),
+			awsapi.Op("GetDevice", public, pools.GetDevice),
+			awsapi.Op("ListDevices", public, pools.ListDevices),
+			awsapi.Op("UpdateDeviceStatus", public, pools.UpdateDeviceStatus),
+			awsapi.Op("ForgetDevice", public, pools.ForgetDevice),
+			awsapi.Op("AdminGetDevice", signed, pools.AdminGetDevice),
+			awsapi.Op("AdminListDevices", signed, pools.AdminListDevices),
+			awsapi.Op("AdminUpdateDeviceStatus", signed, pools.AdminUpdateDeviceStatus),
+			awsapi.Op("AdminForgetDevice", signed, pools.AdminForgetDevice),
 		},
 	}
 }

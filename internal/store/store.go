@@ -28,6 +28,9 @@ type Store interface {
 	Clients
 	Groups
 	Users
+	UserSecrets
+	Passkeys
+	Devices
 	SigningKeys
 	Sessions
 	Usage
@@ -109,6 +112,37 @@ type Users interface {
 	RemoveUserFromGroup(ctx context.Context, poolID, userKey, group string) error
 	ListGroupsForUser(ctx context.Context, poolID, userKey string) ([]Group, error) // ordered by Precedence, then Name
 	ListUsersInGroup(ctx context.Context, poolID, group string) ([]User, error)     // ordered by Key
+}
+
+// UserSecrets are a user's secrets besides the password (a TOTP key), by
+// name, sealed at rest like every secret column; they go with their user.
+type UserSecrets interface {
+	// PutUserSecret stores or replaces a secret: ErrNotFound when the user is missing.
+	PutUserSecret(ctx context.Context, s UserSecret) error
+	GetUserSecret(ctx context.Context, poolID, userKey, name string) (UserSecret, error)
+	DeleteUserSecret(ctx context.Context, poolID, userKey, name string) error
+}
+
+// Passkeys are the WebAuthn credentials users registered; they go with their user.
+type Passkeys interface {
+	// CreatePasskey fails with ErrAlreadyExists when the credential ID is
+	// taken in the pool (by any user) and ErrNotFound when the user is missing.
+	CreatePasskey(ctx context.Context, p Passkey) error
+	ListPasskeys(ctx context.Context, poolID, userKey string) ([]Passkey, error) // ordered by CreatedAt, then ID
+	UpdatePasskey(ctx context.Context, poolID, userKey, id string, update func(Passkey) (Passkey, error)) error
+	DeletePasskey(ctx context.Context, poolID, userKey, id string) error
+}
+
+// Devices are the devices users signed in from (Cognito's device tracking);
+// they go with their user.
+type Devices interface {
+	// CreateDevice fails with ErrAlreadyExists when the key is taken in the
+	// pool and ErrNotFound when the user is missing.
+	CreateDevice(ctx context.Context, d Device) error
+	GetDevice(ctx context.Context, poolID, userKey, key string) (Device, error)
+	ListDevices(ctx context.Context, poolID, userKey string) ([]Device, error) // ordered by Key
+	UpdateDevice(ctx context.Context, poolID, userKey, key string, update func(Device) (Device, error)) error
+	DeleteDevice(ctx context.Context, poolID, userKey, key string) error
 }
 
 // SigningKeys are the keys pools sign tokens with, per pool and use ("id" or "access").

@@ -54,6 +54,40 @@ type User struct {
 	UpdatedAt int64
 }
 
+// UserSecret is one named secret of a user (the user pool owns the names).
+type UserSecret struct {
+	PoolID    string
+	UserKey   string
+	Name      string
+	Value     string // sealed at rest
+	UpdatedAt int64
+}
+
+// Passkey is a WebAuthn credential of a user. Record is the credential as
+// the user pool keeps it (public key, sign counter, flags, transports), as JSON.
+type Passkey struct {
+	PoolID         string
+	UserKey        string
+	ID             string // the credential ID, base64url
+	RelyingPartyID string
+	Name           string
+	Record         []byte
+	CreatedAt      int64
+}
+
+// Device is a device a user signed in from. Record is what the user pool
+// keeps of it (its name, SRP verifier, remembered status, last address), as JSON.
+type Device struct {
+	PoolID              string
+	UserKey             string
+	Key                 string // DeviceKey
+	GroupKey            string // DeviceGroupKey
+	Record              []byte
+	CreatedAt           int64
+	UpdatedAt           int64
+	LastAuthenticatedAt int64
+}
+
 // UserQuery selects users of one pool, ordered by Key, for ListUsers.
 type UserQuery struct {
 	PoolID string

@@ -56,9 +56,10 @@ type AccessTokenInput struct {
 }
 
 type GetUserOutput struct {
-	Username           string          `json:"Username"`
-	UserAttributes     []AttributeType `json:"UserAttributes"`
-	UserMFASettingList []string        `json:"UserMFASettingList,omitempty"`
+	Username            string          `json:"Username"`
+	UserAttributes      []AttributeType `json:"UserAttributes"`
+	UserMFASettingList  []string        `json:"UserMFASettingList,omitempty"`
+	PreferredMfaSetting string          `json:"PreferredMfaSetting,omitempty"`
 }
 
 func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
@@ -66,7 +67,9 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 	if err != nil {
 		return nil, err
 	}
-	return &GetUserOutput{Username: u.Username, UserAttributes: attributeList(u.Attributes, nil)}, nil
+	out := &GetUserOutput{Username: u.Username, UserAttributes: attributeList(u.Attributes, nil)}
+	out.UserMFASettingList, out.PreferredMfaSetting = mfaSettings(u)
+	return out, nil
 }
 
 // AdminUserGlobalSignOut ends every session of a user: their refresh tokens

@@ -21,6 +21,7 @@ type AuthOutput struct {
 	ChallengeName        string                `json:"ChallengeName,omitempty"`
 	Session              string                `json:"Session,omitempty"`
 	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
+	AvailableChallenges  []string              `json:"AvailableChallenges,omitempty"`
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
 }
 
@@ -53,8 +54,6 @@ func (s *Service) AdminInitiateAuth(ctx context.Context, caller netip.Addr, in *
 
 func unsupportedFlow(flow string) error {
 	switch flow {
-	case "USER_AUTH":
-		return invalidParameter("%s is not supported by this moat version; use USER_SRP_AUTH, USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH", flow)
 	case "":
 		return invalidParameter("1 validation error detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null")
 	}

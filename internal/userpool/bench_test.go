@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // benchUser sets up a pool, a public client and a confirmed user.
@@ -61,5 +62,15 @@ func BenchmarkGetUser(b *testing.B) {
 		if _, err := s.GetUser(context.Background(), &AccessTokenInput{AccessToken: access}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkTOTPStep is the cost of checking one TOTP code (three steps).
+func BenchmarkTOTPStep(b *testing.B) {
+	secret := newTOTPSecret()
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		totpStep(secret, "123456", now, 0)
 	}
 }

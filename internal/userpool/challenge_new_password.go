@@ -91,5 +91,5 @@ func (s *Service) completeNewPassword(ctx context.Context, a *attempt, cs challe
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
 	}
-	return s.authenticated(ctx, a, u, signin.TokensForNewPassword)
+	return s.secondFactor(ctx, a, u, nextStep{Source: signin.TokensForNewPassword})
 }

@@ -90,9 +90,16 @@ type UserType struct {
 
 // AuthenticationResult is AuthenticationResultType.
 type AuthenticationResult struct {
-	AccessToken  string `json:"AccessToken"`
-	ExpiresIn    int64  `json:"ExpiresIn"`
-	TokenType    string `json:"TokenType"`
-	RefreshToken string `json:"RefreshToken,omitempty"`
-	IdToken      string `json:"IdToken"`
+	AccessToken       string             `json:"AccessToken"`
+	ExpiresIn         int64              `json:"ExpiresIn"`
+	TokenType         string             `json:"TokenType"`
+	RefreshToken      string             `json:"RefreshToken,omitempty"`
+	IdToken           string             `json:"IdToken"`
+	NewDeviceMetadata *NewDeviceMetadata `json:"NewDeviceMetadata,omitempty"`
+}
+
+// NewDeviceMetadata is NewDeviceMetadataType: the device a sign-in named.
+type NewDeviceMetadata struct {
+	DeviceKey      string `json:"DeviceKey"`
+	DeviceGroupKey string `json:"DeviceGroupKey"`
 }

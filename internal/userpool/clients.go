@@ -115,9 +115,6 @@ func normalizeClientConfig(p *pool, cfg ClientConfig) (ClientConfig, error) {
 		if !slices.Contains(validAuthFlows, f) {
 			return cfg, invalidParameter("1 validation error detected: Value '[%s]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: %v]", f, validAuthFlows)
 		}
-		if f == "ALLOW_USER_AUTH" {
-			return cfg, invalidParameter("ALLOW_USER_AUTH: choice-based sign-in (USER_AUTH) is not supported by this moat version; use ALLOW_USER_SRP_AUTH, ALLOW_USER_PASSWORD_AUTH or ALLOW_ADMIN_USER_PASSWORD_AUTH.")
-		}
 		if !slices.Contains(flows, f) {
 			flows = append(flows, f)
 		}

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"encoding/hex"
 	"maps"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -80,7 +79,7 @@ func (s *Service) nextCustomRound(ctx context.Context, a *attempt, u store.User,
 	case define.FailAuthentication || (define.IssueTokens && loop.NotFound):
 		return nil, errIncorrectCredentials
 	case define.IssueTokens:
-		return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
+		return s.authenticated(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
 	case define.ChallengeName != signin.CustomChallenge:
 		return nil, errInvalidLambdaResponse
 	}
@@ -124,12 +123,8 @@ func (s *Service) answerCustomChallenge(ctx context.Context, a *attempt, cs chal
 	}
 	// Each round's session is answered once: a captured right answer
 	// cannot be sent again.
-	fresh, err := s.store.ConsumeNonce(ctx, "custom:"+a.pool.ID, hex.EncodeToString(sealed[:min(len(sealed), 12)]), cs.ExpiresAt+60)
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
-	if !fresh {
-		return nil, errInvalidSession
+	if err := s.spendSession(ctx, "custom", cs, sealed); err != nil {
+		return nil, err
 	}
 	verify := &signin.VerifyAuthChallengeEvent{CustomAuthUser: signin.CustomAuthUser{Call: a.call, Username: u.Username,
 		UserAttributes: hookAttributes(u), UserNotFound: loop.NotFound}, PrivateChallengeParameters: loop.Private, ChallengeAnswer: answer}

@@ -36,10 +36,16 @@ type srpChallenge struct {
 var errSRPTimestampFormat = invalidParameter("%s", srp.ErrTimestampFormat.Error())
 
 func (s *Service) srpAuth(ctx context.Context, a *attempt) (*AuthOutput, error) {
-	p, c, params := a.pool, a.client, a.params
-	if !c.allowsFlow("ALLOW_USER_SRP_AUTH") {
+	if !a.client.allowsFlow("ALLOW_USER_SRP_AUTH") {
 		return nil, invalidParameter("USER_SRP_AUTH flow not enabled for this client")
 	}
+	return s.srpStart(ctx, a)
+}
+
+// srpStart answers USERNAME and SRP_A with the server's side of the
+// exchange: USER_SRP_AUTH, and USER_AUTH's PASSWORD_SRP.
+func (s *Service) srpStart(ctx context.Context, a *attempt) (*AuthOutput, error) {
+	p, c, params := a.pool, a.client, a.params
 	username := params["USERNAME"]
 	if username == "" {
 		return nil, invalidParameter("Missing required parameter USERNAME")

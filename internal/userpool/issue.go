@@ -24,15 +24,16 @@ type session struct {
 	user      store.User
 	originJTI string
 	authTime  int64
+	deviceKey string // the device signed in from, when the pool tracks devices
 }
 
 // startSession records a new refresh token and mints the first tokens.
-func (s *Service) startSession(ctx context.Context, a *attempt, u store.User, source signin.TokenSource) (*AuthenticationResult, error) {
+func (s *Service) startSession(ctx context.Context, a *attempt, u store.User, source signin.TokenSource, deviceKey string) (*AuthenticationResult, error) {
 	p, c := a.pool, a.client
 	now := s.clock()
 	_, _, refreshLife := c.lifetimes()
 	refresh := newOpaqueToken(96)
-	sess := session{call: a.call, source: source, pool: p, client: c, user: u, originJTI: uuid.NewString(), authTime: now}
+	sess := session{call: a.call, source: source, pool: p, client: c, user: u, originJTI: uuid.NewString(), authTime: now, deviceKey: deviceKey}
 	err := s.store.CreateRefreshToken(ctx, store.RefreshToken{
 		Hash: hashRefreshToken(refresh), PoolID: p.ID, ClientID: c.ID, UserKey: u.Key,
 		OriginJTI: sess.originJTI, AuthTime: now, CreatedAt: now, ExpiresAt: now + int64(refreshLife.Seconds()),
@@ -83,6 +84,9 @@ func (s *Service) mint(ctx context.Context, sess session) (*AuthenticationResult
 		"scope": "aws.cognito.signin.user.admin", "username": sess.user.Username,
 		"auth_time": sess.authTime, "iat": now, "exp": now + int64(accessLife.Seconds()),
 		"jti": uuid.NewString(), "origin_jti": sess.originJTI, "event_id": eventID,
+	}
+	if sess.deviceKey != "" {
+		access["device_key"] = sess.deviceKey
 	}
 	if len(groups) > 0 {
 		names := make([]string, 0, len(groups))

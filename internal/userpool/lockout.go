@@ -65,7 +65,22 @@ func (s *Service) checkOnWorker(ctx context.Context, bookkeeping func() error, c
 // the credential was right. also, when set, changes the state in the same
 // update (or refuses the attempt).
 func (s *Service) reserveAttempt(ctx context.Context, u store.User, also func(*userState) error) error {
-	err := s.updateUserTimed(ctx, u, func(old store.User) (store.User, error) {
+	err := s.updateUserTimed(ctx, u, s.unlessLockedOut(func(_ *store.User, st *userState, now time.Time) error {
+		if also != nil {
+			if err := also(st); err != nil {
+				return err
+			}
+		}
+		st.countFailure(now)
+		return nil
+	}))
+	return storeErr(err, errUserNotFound)
+}
+
+// unlessLockedOut is an updater of a user that refuses while they are
+// locked out and otherwise applies change to them and their state.
+func (s *Service) unlessLockedOut(change func(u *store.User, st *userState, now time.Time) error) func(store.User) (store.User, error) {
+	return func(old store.User) (store.User, error) {
 		st, err := decodeState(old)
 		if err != nil {
 			return old, err
@@ -74,19 +89,21 @@ func (s *Service) reserveAttempt(ctx context.Context, u store.User, also func(*u
 		if now.UnixMilli() < st.LockedUntilMillis {
 			return old, errPasswordAttemptsExceeded
 		}
-		if also != nil {
-			if err := also(&st); err != nil {
-				return old, err
-			}
-		}
-		st.FailedSignIns++
-		if wait := lockoutFor(st.FailedSignIns); wait > 0 {
-			st.LockedUntilMillis = now.Add(wait).UnixMilli()
+		if err := change(&old, &st, now); err != nil {
+			return old, err
 		}
 		old.State = encodeState(st)
 		return old, nil
-	})
-	return storeErr(err, errUserNotFound)
+	}
+}
+
+// countFailure counts a wrong credential, locking the user out once the
+// count reaches the threshold.
+func (st *userState) countFailure(now time.Time) {
+	st.FailedSignIns++
+	if wait := lockoutFor(st.FailedSignIns); wait > 0 {
+		st.LockedUntilMillis = now.Add(wait).UnixMilli()
+	}
 }
 
 // settleAttempt ends a reserved check: a right credential clears the count
@@ -105,4 +122,26 @@ func (s *Service) settleAttempt(ctx context.Context, u store.User, ok bool) erro
 		return old, nil
 	})
 	return storeErr(err, errUserNotFound)
+}
+
+// proveFactor checks a second factor (or a one-time code signing in) under
+// the same lockout as passwords, in one atomic update of the user: refused
+// while locked out, a wrong answer counted, a right one clearing the count.
+// check may change the state it is given (a code spent, a time step used)
+// and returns the error a wrong answer gets. users is the store, or a
+// transaction the check is part of.
+func (s *Service) proveFactor(ctx context.Context, users store.Users, u store.User, check func(*store.User, *userState) error) error {
+	var wrong error
+	err := users.UpdateUser(ctx, u.PoolID, u.Key, s.unlessLockedOut(func(old *store.User, st *userState, now time.Time) error {
+		if wrong = check(old, st); wrong == nil {
+			st.FailedSignIns, st.LockedUntilMillis = 0, 0
+		} else {
+			st.countFailure(now)
+		}
+		return nil
+	}))
+	if err != nil {
+		return storeErr(err, errUserNotFound)
+	}
+	return wrong
 }

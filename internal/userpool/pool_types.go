@@ -20,7 +20,7 @@ type PoolConfig struct {
 	SmsAuthenticationMessage    string                 `json:"SmsAuthenticationMessage,omitempty"`
 	MfaConfiguration            string                 `json:"MfaConfiguration,omitempty"`
 	UserAttributeUpdateSettings map[string]any         `json:"UserAttributeUpdateSettings,omitempty"`
-	DeviceConfiguration         map[string]any         `json:"DeviceConfiguration,omitempty"`
+	DeviceConfiguration         *DeviceConfiguration   `json:"DeviceConfiguration,omitempty"`
 	EmailConfiguration          map[string]any         `json:"EmailConfiguration,omitempty"`
 	SmsConfiguration            map[string]any         `json:"SmsConfiguration,omitempty"`
 	UserPoolTags                map[string]string      `json:"UserPoolTags,omitempty"`
@@ -30,12 +30,27 @@ type PoolConfig struct {
 	UsernameConfiguration       *UsernameConfiguration `json:"UsernameConfiguration,omitempty"`
 	AccountRecoverySetting      map[string]any         `json:"AccountRecoverySetting,omitempty"`
 	UserPoolTier                string                 `json:"UserPoolTier,omitempty"`
+	// MFA is what only SetUserPoolMfaConfig changes: CreateUserPool and
+	// UpdateUserPool leave it be and DescribeUserPool does not show it, as
+	// in Cognito (see mfa_config.go).
+	MFA *PoolMFA `json:"MoatMfa,omitempty"`
+}
+
+// DeviceConfiguration is DeviceConfigurationType; set, the pool tracks devices.
+type DeviceConfiguration struct {
+	ChallengeRequiredOnNewDevice     bool `json:"ChallengeRequiredOnNewDevice"`
+	DeviceOnlyRememberedOnUserPrompt bool `json:"DeviceOnlyRememberedOnUserPrompt"`
 }
 
 // PoolPolicies holds the password and sign-in policies.
 type PoolPolicies struct {
 	PasswordPolicy *PasswordPolicy `json:"PasswordPolicy,omitempty"`
-	SignInPolicy   map[string]any  `json:"SignInPolicy,omitempty"`
+	SignInPolicy   *SignInPolicy   `json:"SignInPolicy,omitempty"`
+}
+
+// SignInPolicy is SignInPolicyType: the first factors USER_AUTH may offer.
+type SignInPolicy struct {
+	AllowedFirstAuthFactors []string `json:"AllowedFirstAuthFactors"`
 }
 
 // PasswordPolicy is Cognito's PasswordPolicyType.

@@ -25,7 +25,9 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if !poolNamePattern.MatchString(in.PoolName) {
 		return nil, invalidParameter("1 validation error detected: Value at 'poolName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+")
 	}
-	cfg, err := normalizePoolConfig(in.PoolConfig)
+	requested := in.PoolConfig
+	requested.MFA = nil
+	cfg, err := normalizePoolConfig(requested)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +84,23 @@ func normalizePoolConfig(cfg PoolConfig) (PoolConfig, error) {
 	}
 	cfg.Schema = schema
 	if cfg.MfaConfiguration == "" {
-		cfg.MfaConfiguration = "OFF"
+		cfg.MfaConfiguration = mfaOff
+	}
+	if err := validateSMSMessage("smsAuthenticationMessage", cfg.SmsAuthenticationMessage); err != nil {
+		return cfg, err
+	}
+	if err := cfg.validateMFA(); err != nil {
+		return cfg, err
+	}
+	if err := cfg.Policies.normalizeSignInPolicy(); err != nil {
+		return cfg, err
+	}
+	switch cfg.UserPoolTier {
+	case "":
+		cfg.UserPoolTier = "ESSENTIALS"
+	case "LITE", "ESSENTIALS", "PLUS":
+	default:
+		return cfg, invalidParameter("1 validation error detected: Value '%s' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [LITE, ESSENTIALS, PLUS]", cfg.UserPoolTier)
 	}
 	if cfg.AdminCreateUserConfig == nil {
 		cfg.AdminCreateUserConfig = &AdminCreateUserConfig{UnusedAccountValidityDays: 7}
@@ -156,7 +174,7 @@ func (s *Service) describe(ctx context.Context, p *pool) (*UserPoolType, error) 
 	}
 	cfg := p.Config
 	schema := cfg.Schema
-	cfg.Schema = nil
+	cfg.Schema, cfg.MFA = nil, nil
 	return &UserPoolType{
 		PoolConfig:             cfg,
 		Id:                     p.ID,
@@ -188,6 +206,7 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 	requested.Schema = nil
 	requested.UsernameAttributes, requested.AliasAttributes = nil, nil
 	requested.UsernameConfiguration = nil
+	requested.MFA = p.Config.MFA
 	cfg, err := normalizePoolConfig(requested)
 	if err != nil {
 		return nil, err
@@ -195,16 +214,10 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolInput) (
 	cfg.Schema = p.Config.Schema
 	cfg.UsernameAttributes, cfg.AliasAttributes = p.Config.UsernameAttributes, p.Config.AliasAttributes
 	cfg.UsernameConfiguration = p.Config.UsernameConfiguration
-	settings, err := json.Marshal(cfg)
-	if err != nil {
-		return nil, awserr.Internal(err)
+	if err := s.savePoolConfig(ctx, p, cfg); err != nil {
+		return nil, err
 	}
-	err = s.store.UpdateUserPool(ctx, p.ID, func(old store.UserPool) (store.UserPool, error) {
-		old.Settings = settings
-		old.UpdatedAt = s.clock()
-		return old, nil
-	})
-	return &UpdateUserPoolOutput{}, storeErr(err, poolNotFound(p.ID))
+	return &UpdateUserPoolOutput{}, nil
 }
 
 type DeleteUserPoolInput struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/password"
+	"github.com/moat-dev/moat/internal/sms"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/tokens"
@@ -28,6 +29,7 @@ type Service struct {
 	session    *sessionSealer
 	codeKey    []byte // MACs verification codes at rest
 	mail       mail.Sender
+	sms        sms.Sender
 	delivery   *typicalTimes // issuing and mailing a code
 	userWrites *typicalTimes // the user updates decoys stand for
 	limiter    *throttle.Limiter
@@ -43,6 +45,8 @@ type Config struct {
 	Region  string
 	Account string // 12 digits, used in ARNs; "000000000000" when empty
 	Mail    mail.Sender
+	// SMS delivers SMS_MFA and SMS_OTP codes; nil writes them to the log.
+	SMS sms.Sender
 	// Limiter caps sign-in, sign-up and code requests; nil limits nothing.
 	Limiter *throttle.Limiter
 	// Hasher runs password hashing; nil means password.DefaultPool().
@@ -65,7 +69,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: cfg.Account, now: time.Now,
-		session: sealer, codeKey: codeKey, mail: cfg.Mail, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, limiter: cfg.Limiter,
+		session: sealer, codeKey: codeKey, mail: cfg.Mail, sms: cfg.SMS, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, limiter: cfg.Limiter,
 		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger}
 	if svc.account == "" {
 		svc.account = "000000000000"
@@ -78,6 +82,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	if svc.log == nil {
 		svc.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if svc.sms == nil {
+		svc.sms = sms.LogSender{Logger: svc.log}
 	}
 	return svc, nil
 }

@@ -49,11 +49,14 @@ type flowHandler struct {
 
 // challengeHandler answers one challenge. sealed picks its sealed session
 // out of the answer (nil: the Session); respond gets the opened session,
-// whose payload is the handler's own, and the sealed bytes.
+// whose payload is the handler's own, and the sealed bytes. A challenge a
+// sign-in can be sent to by name (a second factor, a USER_AUTH choice)
+// also has issue, which starts it for a user whose earlier steps are done.
 type challengeHandler struct {
 	sealed  func(in *RespondToAuthChallengeInput) string
 	open    func(s *sessionSealer, text string) (challengeSession, []byte, bool)
 	respond func(s *Service, ctx context.Context, a *attempt, cs challengeSession, sealed []byte) (*AuthOutput, error)
+	issue   func(s *Service, ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error)
 }
 
 var (
@@ -78,6 +81,15 @@ func registerChallenge(name signin.ChallengeName, h challengeHandler) {
 		h.open = (*sessionSealer).openText
 	}
 	challenges[name] = h
+}
+
+// issueChallenge starts the named challenge, when it can be started by name.
+func (s *Service) issueChallenge(ctx context.Context, name string, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
+	h, ok := challenges[signin.ChallengeName(name)]
+	if !ok || h.issue == nil {
+		return nil, invalidParameter("%s is not a challenge this step can go to.", name)
+	}
+	return h.issue(s, ctx, a, u, next)
 }
 
 // startAuth runs the first step of the flow an entry point was asked for.
@@ -134,29 +146,59 @@ func (s *Service) openChallenge(a *attempt, userKey string, name signin.Challeng
 // passwordAccepted finishes a sign-in whose password (or SRP proof) was
 // right, through the gates the user's status sets.
 func (s *Service) passwordAccepted(ctx context.Context, a *attempt, u store.User) (*AuthOutput, error) {
-	switch signin.UserStatus(u.Status) {
-	case signin.Unconfirmed:
-		return nil, errUserNotConfirmed
-	case signin.ResetRequired:
-		return nil, errPasswordResetNeeded
-	case signin.ForceChangePassword:
+	if err := statusRefusal(u); err != nil {
+		return nil, err
+	}
+	if signin.UserStatus(u.Status) == signin.ForceChangePassword {
 		return s.newPasswordChallenge(a, u)
 	}
-	return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
+	next := nextStep{Source: signin.TokensForAuthentication}
+	if d, ok, err := s.rememberedDevice(ctx, a, u); err != nil || ok {
+		if err != nil {
+			return nil, err
+		}
+		next.DeviceKey = d.Key
+		return s.issueChallenge(ctx, string(signin.DeviceSRPAuth), a, u, next)
+	}
+	next.DeviceKey = s.trackedDevice(ctx, a, u)
+	return s.secondFactor(ctx, a, u, next)
+}
+
+// statusRefusal is why a user's status keeps them from signing in, if it does.
+func statusRefusal(u store.User) error {
+	switch signin.UserStatus(u.Status) {
+	case signin.Unconfirmed:
+		return errUserNotConfirmed
+	case signin.ResetRequired:
+		return errPasswordResetNeeded
+	}
+	return nil
 }
 
 // authenticated is where every successful sign-in ends: the
-// after-authentication hook, then a new session and its tokens.
-func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, source signin.TokenSource) (*AuthOutput, error) {
+// after-authentication hook, then a new session and its tokens, for the
+// device signing in; a pool that tracks devices names a new one.
+func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
 	if h := s.hooks.PostAuthentication; h != nil {
 		if err := h.PostAuthentication(ctx, s.authenticationEvent(a, u)); err != nil {
 			return nil, hookFailed(err)
 		}
 	}
-	result, err := s.startSession(ctx, a, u, source)
+	var device *NewDeviceMetadata
+	switch {
+	case next.DeviceKey == "" && a.pool.tracksDevices():
+		device = s.newDeviceMetadata(a.pool)
+		next.DeviceKey = device.DeviceKey
+	case next.DeviceKey != "":
+		if err := s.deviceSignedIn(ctx, a, u, next.DeviceKey); err != nil {
+			return nil, err
+		}
+	}
+	result, err := s.startSession(ctx, a, u, next.Source, next.DeviceKey)
 	if err != nil {
 		return nil, err
 	}
+	result.NewDeviceMetadata = device
 	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: result}, nil
 }
 

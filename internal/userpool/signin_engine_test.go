@@ -184,7 +184,7 @@ func TestChallengeRegistry(t *testing.T) {
 		if err != nil {
 			return nil, storeErr(err, errUserNotFound)
 		}
-		return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
+		return s.authenticated(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
 	}})
 	t.Cleanup(func() { delete(flows, flow); delete(challenges, name) })
 

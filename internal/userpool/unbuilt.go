@@ -6,8 +6,8 @@ import (
 )
 
 // A setting moat stores must take effect. The settings below name features
-// this moat does not have yet (MFA, Lambda triggers, SMS, devices, SES,
-// threat protection, the hosted UI and OAuth, federation, analytics), so
+// this moat does not have yet (Lambda triggers, SMS verification messages,
+// SES, threat protection, the hosted UI and OAuth, federation, analytics), so
 // asking for them is refused with the feature named, never stored and
 // ignored. Each later feature lifts its refusal here.
 
@@ -17,41 +17,30 @@ func unbuilt(setting, feature string) error {
 
 // refuseUnbuiltPool refuses pool settings whose feature is not built.
 func refuseUnbuiltPool(cfg PoolConfig) error {
-	switch cfg.MfaConfiguration {
-	case "", "OFF":
-	case "ON", "OPTIONAL":
-		return unbuilt("MfaConfiguration "+cfg.MfaConfiguration, "multi-factor authentication")
-	default:
-		return invalidParameter("1 validation error detected: Value '%s' at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]", cfg.MfaConfiguration)
-	}
+	// MfaConfiguration, SmsConfiguration and SmsAuthenticationMessage (MFA
+	// codes), DeviceConfiguration, Policies.SignInPolicy and UserPoolTier are
+	// built and checked where they are used (mfa_config.go, sign_in_policy.go);
+	// the tier gates nothing.
 	switch cfg.UserPoolTier {
-	case "", "LITE", "ESSENTIALS":
-	case "PLUS":
-		return unbuilt("UserPoolTier PLUS", "threat protection")
+	case "", "LITE", "ESSENTIALS", "PLUS":
 	default:
 		return invalidParameter("1 validation error detected: Value '%s' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [LITE, ESSENTIALS, PLUS]", cfg.UserPoolTier)
 	}
 	switch {
 	case len(cfg.LambdaConfig) > 0:
 		return unbuilt("LambdaConfig", "Lambda triggers")
-	case len(cfg.SmsConfiguration) > 0:
-		return unbuilt("SmsConfiguration", "SMS delivery")
-	case !isDefaultSMS(cfg.SmsVerificationMessage) || !isDefaultSMS(cfg.SmsAuthenticationMessage):
-		return unbuilt("SmsVerificationMessage and SmsAuthenticationMessage", "SMS delivery")
+	case !isDefaultSMS(cfg.SmsVerificationMessage):
+		return unbuilt("SmsVerificationMessage", "verification codes by SMS")
 	case cfg.VerificationMessageTemplate != nil && !isDefaultSMS(cfg.VerificationMessageTemplate.SmsMessage):
-		return unbuilt("VerificationMessageTemplate.SmsMessage", "SMS delivery")
+		return unbuilt("VerificationMessageTemplate.SmsMessage", "verification codes by SMS")
 	case cfg.VerificationMessageTemplate != nil && cfg.VerificationMessageTemplate.DefaultEmailOption == "CONFIRM_WITH_LINK":
 		return unbuilt("VerificationMessageTemplate.DefaultEmailOption CONFIRM_WITH_LINK", "confirmation by link")
-	case len(cfg.DeviceConfiguration) > 0:
-		return unbuilt("DeviceConfiguration", "device tracking")
 	case len(cfg.UserAttributeUpdateSettings) > 0:
 		return unbuilt("UserAttributeUpdateSettings", "keeping the old value until the new one is verified")
 	case len(cfg.UserPoolAddOns) > 0 && cfg.UserPoolAddOns["AdvancedSecurityMode"] != "OFF":
 		return unbuilt("UserPoolAddOns", "threat protection (advanced security)")
 	case cfg.Policies != nil && cfg.Policies.PasswordPolicy != nil && cfg.Policies.PasswordPolicy.PasswordHistorySize != nil && *cfg.Policies.PasswordPolicy.PasswordHistorySize > 0:
 		return unbuilt("PasswordPolicy.PasswordHistorySize", "password history")
-	case cfg.Policies != nil && !onlyPasswordFirstFactor(cfg.Policies.SignInPolicy):
-		return unbuilt("Policies.SignInPolicy", "choice-based sign-in (passwordless, passkeys)")
 	}
 	if err := refuseUnbuiltEmail(cfg.EmailConfiguration); err != nil {
 		return err
@@ -66,15 +55,6 @@ const defaultVerificationText = "Your verification code is {####}. "
 
 // isDefaultSMS: no SMS text, or Cognito's default one (sent nowhere).
 func isDefaultSMS(text string) bool { return text == "" || text == defaultVerificationText }
-
-// onlyPasswordFirstFactor: no sign-in policy, or one allowing passwords only.
-func onlyPasswordFirstFactor(policy map[string]any) bool {
-	factors, ok := policy["AllowedFirstAuthFactors"].([]any)
-	if len(policy) == 0 || !ok {
-		return len(policy) == 0
-	}
-	return len(factors) == 1 && factors[0] == "PASSWORD"
-}
 
 // refuseUnbuiltEmail allows Cognito's default sender only: moat sends mail
 // through --smtp-url, not Amazon SES.

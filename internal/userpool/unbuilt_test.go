@@ -15,15 +15,13 @@ func TestUnbuiltSettingsRefused(t *testing.T) {
 	s := newTestService(t)
 	two := 2
 	for name, cfg := range map[string]PoolConfig{
-		"multi-factor authentication": {MfaConfiguration: "ON"},
-		"Lambda triggers":             {LambdaConfig: map[string]any{"PreSignUp": "arn:aws:lambda:us-east-1:000000000000:function:f"}},
-		"SMS delivery":                {SmsConfiguration: map[string]any{"SnsCallerArn": "arn:aws:iam::000000000000:role/sms"}},
-		"device tracking":             {DeviceConfiguration: map[string]any{"ChallengeRequiredOnNewDevice": true}},
-		"Amazon SES":                  {EmailConfiguration: map[string]any{"EmailSendingAccount": "DEVELOPER"}},
-		"threat protection":           {UserPoolAddOns: map[string]any{"AdvancedSecurityMode": "ENFORCED"}},
-		"password history":            {Policies: &PoolPolicies{PasswordPolicy: &PasswordPolicy{PasswordHistorySize: &two}}},
-		"verified email":              {AccountRecoverySetting: map[string]any{"RecoveryMechanisms": []any{map[string]any{"Name": "verified_phone_number", "Priority": 1.0}}}},
-		"confirmation by link":        {VerificationMessageTemplate: &VerificationMessage{DefaultEmailOption: "CONFIRM_WITH_LINK"}},
+		"Lambda triggers":           {LambdaConfig: map[string]any{"PreSignUp": "arn:aws:lambda:us-east-1:000000000000:function:f"}},
+		"verification codes by SMS": {SmsVerificationMessage: "Your code: {####}"},
+		"Amazon SES":                {EmailConfiguration: map[string]any{"EmailSendingAccount": "DEVELOPER"}},
+		"threat protection":         {UserPoolAddOns: map[string]any{"AdvancedSecurityMode": "ENFORCED"}},
+		"password history":          {Policies: &PoolPolicies{PasswordPolicy: &PasswordPolicy{PasswordHistorySize: &two}}},
+		"verified email":            {AccountRecoverySetting: map[string]any{"RecoveryMechanisms": []any{map[string]any{"Name": "verified_phone_number", "Priority": 1.0}}}},
+		"confirmation by link":      {VerificationMessageTemplate: &VerificationMessage{DefaultEmailOption: "CONFIRM_WITH_LINK"}},
 	} {
 		_, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p", PoolConfig: cfg})
 		if e, ok := awserr.As(err); !ok || e.Code != awserr.InvalidParameter || !strings.Contains(e.Message, name) || !strings.Contains(e.Message, "not supported") {

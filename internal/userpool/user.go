@@ -28,6 +28,10 @@ type userState struct {
 	SRPVerifier string `json:"srpVerifier,omitempty"`
 	// SRPSpent holds the secret blocks already used, until they expire.
 	SRPSpent map[string]int64 `json:"srpSpent,omitempty"`
+	// MFA is the user's second factors (mfa_user.go).
+	MFA userMFA `json:"mfa,omitzero"`
+	// PasskeyRegistration is a passkey registration awaiting completion.
+	PasskeyRegistration *pendingPasskey `json:"passkeyRegistration,omitempty"`
 }
 
 func decodeState(u store.User) (userState, error) {

@@ -199,6 +199,7 @@ type AdminGetUserOutput struct {
 	Enabled              bool            `json:"Enabled"`
 	UserStatus           string          `json:"UserStatus"`
 	UserMFASettingList   []string        `json:"UserMFASettingList,omitempty"`
+	PreferredMfaSetting  string          `json:"PreferredMfaSetting,omitempty"`
 }
 
 func (s *Service) AdminGetUser(ctx context.Context, in *UserRef) (*AdminGetUserOutput, error) {
@@ -206,11 +207,13 @@ func (s *Service) AdminGetUser(ctx context.Context, in *UserRef) (*AdminGetUserO
 	if err != nil {
 		return nil, err
 	}
-	return &AdminGetUserOutput{
+	out := &AdminGetUserOutput{
 		Username: u.Username, UserAttributes: attributeList(u.Attributes, nil),
 		UserCreateDate: float64(u.CreatedAt), UserLastModifiedDate: float64(u.UpdatedAt),
 		Enabled: u.Enabled, UserStatus: u.Status,
-	}, nil
+	}
+	out.UserMFASettingList, out.PreferredMfaSetting = mfaSettings(u)
+	return out, nil
 }
 
 func (s *Service) AdminDeleteUser(ctx context.Context, in *UserRef) (*Empty, error) {

@@ -145,7 +145,7 @@ func (s *Service) completeWalletSignIn(ctx context.Context, a *attempt, cs chall
 	if err != nil {
 		return nil, err
 	}
-	return s.authenticated(ctx, a, u, signin.TokensForAuthentication)
+	return s.authenticated(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
 }
 
 // verifyWalletSignature checks that the wallet signed a message bound to this

@@ -98,7 +98,8 @@ class Flow:
         self.note("schema and attribute rules; AddCustomAttributes; AdminResetUserPassword; DescribeUserPool defaults")
 
     def unbuilt(self, pool_id):
-        expect_error("InvalidParameterException", self.idp.create_user_pool, contains="multi-factor authentication",
+        # MFA is built: ON with no second factor offered is AWS's own refusal.
+        expect_error("InvalidParameterException", self.idp.create_user_pool, contains="Invalid MFA configuration",
                      PoolName="mfa", MfaConfiguration="ON")
         expect_error("InvalidParameterException", self.idp.create_user_pool, contains="Lambda triggers",
                      PoolName="triggers", LambdaConfig={"PreSignUp": "arn:aws:lambda:us-east-1:000000000000:function:f"})

@@ -59,8 +59,13 @@ func hexBytes(n *big.Int) []byte {
 // the client would, returning PASSWORD_CLAIM_SIGNATURE.
 func (c Client) Sign(t testing.TB, poolID, password string, params map[string]string, timestamp string) string {
 	t.Helper()
-	poolName := strings.Split(poolID, "_")[1]
-	username := params["USER_ID_FOR_SRP"]
+	return c.SignAs(t, strings.Split(poolID, "_")[1], params["USER_ID_FOR_SRP"], password, params, timestamp)
+}
+
+// SignAs is Sign with the names in the hashes given: a device signs as its
+// group key and device key (DEVICE_PASSWORD_VERIFIER).
+func (c Client) SignAs(t testing.TB, poolName, username, password string, params map[string]string, timestamp string) string {
+	t.Helper()
 	bigB, okB := new(big.Int).SetString(params["SRP_B"], 16)
 	salt, okS := new(big.Int).SetString(params["SALT"], 16)
 	block, err := base64.StdEncoding.DecodeString(params["SECRET_BLOCK"])

@@ -25,6 +25,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UserAttributes", testUserAttributes},
 		{"ListUsers", testListUsers},
 		{"Memberships", testMemberships},
+		{"UserSecrets", testUserSecrets}, {"Passkeys", testPasskeys}, {"Devices", testDevices},
 		{"SigningKeys", testSigningKeys},
 		{"RefreshTokens", testRefreshTokens},
 		{"APIKeys", testAPIKeys},

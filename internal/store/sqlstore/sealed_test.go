@@ -20,6 +20,7 @@ const (
 	rawClientSecret  = "client-secret-0123456789abcdef"
 	rawPrivateKey    = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"
 	rawSettingSecret = "setting-secret-fedcba9876543210"
+	rawTOTPSecret    = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 )
 
 type opener func(opts ...Option) (*Store, error)
@@ -52,6 +53,8 @@ func writeSecrets(t *testing.T, s *Store) {
 		s.CreateClient(ctx, store.Client{PoolID: "pool1", ID: "c1", Name: "c", Secret: rawClientSecret}),
 		s.CreateClient(ctx, store.Client{PoolID: "pool1", ID: "c2", Name: "public"}),
 		s.CreateSigningKey(ctx, store.SigningKey{PoolID: "pool1", KID: "k1", Use: "id", Algorithm: "RS256", PrivatePEM: rawPrivateKey}),
+		s.CreateUser(ctx, store.User{PoolID: "pool1", Key: "u1", Username: "u1", Sub: "sub-u1", Status: "CONFIRMED", Enabled: true}),
+		s.PutUserSecret(ctx, store.UserSecret{PoolID: "pool1", UserKey: "u1", Name: "totp", Value: rawTOTPSecret}),
 	} {
 		if err != nil {
 			t.Fatal(err)
@@ -80,6 +83,9 @@ func readSecrets(t *testing.T, s *Store) {
 	if v, err := s.GetSetting(ctx, "server-key"); err != nil || v != rawSettingSecret {
 		t.Fatalf("setting = %q, %v", v, err)
 	}
+	if v, err := s.GetUserSecret(ctx, "pool1", "u1", "totp"); err != nil || v.Value != rawTOTPSecret {
+		t.Fatalf("user secret = %q, %v", v.Value, err)
+	}
 }
 
 // rawSecretColumns reads the secret columns as stored, past the sealer.
@@ -107,7 +113,7 @@ func requireSealed(t *testing.T, s *Store) {
 		if v != "" && !sealing.IsSealed(v) {
 			t.Errorf("a secret column holds plaintext %q", v)
 		}
-		for _, secret := range []string{rawClientSecret, "BEGIN PRIVATE KEY", rawSettingSecret} {
+		for _, secret := range []string{rawClientSecret, "BEGIN PRIVATE KEY", rawSettingSecret, rawTOTPSecret} {
 			if strings.Contains(v, secret) {
 				t.Errorf("a secret column shows %q", secret)
 			}
@@ -149,7 +155,7 @@ func TestSQLiteFileShowsNoSecret(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, secret := range []string{rawClientSecret, "BEGIN PRIVATE KEY", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", rawSettingSecret} {
+		for _, secret := range []string{rawClientSecret, "BEGIN PRIVATE KEY", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", rawSettingSecret, rawTOTPSecret} {
 			if bytes.Contains(raw, []byte(secret)) {
 				t.Errorf("%s contains %q", f, secret)
 			}

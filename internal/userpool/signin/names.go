@@ -26,6 +26,24 @@ const (
 	NewPasswordRequired ChallengeName = "NEW_PASSWORD_REQUIRED"
 	PasswordVerifier    ChallengeName = "PASSWORD_VERIFIER"
 	CustomChallenge     ChallengeName = "CUSTOM_CHALLENGE"
+
+	// Second factors, and setting one up.
+	SoftwareTokenMFA ChallengeName = "SOFTWARE_TOKEN_MFA"
+	EmailOTP         ChallengeName = "EMAIL_OTP"
+	SMSMFA           ChallengeName = "SMS_MFA"
+	SelectMFAType    ChallengeName = "SELECT_MFA_TYPE"
+	MFASetup         ChallengeName = "MFA_SETUP"
+
+	// USER_AUTH's choice and its first factors.
+	SelectChallenge ChallengeName = "SELECT_CHALLENGE"
+	Password        ChallengeName = "PASSWORD"
+	PasswordSRP     ChallengeName = "PASSWORD_SRP"
+	SMSOTP          ChallengeName = "SMS_OTP"
+	WebAuthn        ChallengeName = "WEB_AUTHN"
+
+	// Remembered devices.
+	DeviceSRPAuth          ChallengeName = "DEVICE_SRP_AUTH"
+	DevicePasswordVerifier ChallengeName = "DEVICE_PASSWORD_VERIFIER"
 )
 
 // UserStatus is a user's UserStatus.

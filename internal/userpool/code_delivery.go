@@ -1,0 +1,71 @@
+package userpool
+
+import (
+	"context"
+	"strings"
+
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/mail"
+	"github.com/moat-dev/moat/internal/sms"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+// codeMedium is a way a sign-in code reaches a user: by email or by SMS.
+type codeMedium struct {
+	name      string // CODE_DELIVERY_DELIVERY_MEDIUM
+	attribute string // where the address is
+	mask      func(string) string
+	send      func(s *Service, ctx context.Context, p *pool, to, code string) error
+}
+
+var (
+	emailMedium = codeMedium{name: "EMAIL", attribute: "email", mask: maskEmail, send: (*Service).mailSignInCode}
+	smsMedium   = codeMedium{name: "SMS", attribute: "phone_number", mask: maskPhone, send: (*Service).textSignInCode}
+)
+
+var errSignInCodeDelivery = awserr.New(awserr.CodeDeliveryFailure, "Unable to deliver the sign-in code to the user. Try again when delivery works, or use another factor.")
+
+// deliverSignInCode sends a sign-in code by m and reports the masked destination.
+func (s *Service) deliverSignInCode(ctx context.Context, m codeMedium, p *pool, u store.User, code string) (*CodeDeliveryDetails, error) {
+	to := u.Attributes[m.attribute]
+	if to == "" {
+		return nil, invalidParameter("The user has no %s to send a code to.", m.attribute)
+	}
+	if err := m.send(s, ctx, p, to, code); err != nil {
+		// The cause (a server's answer) is for the operator, not the client.
+		s.log.ErrorContext(ctx, "a sign-in code could not be delivered", "pool", p.ID, "medium", m.name, "error", err)
+		return nil, errSignInCodeDelivery
+	}
+	return &CodeDeliveryDetails{Destination: m.mask(to), DeliveryMedium: m.name, AttributeName: m.attribute}, nil
+}
+
+// mailSignInCode mails a code in the pool's EmailMfaConfiguration message.
+func (s *Service) mailSignInCode(ctx context.Context, p *pool, to, code string) error {
+	subject, body := "Your authentication code", "Your authentication code is {####}."
+	if m := p.Config.MFA; m != nil && m.Email != nil {
+		if m.Email.Subject != "" {
+			subject = m.Email.Subject
+		}
+		if m.Email.Message != "" {
+			body = m.Email.Message
+		}
+	}
+	return s.mail.Send(ctx, mail.Message{To: to, Subject: subject, Body: strings.ReplaceAll(body, "{####}", code)})
+}
+
+// textSignInCode texts a code in the pool's SmsAuthenticationMessage.
+func (s *Service) textSignInCode(ctx context.Context, p *pool, to, code string) error {
+	body := "Your authentication code is {####}."
+	if p.Config.SmsAuthenticationMessage != "" {
+		body = p.Config.SmsAuthenticationMessage
+	}
+	return s.sms.Send(ctx, sms.Message{To: to, Body: strings.ReplaceAll(body, "{####}", code)})
+}
+
+// maskPhone renders a number as Cognito does: +*******1234.
+func maskPhone(number string) string {
+	if len(number) <= 4 {
+		return "+****"
+	}
+	return "+" + strings.Repeat("*", len(number)-5) + number[len(number)-4:]
+}
