@@ -67,12 +67,12 @@ func TestOpenAPIExportWithSigV4(t *testing.T) {
 		t.Errorf("unsigned call: %d %s, want 403 Missing Authentication Token", res.StatusCode, body)
 	}
 	// At debug level each refusal says why, and never holds the credentials.
-	log := m.log.String()
 	for _, reason := range []string{`"reason":"no signature"`, `"reason":"bad signature: InvalidSignatureException"`} {
-		if !strings.Contains(log, `"msg":"gateway refused"`) || !strings.Contains(log, reason) {
+		if !m.log.waitFor(`"msg":"gateway refused"`, reason) {
 			t.Errorf("the debug log lacks a refusal with %s", reason)
 		}
 	}
+	log := m.log.String()
 	if strings.Contains(log, guest.SessionToken) || strings.Contains(log, wrong.SecretAccessKey) {
 		t.Error("the log holds a session token or secret")
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -294,6 +295,21 @@ func (l *logBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+// waitFor reports whether moat has written every one of texts within a few
+// seconds: its log reaches the test through a pipe, after the answer a
+// client already holds.
+func (l *logBuffer) waitFor(texts ...string) bool {
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		log := l.String()
+		if !slices.ContainsFunc(texts, func(s string) bool { return !strings.Contains(log, s) }) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
 }
 
 // tail returns the last n lines written.
