@@ -16,6 +16,7 @@ import (
 	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
 	"github.com/moat-dev/moat/internal/iamapi"
+	"github.com/moat-dev/moat/internal/oauth"
 	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
@@ -131,6 +132,12 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	for _, svc := range identity.Services {
 		mounts = append(mounts, frame.JSON(svc, auth))
 	}
+	hosted, err := oauth.New(oauth.Config{Pools: identity.UserPools, PublicURL: cfg.IdentityPublicURL, Proxies: proxies, Logger: logger})
+	if err != nil {
+		return err
+	}
+	tok.ServeOAuthEndpoints(func(context.Context, string) string { return cfg.IdentityPublicURL })
+	mounts = append(mounts, hosted)
 	mounts = append(mounts,
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),
 		frame.Query(iamapi.API(roleSvc), iamAuthenticator(creds, cfg)),

@@ -30,6 +30,9 @@ type identityAPI struct {
 	// IdentityPools answers whether an identity's credentials were revoked.
 	IdentityPools *identitypool.Service
 	Credentials   *tempcreds.Issuer
+	// UserPools is the user-pool domain the OAuth endpoints and hosted
+	// pages call for every sign-in decision.
+	UserPools *userpool.Service
 }
 
 func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, limiter usage.Limiter, cfg Config, logger *slog.Logger) (*identityAPI, error) {
@@ -59,6 +62,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 		WellKnown:     identityPools.WellKnown(tok.Handler()),
 		IdentityPools: identityPools,
 		Credentials:   creds,
+		UserPools:     pools,
 	}, nil
 }
 

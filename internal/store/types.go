@@ -91,4 +91,7 @@ type RefreshToken struct {
 	CreatedAt int64
 	ExpiresAt int64
 	RevokedAt int64 // 0 while valid
+	// Scopes are the OAuth scopes the session was granted, space-separated;
+	// empty for a session of the user-pool API.
+	Scopes string
 }

@@ -3,6 +3,8 @@ package userpool
 import (
 	"context"
 	"net/netip"
+
+	"github.com/moat-dev/moat/internal/store"
 )
 
 type InitiateAuthInput struct {
@@ -22,6 +24,8 @@ type AuthOutput struct {
 	Session              string                `json:"Session,omitempty"`
 	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
+	// signedIn is who a hosted sign-in proved to be (see attempt.hosted).
+	signedIn *store.User
 }
 
 // InitiateAuth is the public (unsigned) sign-in entry point. caller is the

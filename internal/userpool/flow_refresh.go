@@ -2,7 +2,9 @@ package userpool
 
 import (
 	"context"
+	"strings"
 
+	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
@@ -15,7 +17,7 @@ func init() {
 // refreshAuth mints new ID and access tokens from a refresh token. No new
 // refresh token is returned, as in Cognito without rotation.
 func (s *Service) refreshAuth(ctx context.Context, a *attempt) (*AuthOutput, error) {
-	p, c, params := a.pool, a.client, a.params
+	c, params := a.client, a.params
 	token := params["REFRESH_TOKEN"]
 	if token == "" {
 		return nil, invalidParameter("Missing required parameter REFRESH_TOKEN")
@@ -23,6 +25,20 @@ func (s *Service) refreshAuth(ctx context.Context, a *attempt) (*AuthOutput, err
 	if !c.allowsFlow("ALLOW_REFRESH_TOKEN_AUTH") {
 		return nil, invalidParameter("Refresh Token Auth flow not enabled for this client")
 	}
+	result, err := s.refreshSession(ctx, a, token, func(u store.User) error {
+		return c.checkSecretHash(params["SECRET_HASH"], params["USERNAME"], u.Username, u.Sub)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: result}, nil
+}
+
+// refreshSession mints new tokens in the session of a refresh token of the
+// attempt's client; proven checks the caller's proof of being the client
+// (nil: the caller authenticated the client already).
+func (s *Service) refreshSession(ctx context.Context, a *attempt, token string, proven func(store.User) error) (*AuthenticationResult, error) {
+	p, c := a.pool, a.client
 	rt, err := s.store.GetRefreshToken(ctx, hashRefreshToken(token))
 	if err != nil {
 		return nil, storeErr(err, errInvalidRefreshToken)
@@ -34,8 +50,10 @@ func (s *Service) refreshAuth(ctx context.Context, a *attempt) (*AuthOutput, err
 	if err != nil {
 		return nil, storeErr(err, errInvalidRefreshToken)
 	}
-	if err := c.checkSecretHash(params["SECRET_HASH"], params["USERNAME"], u.Username, u.Sub); err != nil {
-		return nil, err
+	if proven != nil {
+		if err := proven(u); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case rt.RevokedAt != 0:
@@ -45,9 +63,9 @@ func (s *Service) refreshAuth(ctx context.Context, a *attempt) (*AuthOutput, err
 	case !u.Enabled:
 		return nil, errUserDisabled
 	}
-	result, err := s.mint(ctx, session{call: a.call, source: signin.TokensForRefresh, pool: p, client: c, user: u, originJTI: rt.OriginJTI, authTime: rt.AuthTime})
-	if err != nil {
-		return nil, err
+	sess := session{call: a.call, source: signin.TokensForRefresh, pool: p, client: c, user: u, originJTI: rt.OriginJTI, authTime: rt.AuthTime}
+	if rt.Scopes != "" {
+		sess.scopes = strings.Fields(rt.Scopes)
 	}
-	return &AuthOutput{ChallengeParameters: map[string]string{}, AuthenticationResult: result}, nil
+	return s.mint(ctx, sess)
 }
