@@ -109,7 +109,8 @@ func (p *Provider) checkAuthRequest(ctx context.Context, q url.Values) (*authReq
 // fail answers a refused authorization request.
 func (p *Provider) fail(w http.ResponseWriter, r *http.Request, req *authRequest, e *requestError) {
 	if !e.toClient {
-		target := "/error?" + url.Values{"error": {string(e.err.ErrorType)}, "client_id": {e.clientID}}.Encode()
+		// Cognito's order: error first, then the client.
+		target := "/error?error=" + url.QueryEscape(string(e.err.ErrorType)) + "&client_id=" + url.QueryEscape(e.clientID)
 		http.Redirect(w, r, target, http.StatusFound)
 		return
 	}

@@ -132,7 +132,7 @@ func (s *Service) DescribeHostedPool(ctx context.Context, poolID string) (*Hoste
 	hp := &HostedPool{ID: p.ID, Name: p.Name, UsernameAttributes: p.Config.UsernameAttributes, PasswordPolicy: p.passwordPolicy(),
 		SelfSignUp: p.Config.AdminCreateUserConfig == nil || !p.Config.AdminCreateUserConfig.AllowAdminCreateUserOnly}
 	for _, a := range p.Config.Schema {
-		if a.Required != nil && *a.Required && !p.usernameIsAttribute(a.Name) {
+		if a.Required != nil && *a.Required && a.Name != "sub" && !p.usernameIsAttribute(a.Name) {
 			hp.RequiredAttributes = append(hp.RequiredAttributes, a.Name)
 		}
 	}
