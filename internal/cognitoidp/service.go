@@ -35,6 +35,13 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("DeleteGroup", signed, pools.DeleteGroup),
 			awsapi.Op("ListGroups", signed, pools.ListGroups),
 
+			// OAuth: resource servers and their custom scopes.
+			awsapi.Op("CreateResourceServer", signed, pools.CreateResourceServer),
+			awsapi.Op("DescribeResourceServer", signed, pools.DescribeResourceServer),
+			awsapi.Op("UpdateResourceServer", signed, pools.UpdateResourceServer),
+			awsapi.Op("DeleteResourceServer", signed, pools.DeleteResourceServer),
+			awsapi.Op("ListResourceServers", signed, pools.ListResourceServers),
+
 			// Users, administered.
 			awsapi.Op("AdminCreateUser", signed, pools.AdminCreateUser),
 			awsapi.Op("AdminGetUser", signed, pools.AdminGetUser),

@@ -91,6 +91,12 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		result, err = p.pools.RefreshOAuthTokens(r.Context(), p.caller(r), c.ClientID, token)
+	case string(oidc.GrantTypeClientCredentials):
+		if !c.AllowsFlow(userpool.FlowClientCredentials) || !c.HasSecret() {
+			writeOAuthError(w, oidc.ErrUnauthorizedClient())
+			return
+		}
+		result, err = p.pools.ClientCredentialsToken(r.Context(), c.ClientID, strings.Fields(r.PostFormValue("scope")))
 	case "":
 		writeOAuthError(w, oidc.ErrInvalidRequest().WithDescription("grant_type is required"))
 		return
@@ -109,6 +115,9 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) grantError(err error) *oidc.Error {
 	if errors.Is(err, userpool.ErrCodeRefused) {
 		return oidc.ErrInvalidGrant()
+	}
+	if errors.Is(err, userpool.ErrScopeRefused) {
+		return oidc.ErrInvalidScope()
 	}
 	e, ok := awserr.As(err)
 	switch {

@@ -141,7 +141,14 @@ func scopePattern(sc string) bool {
 // checkOAuthSettings applies Cognito's rules to a client's OAuth settings;
 // hasSecret says whether the client has (or is getting) a secret.
 func (s *Service) checkOAuthSettings(ctx context.Context, p *pool, cfg ClientConfig, hasSecret bool) error {
-	return oauthSettingsError(p.ID, cfg, hasSecret, nil, nil)
+	var defined []string
+	if slices.ContainsFunc(cfg.AllowedOAuthScopes, isCustomScope) {
+		var err error
+		if defined, err = s.customScopes(ctx, p.ID); err != nil {
+			return err
+		}
+	}
+	return oauthSettingsError(p.ID, cfg, hasSecret, func(sc string) bool { return slices.Contains(defined, sc) }, nil)
 }
 
 // oauthSettingsError is checkOAuthSettings' rules; customScope reports

@@ -44,7 +44,10 @@ func (s *Service) IssueOAuthTokens(ctx context.Context, g OAuthGrant, withRefres
 	if err != nil {
 		return nil, err
 	}
-	scopes := g.Scopes
+	scopes, err := s.liveScopes(ctx, p.ID, g.Scopes)
+	if err != nil {
+		return nil, err
+	}
 	if scopes == nil {
 		scopes = []string{}
 	}

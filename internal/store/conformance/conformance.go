@@ -46,6 +46,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ConcurrentAtomic", testConcurrentAtomic},
 		{"CountUsers", testCountUsers},
 		{"SweepExpired", testSweepExpired},
+		{"ResourceServers", testResourceServers},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
