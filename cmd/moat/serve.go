@@ -136,7 +136,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tok.ServeOAuthEndpoints(func(context.Context, string) string { return cfg.IdentityPublicURL })
+	tok.ServeOAuthEndpoints(hosted.EndpointsBase)
 	mounts = append(mounts, hosted)
 	mounts = append(mounts,
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/cognitoidentity"
@@ -43,6 +44,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 	pools, err := userpool.New(ctx, userpool.Config{
 		Store: st, Tokens: tok, Region: cfg.Region,
 		Mail: sender, Limiter: throttle.New(signInBuckets{limiter}, cfg.UserPoolLimits), Logger: logger,
+		AuthDomainSuffix: cfg.AuthDomainSuffix, PublicHost: publicHost(cfg.IdentityPublicURL),
 	})
 	if err != nil {
 		return nil, err
@@ -77,4 +79,10 @@ func mailSender(cfg Config, logger *slog.Logger) (mail.Sender, error) {
 		return nil, err
 	}
 	return smtp, nil
+}
+
+// publicHost is the host (and port) of a URL the config validated.
+func publicHost(raw string) string {
+	u, _ := url.Parse(raw)
+	return u.Host
 }

@@ -42,6 +42,12 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("DeleteResourceServer", signed, pools.DeleteResourceServer),
 			awsapi.Op("ListResourceServers", signed, pools.ListResourceServers),
 
+			// OAuth: the domains the hosted pages and endpoints answer on.
+			awsapi.Op("CreateUserPoolDomain", signed, pools.CreateUserPoolDomain),
+			awsapi.Op("DescribeUserPoolDomain", signed, pools.DescribeUserPoolDomain),
+			awsapi.Op("UpdateUserPoolDomain", signed, pools.UpdateUserPoolDomain),
+			awsapi.Op("DeleteUserPoolDomain", signed, pools.DeleteUserPoolDomain),
+
 			// Users, administered.
 			awsapi.Op("AdminCreateUser", signed, pools.AdminCreateUser),
 			awsapi.Op("AdminGetUser", signed, pools.AdminGetUser),

@@ -61,7 +61,7 @@ func (p *Provider) checkAuthRequest(ctx context.Context, q url.Values) (*authReq
 		return nil, mismatch(clientID)
 	}
 	c, err := p.pools.FindOAuthClient(ctx, clientID)
-	if err != nil || !c.OAuthEnabled() || !c.RegisteredCallback(req.redirectURI) {
+	if err != nil || !c.OAuthEnabled() || !c.RegisteredCallback(req.redirectURI) || !servesPool(ctx, c.PoolID) {
 		return nil, mismatch(clientID)
 	}
 	req.client = c

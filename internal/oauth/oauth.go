@@ -17,8 +17,10 @@
 package oauth
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,6 +49,9 @@ type Provider struct {
 	log     *slog.Logger
 	// secure marks cookies Secure: moat is reached over HTTPS.
 	secure bool
+	// public is the identity listener's URL; a pool's domain is reached
+	// with its scheme and port.
+	public *url.URL
 	pages  *pages
 	mux    *http.ServeMux
 	clock  func() time.Time
@@ -62,7 +67,7 @@ func New(cfg Config) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Provider{pools: cfg.Pools, proxies: cfg.Proxies, log: cfg.Logger, secure: u.Scheme == "https", pages: pg, clock: time.Now}
+	p := &Provider{pools: cfg.Pools, proxies: cfg.Proxies, log: cfg.Logger, secure: u.Scheme == "https", public: u, pages: pg, clock: time.Now}
 	if p.log == nil {
 		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -84,7 +89,47 @@ func (p *Provider) Matches(r *http.Request) bool {
 	return false
 }
 
-func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+// ServeHTTP answers on the identity listener's own host for every pool
+// (the client id chooses) and on a pool's domain for that pool alone.
+func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host != p.public.Hostname() {
+		poolID, err := p.pools.PoolOfHost(r.Context(), host)
+		if err != nil {
+			p.internalError(w, err)
+			return
+		}
+		if poolID != "" {
+			r = r.WithContext(context.WithValue(r.Context(), domainPoolKey{}, poolID))
+		}
+	}
+	p.mux.ServeHTTP(w, r)
+}
+
+type domainPoolKey struct{}
+
+// servesPool reports whether a request may act for a pool: any pool on the
+// identity listener's host, only its own on a pool's domain.
+func servesPool(ctx context.Context, poolID string) bool {
+	domainPool, onDomain := ctx.Value(domainPoolKey{}).(string)
+	return !onDomain || domainPool == poolID
+}
+
+// EndpointsBase is where a pool's OAuth endpoints are, for its discovery
+// document: its domain when it has one, the identity listener otherwise.
+func (p *Provider) EndpointsBase(ctx context.Context, poolID string) string {
+	host, err := p.pools.DomainHost(ctx, poolID)
+	if err != nil || host == "" {
+		return strings.TrimRight(p.public.String(), "/")
+	}
+	if port := p.public.Port(); port != "" {
+		host = net.JoinHostPort(host, port)
+	}
+	return p.public.Scheme + "://" + host
+}
 
 func (p *Provider) routes() *http.ServeMux {
 	mux := http.NewServeMux()

@@ -56,9 +56,8 @@ func newTestbed(t *testing.T) *testbed {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tok := tokens.NewService(st, srv.URL)
-	tok.ServeOAuthEndpoints(func(context.Context, string) string { return srv.URL })
 	pools, err := userpool.New(ctx, userpool.Config{Store: st, Tokens: tok, Region: "us-east-1", Mail: sender,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthDomainSuffix: "auth.test", PublicHost: strings.TrimPrefix(srv.URL, "http://")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +65,7 @@ func newTestbed(t *testing.T) *testbed {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tok.ServeOAuthEndpoints(p.EndpointsBase)
 	mux.Handle("GET /{poolId}/.well-known/", tok.Handler())
 	mux.Handle("/", p)
 	pool, err := pools.CreateUserPool(ctx, &userpool.CreateUserPoolInput{PoolName: "Dragons", PoolConfig: userpool.PoolConfig{AutoVerifiedAttributes: []string{"email"}}})

@@ -40,7 +40,7 @@ func (p *Provider) authenticatedClient(r *http.Request) (c *userpool.OAuthClient
 		return refuse(oidc.ErrInvalidClient().WithDescription("client_id is required"))
 	}
 	c, err := p.pools.FindOAuthClient(r.Context(), clientID)
-	if err != nil || c.HasSecret() && !c.SecretMatches(secret) || !c.HasSecret() && secret != "" {
+	if err != nil || c.HasSecret() && !c.SecretMatches(secret) || !c.HasSecret() && secret != "" || !servesPool(r.Context(), c.PoolID) {
 		return refuse(oidc.ErrInvalidClient())
 	}
 	return c, secret, nil
@@ -225,7 +225,7 @@ func (p *Provider) revoke(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) logout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c, err := p.pools.FindOAuthClient(r.Context(), q.Get("client_id"))
-	if err != nil || !c.OAuthEnabled() {
+	if err != nil || !c.OAuthEnabled() || !servesPool(r.Context(), c.PoolID) {
 		p.showError(w, http.StatusBadRequest, genericError)
 		return
 	}

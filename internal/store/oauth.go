@@ -22,3 +22,29 @@ type ResourceServer struct {
 	CreatedAt  int64
 	UpdatedAt  int64
 }
+
+// Domains are the user pools' domains, where their hosted pages and OAuth
+// endpoints are served by host name. A pool has at most one prefix domain
+// and one custom domain; a domain names one pool.
+type Domains interface {
+	// CreateDomain fails with ErrNotFound without the pool and with
+	// ErrAlreadyExists when the domain is taken or the pool already has a
+	// domain of its kind.
+	CreateDomain(ctx context.Context, d Domain) error
+	GetDomain(ctx context.Context, domain string) (Domain, error)
+	ListPoolDomains(ctx context.Context, poolID string) ([]Domain, error) // ordered by Domain
+	UpdateDomain(ctx context.Context, domain string, update func(Domain) (Domain, error)) error
+	DeleteDomain(ctx context.Context, domain string) error
+}
+
+// Domain is one pool domain. Custom is false for a prefix under moat's
+// auth domain suffix; Settings is its configuration as JSON (owned by
+// package userpool).
+type Domain struct {
+	Domain    string
+	PoolID    string
+	Custom    bool
+	Settings  []byte
+	CreatedAt int64
+	UpdatedAt int64
+}

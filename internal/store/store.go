@@ -36,6 +36,7 @@ type Store interface {
 	Identities
 	Sweeps
 	ResourceServers
+	Domains
 
 	// Atomic runs fn in one transaction spanning every aggregate: what fn
 	// does through tx lands together when fn returns nil and not at all when

@@ -130,10 +130,16 @@ func (s *Service) describe(ctx context.Context, p *pool) (*UserPoolType, error) 
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
+	prefix, custom, err := s.poolDomains(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
 	cfg := p.Config
 	schema := cfg.Schema
 	cfg.Schema = nil
 	return &UserPoolType{
+		Domain:                 prefix,
+		CustomDomain:           custom,
 		PoolConfig:             cfg,
 		Id:                     p.ID,
 		Name:                   p.Name,

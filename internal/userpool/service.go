@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/moat-dev/moat/internal/mail"
@@ -34,6 +35,10 @@ type Service struct {
 	hasher     *password.Pool
 	hooks      signin.Hooks
 	log        *slog.Logger
+	// authDomainSuffix is what prefix domains live under; publicHost is
+	// the host moat is reached at (a custom domain's CNAME target).
+	authDomainSuffix string
+	publicHost       string
 }
 
 // Config names what a Service needs.
@@ -51,6 +56,11 @@ type Config struct {
 	Hooks signin.Hooks
 	// Logger records what clients are not told (a failed delivery's cause).
 	Logger *slog.Logger
+	// AuthDomainSuffix is the domain pools' prefix domains are made under
+	// (<prefix>.<suffix>), like Cognito's auth.<region>.amazoncognito.com.
+	AuthDomainSuffix string
+	// PublicHost is the host (and port) the identity listener is reached at.
+	PublicHost string
 }
 
 // New returns a Service. It loads (or creates, once per deployment) the key
@@ -66,7 +76,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: cfg.Account, now: time.Now,
 		session: sealer, codeKey: codeKey, mail: cfg.Mail, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, limiter: cfg.Limiter,
-		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger}
+		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger, authDomainSuffix: strings.ToLower(cfg.AuthDomainSuffix), publicHost: cfg.PublicHost}
 	if svc.account == "" {
 		svc.account = "000000000000"
 	}

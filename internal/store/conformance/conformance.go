@@ -47,6 +47,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"CountUsers", testCountUsers},
 		{"SweepExpired", testSweepExpired},
 		{"ResourceServers", testResourceServers},
+		{"Domains", testDomains},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
