@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,4 +165,45 @@ func TestOpenIDClientInBrowser(t *testing.T) {
 		t.Errorf("go-oidc's view of the ID token: nonce %q issuer %q", idToken.Nonce, idToken.Issuer)
 	}
 	t.Log(fmt.Sprintf("screenshots of the hosted pages are in %s", artifactDir(t)))
+}
+
+// TestImplicitGrantClassicDemo: the implicit grant from the hosted page to
+// a static callback.html that reads the ID token from the fragment and
+// calls a gateway route behind a COGNITO_USER_POOLS authorizer: 200.
+func TestImplicitGrantClassicDemo(t *testing.T) {
+	node := nodeWithClients(t)
+	chromium := chromiumPath(t)
+	m := startMoat(t, moatOptions{})
+	callbackOrigin := "http://" + freeLoopbackAddrs(t, 1)[0]
+	callback := callbackOrigin + "/callback.html"
+	h := newHostedPool(t, m, callback, types.OAuthFlowTypeImplicit)
+	m.options.Config = fmt.Sprintf(`apis:
+  - name: dragons
+    basePath: /demo
+    authorizers:
+      - {name: pool, type: COGNITO_USER_POOLS, userPools: [%[1]q]}
+    cors: {allowOrigins: [%[2]q], allowMethods: [GET], allowHeaders: [Authorization]}
+    routes:
+      - {method: GET, path: /dragons, authorizer: pool, integration: {type: mock, body: '{"dragons":["Smaug"]}'}}
+`, h.poolID, callbackOrigin)
+	m.Restart(t)
+	api := m.GatewayURL + "/demo/dragons"
+	authorize := m.IdentityURL + "/oauth2/authorize?" + url.Values{"response_type": {"token"}, "client_id": {h.clientID},
+		"redirect_uri": {callback}, "scope": {"openid email"}}.Encode()
+	resultFile := filepath.Join(t.TempDir(), "result.json")
+	runClientScript(t, []string{node, filepath.Join(nodeClientsDir, "implicit_demo.mjs")}, "",
+		"MOAT_AUTHORIZE_URL="+authorize, "MOAT_CALLBACK="+callback, "MOAT_API_URL="+api,
+		"MOAT_USERNAME="+h.username, "MOAT_PASSWORD="+h.password, "MOAT_RESULT="+resultFile,
+		"MOAT_SCREENSHOT="+filepath.Join(artifactDir(t), "implicit-demo-callback.png"), "MOAT_CHROMIUM="+chromium)
+	raw, err := os.ReadFile(resultFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var result struct {
+		Status int    `json:"status"`
+		Body   string `json:"body"`
+	}
+	if err := json.Unmarshal(raw, &result); err != nil || result.Status != 200 || !strings.Contains(result.Body, "Smaug") {
+		t.Fatalf("the callback page's API call: %s (%v)", raw, err)
+	}
 }
