@@ -48,6 +48,14 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("UpdateUserPoolDomain", signed, pools.UpdateUserPoolDomain),
 			awsapi.Op("DeleteUserPoolDomain", signed, pools.DeleteUserPoolDomain),
 
+			// OAuth: federated identity providers.
+			awsapi.Op("CreateIdentityProvider", signed, pools.CreateIdentityProvider),
+			awsapi.Op("DescribeIdentityProvider", signed, pools.DescribeIdentityProvider),
+			awsapi.Op("UpdateIdentityProvider", signed, pools.UpdateIdentityProvider),
+			awsapi.Op("DeleteIdentityProvider", signed, pools.DeleteIdentityProvider),
+			awsapi.Op("ListIdentityProviders", signed, pools.ListIdentityProviders),
+			awsapi.Op("GetIdentityProviderByIdentifier", signed, pools.GetIdentityProviderByIdentifier),
+
 			// Users, administered.
 			awsapi.Op("AdminCreateUser", signed, pools.AdminCreateUser),
 			awsapi.Op("AdminGetUser", signed, pools.AdminGetUser),

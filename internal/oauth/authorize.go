@@ -95,7 +95,14 @@ func (p *Provider) checkAuthRequest(ctx context.Context, q url.Values) (*authReq
 		return req, toClient(oidc.ErrInvalidScope())
 	}
 	req.scopes = granted
-	if req.provider != "" && req.provider != userpool.IdentityProviderCognito {
+	if id := q.Get("idp_identifier"); id != "" && req.provider == "" {
+		prov, err := p.pools.GetIdentityProviderByIdentifier(ctx, &userpool.GetIdentityProviderByIdentifierInput{UserPoolId: c.PoolID, IdpIdentifier: id})
+		if err != nil {
+			return req, toClient(oidc.ErrInvalidRequest().WithDescription("idp_identifier %s names no identity provider", id))
+		}
+		req.provider = prov.IdentityProvider.ProviderName
+	}
+	if req.provider != "" && !c.SupportsProvider(req.provider) {
 		return req, toClient(oidc.ErrInvalidRequest().WithDescription("identity_provider %s is not available to this client", req.provider))
 	}
 	switch req.prompt {
@@ -159,6 +166,10 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.prompt == "none" {
 		p.fail(w, r, req, toClient(oidc.ErrLoginRequired()))
+		return
+	}
+	if req.provider != "" && req.provider != userpool.IdentityProviderCognito {
+		p.startFederation(w, r, req)
 		return
 	}
 	http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)

@@ -89,6 +89,7 @@ func (p *Provider) showLogin(w http.ResponseWriter, r *http.Request, req *authRe
 	pg.Action = template.URL(req.pageURL("/login"))
 	pg.Username, pg.Error, pg.Notice = username, errText, notices[notice]
 	pg.LocalSignIn = req.client.SupportsProvider(userpool.IdentityProviderCognito) || len(req.client.Config.SupportedIdentityProviders) == 0
+	pg.Providers = providerButtons(req)
 	p.render(w, status, "login", pg)
 }
 

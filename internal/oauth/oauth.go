@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/clientip"
+	"github.com/moat-dev/moat/internal/federation"
 	"github.com/moat-dev/moat/internal/userpool"
 )
 
@@ -40,6 +41,9 @@ type Config struct {
 	// client, whose address the sign-in limits count.
 	Proxies clientip.Proxies
 	Logger  *slog.Logger
+	// Federation talks to the pools' outside identity providers; nil
+	// makes one with a 10-second timeout.
+	Federation *federation.Service
 }
 
 // Provider serves the OAuth endpoints and hosted pages of every user pool.
@@ -51,10 +55,11 @@ type Provider struct {
 	secure bool
 	// public is the identity listener's URL; a pool's domain is reached
 	// with its scheme and port.
-	public *url.URL
-	pages  *pages
-	mux    *http.ServeMux
-	clock  func() time.Time
+	public     *url.URL
+	pages      *pages
+	federation *federation.Service
+	mux        *http.ServeMux
+	clock      func() time.Time
 }
 
 // New returns the provider.
@@ -67,7 +72,11 @@ func New(cfg Config) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Provider{pools: cfg.Pools, proxies: cfg.Proxies, log: cfg.Logger, secure: u.Scheme == "https", public: u, pages: pg, clock: time.Now}
+	p := &Provider{pools: cfg.Pools, proxies: cfg.Proxies, log: cfg.Logger, secure: u.Scheme == "https", public: u, pages: pg,
+		federation: cfg.Federation, clock: time.Now}
+	if p.federation == nil {
+		p.federation = federation.New(nil)
+	}
 	if p.log == nil {
 		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -77,7 +86,7 @@ func New(cfg Config) (*Provider, error) {
 
 // hostedPaths are the paths the provider answers on the identity listener.
 var hostedPaths = []string{"/oauth2/", "/login", "/signup", "/confirm", "/resendcode", "/forgotPassword",
-	"/confirmForgotPassword", "/challenge", "/logout", "/error", "/hosted/"}
+	"/confirmForgotPassword", "/challenge", "/logout", "/error", "/hosted/", "/saml2/"}
 
 // Matches claims the provider's paths (a server.Mount).
 func (p *Provider) Matches(r *http.Request) bool {
@@ -150,6 +159,8 @@ func (p *Provider) routes() *http.ServeMux {
 	mux.HandleFunc("GET /oauth2/userInfo", p.userInfo)
 	mux.HandleFunc("POST /oauth2/userInfo", p.userInfo)
 	mux.HandleFunc("POST /oauth2/revoke", p.revoke)
+	mux.HandleFunc("GET /oauth2/idpresponse", p.oidcResponse)
+	mux.HandleFunc("POST /saml2/idpresponse", p.samlResponse)
 	mux.Handle("GET /hosted/", http.StripPrefix("/hosted/", assets()))
 	mux.HandleFunc("/", p.notFound)
 	return mux

@@ -48,3 +48,27 @@ type Domain struct {
 	CreatedAt int64
 	UpdatedAt int64
 }
+
+// IdentityProviders are the outside identity providers (OIDC, SAML) a
+// pool federates.
+type IdentityProviders interface {
+	CreateIdentityProvider(ctx context.Context, p IdentityProvider) error // ErrNotFound: no pool; ErrAlreadyExists
+	GetIdentityProvider(ctx context.Context, poolID, name string) (IdentityProvider, error)
+	ListIdentityProviders(ctx context.Context, poolID string) ([]IdentityProvider, error) // ordered by Name
+	UpdateIdentityProvider(ctx context.Context, poolID, name string, update func(IdentityProvider) (IdentityProvider, error)) error
+	DeleteIdentityProvider(ctx context.Context, poolID, name string) error
+}
+
+// IdentityProvider is one federated provider. Details (its
+// ProviderDetails as JSON, a client secret among them) is sealed at rest;
+// Mapping and Identifiers are JSON owned by package userpool.
+type IdentityProvider struct {
+	PoolID      string
+	Name        string
+	Type        string
+	Details     string
+	Mapping     []byte
+	Identifiers []byte
+	CreatedAt   int64
+	UpdatedAt   int64
+}

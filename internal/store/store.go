@@ -37,6 +37,7 @@ type Store interface {
 	Sweeps
 	ResourceServers
 	Domains
+	IdentityProviders
 
 	// Atomic runs fn in one transaction spanning every aggregate: what fn
 	// does through tx lands together when fn returns nil and not at all when

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -84,6 +85,11 @@ func (s *Service) mint(ctx context.Context, sess session) (*AuthenticationResult
 		}
 		if name == "email_verified" || name == "phone_number_verified" {
 			id[name] = value == "true"
+			continue
+		}
+		var identities []any
+		if name == "identities" && json.Unmarshal([]byte(value), &identities) == nil {
+			id[name] = identities // a federated user's providers, an array in the ID token
 			continue
 		}
 		id[name] = value

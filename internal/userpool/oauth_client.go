@@ -148,7 +148,11 @@ func (s *Service) checkOAuthSettings(ctx context.Context, p *pool, cfg ClientCon
 			return err
 		}
 	}
-	return oauthSettingsError(p.ID, cfg, hasSecret, func(sc string) bool { return slices.Contains(defined, sc) }, nil)
+	providerExists := func(name string) bool {
+		_, err := s.store.GetIdentityProvider(ctx, p.ID, name)
+		return err == nil
+	}
+	return oauthSettingsError(p.ID, cfg, hasSecret, func(sc string) bool { return slices.Contains(defined, sc) }, providerExists)
 }
 
 // oauthSettingsError is checkOAuthSettings' rules; customScope reports

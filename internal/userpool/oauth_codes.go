@@ -128,3 +128,32 @@ func (s *Service) OpenHostedSession(ctx context.Context, poolID, cookie string) 
 	}
 	return u, p.AuthTime, true
 }
+
+// federationKind seals the state a federated sign-in carries through the
+// outside provider and back (OIDC state, SAML RelayState).
+const federationKind signin.ChallengeName = "moat:federation_state"
+
+// FederationState is what a federated sign-in remembers while the browser
+// is at the provider: the authorization request to finish, the provider,
+// and the value its answer must echo (OIDC nonce, SAML request id).
+type FederationState struct {
+	Query    string `json:"q"`
+	Provider string `json:"p"`
+	Nonce    string `json:"n"`
+}
+
+// SealFederationState seals st for a sign-in to poolID through clientID;
+// it is good for the five minutes Cognito gives a federated sign-in.
+func (s *Service) SealFederationState(poolID, clientID string, st FederationState) string {
+	cs := challengeSession{PoolID: poolID, ClientID: clientID, Challenge: federationKind, ExpiresAt: s.clock() + CodeLifetime}
+	return s.session.seal(cs.withPayload(st))
+}
+
+// OpenFederationState opens a state sealed by SealFederationState.
+func (s *Service) OpenFederationState(text string) (poolID, clientID string, st FederationState, ok bool) {
+	cs, _, opened := s.session.openText(text)
+	if !opened || cs.Challenge != federationKind || s.clock() > cs.ExpiresAt || !cs.payload(&st) {
+		return "", "", FederationState{}, false
+	}
+	return cs.PoolID, cs.ClientID, st, true
+}

@@ -48,6 +48,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"SweepExpired", testSweepExpired},
 		{"ResourceServers", testResourceServers},
 		{"Domains", testDomains},
+		{"IdentityProviders", testIdentityProviders},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,6 +23,7 @@ var sealedColumns = []sealedColumn{
 	{table: "settings", keys: []string{"name"}, column: "value"}, // server keys, admin credentials
 	clients.sealedColumn(),
 	signingKeys.sealedColumn(),
+	identityProviders.sealedColumn(),
 }
 
 type sealedColumn struct {
