@@ -27,8 +27,7 @@ func (p *Provider) newPage(w http.ResponseWriter, r *http.Request, req *authRequ
 	}
 	pg := &page{Title: title, Lang: "en", PoolName: hp.Name, ClientName: req.client.Name, CSRF: p.csrfToken(w, r),
 		LoginURL: template.URL(req.pageURL("/login")), ForgotURL: template.URL(req.pageURL("/forgotPassword")),
-		UsernameLabel: "Username", UsernameNoun: "username", UsernameType: "text",
-		formTargets: []string{req.redirectURI}}
+		UsernameLabel: "Username", UsernameNoun: "username", UsernameType: "text"}
 	if hp.SelfSignUp {
 		pg.SignUpURL = template.URL(req.pageURL("/signup"))
 	}

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 
 	"github.com/moat-dev/moat/web"
 )
@@ -96,28 +95,22 @@ func (p *Provider) render(w http.ResponseWriter, status int, name string, data *
 		http.Error(w, "Internal server error.", http.StatusInternalServerError)
 		return
 	}
-	pageHeaders(w.Header(), data.formTargets)
+	pageHeaders(w.Header())
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes()) //nolint:errcheck // the browser went away
 }
 
-// pageHeaders forbid framing (clickjacking), script, and any form target
-// but the pages themselves and the client's registered redirect URI, which
-// a form's redirect goes on to.
-func pageHeaders(h http.Header, formTargets []string) {
-	formAction := "'self'"
-	for _, t := range formTargets {
-		if u, err := url.Parse(t); err == nil && u.Scheme != "" {
-			if u.Host != "" {
-				formAction += " " + u.Scheme + "://" + u.Host
-			} else {
-				formAction += " " + u.Scheme + ":"
-			}
-		}
-	}
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action "+formAction+
-		"; frame-ancestors 'none'; base-uri 'none'")
+// pageHeaders forbid framing (clickjacking), script, plugins and any
+// resource from elsewhere. They set no form-action: browsers apply it to
+// every redirect after a form's submission, and a sign-in's chain of
+// redirects legitimately ends wherever the client's registered URI sends
+// the browser on (an app's callback redirecting to its start page, or
+// another pool's /oauth2/idpresponse when moat is a pool's outside
+// provider); the forms post only to moat, and the pages hold no markup
+// but moat's own.
+func pageHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")

@@ -1,0 +1,121 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	citypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// TestOIDCFederationInBrowser: a second moat pool is an outside OIDC
+// provider for the first. In Chromium, the first pool's sign-in page
+// offers it, its own hosted page signs the user in, and the first pool
+// issues a code; the federated user exists with mapped attributes, and its
+// ID token is the user-pool login an identity pool takes.
+func TestOIDCFederationInBrowser(t *testing.T) {
+	node := nodeWithClients(t)
+	chromium := chromiumPath(t)
+	m := startMoat(t, moatOptions{Config: identityPoolRoles})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	idp := m.cognito(t)
+	callback := "http://" + freeLoopbackAddrs(t, 1)[0] + "/callback"
+
+	// The outside provider: a pool with a client whose callback is moat's
+	// /oauth2/idpresponse, and its user.
+	corp := newHostedPool(t, m, m.IdentityURL+"/oauth2/idpresponse", types.OAuthFlowTypeCode)
+	app := createPool(t, idp, "app")
+	if _, err := idp.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: aws.String(app), ProviderName: aws.String("Corp"),
+		ProviderType: types.IdentityProviderTypeTypeOidc,
+		ProviderDetails: map[string]string{"client_id": corp.clientID, "client_secret": corp.secret, "oidc_issuer": m.IdentityURL + "/" + corp.poolID,
+			"authorize_scopes": "openid email profile", "attributes_request_method": "GET"},
+		AttributeMapping: map[string]string{"email": "email"}}); err != nil {
+		t.Fatalf("CreateIdentityProvider: %v", err)
+	}
+	listed, err := idp.ListIdentityProviders(ctx, &cip.ListIdentityProvidersInput{UserPoolId: aws.String(app), MaxResults: aws.Int32(10)})
+	if err != nil || len(listed.Providers) != 1 || aws.ToString(listed.Providers[0].ProviderName) != "Corp" {
+		t.Fatalf("ListIdentityProviders: %+v %v", listed, err)
+	}
+	client, err := idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(app), ClientName: aws.String("app"),
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes: []string{"openid", "email"}, CallbackURLs: []string{callback}, SupportedIdentityProviders: []string{"COGNITO", "Corp"}})
+	if err != nil {
+		t.Fatalf("CreateUserPoolClient: %v", err)
+	}
+	clientID := aws.ToString(client.UserPoolClient.ClientId)
+
+	resultFile := filepath.Join(t.TempDir(), "result.json")
+	authorize := m.IdentityURL + "/oauth2/authorize?" + url.Values{"response_type": {"code"}, "client_id": {clientID},
+		"redirect_uri": {callback}, "scope": {"openid email"}}.Encode()
+	runClientScript(t, []string{node, filepath.Join(nodeClientsDir, "federation_browser.mjs")}, "",
+		"MOAT_AUTHORIZE_URL="+authorize, "MOAT_CALLBACK="+callback, "MOAT_PROVIDER=Corp",
+		"MOAT_USERNAME="+corp.username, "MOAT_PASSWORD="+corp.password, "MOAT_RESULT="+resultFile,
+		"MOAT_SCREENSHOTS="+artifactDir(t), "MOAT_CHROMIUM="+chromium)
+	raw, err := os.ReadFile(resultFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var result struct{ Callback, OutsideURL string }
+	if err := json.Unmarshal(raw, &result); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(result.OutsideURL, "client_id="+corp.clientID) {
+		t.Fatalf("the provider's page was %s", result.OutsideURL)
+	}
+	cb, _ := url.Parse(result.Callback)
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")}, "redirect_uri": {callback}, "client_id": {clientID}}
+	res, err := http.PostForm(m.IdentityURL+"/oauth2/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tokens map[string]any
+	json.NewDecoder(res.Body).Decode(&tokens)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("token: %d %v", res.StatusCode, tokens)
+	}
+	idToken := tokens["id_token"].(string)
+	claims := jwtClaims(t, idToken)
+	username, _ := claims["cognito:username"].(string)
+	groups, _ := claims["cognito:groups"].([]any)
+	if !strings.HasPrefix(username, "Corp_") || claims["email"] != corp.username+"@example.com" || !slices.Contains(groups, any(app+"_Corp")) {
+		t.Fatalf("the federated ID token: %v", claims)
+	}
+	user, err := idp.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(app), Username: aws.String(username)})
+	if err != nil || user.UserStatus != types.UserStatusTypeExternalProvider {
+		t.Fatalf("AdminGetUser: %+v %v", user, err)
+	}
+
+	// The identity pool takes the federated user's ID token as the user-pool login.
+	admin, public := m.adminIdentityPools(), m.identityPools(aws.AnonymousCredentials{})
+	key := "cognito-idp.us-east-1.amazonaws.com/" + app
+	created, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("app"),
+		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(key), ClientId: aws.String(clientID)}}})
+	if err != nil {
+		t.Fatalf("CreateIdentityPool: %v", err)
+	}
+	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: created.IdentityPoolId,
+		Roles: map[string]string{"authenticated": roleARN("signed-in")}}); err != nil {
+		t.Fatalf("SetIdentityPoolRoles: %v", err)
+	}
+	id, err := public.GetId(ctx, &ci.GetIdInput{IdentityPoolId: created.IdentityPoolId, Logins: map[string]string{key: idToken}})
+	if err != nil {
+		t.Fatalf("GetId with the federated token: %v", err)
+	}
+	creds, err := public.GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: id.IdentityId, Logins: map[string]string{key: idToken}})
+	if err != nil || aws.ToString(creds.Credentials.AccessKeyId) == "" {
+		t.Fatalf("GetCredentialsForIdentity with the federated token: %v", err)
+	}
+}
