@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"net/http"
 	"net/url"
 	"os"
@@ -55,6 +59,13 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 		t.Fatalf("CreateUserPoolClient: %v", err)
 	}
 	clientID := aws.ToString(client.UserPoolClient.ClientId)
+	// The app's pool wears its own look (SetUICustomization), screenshot below.
+	if _, err := idp.SetUICustomization(ctx, &cip.SetUICustomizationInput{UserPoolId: aws.String(app),
+		CSS: aws.String(".banner-customizable { background-color: #2d1b4e; color: #f3e8ff; padding: 0.75rem; border-radius: 0.5rem; }\n" +
+			".submitButton-customizable { background-color: #7b2cbf; border-color: #7b2cbf; }\n.idpButton-customizable { color: #7b2cbf; border-color: #7b2cbf; }"),
+		ImageFile: pngLogo(t)}); err != nil {
+		t.Fatalf("SetUICustomization: %v", err)
+	}
 
 	resultFile := filepath.Join(t.TempDir(), "result.json")
 	authorize := m.IdentityURL + "/oauth2/authorize?" + url.Values{"response_type": {"code"}, "client_id": {clientID},
@@ -118,4 +129,24 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 	if err != nil || aws.ToString(creds.Credentials.AccessKeyId) == "" {
 		t.Fatalf("GetCredentialsForIdentity with the federated token: %v", err)
 	}
+}
+
+// pngLogo is a small PNG: a purple square with a lighter border.
+func pngLogo(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 48, 48))
+	for y := 0; y < 48; y++ {
+		for x := 0; x < 48; x++ {
+			c := color.RGBA{R: 0x7b, G: 0x2c, B: 0xbf, A: 0xff}
+			if x < 4 || y < 4 || x > 43 || y > 43 {
+				c = color.RGBA{R: 0xe0, G: 0xc3, B: 0xfc, A: 0xff}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

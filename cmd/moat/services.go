@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/cognitoidentity"
@@ -44,7 +43,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 	pools, err := userpool.New(ctx, userpool.Config{
 		Store: st, Tokens: tok, Region: cfg.Region,
 		Mail: sender, Limiter: throttle.New(signInBuckets{limiter}, cfg.UserPoolLimits), Logger: logger,
-		AuthDomainSuffix: cfg.AuthDomainSuffix, PublicHost: publicHost(cfg.IdentityPublicURL),
+		AuthDomainSuffix: cfg.AuthDomainSuffix, PublicURL: cfg.IdentityPublicURL,
 	})
 	if err != nil {
 		return nil, err
@@ -79,10 +78,4 @@ func mailSender(cfg Config, logger *slog.Logger) (mail.Sender, error) {
 		return nil, err
 	}
 	return smtp, nil
-}
-
-// publicHost is the host (and port) of a URL the config validated.
-func publicHost(raw string) string {
-	u, _ := url.Parse(raw)
-	return u.Host
 }

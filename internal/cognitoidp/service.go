@@ -56,6 +56,10 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("ListIdentityProviders", signed, pools.ListIdentityProviders),
 			awsapi.Op("GetIdentityProviderByIdentifier", signed, pools.GetIdentityProviderByIdentifier),
 
+			// OAuth: the hosted pages' look.
+			awsapi.Op("SetUICustomization", signed, pools.SetUICustomization),
+			awsapi.Op("GetUICustomization", signed, pools.GetUICustomization),
+
 			// Users, administered.
 			awsapi.Op("AdminCreateUser", signed, pools.AdminCreateUser),
 			awsapi.Op("AdminGetUser", signed, pools.AdminGetUser),

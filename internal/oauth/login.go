@@ -31,6 +31,19 @@ func (p *Provider) newPage(w http.ResponseWriter, r *http.Request, req *authRequ
 	if hp.SelfSignUp {
 		pg.SignUpURL = template.URL(req.pageURL("/signup"))
 	}
+	look, err := p.pools.HostedLookFor(r.Context(), req.client.PoolID, req.client.ClientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if look != nil {
+		q := url.Values{"pool": {look.PoolID}, "client": {look.ClientID}, "v": {look.Version}}.Encode()
+		if look.CSS != "" {
+			pg.CustomCSS = "/hosted/custom.css?" + q
+		}
+		if look.ImageType != "" {
+			pg.LogoURL = "/hosted/logo?" + q
+		}
+	}
 	if name := []rune(hp.Name); len(name) > 0 {
 		pg.Initial = strings.ToUpper(string(name[0]))
 	}

@@ -161,6 +161,8 @@ func (p *Provider) routes() *http.ServeMux {
 	mux.HandleFunc("POST /oauth2/revoke", p.revoke)
 	mux.HandleFunc("GET /oauth2/idpresponse", p.oidcResponse)
 	mux.HandleFunc("POST /saml2/idpresponse", p.samlResponse)
+	mux.HandleFunc("GET /hosted/custom.css", p.customCSS)
+	mux.HandleFunc("GET /hosted/logo", p.customLogo)
 	mux.Handle("GET /hosted/", http.StripPrefix("/hosted/", assets()))
 	mux.HandleFunc("/", p.notFound)
 	return mux

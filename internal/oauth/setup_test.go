@@ -29,17 +29,18 @@ import (
 // testbed is a user pool behind the real provider on a real listener, with
 // a real SMTP sink for its mail.
 type testbed struct {
-	t      *testing.T
-	url    string
-	pools  *userpool.Service
-	tokens *tokens.Service
-	mail   *mailtest.Sink
-	poolID string
+	t        testing.TB
+	provider *Provider
+	url      string
+	pools    *userpool.Service
+	tokens   *tokens.Service
+	mail     *mailtest.Sink
+	poolID   string
 }
 
 const callback = "http://localhost:4000/callback"
 
-func newTestbed(t *testing.T) *testbed {
+func newTestbed(t testing.TB) *testbed {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
@@ -57,7 +58,7 @@ func newTestbed(t *testing.T) *testbed {
 	t.Cleanup(srv.Close)
 	tok := tokens.NewService(st, srv.URL)
 	pools, err := userpool.New(ctx, userpool.Config{Store: st, Tokens: tok, Region: "us-east-1", Mail: sender,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthDomainSuffix: "auth.test", PublicHost: strings.TrimPrefix(srv.URL, "http://")})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthDomainSuffix: "auth.test", PublicURL: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func newTestbed(t *testing.T) *testbed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testbed{t: t, url: srv.URL, pools: pools, tokens: tok, mail: sink, poolID: pool.UserPool.Id}
+	return &testbed{t: t, provider: p, url: srv.URL, pools: pools, tokens: tok, mail: sink, poolID: pool.UserPool.Id}
 }
 
 // client makes an app client with OAuth settings; secret gives it a secret.
@@ -110,7 +111,7 @@ func (tb *testbed) user(name, password string) {
 
 // browser is a cookie-keeping client that stops at redirects leaving moat.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	http *http.Client
 	base string
 }

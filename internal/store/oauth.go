@@ -72,3 +72,21 @@ type IdentityProvider struct {
 	CreatedAt   int64
 	UpdatedAt   int64
 }
+
+// UICustomizations are the hosted pages' CSS and logo, per pool (ClientID
+// "ALL") or per app client.
+type UICustomizations interface {
+	// PutUICustomization creates or replaces one; ErrNotFound without the pool.
+	PutUICustomization(ctx context.Context, c UICustomization) error
+	GetUICustomization(ctx context.Context, poolID, clientID string) (UICustomization, error)
+}
+
+// UICustomization is the hosted pages' look for a pool or one client.
+type UICustomization struct {
+	PoolID    string
+	ClientID  string // "ALL" for the pool's default
+	CSS       string
+	Image     []byte // PNG or JPEG; nil for none
+	CreatedAt int64
+	UpdatedAt int64
+}

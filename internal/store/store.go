@@ -38,6 +38,7 @@ type Store interface {
 	ResourceServers
 	Domains
 	IdentityProviders
+	UICustomizations
 
 	// Atomic runs fn in one transaction spanning every aggregate: what fn
 	// does through tx lands together when fn returns nil and not at all when

@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -35,9 +36,11 @@ type Service struct {
 	hasher     *password.Pool
 	hooks      signin.Hooks
 	log        *slog.Logger
-	// authDomainSuffix is what prefix domains live under; publicHost is
-	// the host moat is reached at (a custom domain's CNAME target).
+	// authDomainSuffix is what prefix domains live under; publicURL is
+	// where moat is reached, publicHost its host (a custom domain's CNAME
+	// target).
 	authDomainSuffix string
+	publicURL        string
 	publicHost       string
 }
 
@@ -59,8 +62,9 @@ type Config struct {
 	// AuthDomainSuffix is the domain pools' prefix domains are made under
 	// (<prefix>.<suffix>), like Cognito's auth.<region>.amazoncognito.com.
 	AuthDomainSuffix string
-	// PublicHost is the host (and port) the identity listener is reached at.
-	PublicHost string
+	// PublicURL is where the identity listener is reached (custom domains'
+	// CNAME target, hosted logos' URLs).
+	PublicURL string
 }
 
 // New returns a Service. It loads (or creates, once per deployment) the key
@@ -76,7 +80,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: cfg.Account, now: time.Now,
 		session: sealer, codeKey: codeKey, mail: cfg.Mail, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, limiter: cfg.Limiter,
-		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger, authDomainSuffix: strings.ToLower(cfg.AuthDomainSuffix), publicHost: cfg.PublicHost}
+		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger, authDomainSuffix: strings.ToLower(cfg.AuthDomainSuffix), publicURL: strings.TrimRight(cfg.PublicURL, "/")}
+	if u, err := url.Parse(cfg.PublicURL); err == nil {
+		svc.publicHost = u.Host
+	}
 	if svc.account == "" {
 		svc.account = "000000000000"
 	}
