@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/moat-dev/moat/internal/testenv"
 )
 
 // machineClient is an app client with a secret allowed the client_credentials grant.
@@ -95,13 +96,13 @@ func TestClientCredentialsWithResourceServerScopes(t *testing.T) {
 	if status != http.StatusOK || tok["token_type"] != "Bearer" || tok["id_token"] != nil || tok["refresh_token"] != nil {
 		t.Fatalf("client_credentials: %d %v", status, tok)
 	}
-	claims := jwtClaims(t, tok["access_token"].(string))
+	claims := testenv.JWTClaims(t, tok["access_token"].(string))
 	if claims["sub"] != reader.id || claims["client_id"] != reader.id || claims["token_use"] != "access" || claims["scope"] != "dragons/read" ||
 		claims["iss"] != issuer || claims["username"] != nil || claims["origin_jti"] != nil {
 		t.Fatalf("the client_credentials access token: %v", claims)
 	}
 	_, all := clientCredentials(t, m, reader, "")
-	if got := jwtClaims(t, all["access_token"].(string))["scope"]; got != "dragons/read dragons/write" {
+	if got := testenv.JWTClaims(t, all["access_token"].(string))["scope"]; got != "dragons/read dragons/write" {
 		t.Fatalf("no scope asked: every allowed one; got %v", got)
 	}
 	if status, body := clientCredentials(t, m, writer, "dragons/read"); status != http.StatusBadRequest || body["error"] != "invalid_scope" {
@@ -121,22 +122,4 @@ func TestClientCredentialsWithResourceServerScopes(t *testing.T) {
 			t.Errorf("%s without dragons/read: %d %s", route, res.StatusCode, body)
 		}
 	}
-}
-
-// jwtClaims decodes a JWT's payload (the test trusts moat; the gateway verifies).
-func jwtClaims(t *testing.T, token string) map[string]any {
-	t.Helper()
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", token)
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(raw, &claims); err != nil {
-		t.Fatal(err)
-	}
-	return claims
 }

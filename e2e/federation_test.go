@@ -21,6 +21,8 @@ import (
 	citypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/moat-dev/moat/internal/testenv"
 )
 
 // TestOIDCFederationInBrowser: a second moat pool is an outside OIDC
@@ -98,7 +100,7 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 		t.Fatalf("token: %d %v", res.StatusCode, tokens)
 	}
 	idToken := tokens["id_token"].(string)
-	claims := jwtClaims(t, idToken)
+	claims := testenv.JWTClaims(t, idToken)
 	username, _ := claims["cognito:username"].(string)
 	groups, _ := claims["cognito:groups"].([]any)
 	if !strings.HasPrefix(username, "Corp_") || claims["email"] != corp.username+"@example.com" || !slices.Contains(groups, any(app+"_Corp")) {

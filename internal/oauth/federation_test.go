@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moat-dev/moat/internal/testenv"
 	"github.com/moat-dev/moat/internal/userpool"
 )
 
@@ -79,7 +80,7 @@ func TestOIDCFederation(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("token: %d %v", status, tokens)
 	}
-	claims := decodeClaims(t, tokens["id_token"].(string))
+	claims := testenv.JWTClaims(t, tokens["id_token"].(string))
 	username, _ := claims["cognito:username"].(string)
 	groups, _ := claims["cognito:groups"].([]any)
 	identities, _ := claims["identities"].([]any)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/crewjam/saml"
 
+	"github.com/moat-dev/moat/internal/testenv"
 	"github.com/moat-dev/moat/internal/userpool"
 )
 
@@ -128,7 +129,7 @@ func TestSAMLFederation(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("token: %d %v", status, tokens)
 	}
-	claims := decodeClaims(t, tokens["id_token"].(string))
+	claims := testenv.JWTClaims(t, tokens["id_token"].(string))
 	if claims["cognito:username"] != "Corp-SAML_dave@saml.example" || claims["email"] != "dave@saml.example" || claims["given_name"] != "Dave" {
 		t.Fatalf("the SAML user's ID token: %v", claims)
 	}

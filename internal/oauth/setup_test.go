@@ -256,21 +256,3 @@ func (tb *testbed) tokenRequest(form url.Values, basicID, basicSecret string) (i
 
 // testCaller is the address API calls in tests come from.
 var testCaller = netip.MustParseAddr("127.0.0.1")
-
-// decodeClaims reads a JWT's payload (its signature is the verifier's job).
-func decodeClaims(t *testing.T, token string) map[string]any {
-	t.Helper()
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		t.Fatalf("not a JWT: %q", token)
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(raw, &claims); err != nil {
-		t.Fatal(err)
-	}
-	return claims
-}

@@ -98,16 +98,25 @@ func (s *Service) checkDomain(in *UserPoolDomainInput) (custom bool, err error) 
 	return true, nil
 }
 
-func (s *Service) CreateUserPoolDomain(ctx context.Context, in *UserPoolDomainInput) (*UserPoolDomainOutput, error) {
+// domainRequest checks a Create or Update request against its pool and
+// returns the domain's settings, as stored.
+func (s *Service) domainRequest(ctx context.Context, in *UserPoolDomainInput) (custom bool, settings domainSettings, raw []byte, err error) {
 	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
-		return nil, err
+		return false, settings, nil, err
 	}
-	custom, err := s.checkDomain(in)
+	if custom, err = s.checkDomain(in); err != nil {
+		return false, settings, nil, err
+	}
+	settings = domainSettings{CustomDomainConfig: in.CustomDomainConfig, ManagedLoginVersion: max(in.ManagedLoginVersion, 1)}
+	raw, _ = json.Marshal(settings) // plain structs always encode
+	return custom, settings, raw, nil
+}
+
+func (s *Service) CreateUserPoolDomain(ctx context.Context, in *UserPoolDomainInput) (*UserPoolDomainOutput, error) {
+	custom, settings, raw, err := s.domainRequest(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	settings := domainSettings{CustomDomainConfig: in.CustomDomainConfig, ManagedLoginVersion: max(in.ManagedLoginVersion, 1)}
-	raw, _ := json.Marshal(settings) // plain structs always encode
 	now := s.clock()
 	err = s.store.CreateDomain(ctx, store.Domain{Domain: in.Domain, PoolID: in.UserPoolId, Custom: custom, Settings: raw, CreatedAt: now, UpdatedAt: now})
 	if errors.Is(err, store.ErrAlreadyExists) {
@@ -132,15 +141,10 @@ func (s *Service) domainOutput(custom bool, settings domainSettings) *UserPoolDo
 
 // UpdateUserPoolDomain changes a domain's certificate or login version.
 func (s *Service) UpdateUserPoolDomain(ctx context.Context, in *UserPoolDomainInput) (*UserPoolDomainOutput, error) {
-	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
-		return nil, err
-	}
-	custom, err := s.checkDomain(in)
+	custom, settings, raw, err := s.domainRequest(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	settings := domainSettings{CustomDomainConfig: in.CustomDomainConfig, ManagedLoginVersion: max(in.ManagedLoginVersion, 1)}
-	raw, _ := json.Marshal(settings) // plain structs always encode
 	err = s.store.UpdateDomain(ctx, in.Domain, func(d store.Domain) (store.Domain, error) {
 		if d.PoolID != in.UserPoolId || d.Custom != custom {
 			return d, domainNotFound(in.Domain)

@@ -35,11 +35,7 @@ type SignedInUser struct {
 // HostedSignIn runs the sign-in page's username-and-password step for the
 // client. The page acts as the client, so it needs no SECRET_HASH.
 func (s *Service) HostedSignIn(ctx context.Context, caller netip.Addr, clientID, username, password string) (*HostedStep, error) {
-	c, err := s.findClient(ctx, clientID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, c.PoolID)
+	c, p, err := s.clientAndPool(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}

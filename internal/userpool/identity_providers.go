@@ -250,18 +250,8 @@ type ListIdentityProvidersOutput struct {
 }
 
 func (s *Service) ListIdentityProviders(ctx context.Context, in *ListIdentityProvidersInput) (*ListIdentityProvidersOutput, error) {
-	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
-		return nil, err
-	}
-	limit, err := pageLimit(in.MaxResults, 60)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.store.ListIdentityProviders(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, storeErr(err, poolNotFound(in.UserPoolId))
-	}
-	page, next, err := paginate(all, func(p store.IdentityProvider) string { return p.Name }, in.NextToken, limit)
+	page, next, err := poolPage(ctx, s, in.UserPoolId, in.MaxResults, 60, in.NextToken, s.store.ListIdentityProviders,
+		func(p store.IdentityProvider) string { return p.Name })
 	if err != nil {
 		return nil, err
 	}

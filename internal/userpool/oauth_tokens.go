@@ -32,11 +32,7 @@ type OAuthGrant struct {
 // them, and a refresh token when withRefresh (the code grant; the implicit
 // grant never gets one).
 func (s *Service) IssueOAuthTokens(ctx context.Context, g OAuthGrant, withRefresh bool) (*AuthenticationResult, error) {
-	c, err := s.findClient(ctx, g.ClientID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, c.PoolID)
+	c, p, err := s.clientAndPool(ctx, g.ClientID)
 	if err != nil {
 		return nil, err
 	}
@@ -69,11 +65,7 @@ func (s *Service) IssueOAuthTokens(ctx context.Context, g OAuthGrant, withRefres
 // client the endpoint has authenticated: new access and ID tokens in the
 // refresh token's session, with the scopes it was granted.
 func (s *Service) RefreshOAuthTokens(ctx context.Context, caller netip.Addr, clientID, refreshToken string) (*AuthenticationResult, error) {
-	c, err := s.findClient(ctx, clientID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, c.PoolID)
+	c, p, err := s.clientAndPool(ctx, clientID)
 	if err != nil {
 		return nil, err
 	}
@@ -164,4 +156,14 @@ func scopesAllow(scopes []string, attr string) bool {
 		return profile
 	}
 	return false
+}
+
+// clientAndPool resolves a public request's client id and its pool.
+func (s *Service) clientAndPool(ctx context.Context, clientID string) (*client, *pool, error) {
+	c, err := s.findClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.loadPool(ctx, c.PoolID)
+	return c, p, err
 }

@@ -156,18 +156,8 @@ type ListResourceServersOutput struct {
 }
 
 func (s *Service) ListResourceServers(ctx context.Context, in *ListResourceServersInput) (*ListResourceServersOutput, error) {
-	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
-		return nil, err
-	}
-	limit, err := pageLimit(in.MaxResults, 50)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.store.ListResourceServers(ctx, in.UserPoolId)
-	if err != nil {
-		return nil, storeErr(err, poolNotFound(in.UserPoolId))
-	}
-	page, next, err := paginate(all, func(r store.ResourceServer) string { return r.Identifier }, in.NextToken, limit)
+	page, next, err := poolPage(ctx, s, in.UserPoolId, in.MaxResults, 50, in.NextToken, s.store.ListResourceServers,
+		func(r store.ResourceServer) string { return r.Identifier })
 	if err != nil {
 		return nil, err
 	}

@@ -9,24 +9,13 @@
 // outside pool's user), MOAT_RESULT, MOAT_SCREENSHOTS, MOAT_CHROMIUM.
 
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
+import { env, launchChromium, run, serveApp, signIn } from './hosted.mjs';
 
 async function main() {
   const callback = new URL(env('MOAT_CALLBACK'));
-  const server = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>Signed in.</p>'));
-  await new Promise((resolve) => server.listen(Number(callback.port), '127.0.0.1', resolve));
-  const browser = await chromium.launch({
-    executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  const server = await serveApp(callback.href, (req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>Signed in.</p>'));
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.goto(env('MOAT_AUTHORIZE_URL'));
@@ -38,9 +27,7 @@ async function main() {
     await Promise.all([page.waitForLoadState('load'), page.click(`a.button:text("${env('MOAT_PROVIDER')}")`)]);
     await page.waitForSelector('#signInFormUsername');
     const outsideURL = page.url();
-    await page.fill('#signInFormUsername', env('MOAT_USERNAME'));
-    await page.fill('#signInFormPassword', env('MOAT_PASSWORD'));
-    await Promise.all([page.waitForURL((u) => u.href.startsWith(callback.origin)), page.click('button[name=signInSubmitButton]')]);
+    await signIn(page, env('MOAT_USERNAME'), env('MOAT_PASSWORD'), callback.origin);
     await writeFile(env('MOAT_RESULT'), JSON.stringify({ callback: page.url(), outsideURL }));
   } finally {
     await browser.close();
@@ -48,7 +35,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(`FAIL: ${e.stack ?? e.message}`);
-  process.exit(1);
-});
+run(main);

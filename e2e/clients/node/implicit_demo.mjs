@@ -11,36 +11,23 @@
 // MOAT_USERNAME, MOAT_PASSWORD, MOAT_RESULT, MOAT_SCREENSHOT, MOAT_CHROMIUM.
 
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
+import { env, launchChromium, run, serveApp, signIn } from './hosted.mjs';
 
 async function main() {
   const callback = new URL(env('MOAT_CALLBACK'));
   const page = await readFile(join(dirname(fileURLToPath(import.meta.url)), 'implicit', 'callback.html'));
-  const server = createServer((req, res) => {
+  const server = await serveApp(callback.href, (req, res) => {
     if (req.url.startsWith('/callback.html')) res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
     else if (req.url === '/config.json') res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ api: env('MOAT_API_URL') }));
     else res.writeHead(404).end();
   });
-  await new Promise((resolve) => server.listen(Number(callback.port), '127.0.0.1', resolve));
-  const browser = await chromium.launch({
-    executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
     await tab.goto(env('MOAT_AUTHORIZE_URL'));
-    await tab.fill('#signInFormUsername', env('MOAT_USERNAME'));
-    await tab.fill('#signInFormPassword', env('MOAT_PASSWORD'));
-    await Promise.all([tab.waitForURL((u) => u.href.startsWith(callback.origin)), tab.click('button[name=signInSubmitButton]')]);
+    await signIn(tab, env('MOAT_USERNAME'), env('MOAT_PASSWORD'), callback.origin);
     await tab.waitForSelector('body[data-status]', { timeout: 15000 });
     await tab.screenshot({ path: env('MOAT_SCREENSHOT') });
     const status = Number(await tab.getAttribute('body', 'data-status'));
@@ -51,7 +38,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(`FAIL: ${e.stack ?? e.message}`);
-  process.exit(1);
-});
+run(main);

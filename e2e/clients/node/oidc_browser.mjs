@@ -12,28 +12,12 @@
 // file the result JSON is written to), MOAT_SCREENSHOTS (a directory),
 // MOAT_CHROMIUM (default /usr/bin/chromium).
 
-import { createServer } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as client from 'openid-client';
-import { chromium } from 'playwright-core';
-
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
+import { env, launchChromium, run, serveApp, signIn } from './hosted.mjs';
 
 const widths = { desktop: { width: 1280, height: 860 }, mobile: { width: 390, height: 844 } };
-
-// serveCallback answers the client's redirect URI with a small page.
-function serveCallback(callback) {
-  const { port } = new URL(callback);
-  const server = createServer((req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>callback</title><p>Signed in.</p>');
-  });
-  return new Promise((resolve) => server.listen(Number(port), '127.0.0.1', () => resolve(server)));
-}
 
 async function main() {
   const issuer = env('MOAT_ISSUER');
@@ -50,12 +34,9 @@ async function main() {
     code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
   });
 
-  const server = await serveCallback(callback);
-  const browser = await chromium.launch({
-    executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const server = await serveApp(callback, (req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>callback</title><p>Signed in.</p>'));
+  const browser = await launchChromium();
   const screenshots = [];
   const shoot = async (page, name) => {
     for (const [label, size] of Object.entries(widths)) {
@@ -81,8 +62,7 @@ async function main() {
     result.wrongPasswordMessage = (await page.textContent('[role=alert]'))?.trim() ?? null;
     await shoot(page, 'login-error');
 
-    await page.fill('#signInFormPassword', env('MOAT_PASSWORD'));
-    await Promise.all([page.waitForURL((u) => u.href.startsWith(callback)), page.click('button[name=signInSubmitButton]')]);
+    await signIn(page, env('MOAT_USERNAME'), env('MOAT_PASSWORD'), callback);
     const returned = new URL(page.url());
 
     const tokens = await client.authorizationCodeGrant(config, returned, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state });
@@ -144,7 +124,4 @@ async function main() {
   await writeFile(env('MOAT_RESULT'), JSON.stringify(result, null, 2));
 }
 
-main().catch((e) => {
-  console.error(`FAIL: ${e.stack ?? e.message}`);
-  process.exit(1);
-});
+run(main);
