@@ -231,12 +231,6 @@ func (s *Service) DeleteIdentityProvider(ctx context.Context, in *IdentityProvid
 	return &Empty{}, storeErr(s.store.DeleteIdentityProvider(ctx, in.UserPoolId, in.ProviderName), providerNotFound(in.ProviderName))
 }
 
-type ListIdentityProvidersInput struct {
-	UserPoolId string `json:"UserPoolId"`
-	MaxResults int    `json:"MaxResults,omitempty"`
-	NextToken  string `json:"NextToken,omitempty"`
-}
-
 type ProviderDescription struct {
 	ProviderName     string  `json:"ProviderName"`
 	ProviderType     string  `json:"ProviderType"`
@@ -249,7 +243,7 @@ type ListIdentityProvidersOutput struct {
 	NextToken string                `json:"NextToken,omitempty"`
 }
 
-func (s *Service) ListIdentityProviders(ctx context.Context, in *ListIdentityProvidersInput) (*ListIdentityProvidersOutput, error) {
+func (s *Service) ListIdentityProviders(ctx context.Context, in *PoolPageInput) (*ListIdentityProvidersOutput, error) {
 	page, next, err := poolPage(ctx, s, in.UserPoolId, in.MaxResults, 60, in.NextToken, s.store.ListIdentityProviders,
 		func(p store.IdentityProvider) string { return p.Name })
 	if err != nil {

@@ -144,7 +144,9 @@ func (s *Service) DeleteResourceServer(ctx context.Context, in *ResourceServerRe
 	return &Empty{}, storeErr(s.store.DeleteResourceServer(ctx, in.UserPoolId, in.Identifier), resourceServerNotFound(in.Identifier))
 }
 
-type ListResourceServersInput struct {
+// PoolPageInput asks for a page of a pool's resource servers or identity
+// providers (ListResourceServers, ListIdentityProviders).
+type PoolPageInput struct {
 	UserPoolId string `json:"UserPoolId"`
 	MaxResults int    `json:"MaxResults,omitempty"`
 	NextToken  string `json:"NextToken,omitempty"`
@@ -155,7 +157,7 @@ type ListResourceServersOutput struct {
 	NextToken       string               `json:"NextToken,omitempty"`
 }
 
-func (s *Service) ListResourceServers(ctx context.Context, in *ListResourceServersInput) (*ListResourceServersOutput, error) {
+func (s *Service) ListResourceServers(ctx context.Context, in *PoolPageInput) (*ListResourceServersOutput, error) {
 	page, next, err := poolPage(ctx, s, in.UserPoolId, in.MaxResults, 50, in.NextToken, s.store.ListResourceServers,
 		func(r store.ResourceServer) string { return r.Identifier })
 	if err != nil {

@@ -70,7 +70,7 @@ func TestResourceServers(t *testing.T) {
 	if claims, _ := s.tokens.Verify(ctx, tok.AccessToken); strings.Join(claims.Scopes, " ") != "https://api.example/read" {
 		t.Fatalf("after the update the token carries %v", claims.Scopes)
 	}
-	list, err := s.ListResourceServers(ctx, &ListResourceServersInput{UserPoolId: poolID})
+	list, err := s.ListResourceServers(ctx, &PoolPageInput{UserPoolId: poolID})
 	if err != nil || len(list.ResourceServers) != 1 || list.ResourceServers[0].Name != "API v2" || len(list.ResourceServers[0].Scopes) != 1 {
 		t.Fatalf("ListResourceServers: %+v %v", list, err)
 	}
