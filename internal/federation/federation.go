@@ -122,7 +122,7 @@ func (f *Service) OIDCExchange(ctx context.Context, details map[string]string, r
 	if err := idToken.Claims(&all); err != nil {
 		return "", nil, providerError("id_token", err)
 	}
-	if details["attributes_url"] != "" || p.UserInfoEndpoint() != "" {
+	if p.UserInfoEndpoint() != "" {
 		if info, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil {
 			extra := map[string]any{}
 			if info.Claims(&extra) == nil {

@@ -24,6 +24,9 @@ func TestCodeFlowWithPKCE(t *testing.T) {
 	verifier, challenge := pkce()
 
 	cb := tb.browser().signIn(authorizeQuery(c.ClientId, challenge), "alice", password)
+	if logs := tb.logs.String(); !strings.Contains(logs, "hosted request") || strings.Contains(logs, cb.Query().Get("code")) || strings.Contains(logs, challenge) {
+		t.Fatalf("the log names the requests without their codes or challenges:\n%s", logs)
+	}
 	if cb.String()[:len(callback)] != callback || cb.Query().Get("state") != "st-1" || cb.Query().Get("code") == "" {
 		t.Fatalf("callback = %s", cb)
 	}

@@ -101,6 +101,29 @@ func (p *Provider) Matches(r *http.Request) bool {
 // ServeHTTP answers on the identity listener's own host for every pool
 // (the client id chooses) and on a pool's domain for that pool alone.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start, rec := time.Now(), &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		// The path alone: queries carry codes, tokens and states.
+		p.log.Info("hosted request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"latency_ms", float64(time.Since(start).Microseconds())/1000, "source_ip", p.proxies.Of(r))
+	}()
+	p.serve(rec, r)
+}
+
+// statusRecorder notes the status a handler answered with, for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(status int) {
+	s.status = status
+	s.ResponseWriter.WriteHeader(status)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 	host := r.Host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h

@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -16,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +33,7 @@ import (
 type testbed struct {
 	t        testing.TB
 	provider *Provider
+	logs     *lockedBuffer // the provider's log
 	url      string
 	pools    *userpool.Service
 	tokens   *tokens.Service
@@ -62,7 +65,8 @@ func newTestbed(t testing.TB) *testbed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := New(Config{Pools: pools, PublicURL: srv.URL})
+	logs := &lockedBuffer{}
+	p, err := New(Config{Pools: pools, PublicURL: srv.URL, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +77,7 @@ func newTestbed(t testing.TB) *testbed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testbed{t: t, provider: p, url: srv.URL, pools: pools, tokens: tok, mail: sink, poolID: pool.UserPool.Id}
+	return &testbed{t: t, provider: p, logs: logs, url: srv.URL, pools: pools, tokens: tok, mail: sink, poolID: pool.UserPool.Id}
 }
 
 // client makes an app client with OAuth settings; secret gives it a secret.
@@ -256,3 +260,21 @@ func (tb *testbed) tokenRequest(form url.Values, basicID, basicSecret string) (i
 
 // testCaller is the address API calls in tests come from.
 var testCaller = netip.MustParseAddr("127.0.0.1")
+
+// lockedBuffer is a log sink handlers may write to concurrently.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"net/netip"
+	"slices"
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/userpool/signin"
@@ -130,6 +131,13 @@ func (s *Service) DescribeHostedPool(ctx context.Context, poolID string) (*Hoste
 	for _, a := range p.Config.Schema {
 		if a.Required != nil && *a.Required && a.Name != "sub" && !p.usernameIsAttribute(a.Name) {
 			hp.RequiredAttributes = append(hp.RequiredAttributes, a.Name)
+		}
+	}
+	// An attribute the pool verifies by sending a code is asked for too:
+	// without it the sign-up could not be confirmed.
+	for _, a := range p.Config.AutoVerifiedAttributes {
+		if !slices.Contains(hp.RequiredAttributes, a) && !p.usernameIsAttribute(a) {
+			hp.RequiredAttributes = append(hp.RequiredAttributes, a)
 		}
 	}
 	return hp, nil

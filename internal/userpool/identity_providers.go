@@ -60,8 +60,16 @@ var (
 	// providerDetailKeys are the ProviderDetails moat honours, by type.
 	providerDetailKeys = map[string][]string{
 		ProviderOIDC: {"client_id", "client_secret", "authorize_scopes", "attributes_request_method", "oidc_issuer",
-			"authorize_url", "token_url", "attributes_url", "jwks_uri", "attributes_url_add_attributes"},
-		ProviderSAML: {"MetadataFile", "MetadataURL", "IDPInit", "IDPSignout", "EncryptedResponses", "RequestSigningAlgorithm"},
+			"authorize_url", "token_url"},
+		ProviderSAML: {"MetadataFile", "MetadataURL", "IDPInit", "IDPSignout", "EncryptedResponses"},
+	}
+	// unhonoured are ProviderDetails Cognito takes that moat does not act
+	// on, with what to do instead: refused, never stored and ignored.
+	unhonoured = map[string]string{
+		"attributes_url":                "moat reads the userInfo endpoint from oidc_issuer's discovery document",
+		"jwks_uri":                      "moat reads the keys from oidc_issuer's discovery document",
+		"attributes_url_add_attributes": "it is reported by DescribeIdentityProvider, not set",
+		"RequestSigningAlgorithm":       "moat sends SAML authentication requests unsigned",
 	}
 )
 
@@ -77,6 +85,9 @@ func (in *IdentityProviderInput) validate(providerType string) error {
 	}
 	d := in.ProviderDetails
 	for k := range d {
+		if why, ok := unhonoured[k]; ok {
+			return invalidParameter("ProviderDetails %s is not supported by this moat version: %s.", k, why)
+		}
 		if !slices.Contains(providerDetailKeys[providerType], k) {
 			return invalidParameter("Invalid provider details key %s for provider type %s.", k, providerType)
 		}
@@ -90,7 +101,11 @@ func (in *IdentityProviderInput) validate(providerType string) error {
 		if !slices.Contains(strings.Fields(d["authorize_scopes"]), "openid") {
 			return invalidParameter("authorize_scopes of an OIDC provider must include openid.")
 		}
-		if m := d["attributes_request_method"]; m != "" && m != "GET" && m != "POST" {
+		switch d["attributes_request_method"] {
+		case "", "GET":
+		case "POST":
+			return invalidParameter("attributes_request_method POST is not supported by this moat version: moat calls the userInfo endpoint with GET.")
+		default:
 			return invalidParameter("attributes_request_method must be GET or POST.")
 		}
 	} else {
