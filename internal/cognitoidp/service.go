@@ -55,6 +55,8 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("DeleteIdentityProvider", signed, pools.DeleteIdentityProvider),
 			awsapi.Op("ListIdentityProviders", signed, pools.ListIdentityProviders),
 			awsapi.Op("GetIdentityProviderByIdentifier", signed, pools.GetIdentityProviderByIdentifier),
+			awsapi.Op("AdminLinkProviderForUser", signed, pools.AdminLinkProviderForUser),
+			awsapi.Op("AdminDisableProviderForUser", signed, pools.AdminDisableProviderForUser),
 
 			// OAuth: the hosted pages' look.
 			awsapi.Op("SetUICustomization", signed, pools.SetUICustomization),

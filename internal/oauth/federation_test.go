@@ -97,3 +97,57 @@ func TestOIDCFederation(t *testing.T) {
 		t.Fatalf("AdminGetUser: %+v %v", u, err)
 	}
 }
+
+// AdminLinkProviderForUser: the outside identity signs in as the existing
+// user, listed in its identities; AdminDisableProviderForUser unlinks, and
+// the identity then signs in as a federated user of its own, which
+// disabling stops.
+func TestLinkedProviderUser(t *testing.T) {
+	tb := newTestbed(t)
+	ctx := context.Background()
+	tb.user("alice", password)
+	if _, err := tb.pools.CreateIdentityProvider(ctx, &userpool.IdentityProviderInput{UserPoolId: tb.poolID, ProviderName: "Okta", ProviderType: "OIDC",
+		ProviderDetails:  map[string]string{"client_id": "c", "oidc_issuer": "https://idp.example", "authorize_scopes": "openid"},
+		AttributeMapping: map[string]string{"nickname": "nickname"}}); err != nil {
+		t.Fatal(err)
+	}
+	link := &userpool.AdminLinkProviderForUserInput{UserPoolId: tb.poolID,
+		DestinationUser: userpool.ProviderUserIdentifierType{ProviderName: "Cognito", ProviderAttributeValue: "alice"},
+		SourceUser:      userpool.ProviderUserIdentifierType{ProviderName: "Okta", ProviderAttributeName: "Cognito_Subject", ProviderAttributeValue: "00u42"}}
+	if _, err := tb.pools.AdminLinkProviderForUser(ctx, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.pools.AdminLinkProviderForUser(ctx, link); err == nil {
+		t.Fatal("an identity was linked twice")
+	}
+	u, err := tb.pools.FederatedSignIn(ctx, tb.poolID, "Okta", "00u42", map[string]string{"nickname": "Al"})
+	if err != nil || u.Username != "alice" {
+		t.Fatalf("the linked identity signs in as %+v (%v)", u, err)
+	}
+	got, _ := tb.pools.AdminGetUser(ctx, &userpool.UserRef{UserPoolId: tb.poolID, Username: "alice"})
+	attrs := map[string]string{}
+	for _, a := range got.UserAttributes {
+		attrs[a.Name] = a.Value
+	}
+	if !strings.Contains(attrs["identities"], `"userId":"00u42"`) || attrs["nickname"] != "Al" || got.UserStatus != "CONFIRMED" {
+		t.Fatalf("the linked user: %+v", got)
+	}
+	off := &userpool.AdminDisableProviderForUserInput{UserPoolId: tb.poolID,
+		User: userpool.ProviderUserIdentifierType{ProviderName: "Okta", ProviderAttributeName: "Cognito_Subject", ProviderAttributeValue: "00u42"}}
+	if _, err := tb.pools.AdminDisableProviderForUser(ctx, off); err != nil {
+		t.Fatal(err)
+	}
+	u, err = tb.pools.FederatedSignIn(ctx, tb.poolID, "Okta", "00u42", nil)
+	if err != nil || u.Username != "Okta_00u42" {
+		t.Fatalf("after unlinking: %+v (%v)", u, err)
+	}
+	if _, err := tb.pools.AdminLinkProviderForUser(ctx, link); err == nil {
+		t.Fatal("an identity that has signed in on its own was linked")
+	}
+	if _, err := tb.pools.AdminDisableProviderForUser(ctx, off); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.pools.FederatedSignIn(ctx, tb.poolID, "Okta", "00u42", nil); err == nil {
+		t.Fatal("a disabled federated user signed in")
+	}
+}

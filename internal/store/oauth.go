@@ -90,3 +90,24 @@ type UICustomization struct {
 	CreatedAt int64
 	UpdatedAt int64
 }
+
+// ProviderLinks tie an outside provider's user to an existing pool user
+// (AdminLinkProviderForUser): that identity then signs in as the user.
+type ProviderLinks interface {
+	// CreateProviderLink fails with ErrNotFound without the user and
+	// ErrAlreadyExists when the identity is linked already.
+	CreateProviderLink(ctx context.Context, l ProviderLink) error
+	GetProviderLink(ctx context.Context, poolID, provider, subject string) (ProviderLink, error)
+	ListUserProviderLinks(ctx context.Context, poolID, userKey string) ([]ProviderLink, error) // ordered by Provider, then Subject
+	DeleteProviderLink(ctx context.Context, poolID, provider, subject string) error
+}
+
+// ProviderLink is one linked identity: the provider's user Subject signs
+// in as the pool user UserKey. A user's links go with the user.
+type ProviderLink struct {
+	PoolID    string
+	Provider  string
+	Subject   string
+	UserKey   string
+	CreatedAt int64
+}

@@ -39,6 +39,13 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, providerName, sub
 	}
 	username := providerName + "_" + subject
 	key := p.userKey(username)
+	linked, err := s.linkedUser(ctx, poolID, providerName, subject)
+	if err != nil {
+		return nil, err
+	}
+	if linked != "" {
+		key = linked // AdminLinkProviderForUser: the identity signs in as that user
+	}
 	now := s.clock()
 	err = s.store.UpdateUser(ctx, poolID, key, func(u store.User) (store.User, error) {
 		for k, v := range mapped {
@@ -47,11 +54,11 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, providerName, sub
 		u.UpdatedAt = now
 		return u, nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) && linked == "" {
 		err = s.createFederatedUser(ctx, p, provider, username, subject, mapped)
 	}
 	if err != nil {
-		return nil, storeErr(err, nil)
+		return nil, storeErr(err, errUserNotFound)
 	}
 	group := poolID + "_" + providerName
 	err = s.store.CreateGroup(ctx, store.Group{PoolID: poolID, Name: group,
