@@ -19,9 +19,19 @@ const (
 	csrfField     = "_csrf"
 )
 
+// sessionCookieOf names the session cookie of a pool: Cognito's cognito
+// on the pool's own domain; on the identity listener, which every pool
+// shares, one per pool, so signing in to one pool keeps the others'.
+func sessionCookieOf(r *http.Request, poolID string) string {
+	if _, onDomain := r.Context().Value(domainPoolKey{}).(string); onDomain {
+		return sessionCookie
+	}
+	return sessionCookie + "-" + poolID
+}
+
 // signedIn reads the browser's session with the pool, if it has one.
 func (p *Provider) signedIn(r *http.Request, poolID string) (*userpool.SignedInUser, int64, bool) {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(sessionCookieOf(r, poolID))
 	if err != nil {
 		return nil, 0, false
 	}
@@ -29,11 +39,14 @@ func (p *Provider) signedIn(r *http.Request, poolID string) (*userpool.SignedInU
 }
 
 // startSession signs the browser in to the user's pool.
-func (p *Provider) startSession(w http.ResponseWriter, u *userpool.SignedInUser, authTime int64) {
-	p.setCookie(w, sessionCookie, p.pools.SealHostedSession(u, authTime), userpool.HostedSessionLifetime)
+func (p *Provider) startSession(w http.ResponseWriter, r *http.Request, u *userpool.SignedInUser, authTime int64) {
+	p.setCookie(w, sessionCookieOf(r, u.PoolID), p.pools.SealHostedSession(u, authTime), userpool.HostedSessionLifetime)
 }
 
-func (p *Provider) endSession(w http.ResponseWriter) { p.setCookie(w, sessionCookie, "", -1) }
+// endSession signs the browser out of a pool.
+func (p *Provider) endSession(w http.ResponseWriter, r *http.Request, poolID string) {
+	p.setCookie(w, sessionCookieOf(r, poolID), "", -1)
+}
 
 func (p *Provider) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,

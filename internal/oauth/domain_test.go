@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,5 +135,50 @@ func TestDomainRules(t *testing.T) {
 	}
 	if host, _ := tb.pools.PoolOfHost(ctx, "dragons.auth.test"); host != "" {
 		t.Fatalf("a deleted domain still serves pool %q", host)
+	}
+}
+
+// On the shared identity listener each pool has its own session cookie:
+// signing in to a second pool keeps the first pool's session; on a pool's
+// domain the cookie is Cognito's cognito.
+func TestSessionCookiePerPool(t *testing.T) {
+	tb := newTestbed(t)
+	ctx := context.Background()
+	a := tb.client(false, "code")
+	tb.user("alice", password)
+	issuer, _, _ := tb.outsidePool() // a second pool, with its user carol
+	second := strings.TrimPrefix(issuer, tb.url+"/")
+	out, err := tb.pools.CreateUserPoolClient(ctx, &userpool.CreateUserPoolClientInput{UserPoolId: second, ClientName: "b",
+		ClientConfig: userpool.ClientConfig{AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []string{"code"},
+			AllowedOAuthScopes: []string{"openid"}, CallbackURLs: []string{callback}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := tb.browser()
+	b.signIn(authorizeQuery(a.ClientId, ""), "alice", password)
+	b.signIn(authorizeQuery(out.UserPoolClient.ClientId, ""), "carol", password)
+	for _, clientID := range []string{a.ClientId, out.UserPoolClient.ClientId} {
+		if f := b.get(authorizeQuery(clientID, "")); f.location == nil || f.location.Query().Get("code") == "" {
+			t.Fatalf("client %s after signing in to both pools: %d %v", clientID, f.status, f.location)
+		}
+	}
+	cookieNames := func(br *browser) []string {
+		u, _ := url.Parse(br.base)
+		var names []string
+		for _, c := range br.http.Jar.Cookies(u) {
+			names = append(names, c.Name)
+		}
+		return names
+	}
+	if names := cookieNames(b); !slices.Contains(names, "cognito-"+tb.poolID) || !slices.Contains(names, "cognito-"+second) {
+		t.Fatalf("cookies on the identity listener: %v", names)
+	}
+	if _, err := tb.pools.CreateUserPoolDomain(ctx, &userpool.UserPoolDomainInput{Domain: "dragons", UserPoolId: tb.poolID}); err != nil {
+		t.Fatal(err)
+	}
+	d := tb.onHost("dragons.auth.test")
+	d.signIn(authorizeQuery(a.ClientId, ""), "alice", password)
+	if names := cookieNames(d); !slices.Contains(names, "cognito") {
+		t.Fatalf("cookies on the pool's domain: %v", names)
 	}
 }

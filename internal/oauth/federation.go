@@ -117,7 +117,7 @@ func (p *Provider) finishFederation(w http.ResponseWriter, r *http.Request, req 
 		return
 	}
 	authTime := p.now()
-	p.startSession(w, u, authTime)
+	p.startSession(w, r, u, authTime)
 	p.complete(w, r, req, u, authTime)
 }
 

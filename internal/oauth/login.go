@@ -137,7 +137,7 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) next(w http.ResponseWriter, r *http.Request, req *authRequest, username string, step *userpool.HostedStep) {
 	if step.User != nil {
 		authTime := p.now()
-		p.startSession(w, step.User, authTime)
+		p.startSession(w, r, step.User, authTime)
 		p.complete(w, r, req, step.User, authTime)
 		return
 	}

@@ -234,7 +234,7 @@ func (p *Provider) logout(w http.ResponseWriter, r *http.Request) {
 			p.showError(w, http.StatusBadRequest, genericError+" The sign-out URL is not one the app client allows.")
 			return
 		}
-		p.endSession(w)
+		p.endSession(w, r, c.PoolID)
 		w.Header().Set("Cache-Control", "no-store")
 		http.Redirect(w, r, target, http.StatusFound)
 		return
@@ -244,6 +244,6 @@ func (p *Provider) logout(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, req, fail)
 		return
 	}
-	p.endSession(w)
+	p.endSession(w, r, c.PoolID)
 	http.Redirect(w, r, req.pageURL("/login"), http.StatusFound)
 }
