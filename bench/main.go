@@ -21,6 +21,7 @@ func main() {
 	flag.IntVar(&opts.threads, "threads", 2, "wrk threads")
 	flag.IntVar(&opts.connections, "connections", 32, "wrk connections (kept alive)")
 	flag.BoolVar(&opts.accessLog, "access-log", false, "let nginx and moat write their access logs (to files); off by default in both")
+	oauth := flag.Bool("oauth", false, "measure the OAuth token endpoint instead (client_credentials and code exchanges per second); needs neither nginx nor wrk")
 	flag.Parse()
 
 	// Every run is bounded: setup, warm-ups, and the measured runs.
@@ -30,7 +31,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := run(ctx, opts); err != nil {
+	measure := run
+	if *oauth {
+		measure = runOAuth
+	}
+	if err := measure(ctx, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

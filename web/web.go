@@ -16,3 +16,10 @@ var Demo embed.FS
 //
 //go:embed dapp
 var Dapp embed.FS
+
+// Hosted is the user pools' hosted sign-in pages: hosted/ holds the
+// html/template pages (layout.html and one file per page) and their
+// stylesheet. The pages work without script.
+//
+//go:embed hosted
+var Hosted embed.FS

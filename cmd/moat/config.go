@@ -35,6 +35,7 @@ type Config struct {
 	GatewayAddr       string `yaml:"gateway-addr"`
 	Region            string `yaml:"region"`
 	IdentityPublicURL string `yaml:"identity-public-url"`
+	AuthDomainSuffix  string `yaml:"auth-domain-suffix"`
 	LogLevel          string `yaml:"log-level"`
 	SMTPURL           string `yaml:"smtp-url"`
 	SMTPFrom          string `yaml:"smtp-from"`
@@ -86,6 +87,8 @@ var settings = []setting{
 		func(c *Config) *string { return &c.Region }},
 	{"identity-public-url", "", "URL clients reach the identity API at, used in token issuers (default http://<identity-addr>)", "https://auth.example.com",
 		func(c *Config) *string { return &c.IdentityPublicURL }},
+	{"auth-domain-suffix", "auth.localhost", "domain user pools' prefix domains are made under: CreateUserPoolDomain with Domain myapp serves that pool's hosted pages and OAuth endpoints at myapp.<suffix> (point a wildcard DNS name at the identity listener; *.localhost reaches loopback in browsers)", "auth.example.test",
+		func(c *Config) *string { return &c.AuthDomainSuffix }},
 	{"account-id", "000000000000", "AWS account ID moat presents in the ARNs it makes (IAM roles)", "123456789012",
 		func(c *Config) *string { return &c.AccountID }},
 	{"log-level", "info", "least severe log level written: debug, info, warn or error", "debug",
@@ -201,8 +204,9 @@ func readConfigFile(path string, cfg *Config) error {
 }
 
 var (
-	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	regionPattern     = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	accountIDPattern  = regexp.MustCompile(`^[0-9]{12}$`)
+	authDomainPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$`)
 )
 
 func (c Config) validate() error {
@@ -238,6 +242,9 @@ func (c Config) validate() error {
 		checkURL("redis-url", c.RedisURL, "redis", "rediss")
 	}
 	checkURL("identity-public-url", c.IdentityPublicURL, "http", "https")
+	if !authDomainPattern.MatchString(c.AuthDomainSuffix) {
+		bad("auth-domain-suffix %q is not a domain name like auth.example.test", c.AuthDomainSuffix)
+	}
 	if c.SMTPURL != "" {
 		if c.SMTPFrom == "" {
 			bad("smtp-from is required when smtp-url is set (e.g. %s=%q)", envName("smtp-from"), "moat <no-reply@example.com>")

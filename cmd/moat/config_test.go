@@ -40,6 +40,7 @@ func TestDefaults(t *testing.T) {
 	want := Config{
 		DataDir: "./moat-data", IdentityAddr: "127.0.0.1:9229", GatewayAddr: "127.0.0.1:8080",
 		Region: "us-east-1", IdentityPublicURL: "http://127.0.0.1:9229", LogLevel: "info", AccountID: "000000000000",
+		AuthDomainSuffix: "auth.localhost",
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got %+v\nwant %+v", cfg, want)

@@ -20,6 +20,7 @@ import (
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
 	"github.com/moat-dev/moat/internal/gateway/wafstage"
 	"github.com/moat-dev/moat/internal/iamapi"
+	"github.com/moat-dev/moat/internal/oauth"
 	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
@@ -152,6 +153,12 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		}
 		mounts = append(mounts, frame.JSON(svc, auth))
 	}
+	hosted, err := oauth.New(oauth.Config{Pools: identity.UserPools, PublicURL: cfg.IdentityPublicURL, Proxies: proxies, Logger: logger})
+	if err != nil {
+		return err
+	}
+	tok.ServeOAuthEndpoints(hosted.EndpointsBase)
+	mounts = append(mounts, hosted)
 	mounts = append(mounts,
 		frame.JSON(wafapi.Service(firewall), auth),
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),

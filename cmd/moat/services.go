@@ -31,6 +31,9 @@ type identityAPI struct {
 	// IdentityPools answers whether an identity's credentials were revoked.
 	IdentityPools *identitypool.Service
 	Credentials   *tempcreds.Issuer
+	// UserPools is the user-pool domain the OAuth endpoints and hosted
+	// pages call for every sign-in decision.
+	UserPools *userpool.Service
 }
 
 func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, limiter usage.Limiter, cfg Config, logger *slog.Logger) (*identityAPI, error) {
@@ -45,6 +48,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 	pools, err := userpool.New(ctx, userpool.Config{
 		Store: st, Tokens: tok, Region: cfg.Region, Account: cfg.AccountID,
 		Mail: sender, SMS: texts, Limiter: throttle.New(signInBuckets{limiter}, cfg.UserPoolLimits), Logger: logger,
+		AuthDomainSuffix: cfg.AuthDomainSuffix, PublicURL: cfg.IdentityPublicURL,
 	})
 	if err != nil {
 		return nil, err
@@ -64,6 +68,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 		WellKnown:     identityPools.WellKnown(tok.Handler()),
 		IdentityPools: identityPools,
 		Credentials:   creds,
+		UserPools:     pools,
 	}, nil
 }
 

@@ -76,6 +76,12 @@ const (
 	UnsupportedUserState = "UnsupportedUserStateException"
 	CodeDeliveryFailure  = "CodeDeliveryFailureException"
 	UnsupportedTokenType = "UnsupportedTokenTypeException"
+
+	// The OAuth side of user pools: app-client OAuth settings, resource
+	// servers, domains and identity providers.
+	InvalidOAuthFlow  = "InvalidOAuthFlowException"
+	ScopeDoesNotExist = "ScopeDoesNotExistException"
+	DuplicateProvider = "DuplicateProviderException"
 )
 
 // Internal wraps one of our own faults as a 500 InternalErrorException; the

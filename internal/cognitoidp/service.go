@@ -39,6 +39,33 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("DeleteGroup", signed, pools.DeleteGroup),
 			awsapi.Op("ListGroups", signed, pools.ListGroups),
 
+			// OAuth: resource servers and their custom scopes.
+			awsapi.Op("CreateResourceServer", signed, pools.CreateResourceServer),
+			awsapi.Op("DescribeResourceServer", signed, pools.DescribeResourceServer),
+			awsapi.Op("UpdateResourceServer", signed, pools.UpdateResourceServer),
+			awsapi.Op("DeleteResourceServer", signed, pools.DeleteResourceServer),
+			awsapi.Op("ListResourceServers", signed, pools.ListResourceServers),
+
+			// OAuth: the domains the hosted pages and endpoints answer on.
+			awsapi.Op("CreateUserPoolDomain", signed, pools.CreateUserPoolDomain),
+			awsapi.Op("DescribeUserPoolDomain", signed, pools.DescribeUserPoolDomain),
+			awsapi.Op("UpdateUserPoolDomain", signed, pools.UpdateUserPoolDomain),
+			awsapi.Op("DeleteUserPoolDomain", signed, pools.DeleteUserPoolDomain),
+
+			// OAuth: federated identity providers.
+			awsapi.Op("CreateIdentityProvider", signed, pools.CreateIdentityProvider),
+			awsapi.Op("DescribeIdentityProvider", signed, pools.DescribeIdentityProvider),
+			awsapi.Op("UpdateIdentityProvider", signed, pools.UpdateIdentityProvider),
+			awsapi.Op("DeleteIdentityProvider", signed, pools.DeleteIdentityProvider),
+			awsapi.Op("ListIdentityProviders", signed, pools.ListIdentityProviders),
+			awsapi.Op("GetIdentityProviderByIdentifier", signed, pools.GetIdentityProviderByIdentifier),
+			awsapi.Op("AdminLinkProviderForUser", signed, pools.AdminLinkProviderForUser),
+			awsapi.Op("AdminDisableProviderForUser", signed, pools.AdminDisableProviderForUser),
+
+			// OAuth: the hosted pages' look.
+			awsapi.Op("SetUICustomization", signed, pools.SetUICustomization),
+			awsapi.Op("GetUICustomization", signed, pools.GetUICustomization),
+
 			// Users, administered.
 			awsapi.Op("AdminCreateUser", signed, pools.AdminCreateUser),
 			awsapi.Op("AdminGetUser", signed, pools.AdminGetUser),

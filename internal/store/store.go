@@ -39,6 +39,11 @@ type Store interface {
 	Identities
 	Sweeps
 	WAF
+	ResourceServers
+	Domains
+	IdentityProviders
+	UICustomizations
+	ProviderLinks
 
 	// Atomic runs fn in one transaction spanning every aggregate: what fn
 	// does through tx lands together when fn returns nil and not at all when

@@ -125,6 +125,9 @@ type RefreshToken struct {
 	CreatedAt int64
 	ExpiresAt int64
 	RevokedAt int64 // 0 while valid; a rotated-out token's is in the future, when its grace period ends
+	// Scopes are the OAuth scopes the session was granted, space-separated;
+	// empty for a session of the user-pool API.
+	Scopes string
 }
 
 // RevokedBy reports whether the session is revoked at now (Unix seconds).

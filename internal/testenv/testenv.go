@@ -6,11 +6,14 @@ package testenv
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,4 +132,23 @@ func NewRedisClient(t testing.TB, prefix string) *redis.Client {
 		c.Close()
 	})
 	return c
+}
+
+// JWTClaims decodes a JWT's payload without checking its signature (the
+// code under test verifies; a test reads what was minted).
+func JWTClaims(t testing.TB, token string) map[string]any {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", token)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		t.Fatal(err)
+	}
+	return claims
 }

@@ -43,7 +43,7 @@ func (s *Service) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		writeLookupError(w, r, poolID, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.Discovery(poolID))
+	writeJSON(w, http.StatusOK, s.Discovery(r.Context(), poolID))
 }
 
 // writeLookupError answers 404 for a pool that does not exist, and 500,

@@ -85,13 +85,17 @@ func TestDiscoveryDocument(t *testing.T) {
 	s := newTestClock().serviceOn(openStore(t, "us-east-1_pool"))
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
-	resp, body := get(t, http.MethodGet, srv.URL+"/us-east-1_pool/.well-known/openid-configuration")
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
-		t.Fatalf("discovery: %d %v", resp.StatusCode, resp.Header)
-	}
-	var got map[string]any
-	if err := json.Unmarshal(body, &got); err != nil {
-		t.Fatal(err)
+	discovery := func() map[string]any {
+		t.Helper()
+		resp, body := get(t, http.MethodGet, srv.URL+"/us-east-1_pool/.well-known/openid-configuration")
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+			t.Fatalf("discovery: %d %v", resp.StatusCode, resp.Header)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatal(err)
+		}
+		return got
 	}
 	want := map[string]any{
 		"issuer":   testURL + "/us-east-1_pool",
@@ -101,8 +105,23 @@ func TestDiscoveryDocument(t *testing.T) {
 		"subject_types_supported":               []any{"public"},
 		"id_token_signing_alg_values_supported": []any{"RS256"},
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("discovery =\n%v\nwant\n%v", got, want)
+	if got := discovery(); !reflect.DeepEqual(got, want) {
+		t.Errorf("discovery without OAuth endpoints =\n%v\nwant\n%v", got, want)
+	}
+	// With the OAuth endpoints served, the document lists every one of them.
+	s.ServeOAuthEndpoints(func(_ context.Context, poolID string) string { return "https://auth.example.test/" + poolID })
+	base := "https://auth.example.test/us-east-1_pool"
+	want["authorization_endpoint"] = base + "/oauth2/authorize"
+	want["response_types_supported"] = []any{"code", "token"}
+	want["token_endpoint"] = base + "/oauth2/token"
+	want["userinfo_endpoint"] = base + "/oauth2/userInfo"
+	want["revocation_endpoint"] = base + "/oauth2/revoke"
+	want["scopes_supported"] = []any{"openid", "email", "phone", "profile"}
+	want["token_endpoint_auth_methods_supported"] = []any{"client_secret_basic", "client_secret_post"}
+	want["code_challenge_methods_supported"] = []any{"S256"}
+	want["grant_types_supported"] = []any{"authorization_code", "implicit", "refresh_token", "client_credentials"}
+	if got := discovery(); !reflect.DeepEqual(got, want) {
+		t.Errorf("discovery with OAuth endpoints =\n%v\nwant\n%v", got, want)
 	}
 }
 

@@ -5,6 +5,7 @@
 package tokens
 
 import (
+	"context"
 	"crypto/sha256"
 	"strings"
 	"sync"
@@ -38,6 +39,8 @@ type Service struct {
 	pools map[string]*poolKeys
 
 	cache *ttlcache.Cache[[sha256.Size]byte, *Claims] // verified tokens by digest, until they expire
+	// oauthBase, when set, is where a pool's OAuth endpoints are served.
+	oauthBase func(ctx context.Context, poolID string) string
 	// signatureChecks counts RSA verifications so tests can see the cache work.
 	signatureChecks atomic.Int64
 }

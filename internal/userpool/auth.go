@@ -3,6 +3,8 @@ package userpool
 import (
 	"context"
 	"net/netip"
+
+	"github.com/moat-dev/moat/internal/store"
 )
 
 type InitiateAuthInput struct {
@@ -23,6 +25,8 @@ type AuthOutput struct {
 	ChallengeParameters  map[string]string     `json:"ChallengeParameters"`
 	AvailableChallenges  []string              `json:"AvailableChallenges,omitempty"`
 	AuthenticationResult *AuthenticationResult `json:"AuthenticationResult,omitempty"`
+	// signedIn is who a hosted sign-in proved to be (see attempt.hosted).
+	signedIn *store.User
 }
 
 // InitiateAuth is the public (unsigned) sign-in entry point. caller is the

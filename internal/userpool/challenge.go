@@ -23,7 +23,7 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, caller netip.Addr,
 	if err != nil {
 		return nil, err
 	}
-	return s.respond(ctx, caller, c, in)
+	return s.respond(ctx, caller, c, in, false)
 }
 
 func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, caller netip.Addr, in *AdminRespondToAuthChallengeInput) (*AuthOutput, error) {
@@ -34,5 +34,5 @@ func (s *Service) AdminRespondToAuthChallenge(ctx context.Context, caller netip.
 	if err != nil {
 		return nil, err
 	}
-	return s.respond(ctx, caller, c, &in.RespondToAuthChallengeInput)
+	return s.respond(ctx, caller, c, &in.RespondToAuthChallengeInput, false)
 }

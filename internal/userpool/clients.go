@@ -36,6 +36,9 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkOAuthSettings(ctx, p, cfg, in.GenerateSecret); err != nil {
+		return nil, err
+	}
 	settings, err := json.Marshal(cfg)
 	if err != nil {
 		return nil, awserr.Internal(err)
@@ -203,6 +206,13 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 	}
 	cfg, err := normalizeClientConfig(p, in.ClientConfig)
 	if err != nil {
+		return nil, err
+	}
+	current, err := s.loadClient(ctx, p.ID, in.ClientId)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkOAuthSettings(ctx, p, cfg, current.Secret != ""); err != nil {
 		return nil, err
 	}
 	settings, err := json.Marshal(cfg)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/netip"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -22,12 +23,12 @@ func init() {
 // token, which stays as it is. A client that rotates refresh tokens must
 // refresh through GetTokensFromRefreshToken, as on AWS.
 func (s *Service) refreshAuth(ctx context.Context, a *attempt) (*AuthOutput, error) {
-	params := a.params
-	if a.client.rotatesRefreshTokens() {
+	c, params := a.client, a.params
+	if c.rotatesRefreshTokens() {
 		return nil, invalidParameter("Refresh token rotation is enabled for this client; refresh tokens with GetTokensFromRefreshToken.")
 	}
-	result, err := s.refresh(ctx, a, params["REFRESH_TOKEN"], func(u store.User) error {
-		return a.client.checkSecretHash(params["SECRET_HASH"], params["USERNAME"], u.Username, u.Sub)
+	result, err := s.refreshSession(ctx, a, params["REFRESH_TOKEN"], func(u store.User) error {
+		return c.checkSecretHash(params["SECRET_HASH"], params["USERNAME"], u.Username, u.Sub)
 	})
 	if err != nil {
 		return nil, err
@@ -50,7 +51,8 @@ type GetTokensFromRefreshTokenOutput struct {
 // GetTokensFromRefreshToken is the refresh aws-amplify v6 uses: the tokens
 // REFRESH_TOKEN_AUTH gives, and, when the client rotates refresh tokens, a
 // new refresh token too, the submitted one then refused once the client's
-// grace period has passed.
+// grace period has passed. A DeviceKey names one of the user's devices,
+// whose key the new access token carries.
 func (s *Service) GetTokensFromRefreshToken(ctx context.Context, caller netip.Addr, in *GetTokensFromRefreshTokenInput) (*GetTokensFromRefreshTokenOutput, error) {
 	if in.RefreshToken == "" {
 		return nil, invalidParameter("1 validation error detected: Value null at 'refreshToken' failed to satisfy constraint: Member must not be null")
@@ -59,28 +61,43 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, caller netip.Ad
 	if err != nil {
 		return nil, err
 	}
-	if in.DeviceKey != "" {
-		// moat remembers no devices, so no device key can be one of them.
-		return nil, awserr.New(awserr.ResourceNotFound, "Device does not exist.")
-	}
 	p, err := s.loadPool(ctx, c.PoolID)
 	if err != nil {
 		return nil, err
 	}
 	a := newAttempt(caller, p, c, in.ClientMetadata, nil)
 	a.flow = signin.RefreshTokenAuth
-	result, err := s.refresh(ctx, a, in.RefreshToken, func(store.User) error { return c.checkClientSecret(in.ClientSecret) })
+	if in.DeviceKey != "" {
+		a.params = map[string]string{"DEVICE_KEY": in.DeviceKey}
+	}
+	result, err := s.refreshSession(ctx, a, in.RefreshToken, func(u store.User) error {
+		if err := c.checkClientSecret(in.ClientSecret); err != nil {
+			return err
+		}
+		if in.DeviceKey == "" {
+			return nil
+		}
+		switch _, ok, err := s.namedDevice(ctx, a, u); {
+		case err != nil:
+			return err
+		case !ok: // the pool tracks no devices
+			return errDeviceNotFound
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	return &GetTokensFromRefreshTokenOutput{AuthenticationResult: result}, nil
 }
 
-// refresh checks a refresh token for the attempt's client and mints new
-// tokens in its session; a client that rotates refresh tokens gets a new
-// one in a new session, the old one revoked when its grace period ends.
-// proveClient checks the client's secret, once the token's user is known.
-func (s *Service) refresh(ctx context.Context, a *attempt, token string, proveClient func(store.User) error) (*AuthenticationResult, error) {
+// refreshSession mints new tokens in the session of a refresh token of the
+// attempt's client; a client that rotates refresh tokens gets a new one in
+// a new session, the old one revoked when its grace period ends. proven
+// checks the caller's proof of being the client once the token's user is
+// known (nil: the caller authenticated the client already, as the token
+// endpoint does).
+func (s *Service) refreshSession(ctx context.Context, a *attempt, token string, proven func(store.User) error) (*AuthenticationResult, error) {
 	p, c := a.pool, a.client
 	if token == "" {
 		return nil, invalidParameter("Missing required parameter REFRESH_TOKEN")
@@ -88,8 +105,7 @@ func (s *Service) refresh(ctx context.Context, a *attempt, token string, proveCl
 	if !c.allowsFlow("ALLOW_REFRESH_TOKEN_AUTH") {
 		return nil, invalidParameter("Refresh Token Auth flow not enabled for this client")
 	}
-	hash := hashRefreshToken(token)
-	rt, err := s.store.GetRefreshToken(ctx, hash)
+	rt, err := s.store.GetRefreshToken(ctx, hashRefreshToken(token))
 	if err != nil {
 		return nil, storeErr(err, errInvalidRefreshToken)
 	}
@@ -100,8 +116,10 @@ func (s *Service) refresh(ctx context.Context, a *attempt, token string, proveCl
 	if err != nil {
 		return nil, storeErr(err, errInvalidRefreshToken)
 	}
-	if err := proveClient(u); err != nil {
-		return nil, err
+	if proven != nil {
+		if err := proven(u); err != nil {
+			return nil, err
+		}
 	}
 	now := s.clock()
 	switch {
@@ -112,23 +130,28 @@ func (s *Service) refresh(ctx context.Context, a *attempt, token string, proveCl
 	case !u.Enabled:
 		return nil, errUserDisabled
 	}
-	if c.rotatesRefreshTokens() {
-		return s.rotate(ctx, a, u, rt)
+	sess := session{call: a.call, source: signin.TokensForRefresh, pool: p, client: c, user: u, originJTI: rt.OriginJTI, authTime: rt.AuthTime,
+		deviceKey: s.trackedDevice(ctx, a, u)}
+	if rt.Scopes != "" {
+		sess.scopes = strings.Fields(rt.Scopes)
 	}
-	return s.mint(ctx, session{call: a.call, source: signin.TokensForRefresh, pool: p, client: c, user: u, originJTI: rt.OriginJTI, authTime: rt.AuthTime})
+	if c.rotatesRefreshTokens() {
+		return s.rotate(ctx, sess, rt)
+	}
+	return s.mint(ctx, sess)
 }
 
 // rotate replaces a refresh token with a new one of a new session that
-// keeps the sign-in's time and the old token's expiry; the old token is
-// revoked after the client's grace period (at once for 0), so a retry
+// keeps the sign-in's time, scopes and the old token's expiry; the old token
+// is revoked after the client's grace period (at once for 0), so a retry
 // that lost its answer can still succeed.
-func (s *Service) rotate(ctx context.Context, a *attempt, u store.User, old store.RefreshToken) (*AuthenticationResult, error) {
+func (s *Service) rotate(ctx context.Context, sess session, old store.RefreshToken) (*AuthenticationResult, error) {
 	now := s.clock()
 	refresh := newOpaqueToken(96)
 	next := old
 	next.Hash, next.OriginJTI, next.CreatedAt, next.RevokedAt = hashRefreshToken(refresh), uuid.NewString(), now, 0
 	err := s.store.Atomic(ctx, func(tx store.Store) error {
-		if err := tx.RevokeRefreshToken(ctx, old.Hash, now+a.client.rotationGraceSeconds()); err != nil {
+		if err := tx.RevokeRefreshToken(ctx, old.Hash, now+sess.client.rotationGraceSeconds()); err != nil {
 			return err
 		}
 		return tx.CreateRefreshToken(ctx, next)
@@ -136,7 +159,8 @@ func (s *Service) rotate(ctx context.Context, a *attempt, u store.User, old stor
 	if err != nil {
 		return nil, storeErr(err, errInvalidRefreshToken)
 	}
-	result, err := s.mint(ctx, session{call: a.call, source: signin.TokensForRefresh, pool: a.pool, client: a.client, user: u, originJTI: next.OriginJTI, authTime: old.AuthTime})
+	sess.originJTI = next.OriginJTI
+	result, err := s.mint(ctx, sess)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -25,18 +26,28 @@ type session struct {
 	originJTI string
 	authTime  int64
 	deviceKey string // the device signed in from, when the pool tracks devices
+	// scopes are the OAuth scopes granted (nil for the user-pool API, whose
+	// access tokens carry aws.cognito.signin.user.admin); nonce is the
+	// authorization request's, for the ID token.
+	scopes []string
+	nonce  string
 }
 
 // startSession records a new refresh token and mints the first tokens.
 func (s *Service) startSession(ctx context.Context, a *attempt, u store.User, source signin.TokenSource, deviceKey string) (*AuthenticationResult, error) {
-	p, c := a.pool, a.client
+	return s.openSession(ctx, session{call: a.call, source: source, pool: a.pool, client: a.client, user: u,
+		originJTI: uuid.NewString(), authTime: s.clock(), deviceKey: deviceKey})
+}
+
+// openSession records sess as a new refresh token and mints its first tokens.
+func (s *Service) openSession(ctx context.Context, sess session) (*AuthenticationResult, error) {
 	now := s.clock()
-	_, _, refreshLife := c.lifetimes()
+	_, _, refreshLife := sess.client.lifetimes()
 	refresh := newOpaqueToken(96)
-	sess := session{call: a.call, source: source, pool: p, client: c, user: u, originJTI: uuid.NewString(), authTime: now, deviceKey: deviceKey}
 	err := s.store.CreateRefreshToken(ctx, store.RefreshToken{
-		Hash: hashRefreshToken(refresh), PoolID: p.ID, ClientID: c.ID, UserKey: u.Key,
-		OriginJTI: sess.originJTI, AuthTime: now, CreatedAt: now, ExpiresAt: now + int64(refreshLife.Seconds()),
+		Hash: hashRefreshToken(refresh), PoolID: sess.pool.ID, ClientID: sess.client.ID, UserKey: sess.user.Key,
+		OriginJTI: sess.originJTI, AuthTime: sess.authTime, CreatedAt: now, ExpiresAt: now + int64(refreshLife.Seconds()),
+		Scopes: strings.Join(sess.scopes, " "),
 	})
 	if err != nil {
 		return nil, awserr.Internal(err)
@@ -77,11 +88,23 @@ func (s *Service) mint(ctx context.Context, sess session) (*AuthenticationResult
 			id[name] = value == "true"
 			continue
 		}
+		var identities []any
+		if name == "identities" && json.Unmarshal([]byte(value), &identities) == nil {
+			id[name] = identities // a federated user's providers, an array in the ID token
+			continue
+		}
 		id[name] = value
+	}
+	scope := ScopeAdmin
+	if sess.scopes != nil {
+		scope = strings.Join(sess.scopes, " ")
+	}
+	if sess.nonce != "" {
+		id["nonce"] = sess.nonce
 	}
 	access := map[string]any{
 		"sub": sess.user.Sub, "client_id": sess.client.ID, "token_use": "access",
-		"scope": "aws.cognito.signin.user.admin", "username": sess.user.Username,
+		"scope": scope, "username": sess.user.Username,
 		"auth_time": sess.authTime, "iat": now, "exp": now + int64(accessLife.Seconds()),
 		"jti": uuid.NewString(), "origin_jti": sess.originJTI, "event_id": eventID,
 	}
@@ -107,15 +130,17 @@ func (s *Service) mint(ctx context.Context, sess session) (*AuthenticationResult
 	if err := s.preTokenGeneration(ctx, sess, groups, id); err != nil {
 		return nil, err
 	}
-	idToken, err := s.tokens.Sign(ctx, sess.pool.ID, "id", id)
-	if err != nil {
+	result := &AuthenticationResult{ExpiresIn: int64(accessLife.Seconds()), TokenType: "Bearer"}
+	// An OAuth session without openid gets no ID token, as in Cognito.
+	if sess.scopes == nil || slices.Contains(sess.scopes, ScopeOpenID) {
+		if result.IdToken, err = s.tokens.Sign(ctx, sess.pool.ID, "id", id); err != nil {
+			return nil, awserr.Internal(err)
+		}
+	}
+	if result.AccessToken, err = s.tokens.Sign(ctx, sess.pool.ID, "access", access); err != nil {
 		return nil, awserr.Internal(err)
 	}
-	accessToken, err := s.tokens.Sign(ctx, sess.pool.ID, "access", access)
-	if err != nil {
-		return nil, awserr.Internal(err)
-	}
-	return &AuthenticationResult{AccessToken: accessToken, IdToken: idToken, ExpiresIn: int64(accessLife.Seconds()), TokenType: "Bearer"}, nil
+	return result, nil
 }
 
 // canRead reports whether the client may see an attribute (ReadAttributes;

@@ -1,6 +1,9 @@
 package userpool
 
-import "encoding/base64"
+import (
+	"context"
+	"encoding/base64"
+)
 
 // Page tokens are the last key of the previous page, encoded so clients
 // treat them as opaque.
@@ -48,4 +51,23 @@ func paginate[T any](items []T, key func(T) string, token string, limit int) ([]
 		page = append(page, it)
 	}
 	return page, "", nil
+}
+
+// poolPage is one page of a pool's children: the pool must exist, the
+// page is at most maxResults (max when 0, refused above max) long, and it
+// starts after nextToken.
+func poolPage[T any](ctx context.Context, s *Service, poolID string, maxResults, max int, nextToken string,
+	list func(context.Context, string) ([]T, error), key func(T) string) ([]T, string, error) {
+	if _, err := s.loadPool(ctx, poolID); err != nil {
+		return nil, "", err
+	}
+	limit, err := pageLimit(maxResults, max)
+	if err != nil {
+		return nil, "", err
+	}
+	all, err := list(ctx, poolID)
+	if err != nil {
+		return nil, "", storeErr(err, poolNotFound(poolID))
+	}
+	return paginate(all, key, nextToken, limit)
 }

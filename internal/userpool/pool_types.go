@@ -121,6 +121,7 @@ type UserPoolType struct {
 	EstimatedNumberOfUsers int               `json:"EstimatedNumberOfUsers"`
 	SchemaAttributes       []SchemaAttribute `json:"SchemaAttributes,omitempty"`
 	Domain                 string            `json:"Domain,omitempty"`
+	CustomDomain           string            `json:"CustomDomain,omitempty"`
 }
 
 // UserPoolDescription is one ListUserPools entry.

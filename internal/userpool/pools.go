@@ -172,10 +172,16 @@ func (s *Service) describe(ctx context.Context, p *pool) (*UserPoolType, error) 
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
+	prefix, custom, err := s.poolDomains(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
 	cfg := p.Config
 	schema := cfg.Schema
 	cfg.Schema, cfg.MFA = nil, nil
 	return &UserPoolType{
+		Domain:                 prefix,
+		CustomDomain:           custom,
 		PoolConfig:             cfg,
 		Id:                     p.ID,
 		Name:                   p.Name,

@@ -8,6 +8,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/moat-dev/moat/internal/mail"
@@ -36,6 +38,12 @@ type Service struct {
 	hasher     *password.Pool
 	hooks      signin.Hooks
 	log        *slog.Logger
+	// authDomainSuffix is what prefix domains live under; publicURL is
+	// where moat is reached, publicHost its host (a custom domain's CNAME
+	// target).
+	authDomainSuffix string
+	publicURL        string
+	publicHost       string
 }
 
 // Config names what a Service needs.
@@ -55,6 +63,12 @@ type Config struct {
 	Hooks signin.Hooks
 	// Logger records what clients are not told (a failed delivery's cause).
 	Logger *slog.Logger
+	// AuthDomainSuffix is the domain pools' prefix domains are made under
+	// (<prefix>.<suffix>), like Cognito's auth.<region>.amazoncognito.com.
+	AuthDomainSuffix string
+	// PublicURL is where the identity listener is reached (custom domains'
+	// CNAME target, hosted logos' URLs).
+	PublicURL string
 }
 
 // New returns a Service. It loads (or creates, once per deployment) the key
@@ -70,7 +84,10 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: cfg.Account, now: time.Now,
 		session: sealer, codeKey: codeKey, mail: cfg.Mail, sms: cfg.SMS, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, limiter: cfg.Limiter,
-		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger}
+		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger, authDomainSuffix: strings.ToLower(cfg.AuthDomainSuffix), publicURL: strings.TrimRight(cfg.PublicURL, "/")}
+	if u, err := url.Parse(cfg.PublicURL); err == nil {
+		svc.publicHost = u.Host
+	}
 	if svc.account == "" {
 		svc.account = "000000000000"
 	}

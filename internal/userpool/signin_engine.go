@@ -25,6 +25,9 @@ type attempt struct {
 	pool   *pool
 	client *client
 	params map[string]string
+	// hosted marks a sign-in on the hosted pages: it ends in a signed-in
+	// user (the page's session), not tokens, which the token endpoint mints.
+	hosted bool
 }
 
 func newAttempt(caller netip.Addr, p *pool, c *client, metadata, params map[string]string) *attempt {
@@ -103,7 +106,7 @@ func (s *Service) startAuth(ctx context.Context, entry entryPoint, a *attempt, f
 }
 
 // respond opens the answer's session and hands it to its challenge's handler.
-func (s *Service) respond(ctx context.Context, caller netip.Addr, c *client, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+func (s *Service) respond(ctx context.Context, caller netip.Addr, c *client, in *RespondToAuthChallengeInput, hosted bool) (*AuthOutput, error) {
 	h, known := challenges[signin.ChallengeName(in.ChallengeName)]
 	if !known {
 		return nil, errInvalidSession
@@ -120,7 +123,9 @@ func (s *Service) respond(ctx context.Context, caller netip.Addr, c *client, in 
 	if err != nil {
 		return nil, err
 	}
-	return h.respond(s, ctx, newAttempt(caller, p, c, in.ClientMetadata, in.ChallengeResponses), cs, raw)
+	a := newAttempt(caller, p, c, in.ClientMetadata, in.ChallengeResponses)
+	a.hosted = hosted
+	return h.respond(s, ctx, a, cs, raw)
 }
 
 // challenge answers a step with a challenge whose state is sealed into the Session.
@@ -183,6 +188,10 @@ func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, n
 		if err := h.PostAuthentication(ctx, s.authenticationEvent(a, u)); err != nil {
 			return nil, hookFailed(err)
 		}
+	}
+	if a.hosted {
+		// The hosted pages mint tokens later, for the authorization code.
+		return &AuthOutput{ChallengeParameters: map[string]string{}, signedIn: &u}, nil
 	}
 	var device *NewDeviceMetadata
 	switch {

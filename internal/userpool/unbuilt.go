@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"fmt"
-	"slices"
 )
 
 // A setting moat stores must take effect. The settings below name features
@@ -84,14 +83,11 @@ func refuseUnbuiltRecovery(setting map[string]any) error {
 	return nil
 }
 
-// refuseUnbuiltClient refuses app-client settings whose feature is not built.
+// refuseUnbuiltClient refuses app-client settings whose feature is not
+// built. OAuth settings and identity providers are built and checked in
+// oauth_client.go.
 func refuseUnbuiltClient(cfg ClientConfig) error {
 	switch {
-	case len(cfg.CallbackURLs) > 0 || len(cfg.LogoutURLs) > 0 || cfg.DefaultRedirectURI != "" ||
-		len(cfg.AllowedOAuthFlows) > 0 || len(cfg.AllowedOAuthScopes) > 0 || cfg.AllowedOAuthFlowsUserPoolClient:
-		return unbuilt("CallbackURLs, LogoutURLs, DefaultRedirectURI and AllowedOAuth*", "the hosted UI and OAuth 2.0 endpoints")
-	case slices.ContainsFunc(cfg.SupportedIdentityProviders, func(p string) bool { return p != "COGNITO" }):
-		return unbuilt("SupportedIdentityProviders", "federation with outside identity providers (only COGNITO)")
 	case len(cfg.AnalyticsConfiguration) > 0:
 		return unbuilt("AnalyticsConfiguration", "Amazon Pinpoint analytics")
 	case cfg.EnablePropagateAdditionalUserContextData != nil && *cfg.EnablePropagateAdditionalUserContextData:

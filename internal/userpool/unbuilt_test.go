@@ -38,8 +38,6 @@ func TestUnbuiltSettingsRefused(t *testing.T) {
 		t.Fatalf("settings that take effect: %v", err)
 	}
 	for name, cfg := range map[string]ClientConfig{
-		"OAuth 2.0":         {CallbackURLs: []string{"https://app.example/cb"}, AllowedOAuthFlows: []string{"code"}},
-		"federation":        {SupportedIdentityProviders: []string{"COGNITO", "Google"}},
 		"Pinpoint":          {AnalyticsConfiguration: map[string]any{"ApplicationId": "x"}},
 		"threat protection": {EnablePropagateAdditionalUserContextData: boolPtr(true)},
 	} {

@@ -103,9 +103,6 @@ class Flow:
                      PoolName="mfa", MfaConfiguration="ON")
         expect_error("InvalidParameterException", self.idp.create_user_pool, contains="Lambda triggers",
                      PoolName="triggers", LambdaConfig={"PreSignUp": "arn:aws:lambda:us-east-1:000000000000:function:f"})
-        expect_error("InvalidParameterException", self.idp.create_user_pool_client, contains="OAuth 2.0",
-                     UserPoolId=pool_id, ClientName="oauth", AllowedOAuthFlows=["code"], CallbackURLs=["https://app.example/cb"],
-                     AllowedOAuthScopes=["openid"], AllowedOAuthFlowsUserPoolClient=True)
         self.note("settings whose feature moat lacks are refused, naming it")
 
     def run(self):

@@ -39,7 +39,9 @@ func newRevocations(st store.SessionLookup, now func() time.Time) *revocations {
 
 func (r *revocations) revoked(ctx context.Context, c *tokens.Claims) (bool, error) {
 	if c.OriginJTI == "" {
-		return true, nil // moat mints every token within a session; this one has none to be valid in
+		// A client_credentials token has no sign-in session to be revoked
+		// in; moat mints every user's token within one.
+		return !clientCredentialsToken(c), nil
 	}
 	key := sessionKey{pool: c.PoolID, originJTI: c.OriginJTI}
 	now := r.now()
@@ -66,4 +68,10 @@ func (r *revocations) revoked(ctx context.Context, c *tokens.Claims) (bool, erro
 	}
 	r.answers.Put(key, revoked, now.Add(ttl), now)
 	return revoked, nil
+}
+
+// clientCredentialsToken reports whether an access token is a machine
+// client's own (the client_credentials grant): no user, sub the client id.
+func clientCredentialsToken(c *tokens.Claims) bool {
+	return c.TokenUse == tokens.UseAccess && c.Username == "" && c.Subject != "" && c.Subject == c.ClientID
 }

@@ -50,6 +50,11 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"WAFSets", testWAFSets},
 		{"WAFWebACLs", testWAFWebACLs},
 		{"WAFLockTokenRace", testWAFLockTokenRace},
+		{"ResourceServers", testResourceServers},
+		{"Domains", testDomains},
+		{"IdentityProviders", testIdentityProviders},
+		{"UICustomizations", testUICustomizations},
+		{"ProviderLinks", testProviderLinks},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,9 +18,14 @@ func testRefreshTokens(t *testing.T, s store.Store) {
 	t1 := refreshToken(t, s, p.ID, "c1", "alice", "h1")
 	t2 := refreshToken(t, s, p.ID, "c1", "alice", "h2")
 	t3 := refreshToken(t, s, p.ID, "c1", "bob", "h3")
+	oauth := store.RefreshToken{Hash: "h4", PoolID: p.ID, ClientID: "c1", UserKey: "bob", OriginJTI: "jti-h4", ExpiresAt: 1702592401, Scopes: "openid email"}
+	must(t, s.CreateRefreshToken(ctx, oauth), "CreateRefreshToken with scopes")
+	got, err := s.GetRefreshToken(ctx, "h4")
+	must(t, err, "GetRefreshToken with scopes")
+	same(t, got, oauth, "a session keeps its scopes")
 	want(t, s.CreateRefreshToken(ctx, t1), store.ErrAlreadyExists, "CreateRefreshToken duplicate")
 
-	got, err := s.GetRefreshToken(ctx, "h1")
+	got, err = s.GetRefreshToken(ctx, "h1")
 	must(t, err, "GetRefreshToken")
 	same(t, got, t1, "GetRefreshToken")
 	_, err = s.GetRefreshToken(ctx, "nope")
@@ -68,7 +73,7 @@ func testRefreshTokens(t *testing.T, s store.Store) {
 	same(t, got.RevokedBy(9000), true, "revoked from its time on")
 	n, err = s.RevokeUserRefreshTokens(ctx, p.ID, "bob", 5000)
 	must(t, err, "RevokeUserRefreshTokens before the grace period ends")
-	same(t, n, 1, "a session due to be revoked later is revoked now")
+	same(t, n, 2, "bob's sessions: h3, due to be revoked later, and h4")
 	got, _ = s.GetRefreshToken(ctx, "h3")
 	same(t, got.RevokedAt, int64(5000), "global sign-out ends the grace period")
 }

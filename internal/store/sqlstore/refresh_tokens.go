@@ -9,12 +9,12 @@ import (
 var refreshTokens = &table[store.RefreshToken]{
 	name: "refresh_tokens", what: "refresh token", quietKey: true,
 	keys:    []string{"hash"},
-	columns: []string{"hash", "pool_id", "client_id", "user_key", "origin_jti", "auth_time", "created_at", "expires_at", "revoked_at"},
+	columns: []string{"hash", "pool_id", "client_id", "user_key", "origin_jti", "auth_time", "created_at", "expires_at", "revoked_at", "scopes"},
 	row: func(t store.RefreshToken) []any {
-		return []any{t.Hash, t.PoolID, t.ClientID, t.UserKey, t.OriginJTI, t.AuthTime, t.CreatedAt, t.ExpiresAt, t.RevokedAt}
+		return []any{t.Hash, t.PoolID, t.ClientID, t.UserKey, t.OriginJTI, t.AuthTime, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.Scopes}
 	},
 	scan: func(row scanner) (t store.RefreshToken, err error) {
-		return t, row.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.UserKey, &t.OriginJTI, &t.AuthTime, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt)
+		return t, row.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.UserKey, &t.OriginJTI, &t.AuthTime, &t.CreatedAt, &t.ExpiresAt, &t.RevokedAt, &t.Scopes)
 	},
 }
 

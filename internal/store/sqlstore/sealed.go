@@ -24,6 +24,7 @@ var sealedColumns = []sealedColumn{
 	clients.sealedColumn(),
 	signingKeys.sealedColumn(),
 	userSecrets.sealedColumn(),
+	identityProviders.sealedColumn(),
 }
 
 type sealedColumn struct {

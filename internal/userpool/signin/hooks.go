@@ -70,6 +70,7 @@ const (
 	TokensForAuthentication TokenSource = "TokenGeneration_Authentication"
 	TokensForNewPassword    TokenSource = "TokenGeneration_NewPasswordChallenge"
 	TokensForRefresh        TokenSource = "TokenGeneration_RefreshTokens"
+	TokensForHostedAuth     TokenSource = "TokenGeneration_HostedAuth"
 )
 
 // PreTokenGeneration runs before ID and access tokens are signed; it may add

@@ -1,0 +1,144 @@
+package userpool
+
+import (
+	"context"
+	"maps"
+	"net/netip"
+	"slices"
+
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
+)
+
+// The hosted pages sign users in through the same engine as InitiateAuth:
+// the password step with its limits, lockout, decoys and hooks, then
+// whatever challenge the engine answers with. A finished hosted sign-in
+// yields the signed-in user, never tokens; the token endpoint mints those
+// from the authorization code the pages hand out.
+
+// HostedStep is what one step of a hosted sign-in came to: a challenge for
+// the next page to render, or the signed-in user.
+type HostedStep struct {
+	ChallengeName       signin.ChallengeName
+	Session             string
+	ChallengeParameters map[string]string
+	User                *SignedInUser
+}
+
+// SignedInUser is who a hosted sign-in (or the session cookie) proved to be.
+type SignedInUser struct {
+	PoolID   string
+	Key      string
+	Username string
+	Sub      string
+}
+
+// HostedSignIn runs the sign-in page's username-and-password step for the
+// client. The page acts as the client, so it needs no SECRET_HASH.
+func (s *Service) HostedSignIn(ctx context.Context, caller netip.Addr, clientID, username, password string) (*HostedStep, error) {
+	c, p, err := s.clientAndPool(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]string{"USERNAME": username, "PASSWORD": password}
+	if c.Secret != "" {
+		params["SECRET_HASH"] = (&OAuthClient{ClientID: c.ID, secret: c.Secret}).SecretHash(username)
+	}
+	a := newAttempt(caller, p, c, nil, params)
+	a.flow, a.hosted = signin.UserPasswordAuth, true
+	out, err := s.passwordAuth(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return hostedStep(p.ID, out), nil
+}
+
+// HostedRespond answers the challenge a hosted page rendered; responses are
+// the challenge's fields (USERNAME among them), as RespondToAuthChallenge
+// takes them.
+func (s *Service) HostedRespond(ctx context.Context, caller netip.Addr, clientID string, challenge signin.ChallengeName, session string, responses map[string]string) (*HostedStep, error) {
+	c, err := s.findClient(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	answers := maps.Clone(responses)
+	if c.Secret != "" {
+		answers["SECRET_HASH"] = (&OAuthClient{ClientID: c.ID, secret: c.Secret}).SecretHash(answers["USERNAME"])
+	}
+	out, err := s.respond(ctx, caller, c, &RespondToAuthChallengeInput{
+		ClientId: clientID, ChallengeName: string(challenge), Session: session, ChallengeResponses: answers,
+	}, true)
+	if err != nil {
+		return nil, err
+	}
+	return hostedStep(c.PoolID, out), nil
+}
+
+func hostedStep(poolID string, out *AuthOutput) *HostedStep {
+	if u := out.signedIn; u != nil {
+		return &HostedStep{User: &SignedInUser{PoolID: poolID, Key: u.Key, Username: u.Username, Sub: u.Sub}}
+	}
+	return &HostedStep{ChallengeName: signin.ChallengeName(out.ChallengeName), Session: out.Session, ChallengeParameters: out.ChallengeParameters}
+}
+
+// SignedInAgain checks that the user a session cookie names can still sign
+// in (exists, enabled, confirmed) and returns them as they are now.
+func (s *Service) SignedInAgain(ctx context.Context, poolID, userKey string) (*SignedInUser, error) {
+	u, err := s.activeUser(ctx, poolID, userKey)
+	if err != nil {
+		return nil, err
+	}
+	return &SignedInUser{PoolID: poolID, Key: u.Key, Username: u.Username, Sub: u.Sub}, nil
+}
+
+// externalProviderStatus is the UserStatus of a user a federated sign-in made.
+const externalProviderStatus = "EXTERNAL_PROVIDER"
+
+// activeUser is a user who may be issued tokens: present, enabled, confirmed.
+func (s *Service) activeUser(ctx context.Context, poolID, userKey string) (store.User, error) {
+	u, err := s.store.GetUser(ctx, poolID, userKey)
+	if err != nil {
+		return store.User{}, storeErr(err, errUserNotFound)
+	}
+	if !u.Enabled {
+		return store.User{}, errUserDisabled
+	}
+	if signin.UserStatus(u.Status) != signin.Confirmed && u.Status != externalProviderStatus {
+		return store.User{}, errUserNotConfirmed
+	}
+	return u, nil
+}
+
+// HostedPool is what the hosted pages show of a pool: its name, what users
+// sign in with, the attributes sign-up asks for and the password policy.
+type HostedPool struct {
+	ID                 string
+	Name               string
+	UsernameAttributes []string // email and/or phone_number in place of a username
+	RequiredAttributes []string
+	PasswordPolicy     PasswordPolicy
+	SelfSignUp         bool
+}
+
+// DescribeHostedPool reads what the hosted pages show of a pool.
+func (s *Service) DescribeHostedPool(ctx context.Context, poolID string) (*HostedPool, error) {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	hp := &HostedPool{ID: p.ID, Name: p.Name, UsernameAttributes: p.Config.UsernameAttributes, PasswordPolicy: p.passwordPolicy(),
+		SelfSignUp: p.Config.AdminCreateUserConfig == nil || !p.Config.AdminCreateUserConfig.AllowAdminCreateUserOnly}
+	for _, a := range p.Config.Schema {
+		if a.Required != nil && *a.Required && a.Name != "sub" && !p.usernameIsAttribute(a.Name) {
+			hp.RequiredAttributes = append(hp.RequiredAttributes, a.Name)
+		}
+	}
+	// An attribute the pool verifies by sending a code is asked for too:
+	// without it the sign-up could not be confirmed.
+	for _, a := range p.Config.AutoVerifiedAttributes {
+		if !slices.Contains(hp.RequiredAttributes, a) && !p.usernameIsAttribute(a) {
+			hp.RequiredAttributes = append(hp.RequiredAttributes, a)
+		}
+	}
+	return hp, nil
+}
