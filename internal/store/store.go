@@ -35,6 +35,8 @@ type Store interface {
 	IAM
 	Identities
 	Sweeps
+	Events
+	Leases
 
 	// Atomic runs fn in one transaction spanning every aggregate: what fn
 	// does through tx lands together when fn returns nil and not at all when

@@ -46,6 +46,10 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ConcurrentAtomic", testConcurrentAtomic},
 		{"CountUsers", testCountUsers},
 		{"SweepExpired", testSweepExpired},
+		{"Outbox", testOutbox},
+		{"OutboxCommitOrder", testOutboxCommitOrder},
+		{"EventDelivery", testEventDelivery},
+		{"Leases", testLeases},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
