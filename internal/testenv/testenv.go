@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -42,6 +43,31 @@ func RedisURL() string {
 		return u
 	}
 	return "redis://127.0.0.1:6379/0"
+}
+
+// NATSURL is the NATS server, with JetStream, tests publish to (each test
+// uses its own subjects and streams).
+func NATSURL() string {
+	if u := os.Getenv("MOAT_TEST_NATS_URL"); u != "" {
+		return u
+	}
+	return "nats://127.0.0.1:4222"
+}
+
+// RequireNATS returns NATSURL, or reports NATS missing when nothing
+// answers there.
+func RequireNATS(t testing.TB) string {
+	t.Helper()
+	u, err := url.Parse(NATSURL())
+	if err == nil {
+		var c net.Conn
+		if c, err = net.DialTimeout("tcp", u.Host, 2*time.Second); err == nil {
+			c.Close()
+			return NATSURL()
+		}
+	}
+	Missing(t, "NATS at "+NATSURL(), "start it with JetStream (nats-server -js -a 127.0.0.1 -p 4222) or set MOAT_TEST_NATS_URL; error: "+err.Error())
+	return ""
 }
 
 // NewPostgresDatabase creates an empty database for this test and drops it
