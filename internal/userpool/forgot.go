@@ -68,7 +68,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if hidden {
 		return nil, s.decoyRedeem(ctx, p)
 	}
-	err = s.redeemCode(ctx, p, u, codeReset, in.ConfirmationCode, func(u *store.User, st *userState) {
+	err = s.redeemCode(ctx, p, u, codeReset, in.ConfirmationCode, change{kind: passwordReset, operation: "ConfirmForgotPassword", clientID: c.ID}, func(u *store.User, st *userState) {
 		np.setOn(u, st)
 		if u.Status == string(signin.ResetRequired) || u.Status == string(signin.ForceChangePassword) {
 			u.Status = string(signin.Confirmed)

@@ -33,10 +33,10 @@ func (s *Service) startSession(ctx context.Context, a *attempt, u store.User, so
 	_, _, refreshLife := c.lifetimes()
 	refresh := newOpaqueToken(96)
 	sess := session{call: a.call, source: source, pool: p, client: c, user: u, originJTI: uuid.NewString(), authTime: now}
-	err := s.store.CreateRefreshToken(ctx, store.RefreshToken{
+	err := s.users.startSession(ctx, u, store.RefreshToken{
 		Hash: hashRefreshToken(refresh), PoolID: p.ID, ClientID: c.ID, UserKey: u.Key,
 		OriginJTI: sess.originJTI, AuthTime: now, CreatedAt: now, ExpiresAt: now + int64(refreshLife.Seconds()),
-	})
+	}, change{kind: userSignedIn, clientID: c.ID, authFlow: string(a.flow)})
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}

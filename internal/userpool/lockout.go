@@ -26,8 +26,9 @@ func lockoutFor(failures int) time.Duration {
 	return min(time.Second<<shift, lockoutMax)
 }
 
-// verifyPassword checks a user's password under the lockout rule.
-func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string) error {
+// verifyPassword checks a user's password under the lockout rule; a wrong
+// one is the failure change records.
+func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string, failure change) error {
 	var ok bool
 	var hashErr error
 	err := s.checkOnWorker(ctx, func() error { return s.reserveAttempt(ctx, u, nil) },
@@ -38,7 +39,7 @@ func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string) e
 	if hashErr != nil && u.PasswordHash != "" {
 		return awserr.Internal(hashErr)
 	}
-	return s.settleAttempt(ctx, u, ok)
+	return s.settleAttempt(ctx, u, ok, failure)
 }
 
 // checkOnWorker runs a credential check on a hashing worker after its
@@ -65,18 +66,18 @@ func (s *Service) checkOnWorker(ctx context.Context, bookkeeping func() error, c
 // the credential was right. also, when set, changes the state in the same
 // update (or refuses the attempt).
 func (s *Service) reserveAttempt(ctx context.Context, u store.User, also func(*userState) error) error {
-	err := s.updateUserTimed(ctx, u, func(old store.User) (store.User, error) {
+	err := s.updateUserTimed(ctx, u, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		now := s.now()
 		if now.UnixMilli() < st.LockedUntilMillis {
-			return old, errPasswordAttemptsExceeded
+			return old, change{}, errPasswordAttemptsExceeded
 		}
 		if also != nil {
 			if err := also(&st); err != nil {
-				return old, err
+				return old, change{}, err
 			}
 		}
 		st.FailedSignIns++
@@ -84,25 +85,32 @@ func (s *Service) reserveAttempt(ctx context.Context, u store.User, also func(*u
 			st.LockedUntilMillis = now.Add(wait).UnixMilli()
 		}
 		old.State = encodeState(st)
-		return old, nil
+		return old, change{kind: bookkeeping}, nil
 	})
 	return storeErr(err, errUserNotFound)
 }
 
 // settleAttempt ends a reserved check: a right credential clears the count
-// and any lockout, a wrong one stays counted and is Cognito's error.
-func (s *Service) settleAttempt(ctx context.Context, u store.User, ok bool) error {
+// and any lockout, a wrong one stays counted, records failure and is
+// Cognito's error.
+func (s *Service) settleAttempt(ctx context.Context, u store.User, ok bool, failure change) error {
 	if !ok {
+		if failure.reason == "" {
+			failure.reason = "IncorrectCredentials"
+		}
+		if err := s.users.note(ctx, u, failure); err != nil {
+			return storeErr(err, nil)
+		}
 		return errIncorrectCredentials
 	}
-	err := s.store.UpdateUser(ctx, u.PoolID, u.Key, func(old store.User) (store.User, error) {
+	_, err := s.users.update(ctx, u.PoolID, u.Key, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		st.FailedSignIns, st.LockedUntilMillis = 0, 0
 		old.State = encodeState(st)
-		return old, nil
+		return old, change{kind: bookkeeping}, nil
 	})
 	return storeErr(err, errUserNotFound)
 }
