@@ -46,6 +46,6 @@ default. Run "moat serve --help" for the list.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), versionCommand(), apiKeysCommand(), usageCommand(), keysCommand())
+	root.AddCommand(serveCommand(), versionCommand(), apiKeysCommand(), usageCommand(), keysCommand(), eventsCommand())
 	return root
 }

@@ -76,6 +76,11 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	}
 	defer st.Close()
 	go store.Sweeper{Store: st, Every: sweepEvery, SessionGrace: tokens.MaxTokenLifetime, Logger: logger}.Run(ctx)
+	stopEvents, err := startEvents(ctx, st, cfg.Events, logger)
+	if err != nil {
+		return err
+	}
+	defer stopEvents()
 
 	creds, created, err := admin.LoadCredentials(ctx, st, admin.Credentials{
 		AccessKeyID:     os.Getenv("MOAT_ADMIN_ACCESS_KEY_ID"),

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/moat-dev/moat/internal/configfile"
 )
 
 // Section is the config file's events: where user-change events go.
@@ -67,12 +69,10 @@ var (
 )
 
 // Validate checks the section without reading secrets; errors name the
-// setting (targets[1].webhook.url).
+// setting (targets[1].webhook.url). The config file's decoder calls it.
 func (s Section) Validate() error {
 	var errs []error
-	bad := func(at, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", at, fmt.Sprintf(format, args...)))
-	}
+	bad := func(at, format string, args ...any) { errs = append(errs, configfile.Errorf(at, format, args...)) }
 	for _, d := range []struct {
 		name  string
 		value time.Duration
@@ -83,7 +83,7 @@ func (s Section) Validate() error {
 	}
 	seen := map[string]bool{}
 	for i, t := range s.Targets {
-		at := fmt.Sprintf("targets[%d]", i)
+		at := configfile.Index("targets", i)
 		if !targetName.MatchString(t.Name) {
 			bad(at+".name", "%q is not a name of letters, digits, '.', '_' or '-' (at most 64)", t.Name)
 		}
