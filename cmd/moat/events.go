@@ -29,7 +29,7 @@ func startEvents(ctx context.Context, st store.Store, section events.Section, lo
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	d := events.NewDeliverer(events.DelivererConfig{Store: st, Targets: targets, Poll: section.Poll,
-		Retention: section.Retention, Logger: logger})
+		LeaseTTL: section.Lease, Retention: section.Retention, Logger: logger})
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
 	return func() { cancel(); <-done }, nil

@@ -80,8 +80,8 @@ func NewDeliverer(cfg DelivererConfig) *Deliverer {
 	if d.now == nil {
 		d.now = time.Now
 	}
-	for _, t := range d.targets { // a lease renewed outlasts several attempts
-		d.leaseTTL = max(d.leaseTTL, 3*(t.Timeout+leaseMargin))
+	for _, t := range d.targets {
+		d.leaseTTL = max(d.leaseTTL, leaseFor(t.Timeout))
 	}
 	return d
 }
@@ -105,6 +105,10 @@ func StartCursors(ctx context.Context, st store.Events, targets []*Target) error
 	}
 	return nil
 }
+
+// leaseFor is the shortest lease for attempts bounded by timeout: renewed
+// every third of its life, it must outlast an attempt that starts then.
+func leaseFor(timeout time.Duration) time.Duration { return 3 * (timeout + leaseMargin) }
 
 var errLeaseLost = errors.New("events: the delivery lease went to another replica")
 
@@ -143,6 +147,7 @@ func (d *Deliverer) deliverWhileLeased(ctx context.Context) {
 			for ctx.Err() == nil {
 				busy, err := d.step(ctx, t)
 				if errors.Is(err, errLeaseLost) {
+					d.log.Warn("event delivery stops on this replica", "error", err)
 					lost()
 					return
 				}
@@ -204,13 +209,17 @@ func (d *Deliverer) renew(ctx context.Context, st store.Leases) error {
 	return nil
 }
 
-// commit runs fn in a transaction that first renews the lease.
-func (d *Deliverer) commit(ctx context.Context, fn func(tx store.Store) error) error {
+// commit runs fn in a transaction that first renews the lease. It is not
+// cut short when ctx ends: what an attempt did is recorded even as moat
+// stops, so a graceful stop redelivers nothing.
+func (d *Deliverer) commit(ctx context.Context, fn func(ctx context.Context, tx store.Store) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	return d.store.Atomic(ctx, func(tx store.Store) error {
 		if err := d.renew(ctx, tx); err != nil {
 			return err
 		}
-		return fn(tx)
+		return fn(ctx, tx)
 	})
 }
 
@@ -230,7 +239,9 @@ func (d *Deliverer) attempt(ctx context.Context, t *Target, e store.OutboxEvent)
 	if err := d.leased(ctx, t); err != nil {
 		return err
 	}
-	actx, cancel := context.WithTimeout(ctx, t.Timeout)
+	// Not cut short when ctx ends either: an attempt the receiver took
+	// but moat abandoned would be sent again.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.Timeout)
 	defer cancel()
 	return t.Transport.Deliver(actx, e)
 }
@@ -253,11 +264,11 @@ func (d *Deliverer) step(ctx context.Context, t *Target) (busy bool, err error) 
 			continue
 		}
 		err := d.attempt(ctx, t, h.Event)
-		if errors.Is(err, errLeaseLost) || ctx.Err() != nil {
+		if err != nil && (errors.Is(err, errLeaseLost) || ctx.Err() != nil) {
 			return false, errors.Join(err, ctx.Err())
 		}
 		if err == nil {
-			if err := d.commit(ctx, func(tx store.Store) error { return tx.DeleteEventHold(ctx, t.Name, h.Seq) }); err != nil {
+			if err := d.commit(ctx, func(ctx context.Context, tx store.Store) error { return tx.DeleteEventHold(ctx, t.Name, h.Seq) }); err != nil {
 				return false, err
 			}
 			waiting[h.Stream]--
@@ -266,7 +277,7 @@ func (d *Deliverer) step(ctx context.Context, t *Target) (busy bool, err error) 
 		}
 		tried[h.Stream] = true
 		next := d.failed(t, h, err)
-		if err := d.commit(ctx, func(tx store.Store) error { return tx.PutEventHold(ctx, next) }); err != nil {
+		if err := d.commit(ctx, func(ctx context.Context, tx store.Store) error { return tx.PutEventHold(ctx, next) }); err != nil {
 			return false, err
 		}
 		if next.DeadAt != 0 {
@@ -292,7 +303,7 @@ func (d *Deliverer) step(ctx context.Context, t *Target) (busy bool, err error) 
 			hold = &store.EventHold{Target: t.Name, Seq: e.Seq, Stream: e.Stream}
 		} else {
 			err := d.attempt(ctx, t, e)
-			if errors.Is(err, errLeaseLost) || ctx.Err() != nil {
+			if err != nil && (errors.Is(err, errLeaseLost) || ctx.Err() != nil) {
 				return false, errors.Join(err, ctx.Err())
 			}
 			if err != nil {
@@ -303,7 +314,7 @@ func (d *Deliverer) step(ctx context.Context, t *Target) (busy bool, err error) 
 		if hold != nil && hold.DeadAt == 0 {
 			waiting[e.Stream]++
 		}
-		err := d.commit(ctx, func(tx store.Store) error {
+		err := d.commit(ctx, func(ctx context.Context, tx store.Store) error {
 			if hold != nil {
 				if err := tx.PutEventHold(ctx, *hold); err != nil {
 					return err
@@ -351,7 +362,7 @@ func (d *Deliverer) prune(ctx context.Context) error {
 		}
 		through = min(through, c)
 	}
-	return d.commit(ctx, func(tx store.Store) error {
+	return d.commit(ctx, func(ctx context.Context, tx store.Store) error {
 		n, err := tx.PruneEvents(ctx, through, d.now().Add(-d.retention).Unix())
 		if n > 0 {
 			d.log.Info("pruned delivered events", "count", n)

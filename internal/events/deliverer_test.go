@@ -5,10 +5,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -120,13 +122,22 @@ func run(t *testing.T, st store.Store, targets ...*events.Target) (stop func()) 
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d := events.NewDeliverer(events.DelivererConfig{Store: st, Targets: targets, Poll: 10 * time.Millisecond, LeaseTTL: 2 * time.Second})
+	d := events.NewDeliverer(events.DelivererConfig{Store: st, Targets: targets, Poll: 10 * time.Millisecond, LeaseTTL: 2 * time.Second,
+		Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
 	var once sync.Once
 	stop = func() { once.Do(func() { cancel(); <-done }) }
 	t.Cleanup(stop)
 	return stop
+}
+
+// testWriter writes a deliverer's log to the test's.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -27,6 +27,10 @@ type Section struct {
 	Retention time.Duration `yaml:"retention,omitempty"`
 	// Poll is how often an idle target looks for new events (250ms).
 	Poll time.Duration `yaml:"poll,omitempty"`
+	// Lease is how long the delivering replica's claim lasts unrenewed
+	// (30s): another replica, or this one restarted after a crash, takes
+	// over delivery that long after it stopped.
+	Lease time.Duration `yaml:"lease,omitempty"`
 }
 
 // TargetConfig is one receiver: a webhook or a NATS JetStream subject.
@@ -76,7 +80,7 @@ func (s Section) Validate() error {
 	for _, d := range []struct {
 		name  string
 		value time.Duration
-	}{{"retention", s.Retention}, {"poll", s.Poll}} {
+	}{{"retention", s.Retention}, {"poll", s.Poll}, {"lease", s.Lease}} {
 		if d.value < 0 {
 			bad(d.name, "must not be negative")
 		}
@@ -130,6 +134,9 @@ func (s Section) Validate() error {
 		if t.Timeout > 5*time.Minute {
 			bad(at+".timeout", "must be at most 5m")
 		}
+		if need := leaseFor(or(t.Timeout, defaultTimeout)); s.Lease != 0 && s.Lease < need {
+			bad("lease", "%v is too short for target %s: a lease must outlast three attempts (at least %v)", s.Lease, t.Name, need)
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -151,7 +158,7 @@ func (s Section) Build(lookupEnv func(string) (string, bool)) ([]*Target, error)
 	for i, c := range s.Targets {
 		at := fmt.Sprintf("targets[%d]", i)
 		t := &Target{Name: c.Name, MaxAttempts: or(c.MaxAttempts, 15), Backoff: or(c.Backoff, time.Second),
-			MaxBackoff: or(c.MaxBackoff, time.Hour), Timeout: or(c.Timeout, 10*time.Second)}
+			MaxBackoff: or(c.MaxBackoff, time.Hour), Timeout: or(c.Timeout, defaultTimeout)}
 		t.MaxBackoff = max(t.MaxBackoff, t.Backoff)
 		var err error
 		if c.Webhook != nil {
@@ -169,6 +176,8 @@ func (s Section) Build(lookupEnv func(string) (string, bool)) ([]*Target, error)
 	}
 	return out, nil
 }
+
+const defaultTimeout = 10 * time.Second
 
 func or[T comparable](v, def T) T {
 	var zero T

@@ -31,6 +31,7 @@ func TestSectionRefusesWhatItCannotHonour(t *testing.T) {
 		"backoff beyond max":  {"targets: [{name: a, nats: {url: 'nats://h:1', subject: s}, backoff: 1m, maxBackoff: 1s}]", "targets[0].maxBackoff"},
 		"negative attempts":   {"targets: [{name: a, nats: {url: 'nats://h:1', subject: s}, maxAttempts: -1}]", "targets[0].maxAttempts"},
 		"name with a slash":   {"targets: [{name: a/b, nats: {url: 'nats://h:1', subject: s}}]", "targets[0].name"},
+		"lease too short":     {"lease: 10s\ntargets: [{name: a, nats: {url: 'nats://h:1', subject: s}}]", "lease: 10s is too short for target a"},
 		"password not echoed": {"targets: [{name: a, nats: {url: 'http://u:hunter2@h', subject: s}}]", "xxxxx"},
 	}
 	for name, c := range cases {
