@@ -20,7 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/moat-dev/moat/internal/events"
@@ -102,22 +101,8 @@ type natsStream struct {
 
 func newNATSStream(t *testing.T) *natsStream {
 	t.Helper()
-	url := testenv.RequireNATS(t)
-	suffix := testenv.RandomHex(4)
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &natsStream{url: url, subject: "moat.e2e." + suffix, name: "MOAT_E2E_" + suffix, js: js}
-	t.Cleanup(func() {
-		_ = js.DeleteStream(context.Background(), s.name)
-		nc.Close()
-	})
-	return s
+	js, url, subject, stream := testenv.JetStreamFor(t, "moat.e2e")
+	return &natsStream{url: url, subject: subject, name: stream, js: js}
 }
 
 // read is every event the stream holds, oldest first.

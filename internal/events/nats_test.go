@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/moat-dev/moat/internal/events"
@@ -17,25 +16,11 @@ import (
 // deleted when it ends; js reads them back.
 func natsTarget(t *testing.T) (*events.Target, jetstream.JetStream, string, string) {
 	t.Helper()
-	url := testenv.RequireNATS(t)
-	suffix := testenv.RandomHex(4)
-	subject, stream := "moat.test."+suffix, "MOAT_TEST_"+suffix
+	js, url, subject, stream := testenv.JetStreamFor(t, "moat.test")
 	tr, err := events.NewNATS(url, subject, stream)
 	if err != nil {
 		t.Fatal(err)
 	}
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = js.DeleteStream(context.Background(), stream)
-		nc.Close()
-	})
 	return &events.Target{Name: "bus", Transport: tr, MaxAttempts: 3, Backoff: 20 * time.Millisecond,
 		MaxBackoff: 100 * time.Millisecond, Timeout: 2 * time.Second}, js, subject, stream
 }

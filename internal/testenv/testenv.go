@@ -12,10 +12,13 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Missing reports that something the test needs is absent: a skip on a
@@ -68,6 +71,28 @@ func RequireNATS(t testing.TB) string {
 	}
 	Missing(t, "NATS at "+NATSURL(), "start it with JetStream (nats-server -js -a 127.0.0.1 -p 4222) or set MOAT_TEST_NATS_URL; error: "+err.Error())
 	return ""
+}
+
+// JetStreamFor connects to NATS for this test and names a stream of its
+// own, with the subject prefix it captures; the stream is deleted and the
+// connection closed when the test ends.
+func JetStreamFor(t testing.TB, prefix string) (js jetstream.JetStream, url, subject, stream string) {
+	t.Helper()
+	url = RequireNATS(t)
+	suffix := RandomHex(4)
+	subject, stream = strings.ToLower(prefix)+"."+suffix, strings.ToUpper(strings.ReplaceAll(prefix, ".", "_"))+"_"+suffix
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if js, err = jetstream.New(nc); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = js.DeleteStream(context.Background(), stream)
+		nc.Close()
+	})
+	return js, url, subject, stream
 }
 
 // NewPostgresDatabase creates an empty database for this test and drops it
