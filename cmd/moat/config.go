@@ -12,6 +12,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/configfile"
+	"github.com/moat-dev/moat/internal/events"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/roles"
@@ -63,6 +64,8 @@ type Config struct {
 	WAF waf.Section `yaml:",inline"`
 	// AccountID is the 12-digit AWS account ID in the ARNs moat makes.
 	AccountID string `yaml:"account-id"`
+	// Events is events:, where user-change events are delivered.
+	Events events.Section `yaml:"events"`
 }
 
 // setting is one flag: its name is also its YAML key and, upper-cased with

@@ -49,6 +49,6 @@ default. Run "moat serve --help" for the list.`,
 		Version: versionString(),
 	}
 	root.SetVersionTemplate("moat {{.Version}}\n")
-	root.AddCommand(serveCommand(), versionCommand(), apiKeysCommand(), usageCommand(), keysCommand())
+	root.AddCommand(serveCommand(), versionCommand(), apiKeysCommand(), usageCommand(), keysCommand(), eventsCommand())
 	return root
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -23,22 +22,14 @@ import (
 
 // withUsage opens the store and the usage service for one operator command.
 func withUsage(cmd *cobra.Command, run func(ctx context.Context, st store.Store, svc *usage.Service, out io.Writer) error) error {
-	cfg, err := loadConfig(cmd.Flags(), os.LookupEnv)
-	if err != nil {
-		return err
-	}
-	ctx := cmd.Context()
-	st, err := openStore(ctx, cfg, useLogger(cfg.LogLevel, cmd.ErrOrStderr()))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// Limits are the server's business; these commands never throttle.
-	svc, err := newUsage(ctx, st, usage.NewMemoryLimiter(1, time.Now), nil)
-	if err != nil {
-		return err
-	}
-	return run(ctx, st, svc, cmd.OutOrStdout())
+	return withStore(cmd, func(ctx context.Context, st store.Store, _ Config) error {
+		// Limits are the server's business; these commands never throttle.
+		svc, err := newUsage(ctx, st, usage.NewMemoryLimiter(1, time.Now), nil)
+		if err != nil {
+			return err
+		}
+		return run(ctx, st, svc, cmd.OutOrStdout())
+	})
 }
 
 func operatorCommand(use, short string, args cobra.PositionalArgs, run func(cmd *cobra.Command, args []string) error) *cobra.Command {

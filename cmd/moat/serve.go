@@ -82,6 +82,11 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	}
 	defer st.Close()
 	go store.Sweeper{Store: st, Every: sweepEvery, SessionGrace: tokens.MaxTokenLifetime, Logger: logger}.Run(ctx)
+	stopEvents, err := startEvents(ctx, st, cfg.Events, logger)
+	if err != nil {
+		return err
+	}
+	defer stopEvents()
 
 	// Generated admin credentials are stored and shown only once both
 	// listeners are bound and everything is built: a failed start keeps them.

@@ -44,6 +44,8 @@ type Store interface {
 	IdentityProviders
 	UICustomizations
 	ProviderLinks
+	Events
+	Leases
 
 	// Atomic runs fn in one transaction spanning every aggregate: what fn
 	// does through tx lands together when fn returns nil and not at all when
@@ -97,9 +99,14 @@ type Groups interface {
 
 // Users are user-pool users and their group memberships.
 type Users interface {
+	UserReads
+	UserWrites
+}
+
+// UserReads find users and memberships.
+type UserReads interface {
 	// Users are keyed by (PoolID, Key); Key is the username as the pool compares
 	// it (lower-cased when the pool is case-insensitive). Sub is unique per pool.
-	CreateUser(ctx context.Context, u User) error
 	GetUser(ctx context.Context, poolID, key string) (User, error)
 	GetUserBySub(ctx context.Context, poolID, sub string) (User, error)
 	// FindUsersByAttribute returns the users whose attribute name equals value
@@ -109,14 +116,18 @@ type Users interface {
 	// CountUsers is how many users the pool has (ErrNotFound: no such pool),
 	// without reading them.
 	CountUsers(ctx context.Context, poolID string) (int64, error)
+	ListGroupsForUser(ctx context.Context, poolID, userKey string) ([]Group, error) // ordered by Precedence, then Name
+	ListUsersInGroup(ctx context.Context, poolID, group string) ([]User, error)     // ordered by Key
+}
+
+// UserWrites change users and memberships.
+type UserWrites interface {
+	CreateUser(ctx context.Context, u User) error
 	UpdateUser(ctx context.Context, poolID, key string, update func(User) (User, error)) error
 	DeleteUser(ctx context.Context, poolID, key string) error // also drops memberships and refresh tokens
-
 	// Memberships. Adding an existing membership is not an error.
 	AddUserToGroup(ctx context.Context, poolID, userKey, group string) error
 	RemoveUserFromGroup(ctx context.Context, poolID, userKey, group string) error
-	ListGroupsForUser(ctx context.Context, poolID, userKey string) ([]Group, error) // ordered by Precedence, then Name
-	ListUsersInGroup(ctx context.Context, poolID, group string) ([]User, error)     // ordered by Key
 }
 
 // UserSecrets are a user's secrets besides the password (a TOTP key), by
@@ -168,9 +179,19 @@ type SessionLookup interface {
 // Sessions are sign-in sessions, kept by the SHA-256 of the opaque refresh
 // token, never the token.
 type Sessions interface {
+	SessionReads
+	SessionWrites
+}
+
+// SessionReads find sessions.
+type SessionReads interface {
 	SessionLookup
-	CreateRefreshToken(ctx context.Context, t RefreshToken) error
 	GetRefreshToken(ctx context.Context, hash string) (RefreshToken, error)
+}
+
+// SessionWrites start and end sessions.
+type SessionWrites interface {
+	CreateRefreshToken(ctx context.Context, t RefreshToken) error
 	// RevokeRefreshToken marks one session revoked at `at` (RevokeToken; a
 	// rotated-out token, at the end of its grace period); a session revoked
 	// earlier keeps the earlier time.

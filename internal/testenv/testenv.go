@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -18,6 +19,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -46,6 +49,53 @@ func RedisURL() string {
 		return u
 	}
 	return "redis://127.0.0.1:6379/0"
+}
+
+// NATSURL is the NATS server, with JetStream, tests publish to (each test
+// uses its own subjects and streams).
+func NATSURL() string {
+	if u := os.Getenv("MOAT_TEST_NATS_URL"); u != "" {
+		return u
+	}
+	return "nats://127.0.0.1:4222"
+}
+
+// RequireNATS returns NATSURL, or reports NATS missing when nothing
+// answers there.
+func RequireNATS(t testing.TB) string {
+	t.Helper()
+	u, err := url.Parse(NATSURL())
+	if err == nil {
+		var c net.Conn
+		if c, err = net.DialTimeout("tcp", u.Host, 2*time.Second); err == nil {
+			c.Close()
+			return NATSURL()
+		}
+	}
+	Missing(t, "NATS at "+NATSURL(), "start it with JetStream (nats-server -js -a 127.0.0.1 -p 4222) or set MOAT_TEST_NATS_URL; error: "+err.Error())
+	return ""
+}
+
+// JetStreamFor connects to NATS for this test and names a stream of its
+// own, with the subject prefix it captures; the stream is deleted and the
+// connection closed when the test ends.
+func JetStreamFor(t testing.TB, prefix string) (js jetstream.JetStream, url, subject, stream string) {
+	t.Helper()
+	url = RequireNATS(t)
+	suffix := RandomHex(4)
+	subject, stream = strings.ToLower(prefix)+"."+suffix, strings.ToUpper(strings.ReplaceAll(prefix, ".", "_"))+"_"+suffix
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if js, err = jetstream.New(nc); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = js.DeleteStream(context.Background(), stream)
+		nc.Close()
+	})
+	return js, url, subject, stream
 }
 
 // NewPostgresDatabase creates an empty database for this test and drops it

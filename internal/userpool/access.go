@@ -75,16 +75,16 @@ func (s *Service) GetUser(ctx context.Context, in *AccessTokenInput) (*GetUserOu
 // AdminUserGlobalSignOut ends every session of a user: their refresh tokens
 // stop working and so do the access tokens minted from them.
 func (s *Service) AdminUserGlobalSignOut(ctx context.Context, in *UserRef) (*Empty, error) {
-	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	return s.signOutEverywhere(ctx, p.ID, u.Key)
+	return s.signOutEverywhere(ctx, u, "AdminUserGlobalSignOut")
 }
 
 // signOutEverywhere revokes every session of a user.
-func (s *Service) signOutEverywhere(ctx context.Context, poolID, userKey string) (*Empty, error) {
-	if _, err := s.store.RevokeUserRefreshTokens(ctx, poolID, userKey, s.clock()); err != nil {
+func (s *Service) signOutEverywhere(ctx context.Context, u store.User, operation string) (*Empty, error) {
+	if err := s.users.endSessions(ctx, u, s.clock(), change{kind: userSignedOutGlobal, operation: operation}); err != nil {
 		return nil, storeErr(err, errUserNotFound)
 	}
 	return &Empty{}, nil

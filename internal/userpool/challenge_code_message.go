@@ -64,7 +64,7 @@ func (m messageCode) respond(s *Service, ctx context.Context, a *attempt, cs cha
 	if err != nil {
 		return nil, err
 	}
-	err = s.proveFactor(ctx, s.store, u, func(u *store.User, st *userState) error {
+	err = s.proveFactor(ctx, s.users, u, func(u *store.User, st *userState) error {
 		if err := s.consumeCode(u, st, codePurpose, code); err != nil {
 			if err == errCodeMismatch {
 				return errMFACodeMismatch

@@ -71,22 +71,24 @@ func (s *Service) completeNewPassword(ctx context.Context, a *attempt, cs challe
 	if err := p.validateAttributes(attrs, false, u.Attributes); err != nil {
 		return nil, err
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	u, err = s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		if old.Status != string(signin.ForceChangePassword) {
-			return old, errInvalidSession
+			return old, change{}, errInvalidSession
 		}
 		old.Status = string(signin.Confirmed)
-		old.Attributes = applyAttributeChanges(old.Attributes, attrs)
+		next := applyAttributeChanges(old.Attributes, attrs)
+		ch := change{kind: passwordChanged, operation: "RespondToAuthChallenge", clientID: a.client.ID,
+			attrs: changedAttributes(old.Attributes, next)}
+		old.Attributes = next
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		np.setOn(&old, &st)
 		st.TempPasswordExpiresAt = 0
 		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
-		u = old
-		return old, nil
+		return old, ch, nil
 	})
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)

@@ -40,7 +40,7 @@ func (s *Service) completeSoftwareToken(ctx context.Context, a *attempt, cs chal
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
-	err = s.proveFactor(ctx, s.store, u, func(_ *store.User, st *userState) error {
+	err = s.proveFactor(ctx, s.users, u, func(_ *store.User, st *userState) error {
 		step, ok := totpStep(secret.Value, code, s.now(), st.MFA.TOTPStep)
 		if !ok {
 			return errMFACodeMismatch

@@ -92,7 +92,7 @@ func (s *Service) completeWebAuthn(ctx context.Context, a *attempt, cs challenge
 		return nil, err
 	}
 	var used *webauthn.Credential
-	err = s.proveFactor(ctx, s.store, u, func(*store.User, *userState) error {
+	err = s.proveFactor(ctx, s.users, u, func(*store.User, *userState) error {
 		cred, err := rp.ValidateLogin(pu, pa.Ceremony, parsed)
 		switch {
 		case err != nil:

@@ -63,17 +63,17 @@ func (s *Service) codeMAC(u store.User, purpose, code string) string {
 // issueCode records a fresh code for purpose on the user and returns it.
 func (s *Service) issueCode(ctx context.Context, p *pool, u store.User, purpose string, life time.Duration) (string, error) {
 	code := newCode()
-	err := s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	_, err := s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		if st.Codes == nil {
 			st.Codes = map[string]pendingCode{}
 		}
 		st.Codes[purpose] = pendingCode{MAC: s.codeMAC(old, purpose, code), ExpiresAt: s.clock() + int64(life.Seconds())}
 		old.State = encodeState(st)
-		return old, nil
+		return old, change{kind: bookkeeping}, nil
 	})
 	return code, storeErr(err, errUserNotFound)
 }
@@ -197,21 +197,23 @@ func (s *Service) decoyRedeem(ctx context.Context, p *pool) error {
 }
 
 // redeemCode checks a code inside one atomic update of the user and, when
-// it is right, applies the change the code unlocks. A wrong code still
+// it is right, applies the change the code unlocks (ch). A wrong code still
 // counts against the code's budget.
-func (s *Service) redeemCode(ctx context.Context, p *pool, u store.User, purpose, code string, apply func(*store.User, *userState)) error {
+func (s *Service) redeemCode(ctx context.Context, p *pool, u store.User, purpose, code string, ch change, apply func(*store.User, *userState)) error {
 	var codeErr error
-	err := s.updateUserTimed(ctx, u, func(old store.User) (store.User, error) {
+	err := s.updateUserTimed(ctx, u, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
+		made := change{kind: bookkeeping}
 		if codeErr = s.consumeCode(&old, &st, purpose, code); codeErr == nil {
 			apply(&old, &st)
 			old.UpdatedAt = s.clock()
+			made = ch
 		}
 		old.State = encodeState(st)
-		return old, nil
+		return old, made, nil
 	})
 	if err != nil {
 		return storeErr(err, errUserNotFound)

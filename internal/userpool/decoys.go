@@ -38,7 +38,7 @@ func (s *Service) decoyUpdate(ctx context.Context, p *pool) error {
 // decoyTransaction is the write transaction alone, for a decoy that waits
 // for the typical time of some larger piece of work itself.
 func (s *Service) decoyTransaction(ctx context.Context, p *pool) error {
-	err := s.store.UpdateUser(ctx, p.ID, decoyUserKey, func(u store.User) (store.User, error) { return u, nil })
+	_, err := s.users.update(ctx, p.ID, decoyUserKey, func(u store.User) (store.User, change, error) { return u, change{}, nil })
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return storeErr(err, nil)
 	}
@@ -59,14 +59,14 @@ func (s *Service) decoyCheck(ctx context.Context, p *pool, check func()) error {
 	if err := s.hasher.Do(ctx, check); err != nil {
 		return hashingFailed(err)
 	}
-	return nil
+	return s.users.decoyNote(ctx) // the failed sign-in's event a real user's check records
 }
 
-// updateUserTimed is UpdateUser for the updates a decoy stands for; it
+// updateUserTimed is users.update for the updates a decoy stands for; it
 // remembers how long they take.
-func (s *Service) updateUserTimed(ctx context.Context, u store.User, update func(store.User) (store.User, error)) error {
+func (s *Service) updateUserTimed(ctx context.Context, u store.User, update func(store.User) (store.User, change, error)) error {
 	start := time.Now()
-	err := s.store.UpdateUser(ctx, u.PoolID, u.Key, update)
+	_, err := s.users.update(ctx, u.PoolID, u.Key, update)
 	s.userWrites.record(time.Since(start))
 	return err
 }

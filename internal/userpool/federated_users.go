@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"strconv"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -47,12 +48,15 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, providerName, sub
 		key = linked // AdminLinkProviderForUser: the identity signs in as that user
 	}
 	now := s.clock()
-	err = s.store.UpdateUser(ctx, poolID, key, func(u store.User) (store.User, error) {
-		for k, v := range mapped {
-			u.Attributes[k] = v // rewritten at every federated sign-in
+	_, err = s.users.update(ctx, poolID, key, func(u store.User) (store.User, change, error) {
+		next := maps.Clone(u.Attributes)
+		maps.Copy(next, mapped) // rewritten at every federated sign-in
+		ch := change{kind: attributesUpdated, operation: "ExternalProvider", attrs: changedAttributes(u.Attributes, next)}
+		if len(ch.attrs) == 0 {
+			ch.kind = bookkeeping
 		}
-		u.UpdatedAt = now
-		return u, nil
+		u.Attributes, u.UpdatedAt = next, now
+		return u, ch, nil
 	})
 	if errors.Is(err, store.ErrNotFound) && linked == "" {
 		err = s.createFederatedUser(ctx, p, provider, username, subject, mapped)
@@ -66,7 +70,11 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, providerName, sub
 	if err != nil && !errors.Is(err, store.ErrAlreadyExists) {
 		return nil, awserr.Internal(err)
 	}
-	if err := s.store.AddUserToGroup(ctx, poolID, key, group); err != nil {
+	u, err := s.store.GetUser(ctx, poolID, key)
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	if err := s.users.setMembership(ctx, u, group, true, change{kind: addedToGroup, operation: "ExternalProvider", group: group}); err != nil {
 		return nil, awserr.Internal(err)
 	}
 	return s.SignedInAgain(ctx, poolID, key)
@@ -93,8 +101,9 @@ func (s *Service) createFederatedUser(ctx context.Context, p *pool, provider *Id
 	}
 	sub := newSub()
 	attrs["sub"] = sub
-	err := s.store.CreateUser(ctx, store.User{PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub,
-		Status: externalProviderStatus, Enabled: true, Attributes: attrs, CreatedAt: now, UpdatedAt: now})
+	err := s.users.create(ctx, store.User{PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub,
+		Status: externalProviderStatus, Enabled: true, Attributes: attrs, CreatedAt: now, UpdatedAt: now},
+		change{kind: userCreated, operation: "ExternalProvider"})
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return nil // a concurrent first sign-in made them
 	}

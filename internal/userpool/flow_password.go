@@ -78,7 +78,7 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 	if err := s.preAuthentication(ctx, a, u); err != nil {
 		return nil, err
 	}
-	if err := s.verifyPassword(ctx, u, pw); err != nil {
+	if err := s.verifyPassword(ctx, u, pw, a.signInFailure()); err != nil {
 		return nil, err
 	}
 	if !u.Enabled {
@@ -121,7 +121,7 @@ func (s *Service) migrateUser(ctx context.Context, a *attempt, username, pw stri
 	if err := np.setOnState(&u); err != nil {
 		return store.User{}, false, err
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.users.create(ctx, u, change{kind: userCreated, operation: "UserMigration", clientID: a.client.ID}); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) { // a concurrent sign-in migrated it first
 			return store.User{}, false, errIncorrectCredentials
 		}

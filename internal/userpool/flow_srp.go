@@ -201,7 +201,7 @@ func (s *Service) completePasswordVerifier(ctx context.Context, a *attempt, cs c
 	if err := s.checkOnWorker(ctx, func() error { return s.reserveAttempt(ctx, u, s.spendSecretBlock(block, cs.ExpiresAt)) }, prove); err != nil {
 		return nil, err
 	}
-	if err := s.settleAttempt(ctx, u, proved && canonical && srp.TimestampFresh(when, s.now())); err != nil {
+	if err := s.settleAttempt(ctx, u, proved && canonical && srp.TimestampFresh(when, s.now()), a.signInFailure()); err != nil {
 		return nil, err
 	}
 	if !u.Enabled {

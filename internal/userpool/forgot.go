@@ -68,7 +68,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if hidden {
 		return nil, s.decoyRedeem(ctx, p)
 	}
-	err = s.redeemCode(ctx, p, u, codeReset, in.ConfirmationCode, func(u *store.User, st *userState) {
+	err = s.redeemCode(ctx, p, u, codeReset, in.ConfirmationCode, change{kind: passwordReset, operation: "ConfirmForgotPassword", clientID: c.ID}, func(u *store.User, st *userState) {
 		np.setOn(u, st)
 		if u.Status == string(signin.ResetRequired) || u.Status == string(signin.ForceChangePassword) {
 			u.Status = string(signin.Confirmed)
@@ -98,9 +98,9 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUser
 	if u.Attributes["email"] == "" || u.Attributes["email_verified"] != "true" {
 		return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	_, err = s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		old.Status, old.UpdatedAt = string(signin.ResetRequired), s.clock()
-		return old, nil
+		return old, change{kind: passwordReset, operation: "AdminResetUserPassword"}, nil
 	})
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)

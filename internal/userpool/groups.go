@@ -111,7 +111,7 @@ func (s *Service) DeleteGroup(ctx context.Context, in *GroupRef) (*Empty, error)
 	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
-	return &Empty{}, storeErr(s.store.DeleteGroup(ctx, in.UserPoolId, in.GroupName), groupNotFound())
+	return &Empty{}, storeErr(s.users.deleteGroup(ctx, in.UserPoolId, in.GroupName), groupNotFound())
 }
 
 type ListGroupsInput struct {

@@ -31,12 +31,13 @@ type session struct {
 	// authorization request's, for the ID token.
 	scopes []string
 	nonce  string
+	flow   string // the sign-in flow, for the session's event
 }
 
 // startSession records a new refresh token and mints the first tokens.
 func (s *Service) startSession(ctx context.Context, a *attempt, u store.User, source signin.TokenSource, deviceKey string) (*AuthenticationResult, error) {
 	return s.openSession(ctx, session{call: a.call, source: source, pool: a.pool, client: a.client, user: u,
-		originJTI: uuid.NewString(), authTime: s.clock(), deviceKey: deviceKey})
+		originJTI: uuid.NewString(), authTime: s.clock(), deviceKey: deviceKey, flow: string(a.flow)})
 }
 
 // openSession records sess as a new refresh token and mints its first tokens.
@@ -44,11 +45,11 @@ func (s *Service) openSession(ctx context.Context, sess session) (*Authenticatio
 	now := s.clock()
 	_, _, refreshLife := sess.client.lifetimes()
 	refresh := newOpaqueToken(96)
-	err := s.store.CreateRefreshToken(ctx, store.RefreshToken{
+	err := s.users.startSession(ctx, sess.user, store.RefreshToken{
 		Hash: hashRefreshToken(refresh), PoolID: sess.pool.ID, ClientID: sess.client.ID, UserKey: sess.user.Key,
 		OriginJTI: sess.originJTI, AuthTime: sess.authTime, CreatedAt: now, ExpiresAt: now + int64(refreshLife.Seconds()),
 		Scopes: strings.Join(sess.scopes, " "),
-	})
+	}, change{kind: userSignedIn, clientID: sess.client.ID, authFlow: sess.flow})
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}

@@ -26,8 +26,9 @@ func lockoutFor(failures int) time.Duration {
 	return min(time.Second<<shift, lockoutMax)
 }
 
-// verifyPassword checks a user's password under the lockout rule.
-func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string) error {
+// verifyPassword checks a user's password under the lockout rule; a wrong
+// one is the failure change records.
+func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string, failure change) error {
 	var ok bool
 	var hashErr error
 	err := s.checkOnWorker(ctx, func() error { return s.reserveAttempt(ctx, u, nil) },
@@ -38,7 +39,7 @@ func (s *Service) verifyPassword(ctx context.Context, u store.User, pw string) e
 	if hashErr != nil && u.PasswordHash != "" {
 		return awserr.Internal(hashErr)
 	}
-	return s.settleAttempt(ctx, u, ok)
+	return s.settleAttempt(ctx, u, ok, failure)
 }
 
 // checkOnWorker runs a credential check on a hashing worker after its
@@ -78,22 +79,23 @@ func (s *Service) reserveAttempt(ctx context.Context, u store.User, also func(*u
 }
 
 // unlessLockedOut is an updater of a user that refuses while they are
-// locked out and otherwise applies change to them and their state.
-func (s *Service) unlessLockedOut(change func(u *store.User, st *userState, now time.Time) error) func(store.User) (store.User, error) {
-	return func(old store.User) (store.User, error) {
+// locked out and otherwise applies apply to them and their state; the
+// change is bookkeeping, which emits no event.
+func (s *Service) unlessLockedOut(apply func(u *store.User, st *userState, now time.Time) error) func(store.User) (store.User, change, error) {
+	return func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		now := s.now()
 		if now.UnixMilli() < st.LockedUntilMillis {
-			return old, errPasswordAttemptsExceeded
+			return old, change{}, errPasswordAttemptsExceeded
 		}
-		if err := change(&old, &st, now); err != nil {
-			return old, err
+		if err := apply(&old, &st, now); err != nil {
+			return old, change{}, err
 		}
 		old.State = encodeState(st)
-		return old, nil
+		return old, change{kind: bookkeeping}, nil
 	}
 }
 
@@ -107,19 +109,26 @@ func (st *userState) countFailure(now time.Time) {
 }
 
 // settleAttempt ends a reserved check: a right credential clears the count
-// and any lockout, a wrong one stays counted and is Cognito's error.
-func (s *Service) settleAttempt(ctx context.Context, u store.User, ok bool) error {
+// and any lockout, a wrong one stays counted, records failure and is
+// Cognito's error.
+func (s *Service) settleAttempt(ctx context.Context, u store.User, ok bool, failure change) error {
 	if !ok {
+		if failure.reason == "" {
+			failure.reason = "IncorrectCredentials"
+		}
+		if err := s.users.note(ctx, u, failure); err != nil {
+			return storeErr(err, nil)
+		}
 		return errIncorrectCredentials
 	}
-	err := s.store.UpdateUser(ctx, u.PoolID, u.Key, func(old store.User) (store.User, error) {
+	_, err := s.users.update(ctx, u.PoolID, u.Key, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		st.FailedSignIns, st.LockedUntilMillis = 0, 0
 		old.State = encodeState(st)
-		return old, nil
+		return old, change{kind: bookkeeping}, nil
 	})
 	return storeErr(err, errUserNotFound)
 }
@@ -128,11 +137,11 @@ func (s *Service) settleAttempt(ctx context.Context, u store.User, ok bool) erro
 // the same lockout as passwords, in one atomic update of the user: refused
 // while locked out, a wrong answer counted, a right one clearing the count.
 // check may change the state it is given (a code spent, a time step used)
-// and returns the error a wrong answer gets. users is the store, or a
-// transaction the check is part of.
-func (s *Service) proveFactor(ctx context.Context, users store.Users, u store.User, check func(*store.User, *userState) error) error {
+// and returns the error a wrong answer gets. users writes through the
+// store, or in a transaction the check is part of (s.users.in(tx)).
+func (s *Service) proveFactor(ctx context.Context, users *userWrites, u store.User, check func(*store.User, *userState) error) error {
 	var wrong error
-	err := users.UpdateUser(ctx, u.PoolID, u.Key, s.unlessLockedOut(func(old *store.User, st *userState, now time.Time) error {
+	_, err := users.update(ctx, u.PoolID, u.Key, s.unlessLockedOut(func(old *store.User, st *userState, now time.Time) error {
 		if wrong = check(old, st); wrong == nil {
 			st.FailedSignIns, st.LockedUntilMillis = 0, 0
 		} else {

@@ -28,19 +28,21 @@ func (s *Service) membership(ctx context.Context, in *MembershipInput) (*pool, s
 }
 
 func (s *Service) AdminAddUserToGroup(ctx context.Context, in *MembershipInput) (*Empty, error) {
-	p, u, err := s.membership(ctx, in)
+	_, u, err := s.membership(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, storeErr(s.store.AddUserToGroup(ctx, p.ID, u.Key, in.GroupName), groupNotFound())
+	return &Empty{}, storeErr(s.users.setMembership(ctx, u, in.GroupName, true,
+		change{kind: addedToGroup, operation: "AdminAddUserToGroup", group: in.GroupName}), groupNotFound())
 }
 
 func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, in *MembershipInput) (*Empty, error) {
-	p, u, err := s.membership(ctx, in)
+	_, u, err := s.membership(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, storeErr(s.store.RemoveUserFromGroup(ctx, p.ID, u.Key, in.GroupName), groupNotFound())
+	return &Empty{}, storeErr(s.users.setMembership(ctx, u, in.GroupName, false,
+		change{kind: removedFromGroup, operation: "AdminRemoveUserFromGroup", group: in.GroupName}), groupNotFound())
 }
 
 type AdminListGroupsForUserInput struct {

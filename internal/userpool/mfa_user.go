@@ -100,10 +100,10 @@ func (s *Service) setMFAPreferences(ctx context.Context, p *pool, u store.User, 
 			return invalidParameter("%s cannot be preferred while it is not enabled.", x.factor)
 		}
 	}
-	err := s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	_, err := s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		for _, x := range settings {
 			switch {
@@ -112,7 +112,7 @@ func (s *Service) setMFAPreferences(ctx context.Context, p *pool, u store.User, 
 				st.MFA.disable(x.factor)
 			default:
 				if err := canUseFactor(old, st, x.factor); err != nil {
-					return old, err
+					return old, change{}, err
 				}
 				st.MFA.enable(x.factor, x.set.PreferredMfa)
 				if !x.set.PreferredMfa && st.MFA.Preferred == x.factor {
@@ -122,7 +122,7 @@ func (s *Service) setMFAPreferences(ctx context.Context, p *pool, u store.User, 
 		}
 		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
-		return old, nil
+		return old, change{kind: bookkeeping}, nil
 	})
 	return storeErr(err, errUserNotFound)
 }

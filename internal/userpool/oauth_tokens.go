@@ -84,7 +84,7 @@ func (s *Service) RevokeOAuthSession(ctx context.Context, poolID, originJTI stri
 	if err != nil {
 		return awserr.Internal(err)
 	}
-	return storeErr(s.store.RevokeRefreshToken(ctx, rt.Hash, s.clock()), nil)
+	return storeErr(s.users.endSession(ctx, rt.Hash, s.clock()), nil)
 }
 
 // UserInfo errors: the request carried no usable token, or the token is

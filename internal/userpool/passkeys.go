@@ -175,14 +175,14 @@ func (s *Service) StartWebAuthnRegistration(ctx context.Context, in *AccessToken
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	_, err = s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		st.PasskeyRegistration = &pendingPasskey{Session: *session, ExpiresAt: s.clock() + int64(registrationSession.Seconds())}
 		old.State = encodeState(st)
-		return old, nil
+		return old, change{kind: bookkeeping}, nil
 	})
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)

@@ -103,19 +103,19 @@ func (s *Service) AdminDisableProviderForUser(ctx context.Context, in *AdminDisa
 		return nil, awserr.Internal(err)
 	}
 	// Not linked: a federated user of its own, who may no longer sign in.
-	err = s.store.UpdateUser(ctx, p.ID, p.userKey(name+"_"+subject), func(u store.User) (store.User, error) {
+	_, err = s.users.update(ctx, p.ID, p.userKey(name+"_"+subject), func(u store.User) (store.User, change, error) {
 		u.Enabled, u.UpdatedAt = false, s.clock()
-		return u, nil
+		return u, change{kind: userDisabled, operation: "AdminDisableProviderForUser"}, nil
 	})
 	return &Empty{}, storeErr(err, errUserNotFound)
 }
 
 // changeIdentities rewrites a user's identities attribute.
-func (s *Service) changeIdentities(ctx context.Context, poolID, key string, change func([]identity) []identity) error {
-	err := s.store.UpdateUser(ctx, poolID, key, func(u store.User) (store.User, error) {
+func (s *Service) changeIdentities(ctx context.Context, poolID, key string, rewrite func([]identity) []identity) error {
+	_, err := s.users.update(ctx, poolID, key, func(u store.User) (store.User, change, error) {
 		var ids []identity
 		_ = json.Unmarshal([]byte(u.Attributes["identities"]), &ids) // absent: none
-		ids = change(ids)
+		ids = rewrite(ids)
 		if len(ids) == 0 {
 			delete(u.Attributes, "identities")
 		} else {
@@ -123,7 +123,7 @@ func (s *Service) changeIdentities(ctx context.Context, poolID, key string, chan
 			u.Attributes["identities"] = string(encoded)
 		}
 		u.UpdatedAt = s.clock()
-		return u, nil
+		return u, change{kind: attributesUpdated, operation: "AdminLinkProviderForUser", attrs: []string{"identities"}}, nil
 	})
 	return storeErr(err, errUserNotFound)
 }

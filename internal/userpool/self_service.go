@@ -23,19 +23,19 @@ func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordInput) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.verifyPassword(ctx, u, in.PreviousPassword); err != nil {
+	if err := s.verifyPassword(ctx, u, in.PreviousPassword, change{kind: userSignInFailed, operation: "ChangePassword"}); err != nil {
 		return nil, err
 	}
 	np, err := s.newPasswordFor(ctx, p, u.Username, in.ProposedPassword)
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	_, err = s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		if err := np.setOnState(&old); err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		old.UpdatedAt = s.clock()
-		return old, nil
+		return old, change{kind: passwordChanged, operation: "ChangePassword"}, nil
 	})
 	return &Empty{}, storeErr(err, errUserNotFound)
 }
@@ -83,7 +83,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 	if in.AttributeName != "email" {
 		return nil, invalidParameter("moat verifies email addresses only with a code; %s cannot be verified this way", in.AttributeName)
 	}
-	err = s.redeemCode(ctx, p, u, codeAttr+"email", in.Code, func(u *store.User, _ *userState) {
+	err = s.redeemCode(ctx, p, u, codeAttr+"email", in.Code, change{kind: attributeVerified, operation: "VerifyUserAttribute", attrs: []string{"email_verified"}}, func(u *store.User, _ *userState) {
 		u.Attributes["email_verified"] = "true"
 	})
 	return &Empty{}, err
@@ -118,7 +118,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	if err := c.checkWritable(in.UserAttributes); err != nil {
 		return nil, err
 	}
-	if u, err = s.setAttributes(ctx, p, u, in.UserAttributes); err != nil {
+	if u, err = s.setAttributes(ctx, p, u, in.UserAttributes, "UpdateUserAttributes"); err != nil {
 		return nil, err
 	}
 	out := &UpdateUserAttributesOutput{}
@@ -142,25 +142,25 @@ func (s *Service) DeleteUserAttributes(ctx context.Context, in *DeleteUserAttrib
 	if err != nil {
 		return nil, err
 	}
-	return s.AdminDeleteUserAttributes(ctx, &AdminDeleteUserAttributesInput{UserPoolId: p.ID, Username: u.Username, UserAttributeNames: in.UserAttributeNames})
+	return s.deleteAttributes(ctx, p, u, in.UserAttributeNames, "DeleteUserAttributes")
 }
 
 // GlobalSignOut ends every session of the caller.
 func (s *Service) GlobalSignOut(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
-	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	_, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	return s.signOutEverywhere(ctx, p.ID, u.Key)
+	return s.signOutEverywhere(ctx, u, "GlobalSignOut")
 }
 
 // DeleteUser deletes the caller.
 func (s *Service) DeleteUser(ctx context.Context, in *AccessTokenInput) (*Empty, error) {
-	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	_, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, storeErr(s.store.DeleteUser(ctx, p.ID, u.Key), errUserNotFound)
+	return &Empty{}, storeErr(s.users.delete(ctx, u, change{kind: userDeleted, operation: "DeleteUser"}), errUserNotFound)
 }
 
 type RevokeTokenInput struct {
@@ -201,7 +201,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenInput) (*Empty
 	if rt.ClientID != c.ID {
 		return nil, awserr.New(awserr.Unauthorized, "The token was not issued to this client.")
 	}
-	if err := s.store.RevokeRefreshToken(ctx, hash, s.clock()); err != nil {
+	if err := s.users.endSession(ctx, hash, s.clock()); err != nil {
 		return nil, storeErr(err, nil)
 	}
 	return &Empty{}, nil

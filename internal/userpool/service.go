@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moat-dev/moat/internal/events"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/password"
 	"github.com/moat-dev/moat/internal/sms"
@@ -23,7 +24,8 @@ import (
 
 // Service runs every user-pool operation against one store.
 type Service struct {
-	store      store.Store
+	store      poolStore   // reads, and writes that change no user
+	users      *userWrites // every change to a user, with its event
 	tokens     *tokens.Service
 	region     string
 	account    string
@@ -91,6 +93,8 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if svc.account == "" {
 		svc.account = "000000000000"
 	}
+	svc.users = &userWrites{store: cfg.Store, origin: events.Origin{Source: EventSource, Account: svc.account, Region: svc.region},
+		now: func() time.Time { return svc.now() }, notes: &typicalTimes{}}
 	if svc.limiter == nil {
 		svc.limiter = throttle.New(nil, nil)
 	}

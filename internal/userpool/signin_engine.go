@@ -128,6 +128,11 @@ func (s *Service) respond(ctx context.Context, caller netip.Addr, c *client, in 
 	return h.respond(s, ctx, a, cs, raw)
 }
 
+// signInFailure is the change a wrong credential in this attempt records.
+func (a *attempt) signInFailure() change {
+	return change{kind: userSignInFailed, clientID: a.client.ID, authFlow: string(a.flow)}
+}
+
 // challenge answers a step with a challenge whose state is sealed into the Session.
 func (s *Service) challenge(a *attempt, u store.User, name signin.ChallengeName, payload any, params map[string]string) *AuthOutput {
 	return &AuthOutput{

@@ -98,7 +98,7 @@ func (s *Service) SignUp(ctx context.Context, caller netip.Addr, in *SignUpInput
 	if err := np.setOnState(&u); err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.users.create(ctx, u, change{kind: userSignedUp, operation: "SignUp", clientID: c.ID}); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) {
 			return nil, awserr.New(awserr.UsernameExists, "User already exists")
 		}
@@ -189,7 +189,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 			return nil, err
 		}
 	}
-	err = s.redeemCode(ctx, p, u, codeSignUp, in.ConfirmationCode, func(u *store.User, _ *userState) {
+	err = s.redeemCode(ctx, p, u, codeSignUp, in.ConfirmationCode, change{kind: userConfirmed, operation: "ConfirmSignUp", clientID: c.ID}, func(u *store.User, _ *userState) {
 		u.Status = string(signin.Confirmed)
 		if u.Attributes["email"] != "" {
 			u.Attributes["email_verified"] = "true"

@@ -163,7 +163,7 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, in *VerifySoftwareTok
 	// replaces the token, in the same transaction.
 	var wrong error
 	err = s.store.Atomic(ctx, func(tx store.Store) error {
-		wrong = s.proveFactor(ctx, tx, o.user, func(_ *store.User, st *userState) error {
+		wrong = s.proveFactor(ctx, s.users.in(tx), o.user, func(_ *store.User, st *userState) error {
 			step, ok := totpStep(pending.Value, in.UserCode, s.now(), 0)
 			if !ok {
 				return errTOTPMismatch

@@ -79,7 +79,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	st := userState{TempPasswordExpiresAt: now + pp.temporaryPasswordLife()}
 	np.setOn(&u, &st)
 	u.State = encodeState(st)
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.users.create(ctx, u, change{kind: userCreated, operation: "AdminCreateUser"}); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) {
 			return nil, errUsernameExists
 		}
@@ -139,10 +139,11 @@ func (s *Service) claimAliases(ctx context.Context, p *pool, ownerKey string, at
 			if !force {
 				return awserr.New(awserr.AliasExists, "An account with the given "+alias+" already exists.")
 			}
-			err := s.store.UpdateUser(ctx, p.ID, o.Key, func(old store.User) (store.User, error) {
+			// The alias's old owner changes too: its copy is no longer verified.
+			_, err := s.users.update(ctx, p.ID, o.Key, func(old store.User) (store.User, change, error) {
 				old.Attributes[alias+"_verified"] = "false"
 				old.UpdatedAt = s.clock()
-				return old, nil
+				return old, change{kind: attributesUpdated, operation: "AliasClaimed", attrs: []string{alias + "_verified"}}, nil
 			})
 			if err != nil {
 				return storeErr(err, nil)
@@ -165,17 +166,16 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	u, err = s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		st.TempPasswordExpiresAt = s.clock() + pp.temporaryPasswordLife()
 		np.setOn(&old, &st)
 		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
-		u = old
-		return old, nil
+		return old, change{kind: passwordSet, operation: "AdminCreateUser"}, nil
 	})
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
@@ -217,11 +217,11 @@ func (s *Service) AdminGetUser(ctx context.Context, in *UserRef) (*AdminGetUserO
 }
 
 func (s *Service) AdminDeleteUser(ctx context.Context, in *UserRef) (*Empty, error) {
-	p, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
+	_, u, err := s.adminUser(ctx, in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	return &Empty{}, storeErr(s.store.DeleteUser(ctx, p.ID, u.Key), errUserNotFound)
+	return &Empty{}, storeErr(s.users.delete(ctx, u, change{kind: userDeleted, operation: "AdminDeleteUser"}), errUserNotFound)
 }
 
 type AdminSetUserPasswordInput struct {
@@ -241,10 +241,10 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	_, err = s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		st, err := decodeState(old)
 		if err != nil {
-			return old, err
+			return old, change{}, err
 		}
 		np.setOn(&old, &st)
 		if in.Permanent {
@@ -256,7 +256,7 @@ func (s *Service) AdminSetUserPassword(ctx context.Context, in *AdminSetUserPass
 		}
 		old.State = encodeState(st)
 		old.UpdatedAt = s.clock()
-		return old, nil
+		return old, change{kind: passwordSet, operation: "AdminSetUserPassword"}, nil
 	})
 	return &Empty{}, storeErr(err, errUserNotFound)
 }
@@ -266,13 +266,13 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *UserRef) (*Empty, 
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	_, err = s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
 		if old.Status != string(signin.Unconfirmed) {
-			return old, awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+old.Status)
+			return old, change{}, awserr.New(awserr.NotAuthorized, "User cannot be confirmed. Current status is "+old.Status)
 		}
 		old.Status = string(signin.Confirmed)
 		old.UpdatedAt = s.clock()
-		return old, nil
+		return old, change{kind: userConfirmed, operation: "AdminConfirmSignUp"}, nil
 	})
 	return &Empty{}, storeErr(err, errUserNotFound)
 }
@@ -284,16 +284,23 @@ func (s *Service) setEnabled(ctx context.Context, in *UserRef, enabled bool) (*E
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
+	ch := change{kind: userEnabled, operation: "AdminEnableUser"}
+	if !enabled {
+		ch = change{kind: userDisabled, operation: "AdminDisableUser"}
+	}
+	u, err = s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
+		if old.Enabled == enabled {
+			return old, change{kind: bookkeeping}, nil
+		}
 		old.Enabled = enabled
 		old.UpdatedAt = s.clock()
-		return old, nil
+		return old, ch, nil
 	})
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
 	}
 	if !enabled {
-		return s.signOutEverywhere(ctx, p.ID, u.Key)
+		return s.signOutEverywhere(ctx, u, "AdminDisableUser")
 	}
 	return &Empty{}, nil
 }

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -22,26 +23,46 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.setAttributes(ctx, p, u, in.UserAttributes)
+	_, err = s.setAttributes(ctx, p, u, in.UserAttributes, "AdminUpdateUserAttributes")
 	return &Empty{}, err
 }
 
 // setAttributes validates and applies attribute changes, keeping verified
 // aliases unique, and returns the user as stored.
-func (s *Service) setAttributes(ctx context.Context, p *pool, u store.User, changes []AttributeType) (store.User, error) {
+func (s *Service) setAttributes(ctx context.Context, p *pool, u store.User, changes []AttributeType, operation string) (store.User, error) {
 	if err := p.validateAttributes(changes, false, u.Attributes); err != nil {
 		return u, err
 	}
 	if err := s.claimAliases(ctx, p, u.Key, applyAttributeChanges(u.Attributes, changes), false); err != nil {
 		return u, err
 	}
-	err := s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		old.Attributes = applyAttributeChanges(old.Attributes, changes)
+	updated, err := s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
+		next := applyAttributeChanges(old.Attributes, changes)
+		ch := change{kind: attributesUpdated, operation: operation, attrs: changedAttributes(old.Attributes, next)}
+		old.Attributes = next
 		old.UpdatedAt = s.clock()
-		u = old
-		return old, nil
+		return old, ch, nil
 	})
-	return u, storeErr(err, errUserNotFound)
+	if err != nil {
+		return u, storeErr(err, errUserNotFound)
+	}
+	return updated, nil
+}
+
+// changedAttributes names the attributes whose values differ between two sets.
+func changedAttributes(before, after map[string]string) []string {
+	var names []string
+	for k, v := range after {
+		if old, ok := before[k]; !ok || old != v {
+			names = append(names, k)
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	return names
 }
 
 func applyAttributeChanges(current map[string]string, changes []AttributeType) map[string]string {
@@ -72,8 +93,12 @@ func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *AdminDelete
 	if err != nil {
 		return nil, err
 	}
+	return s.deleteAttributes(ctx, p, u, in.UserAttributeNames, "AdminDeleteUserAttributes")
+}
+
+func (s *Service) deleteAttributes(ctx context.Context, p *pool, u store.User, names []string, operation string) (*Empty, error) {
 	var unknown []string
-	for _, name := range in.UserAttributeNames {
+	for _, name := range names {
 		if _, ok := p.schemaAttribute(name); !ok {
 			unknown = append(unknown, "user."+name+": Attribute does not exist in the schema.")
 		}
@@ -81,7 +106,7 @@ func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *AdminDelete
 	if len(unknown) > 0 {
 		return nil, invalidParameter("Invalid user attributes: %s\n", strings.Join(unknown, "\n"))
 	}
-	for _, name := range in.UserAttributeNames {
+	for _, name := range names {
 		def, _ := p.schemaAttribute(name)
 		if name == "sub" || (def.Required != nil && *def.Required) {
 			return nil, invalidParameter("Cannot delete a required attribute: %s", name)
@@ -90,15 +115,18 @@ func (s *Service) AdminDeleteUserAttributes(ctx context.Context, in *AdminDelete
 			return nil, invalidParameter("Cannot modify an immutable attribute: %s", name)
 		}
 	}
-	err = s.store.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
-		for _, name := range in.UserAttributeNames {
-			delete(old.Attributes, name)
+	_, err := s.users.update(ctx, p.ID, u.Key, func(old store.User) (store.User, change, error) {
+		next := maps.Clone(old.Attributes)
+		for _, name := range names {
+			delete(next, name)
 			if name == "email" || name == "phone_number" {
-				delete(old.Attributes, name+"_verified")
+				delete(next, name+"_verified")
 			}
 		}
+		ch := change{kind: attributesDeleted, operation: operation, attrs: changedAttributes(old.Attributes, next)}
+		old.Attributes = next
 		old.UpdatedAt = s.clock()
-		return old, nil
+		return old, ch, nil
 	})
 	return &Empty{}, storeErr(err, errUserNotFound)
 }

@@ -230,7 +230,7 @@ func (s *Service) walletUser(ctx context.Context, p *pool, w *WalletSignIn, key 
 	u = store.User{PoolID: p.ID, Key: key, Username: key, Sub: sub, Status: string(signin.Confirmed), Enabled: true,
 		Attributes: map[string]string{"sub": sub, walletAttribute: checksummed}, State: encodeState(userState{}),
 		CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.users.create(ctx, u, change{kind: userCreated, operation: "WalletSignIn"}); err != nil {
 		if errors.Is(err, store.ErrAlreadyExists) { // a concurrent first sign-in won
 			return s.store.GetUser(ctx, p.ID, key)
 		}

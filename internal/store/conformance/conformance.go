@@ -55,6 +55,10 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"IdentityProviders", testIdentityProviders},
 		{"UICustomizations", testUICustomizations},
 		{"ProviderLinks", testProviderLinks},
+		{"Outbox", testOutbox},
+		{"OutboxCommitOrder", testOutboxCommitOrder},
+		{"EventDelivery", testEventDelivery},
+		{"Leases", testLeases},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

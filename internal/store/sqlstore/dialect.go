@@ -16,16 +16,23 @@ type dialect struct {
 	goose         goose.Dialect
 	// schema rewrites the migrations (PostgreSQL's terms) for the engine.
 	schema func(string) string
+	// appendLock, run before an event is appended, makes appends commit in
+	// the order of their sequence numbers. SQLite's single writer does so
+	// already; on PostgreSQL a transaction-scoped advisory lock queues them
+	// (held to commit, so a later number never becomes visible first).
+	appendLock string
 }
 
 // sqliteTypes maps the schema's PostgreSQL types onto SQLite's: its BINARY
-// collation is already bytewise, and INTEGER holds booleans and 64-bit ints.
-var sqliteTypes = strings.NewReplacer(` COLLATE "C"`, "", "BYTEA", "BLOB", "BIGINT", "INTEGER", "BOOLEAN", "INTEGER")
+// collation is already bytewise, INTEGER holds booleans and 64-bit ints, and
+// AUTOINCREMENT keeps a serial key from reusing the numbers of deleted rows.
+var sqliteTypes = strings.NewReplacer("BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY AUTOINCREMENT", ` COLLATE "C"`, "", "BYTEA", "BLOB", "BIGINT", "INTEGER", "BOOLEAN", "INTEGER")
 
 var (
 	sqliteDialect   = dialect{goose: goose.DialectSQLite3, schema: sqliteTypes.Replace}
 	postgresDialect = dialect{numberedParams: true, forUpdate: " FOR UPDATE", abortsOnError: true,
-		goose: goose.DialectPostgres, schema: func(s string) string { return s }}
+		goose: goose.DialectPostgres, schema: func(s string) string { return s },
+		appendLock: `SELECT pg_advisory_xact_lock(7245315839514100101)`}
 )
 
 // rebind rewrites ? placeholders for the engine. The store's queries carry no
