@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"strings"
@@ -15,13 +16,16 @@ import (
 func init() {
 	registerChallengePage(signin.NewPasswordRequired, challengePage{
 		template: "new_password", title: "Change password",
-		prepare: func(pg *page, hp *userpool.HostedPool, params map[string]string) {
+		prepare: func(_ context.Context, _ *Provider, pg *page, hp *userpool.HostedPool, step *userpool.HostedStep) error {
 			pg.Policy = policyLines(hp.PasswordPolicy)
-			var required []string
-			_ = json.Unmarshal([]byte(params["requiredAttributes"]), &required) // absent or malformed: none asked
-			for _, name := range required {
+			required := step.ChallengeParameters["requiredAttributes"]
+			pg.Carried["requiredAttributes"] = required
+			var names []string
+			_ = json.Unmarshal([]byte(required), &names) // absent or malformed: none asked
+			for _, name := range names {
 				pg.Fields = append(pg.Fields, fieldFor(strings.TrimPrefix(name, "userAttributes."), ""))
 			}
+			return nil
 		},
 		answers: func(form url.Values) (map[string]string, string) {
 			pw := form.Get("password")

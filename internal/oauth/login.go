@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -93,7 +94,7 @@ func (p *Provider) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Provider) showLogin(w http.ResponseWriter, r *http.Request, req *authRequest, status int, username, errText, notice string) {
-	pg, _, err := p.newPage(w, r, req, "Sign in")
+	pg, hp, err := p.newPage(w, r, req, "Sign in")
 	if err != nil {
 		p.internalError(w, err)
 		return
@@ -101,6 +102,7 @@ func (p *Provider) showLogin(w http.ResponseWriter, r *http.Request, req *authRe
 	pg.Action = template.URL(req.pageURL("/login"))
 	pg.Username, pg.Error, pg.Notice = username, errText, notices[notice]
 	pg.LocalSignIn = req.client.SupportsProvider(userpool.IdentityProviderCognito) || len(req.client.Config.SupportedIdentityProviders) == 0
+	pg.OtherWays = pg.LocalSignIn && hp.Passwordless && req.client.AllowsUserAuth()
 	pg.Providers = providerButtons(req)
 	p.render(w, status, "login", pg)
 }
@@ -111,8 +113,9 @@ var notices = map[string]string{
 	"passwordReset": "Your password has been changed. Sign in with your new password.",
 }
 
-// login is the sign-in form's POST: the engine's password step, then the
-// page of the challenge it answers with, or the client's redirect.
+// login is the sign-in form's POST: the engine's password step (or, for
+// "Sign in another way", USER_AUTH's choice), then the page of the
+// challenge it answers with, or the client's redirect.
 func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 	req := p.pageRequest(w, r)
 	if req == nil || !p.postedForm(w, r) {
@@ -120,11 +123,21 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	password := r.PostFormValue("password")
-	if username == "" || password == "" {
+	var step *userpool.HostedStep
+	var err error
+	switch {
+	case r.PostFormValue("otherWays") != "" && req.client.AllowsUserAuth():
+		if username == "" {
+			p.showLogin(w, r, req, http.StatusBadRequest, username, "Enter your username first, then choose another way to sign in.", "")
+			return
+		}
+		step, err = p.pools.HostedChooseSignIn(r.Context(), p.caller(r), req.client.ClientID, username, "")
+	case username == "" || password == "":
 		p.showLogin(w, r, req, http.StatusBadRequest, username, "Username and password are required.", "")
 		return
+	default:
+		step, err = p.pools.HostedSignIn(r.Context(), p.caller(r), req.client.ClientID, username, password, p.deviceToken(r, req.client.PoolID))
 	}
-	step, err := p.pools.HostedSignIn(r.Context(), p.caller(r), req.client.ClientID, username, password)
 	if err != nil {
 		p.showLogin(w, r, req, signInStatus(err), username, p.signInMessage(err), "")
 		return
@@ -132,12 +145,17 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request) {
 	p.next(w, r, req, username, step)
 }
 
-// next goes on from a sign-in step: a signed-in user is sent to the
-// client, a challenge gets its page.
+// next goes on from a sign-in step: a signed-in user is remembered on
+// this browser as the pool says, offered a passkey when they have none,
+// and sent to the client; a challenge gets its page.
 func (p *Provider) next(w http.ResponseWriter, r *http.Request, req *authRequest, username string, step *userpool.HostedStep) {
 	if step.User != nil {
 		authTime := p.now()
 		p.startSession(w, r, step.User, authTime)
+		p.rememberBrowser(w, r, step)
+		if step.OfferPasskey && p.offerPasskey(w, r, req, step.User) {
+			return
+		}
 		p.complete(w, r, req, step.User, authTime)
 		return
 	}
@@ -157,12 +175,23 @@ func (p *Provider) showChallenge(w http.ResponseWriter, r *http.Request, req *au
 		return
 	}
 	pg.Action = template.URL(req.pageURL("/challenge"))
-	pg.Username, pg.Session, pg.Challenge, pg.Error = username, step.Session, string(step.ChallengeName), errText
+	pg.Username, pg.Challenge, pg.Error = username, string(step.ChallengeName), errText
+	pg.Carried = map[string]string{}
 	if cp.prepare != nil {
-		cp.prepare(pg, hp, step.ChallengeParameters)
+		if err := cp.prepare(r.Context(), p, pg, hp, step); err != nil {
+			p.showLogin(w, r, req, signInStatus(err), username, p.signInMessage(err), "")
+			return
+		}
 	}
+	pg.Session = step.Session // prepare may have moved the sign-in on
 	p.render(w, status, cp.template, pg)
 }
+
+// carriedPrefix names the hidden fields a challenge page carries its
+// parameters in, so that a retry shows them again (a code's destination,
+// a token's secret, a passkey's options). They are shown, never trusted:
+// the engine's session holds everything it checks.
+const carriedPrefix = "param."
 
 // answerChallenge is a challenge page's POST.
 func (p *Provider) answerChallenge(w http.ResponseWriter, r *http.Request) {
@@ -177,17 +206,22 @@ func (p *Provider) answerChallenge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username, session := r.PostFormValue("username"), r.PostFormValue("session")
-	retry := &userpool.HostedStep{ChallengeName: name, Session: session}
+	retry := &userpool.HostedStep{ChallengeName: name, Session: session, ChallengeParameters: map[string]string{}}
+	for key, values := range r.PostForm {
+		if param, ok := strings.CutPrefix(key, carriedPrefix); ok && len(values) == 1 {
+			retry.ChallengeParameters[param] = values[0]
+		}
+	}
 	answers, problem := cp.answers(r.PostForm)
 	if problem != "" {
 		p.showChallenge(w, r, req, cp, username, retry, http.StatusBadRequest, problem)
 		return
 	}
 	answers["USERNAME"] = username
-	step, err := p.pools.HostedRespond(r.Context(), p.caller(r), req.client.ClientID, name, session, answers)
+	step, err := p.pools.HostedRespond(r.Context(), p.caller(r), req.client.ClientID, name, session, answers, p.deviceToken(r, req.client.PoolID))
 	if err != nil {
-		if e, ok := awserr.As(err); ok && e.Code == awserr.InvalidPassword || ok && e.Code == awserr.InvalidParameter {
-			p.showChallenge(w, r, req, cp, username, retry, http.StatusBadRequest, e.Message) // the session is still good
+		if e, ok := awserr.As(err); ok && slices.Contains(retryableCodes, e.Code) {
+			p.showChallenge(w, r, req, cp, username, retry, http.StatusBadRequest, strings.TrimSpace(e.Message+" "+cp.retryHint)) // the session is still good
 			return
 		}
 		p.showLogin(w, r, req, signInStatus(err), username, p.signInMessage(err), "")
@@ -195,6 +229,10 @@ func (p *Provider) answerChallenge(w http.ResponseWriter, r *http.Request) {
 	}
 	p.next(w, r, req, username, step)
 }
+
+// retryableCodes are the refusals after which a challenge's session is
+// still good: the page asks again.
+var retryableCodes = []string{awserr.InvalidPassword, awserr.InvalidParameter, awserr.CodeMismatch, "EnableSoftwareTokenMFAException"}
 
 // signInMessage is what the page says of a refused step: Cognito's own
 // message for Cognito's errors, nothing of moat's faults.
@@ -243,14 +281,17 @@ func (p *Provider) notFound(w http.ResponseWriter, _ *http.Request) {
 }
 
 // challengePage is the page for one challenge the engine may answer a
-// sign-in with: its template and title, what it shows of the challenge's
-// parameters, and how it turns the form into the challenge's responses
-// (problem is a message for the page when the form is not complete).
-// Each challenge's page registers itself from its own file.
+// sign-in with: its template and title, what it shows of the challenge
+// (prepare may also move the sign-in on, as MFA_SETUP's page sets up the
+// token it shows), how it turns the form into the challenge's responses
+// (problem is a message for the page when the form is not complete), and
+// what a refused answer's message adds. Each challenge's page registers
+// itself from its own file.
 type challengePage struct {
 	template, title string
-	prepare         func(pg *page, hp *userpool.HostedPool, params map[string]string)
+	prepare         func(ctx context.Context, p *Provider, pg *page, hp *userpool.HostedPool, step *userpool.HostedStep) error
 	answers         func(form url.Values) (responses map[string]string, problem string)
+	retryHint       string
 }
 
 var challengePages = map[signin.ChallengeName]challengePage{}

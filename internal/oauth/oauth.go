@@ -86,7 +86,7 @@ func New(cfg Config) (*Provider, error) {
 
 // hostedPaths are the paths the provider answers on the identity listener.
 var hostedPaths = []string{"/oauth2/", "/login", "/signup", "/confirm", "/resendcode", "/forgotPassword",
-	"/confirmForgotPassword", "/challenge", "/logout", "/error", "/hosted/", "/saml2/"}
+	"/confirmForgotPassword", "/challenge", "/passkeys/add", "/logout", "/error", "/hosted/", "/saml2/"}
 
 // Matches claims the provider's paths (a server.Mount).
 func (p *Provider) Matches(r *http.Request) bool {
@@ -169,6 +169,7 @@ func (p *Provider) routes() *http.ServeMux {
 	mux.HandleFunc("GET /login", p.loginPage)
 	mux.HandleFunc("POST /login", p.login)
 	mux.HandleFunc("POST /challenge", p.answerChallenge)
+	mux.HandleFunc("POST /passkeys/add", p.addPasskey)
 	mux.HandleFunc("GET /signup", p.signUpPage)
 	mux.HandleFunc("POST /signup", p.signUp)
 	mux.HandleFunc("POST /confirm", p.confirm)

@@ -86,9 +86,7 @@ func (s *Service) startDeviceProof(ctx context.Context, a *attempt, cs challenge
 	}, nil
 }
 
-// completeDeviceProof checks the device's claim. A remembered device then
-// stands in for the second factor when the pool says so; otherwise the
-// pool's MFA follows.
+// completeDeviceProof checks the device's claim.
 func (s *Service) completeDeviceProof(ctx context.Context, a *attempt, cs challengeSession, block []byte) (*AuthOutput, error) {
 	var proof deviceProof
 	u, err := s.factorUser(ctx, a, cs, &proof)
@@ -122,8 +120,15 @@ func (s *Service) completeDeviceProof(ctx context.Context, a *attempt, cs challe
 	if !proved || !canonical || !srp.TimestampFresh(when, s.now()) {
 		return nil, errIncorrectCredentials
 	}
+	return s.deviceProved(ctx, a, u, proof.nextStep)
+}
+
+// deviceProved goes on from a remembered device's proof: the device stands
+// in for the second factor when the pool says so; otherwise the pool's MFA
+// follows.
+func (s *Service) deviceProved(ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
 	if dc := a.pool.Config.DeviceConfiguration; dc != nil && dc.ChallengeRequiredOnNewDevice {
-		return s.authenticated(ctx, a, u, proof.nextStep)
+		return s.authenticated(ctx, a, u, next)
 	}
-	return s.secondFactor(ctx, a, u, proof.nextStep)
+	return s.secondFactor(ctx, a, u, next)
 }

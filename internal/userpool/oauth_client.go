@@ -243,3 +243,9 @@ func checkRedirectURL(raw string) error {
 func loopbackHost(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
+
+// AllowsUserAuth reports whether the client may sign users in with
+// USER_AUTH, whose choice of first factors the hosted pages then offer.
+func (c *OAuthClient) AllowsUserAuth() bool {
+	return (&client{Config: c.Config}).allowsFlow("ALLOW_USER_AUTH")
+}

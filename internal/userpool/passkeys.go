@@ -146,6 +146,16 @@ func (s *Service) StartWebAuthnRegistration(ctx context.Context, in *AccessToken
 	if err != nil {
 		return nil, err
 	}
+	options, err := s.startPasskeyRegistration(ctx, p, u)
+	if err != nil {
+		return nil, err
+	}
+	return &StartWebAuthnRegistrationOutput{CredentialCreationOptions: options}, nil
+}
+
+// startPasskeyRegistration begins a registration for the user: the
+// browser's creation options, the ceremony kept with the user.
+func (s *Service) startPasskeyRegistration(ctx context.Context, p *pool, u store.User) (json.RawMessage, error) {
 	rpID, uv, err := p.relyingParty()
 	if err != nil {
 		return nil, err
@@ -187,7 +197,7 @@ func (s *Service) StartWebAuthnRegistration(ctx context.Context, in *AccessToken
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
 	}
-	return &StartWebAuthnRegistrationOutput{CredentialCreationOptions: options}, nil
+	return options, nil
 }
 
 type CompleteWebAuthnRegistrationInput struct {
@@ -200,47 +210,53 @@ func (s *Service) CompleteWebAuthnRegistration(ctx context.Context, in *Complete
 	if err != nil {
 		return nil, err
 	}
+	return &Empty{}, s.completePasskeyRegistration(ctx, p, u, in.Credential)
+}
+
+// completePasskeyRegistration verifies the authenticator's answer to the
+// registration in progress and stores the credential.
+func (s *Service) completePasskeyRegistration(ctx context.Context, p *pool, u store.User, credential json.RawMessage) error {
 	rpID, _, err := p.relyingParty()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(in.Credential) == 0 {
-		return nil, invalidParameter("1 validation error detected: Value null at 'credential' failed to satisfy constraint: Member must not be null")
+	if len(credential) == 0 {
+		return invalidParameter("1 validation error detected: Value null at 'credential' failed to satisfy constraint: Member must not be null")
 	}
 	st, err := decodeState(u)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	pending := st.PasskeyRegistration
 	if pending == nil || s.clock() > pending.ExpiresAt {
-		return nil, errNoRegistration
+		return errNoRegistration
 	}
-	parsed, err := protocol.ParseCredentialCreationResponseBytes(in.Credential)
+	parsed, err := protocol.ParseCredentialCreationResponseBytes(credential)
 	if err != nil {
-		return nil, verifyFailed(err)
+		return verifyFailed(err)
 	}
 	origin, err := clientOrigin(rpID, parsed.Response.CollectedClientData.Origin)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !rpIDHashMatches(parsed.Response.AttestationObject.AuthData.RPIDHash, rpID) {
-		return nil, errRelyingParty
+		return errRelyingParty
 	}
 	_, pu, err := s.loadPasskeys(ctx, p, u)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rp, err := newRelyingParty(rpID, origin)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	cred, err := rp.CreateCredential(pu, pending.Session, parsed)
 	if err != nil {
-		return nil, verifyFailed(err)
+		return verifyFailed(err)
 	}
 	record, err := json.Marshal(cred)
 	if err != nil {
-		return nil, awserr.Internal(err)
+		return awserr.Internal(err)
 	}
 	err = s.store.Atomic(ctx, func(tx store.Store) error {
 		err := tx.UpdateUser(ctx, p.ID, u.Key, func(old store.User) (store.User, error) {
@@ -262,9 +278,9 @@ func (s *Service) CompleteWebAuthnRegistration(ctx context.Context, in *Complete
 			Name: "Passkey", Record: record, CreatedAt: s.clock()})
 	})
 	if errors.Is(err, store.ErrAlreadyExists) {
-		return nil, errPasskeyRegistered
+		return errPasskeyRegistered
 	}
-	return &Empty{}, storeErr(err, errUserNotFound)
+	return storeErr(err, errUserNotFound)
 }
 
 // rpIDHashMatches compares an authenticator's rpIdHash with the RP ID's.
