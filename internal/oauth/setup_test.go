@@ -175,7 +175,7 @@ func (b *browser) post(target string, form url.Values) fetched {
 var (
 	csrfPattern   = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 	actionPattern = regexp.MustCompile(`<form[^>]*method="post" action="([^"]+)"`)
-	hiddenPattern = regexp.MustCompile(`<input type="hidden" name="(session|challenge|username)" value="([^"]*)"`)
+	hiddenPattern = regexp.MustCompile(`<input type="hidden" name="(session|challenge|username|param\.[A-Z_]+)" value="([^"]*)"`)
 )
 
 // submit fills the page's first form with fields (plus its hidden ones
