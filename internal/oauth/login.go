@@ -221,13 +221,24 @@ func (p *Provider) answerChallenge(w http.ResponseWriter, r *http.Request) {
 	step, err := p.pools.HostedRespond(r.Context(), p.caller(r), req.client.ClientID, name, session, answers, p.deviceToken(r, req.client.PoolID))
 	if err != nil {
 		if e, ok := awserr.As(err); ok && slices.Contains(retryableCodes, e.Code) {
-			p.showChallenge(w, r, req, cp, username, retry, http.StatusBadRequest, strings.TrimSpace(e.Message+" "+cp.retryHint)) // the session is still good
+			p.showChallenge(w, r, req, cp, username, retry, http.StatusBadRequest, withHint(e.Message, cp.retryHint)) // the session is still good
 			return
 		}
 		p.showLogin(w, r, req, signInStatus(err), username, p.signInMessage(err), "")
 		return
 	}
 	p.next(w, r, req, username, step)
+}
+
+// withHint is Cognito's message for a refused answer, then what to do.
+func withHint(message, hint string) string {
+	if hint == "" {
+		return message
+	}
+	if !strings.HasSuffix(message, ".") {
+		message += "."
+	}
+	return message + " " + hint
 }
 
 // retryableCodes are the refusals after which a challenge's session is
