@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,17 +44,25 @@ roles:` + identityRoleYAML("AmplifyMembers", "authenticated", policy) + identity
 // amplifyStep is what one step of amplify_browser.mjs gave: a session, a
 // sign-in, a call, or an error.
 type amplifyStep struct {
-	Error           string `json:"error"`
-	IdentityID      string `json:"identityId"`
-	AccessKeyID     string `json:"accessKeyId"`
-	HasSessionToken bool   `json:"hasSessionToken"`
-	IDTokenJTI      string `json:"idTokenJti"`
-	AccessTokenJTI  string `json:"accessTokenJti"`
-	Sub             string `json:"sub"`
-	IsSignedIn      bool   `json:"isSignedIn"`
-	NextStep        string `json:"nextStep"`
-	StatusCode      int    `json:"statusCode"`
-	Body            string `json:"body"`
+	Error           string         `json:"error"`
+	IdentityID      string         `json:"identityId"`
+	AccessKeyID     string         `json:"accessKeyId"`
+	HasSessionToken bool           `json:"hasSessionToken"`
+	IDTokenJTI      string         `json:"idTokenJti"`
+	AccessTokenJTI  string         `json:"accessTokenJti"`
+	Sub             string         `json:"sub"`
+	IsSignedIn      bool           `json:"isSignedIn"`
+	NextStep        string         `json:"nextStep"`
+	StatusCode      int            `json:"statusCode"`
+	Body            string         `json:"body"`
+	URL             string         `json:"url"`
+	Events          []amplifyEvent `json:"events"`
+}
+
+// amplifyEvent is one Hub auth event the page saw.
+type amplifyEvent struct {
+	Event   string `json:"event"`
+	Message string `json:"message"`
 }
 
 type amplifyRun struct {
@@ -64,7 +76,18 @@ type amplifyRun struct {
 // with userPoolEndpoint and identityPoolEndpoint pointed at moat, signs in
 // with SRP, gets identity-pool credentials, calls an AWS_IAM route signed
 // with them, refreshes its tokens through GetTokensFromRefreshToken, and
-// keeps one identity id across guest → sign-in → sign-out → sign-in.
+// keeps one identity id across guest → sign-in → sign-out → sign-in. Then
+// it signs in through moat's hosted UI with signInWithRedirect (Amplify
+// configured with loginWith.oauth, redirectSignIn the page itself), and
+// fetchAuthSession gives the hosted sign-in's tokens and identity-pool
+// credentials.
+//
+// Amplify's oauth always speaks https://<domain> (signInWithRedirect and
+// its token exchange build the URLs themselves), and moat serves plain
+// HTTP behind whatever terminates TLS. The test is that deployment: a TLS
+// reverse proxy (net/http/httputil, httptest's certificate) in front of
+// the identity listener, its host:port the oauth domain, and Chromium told
+// to accept the test certificate (--ignore-certificate-errors).
 func TestAmplifyInBrowser(t *testing.T) {
 	node := nodeWithClients(t)
 	chromium := chromiumPath(t)
@@ -76,7 +99,9 @@ func TestAmplifyInBrowser(t *testing.T) {
 	m := startMoat(t, moatOptions{Config: amplifyConfig()})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	userPoolID, clientID, username, password := amplifyUser(t, ctx, m)
+	appOrigin := "http://" + freeLoopbackAddrs(t, 1)[0]
+	userPoolID, clientID, username, password := amplifyUser(t, ctx, m, appOrigin+"/")
+	oauthDomain := tlsFrontOf(t, m.IdentityURL)
 	providerKey := "cognito-idp.us-east-1.amazonaws.com/" + userPoolID
 	admin := m.adminIdentityPools()
 	created, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("notes"), AllowUnauthenticatedIdentities: true,
@@ -93,7 +118,8 @@ func TestAmplifyInBrowser(t *testing.T) {
 	out := runClientScript(t, []string{node, "amplify_browser.mjs"}, nodeClientsDir,
 		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_API_URL="+m.GatewayURL+"/prod", "MOAT_API_PATH=/notes/1",
 		"MOAT_REGION="+m.Region, "MOAT_USER_POOL_ID="+userPoolID, "MOAT_CLIENT_ID="+clientID,
-		"MOAT_IDENTITY_POOL_ID="+poolID, "MOAT_USERNAME="+username, "MOAT_PASSWORD="+password, "MOAT_CHROMIUM="+chromium)
+		"MOAT_IDENTITY_POOL_ID="+poolID, "MOAT_USERNAME="+username, "MOAT_PASSWORD="+password, "MOAT_CHROMIUM="+chromium,
+		"MOAT_APP_ORIGIN="+appOrigin, "MOAT_OAUTH_DOMAIN="+oauthDomain)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var run amplifyRun
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &run); err != nil {
@@ -149,6 +175,22 @@ func TestAmplifyInBrowser(t *testing.T) {
 		t.Errorf("signing in again from guest %s gave identity %s, want the user's %s", second.IdentityID, again.IdentityID, signedIn.IdentityID)
 	}
 
+	// The hosted UI's sign-in: tokens from the code, for the same user and identity.
+	if l := s["hostedLogin"]; l.URL != "https://"+oauthDomain+"/login" {
+		t.Errorf("signInWithRedirect went to %q, want moat's sign-in page at https://%s/login", l.URL, oauthDomain)
+	}
+	if ev := s["redirectEvents"].Events; !slices.ContainsFunc(ev, func(e amplifyEvent) bool { return e.Event == "signInWithRedirect" }) {
+		t.Errorf("no signInWithRedirect auth event: %+v", ev)
+	}
+	redirected := s["redirectSession"]
+	if redirected.IDTokenJTI == "" || redirected.IDTokenJTI == again.IDTokenJTI || redirected.AccessTokenJTI == "" || redirected.Sub != signedIn.Sub || redirected.IdentityID != signedIn.IdentityID ||
+		redirected.AccessKeyID == "" || !redirected.HasSessionToken {
+		t.Errorf("fetchAuthSession after signInWithRedirect: %+v, want the user's tokens, identity %s and credentials", redirected, signedIn.IdentityID)
+	}
+	if c := s["callAfterRedirect"]; c.StatusCode != 200 {
+		t.Errorf("the SigV4 call after signInWithRedirect answered %d %q", c.StatusCode, c.Body)
+	}
+
 	// A second device that holds the user's identity id keeps working.
 	public := m.identityPools(aws.AnonymousCredentials{})
 	idToken := amplifyUserToken(t, ctx, m, clientID, username, password)
@@ -157,6 +199,22 @@ func TestAmplifyInBrowser(t *testing.T) {
 	if err != nil || aws.ToString(creds.IdentityId) != signedIn.IdentityID {
 		t.Errorf("the user's identity on a second device: %v, %v", creds, err)
 	}
+}
+
+// tlsFrontOf is a TLS-terminating reverse proxy in front of target, as a
+// load balancer stands in front of moat; it returns the proxy's host:port.
+func tlsFrontOf(t *testing.T, target string) string {
+	t.Helper()
+	to, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewTLSServer(&httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(to)
+		r.Out.Host = r.In.Host // moat's pages and redirects stay on the https origin
+	}})
+	t.Cleanup(front.Close)
+	return strings.TrimPrefix(front.URL, "https://")
 }
 
 func contains(list []string, s string) bool {
@@ -169,8 +227,9 @@ func contains(list []string, s string) bool {
 }
 
 // amplifyUser is a pool whose app client allows what Amplify does by
-// default (SRP and refresh) and rotates refresh tokens, and a confirmed user.
-func amplifyUser(t *testing.T, ctx context.Context, m *Moat) (poolID, clientID, username, password string) {
+// default (SRP and refresh), rotates refresh tokens and signs in through
+// the hosted UI to callback, and a confirmed user.
+func amplifyUser(t *testing.T, ctx context.Context, m *Moat, callback string) (poolID, clientID, username, password string) {
 	t.Helper()
 	idp := m.cognito(t)
 	pool, err := idp.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("amplify")})
@@ -182,7 +241,10 @@ func amplifyUser(t *testing.T, ctx context.Context, m *Moat) (poolID, clientID, 
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
 			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 		// Rotation on: Amplify keeps the refresh token GetTokensFromRefreshToken returns.
-		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(0)}})
+		RefreshTokenRotation:            &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled, RetryGracePeriodSeconds: aws.Int32(0)},
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode},
+		AllowedOAuthScopes: []string{"openid", "email", "profile", "aws.cognito.signin.user.admin"},
+		CallbackURLs:       []string{callback}, LogoutURLs: []string{callback}, SupportedIdentityProviders: []string{"COGNITO"}})
 	if err != nil {
 		t.Fatalf("CreateUserPoolClient: %v", err)
 	}

@@ -2,12 +2,18 @@
 // amplify/app.mjs with esbuild, serve it from a loopback origin, and walk
 // the journey an app's user makes — guest, SRP sign-in, a SigV4 call to an
 // AWS_IAM route, a forced token refresh, sign-out (a new guest), sign-in
-// again — printing one JSON object with what each step gave.
+// again — then signs out and signs in through moat's hosted UI with
+// signInWithRedirect (the sign-in page filled as a person would), and
+// prints one JSON object with what each step gave.
 //
 // Environment: MOAT_IDENTITY_URL, MOAT_API_URL (the stage URL of an AWS_IAM
 // route's API), MOAT_API_PATH, MOAT_REGION, MOAT_USER_POOL_ID,
 // MOAT_CLIENT_ID, MOAT_IDENTITY_POOL_ID, MOAT_USERNAME, MOAT_PASSWORD,
-// MOAT_CHROMIUM (default /usr/bin/chromium). Exits 1 only when the page
+// MOAT_APP_ORIGIN (http://127.0.0.1:PORT, where the page is served; its /
+// is the client's callback URL), MOAT_OAUTH_DOMAIN (host:port of an https
+// listener in front of moat: Amplify's oauth speaks https only), MOAT_CHROMIUM
+// (default /usr/bin/chromium). Chromium runs with --ignore-certificate-errors
+// for the test's TLS certificate. Exits 1 only when the page
 // cannot be driven; the steps' outcomes are for the caller to judge.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,20 +40,20 @@ async function bundle() {
 }
 
 // serve answers / with a page loading the bundle, on a loopback port.
-function serve(js) {
+function serve(js, origin) {
   const page = '<!doctype html><meta charset="utf-8"><title>moat amplify</title><script type="module" src="/app.js"></script>';
   const server = createServer((req, res) => {
     if (req.url === '/app.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(js);
     } else if (req.url === '/favicon.ico') {
       res.writeHead(204).end();
-    } else if (req.url === '/') {
+    } else if (req.url === '/' || req.url.startsWith('/?')) {
       res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
     } else {
       res.writeHead(404).end();
     }
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen(Number(new URL(origin).port), '127.0.0.1', () => resolve(server)));
 }
 
 async function main() {
@@ -58,13 +64,14 @@ async function main() {
   const username = env('MOAT_USERNAME');
   const password = env('MOAT_PASSWORD');
   const apiPath = env('MOAT_API_PATH');
-  const server = await serve(await bundle());
+  const origin = env('MOAT_APP_ORIGIN');
+  const server = await serve(await bundle(), origin);
   const profile = await mkdtemp(join(tmpdir(), 'moat-amplify-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-      '--no-first-run', '--disable-component-update', '--disable-sync'],
+      '--no-first-run', '--disable-component-update', '--disable-sync', '--ignore-certificate-errors'],
   });
   const targets = [];
   try {
@@ -76,7 +83,7 @@ async function main() {
     const logs = [];
     page.on('console', (msg) => logs.push(`${msg.type()}: ${msg.text()}`));
     page.on('pageerror', (err) => logs.push(`pageerror: ${err.message}`));
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(`${origin}/`);
     await page.waitForFunction(() => window.moatAmplifyReady === true, null, { timeout: 30000 });
     const step = (name, ...args) => page.evaluate(([n, a]) => window.moatAmplify[n](...a), [name, args]);
 
@@ -95,6 +102,23 @@ async function main() {
     steps.secondGuest = await step('session', false);
     steps.signInAgain = await step('signIn', username, password);
     steps.signedInAgain = await step('session', false);
+
+    // The hosted UI: signInWithRedirect, moat's sign-in page, back to the
+    // app, whose Amplify.configure exchanges the code for tokens.
+    steps.signOutBeforeRedirect = await step('signOut');
+    const redirectCfg = { ...cfg, oauthDomain: env('MOAT_OAUTH_DOMAIN'), redirect: `${origin}/` };
+    await step('configure', redirectCfg);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/login'), step('signInWithRedirect')]);
+    steps.hostedLogin = { url: page.url().split('?')[0] };
+    await page.fill('#signInFormUsername', username);
+    await page.fill('#signInFormPassword', password);
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${origin}/?code=`)), page.click('button[name=signInSubmitButton]')]);
+    await page.waitForFunction(() => window.moatAmplifyReady === true, null, { timeout: 30000 });
+    await step('configure', redirectCfg);
+    await page.waitForFunction(() => window.moatAuthEvents.some((e) => e.event.startsWith('signInWithRedirect')), null, { timeout: 30000 });
+    steps.redirectEvents = { events: await page.evaluate(() => window.moatAuthEvents) };
+    steps.redirectSession = await step('session', false);
+    steps.callAfterRedirect = await step('call', apiPath);
     console.log(JSON.stringify({ steps, targets, logs }));
   } finally {
     await context.close();

@@ -1,10 +1,20 @@
 // The page's code: aws-amplify v6 as an app uses it, pointed at moat by
-// userPoolEndpoint / identityPoolEndpoint alone. amplify_browser.mjs bundles
-// it with esbuild and calls the functions on window.moatAmplify in order.
+// userPoolEndpoint / identityPoolEndpoint alone, and, for the hosted UI,
+// by loginWith.oauth's domain. amplify_browser.mjs bundles it with esbuild
+// and calls the functions on window.moatAmplify in order.
 
 import { Amplify } from 'aws-amplify';
-import { fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
+import { fetchAuthSession, signIn, signInWithRedirect, signOut } from 'aws-amplify/auth';
 import { get } from 'aws-amplify/api';
+import { Hub } from 'aws-amplify/utils';
+
+// The auth events the page saw, from its first moment: a redirect sign-in
+// completes while Amplify.configure runs, on the page the hosted UI sends
+// the browser back to.
+window.moatAuthEvents = [];
+Hub.listen('auth', ({ payload }) => {
+  window.moatAuthEvents.push({ event: payload.event, message: payload.data?.message ?? payload.data?.error?.message ?? null });
+});
 
 // session reports what fetchAuthSession gives: the identity id, whether
 // there are credentials and tokens, and the tokens' ids to tell them apart.
@@ -44,6 +54,15 @@ window.moatAmplify = {
           userPoolEndpoint: cfg.identityURL,
           identityPoolEndpoint: cfg.identityURL,
           allowGuestAccess: true,
+          // The hosted UI: Amplify speaks https://<domain> only.
+          ...(cfg.oauthDomain ? {
+            loginWith: {
+              oauth: {
+                domain: cfg.oauthDomain, scopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
+                redirectSignIn: [cfg.redirect], redirectSignOut: [cfg.redirect], responseType: 'code',
+              },
+            },
+          } : {}),
         },
       },
       API: { REST: { moat: { endpoint: cfg.apiURL, region: cfg.region } } },
@@ -55,6 +74,12 @@ window.moatAmplify = {
     const out = await signIn({ username, password });
     return { isSignedIn: out.isSignedIn, nextStep: out.nextStep?.signInStep ?? null };
   }),
+  // signInWithRedirect sends the browser to the hosted UI; the promise is
+  // left behind with the page.
+  signInWithRedirect: () => {
+    signInWithRedirect().catch((e) => window.moatAuthEvents.push({ event: 'signInWithRedirect threw', message: e.message }));
+    return true;
+  },
   signOut: () => attempt(async () => {
     await signOut();
     return { signedOut: true };
