@@ -23,7 +23,10 @@ func init() {
 			var names []string
 			_ = json.Unmarshal([]byte(required), &names) // absent or malformed: none asked
 			for _, name := range names {
-				pg.Fields = append(pg.Fields, fieldFor(strings.TrimPrefix(name, "userAttributes."), ""))
+				// A retry carries the list back from the browser: skip what names no attribute.
+				if name = strings.TrimPrefix(name, "userAttributes."); name != "" {
+					pg.Fields = append(pg.Fields, fieldFor(name, ""))
+				}
 			}
 			return nil
 		},
