@@ -138,3 +138,71 @@ func TestTOTPQRCode(t *testing.T) {
 		t.Fatalf("QR SVG: %s", s)
 	}
 }
+
+// USER_AUTH on the hosted pages: "Sign in another way" lists what the user
+// has, an emailed code signs in with no password, and a pool with passkeys
+// offers one afterwards on a page whose only script is moat's own module.
+func TestUserAuthPages(t *testing.T) {
+	ctx := context.Background()
+	tb := newTestbed(t)
+	if _, err := tb.pools.UpdateUserPool(ctx, &userpool.UpdateUserPoolInput{UserPoolId: tb.poolID, PoolConfig: userpool.PoolConfig{
+		AutoVerifiedAttributes: []string{"email"},
+		Policies:               &userpool.PoolPolicies{SignInPolicy: &userpool.SignInPolicy{AllowedFirstAuthFactors: []string{"PASSWORD", "EMAIL_OTP", "WEB_AUTHN"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tb.pools.SetUserPoolMfaConfig(ctx, &userpool.SetUserPoolMfaConfigInput{UserPoolId: tb.poolID, MfaConfigOutput: userpool.MfaConfigOutput{
+		MfaConfiguration: "OFF", WebAuthnConfiguration: &userpool.WebAuthnConfig{RelyingPartyId: "localhost", UserVerification: "preferred"}}}); err != nil {
+		t.Fatal(err)
+	}
+	plain := tb.client(false, "code")
+	out, err := tb.pools.CreateUserPoolClient(ctx, &userpool.CreateUserPoolClientInput{UserPoolId: tb.poolID, ClientName: "choice",
+		ClientConfig: userpool.ClientConfig{AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []string{"code"},
+			ExplicitAuthFlows: []string{"ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}, AllowedOAuthScopes: []string{"openid", "email"},
+			CallbackURLs: []string{callback}, SupportedIdentityProviders: []string{"COGNITO"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	choice := out.UserPoolClient.ClientId
+	tb.user("uma", password)
+
+	b := tb.browser()
+	if login := b.get(authorizeQuery(plain.ClientId, "")); strings.Contains(login.body, "otherWays") {
+		t.Fatal("a client without ALLOW_USER_AUTH offers other ways to sign in")
+	}
+	login := b.get(authorizeQuery(choice, ""))
+	if !strings.Contains(login.body, `name="otherWays"`) {
+		t.Fatalf("a USER_AUTH client's sign-in page: %s", login.body)
+	}
+	if empty := b.submit(login, url.Values{"otherWays": {"1"}}); empty.status != http.StatusBadRequest || !strings.Contains(empty.body, "Enter your username first") {
+		t.Fatalf("other ways without a username: %d\n%s", empty.status, empty.body)
+	}
+	choose := b.submit(login, url.Values{"username": {"uma"}, "otherWays": {"1"}})
+	if choose.status != http.StatusOK || !strings.Contains(choose.body, `value="PASSWORD"`) || !strings.Contains(choose.body, `value="EMAIL_OTP"`) ||
+		strings.Contains(choose.body, `value="WEB_AUTHN"`) || strings.Contains(choose.body, `value="PASSWORD_SRP"`) {
+		t.Fatalf("SELECT_CHALLENGE page: %d\n%s", choose.status, choose.body)
+	}
+	if noPassword := b.submit(choose, url.Values{"answer": {"PASSWORD"}}); noPassword.status != http.StatusBadRequest || !strings.Contains(noPassword.body, "Enter your password") {
+		t.Fatalf("PASSWORD without one: %d\n%s", noPassword.status, noPassword.body)
+	}
+	emailed := b.submit(choose, url.Values{"answer": {"EMAIL_OTP"}})
+	if emailed.status != http.StatusOK || !strings.Contains(emailed.body, "Check your email") || strings.Contains(emailed.body, "Remember this device") {
+		t.Fatalf("EMAIL_OTP as the first factor: %d\n%s", emailed.status, emailed.body)
+	}
+	code := mailtest.Code(tb.mail.Wait(t, "uma@example.com", 10*time.Second).Body)
+	offer := b.submit(emailed, url.Values{"code": {code}})
+	csp := offer.header.Get("Content-Security-Policy")
+	if offer.status != http.StatusOK || !strings.Contains(offer.body, "Sign in faster with a passkey") || !strings.Contains(offer.body, `data-passkey="create"`) ||
+		!strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") || offer.header.Get("X-Frame-Options") != "DENY" {
+		t.Fatalf("the passkey offer: %d %v\n%s", offer.status, offer.header, offer.body)
+	}
+	if bad := b.submit(offer, url.Values{"credential": {`{"id":"x"}`}}); bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "does not verify") {
+		t.Fatalf("a passkey answer that does not verify: %d\n%s", bad.status, bad.body)
+	}
+	skipped := b.submit(offer, url.Values{"skip": {"1"}})
+	if skipped.status != http.StatusFound || skipped.location == nil || skipped.location.Query().Get("code") == "" {
+		t.Fatalf("Not now: %d\n%s", skipped.status, skipped.body)
+	}
+	if js := b.get("/hosted/passkey.js"); js.status != http.StatusOK || !strings.Contains(js.body, "navigator.credentials.get") {
+		t.Fatalf("passkey.js: %d", js.status)
+	}
+}
