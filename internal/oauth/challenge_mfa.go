@@ -27,7 +27,9 @@ type codePage struct {
 
 var codePages = []codePage{
 	{name: signin.SoftwareTokenMFA, title: "Enter your authenticator code", label: "6-digit code", response: "SOFTWARE_TOKEN_MFA_CODE",
-		lead:      func(string) string { return "Open your authenticator app and enter the code it shows for this account." },
+		lead: func(string) string {
+			return "Open your authenticator app and enter the code it shows for this account."
+		},
 		retryHint: "Enter the code your authenticator app shows now; each code works once.", askRemembersHere: true},
 	{name: signin.EmailOTP, title: "Check your email", label: "Code from the email", response: "EMAIL_OTP_CODE",
 		lead:      sentTo("an email"),

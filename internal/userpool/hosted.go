@@ -50,12 +50,7 @@ func (s *Service) HostedSignIn(ctx context.Context, caller netip.Addr, clientID,
 	if deviceKey != "" {
 		params["DEVICE_KEY"] = deviceKey
 	}
-	if c.Secret != "" {
-		params["SECRET_HASH"] = (&OAuthClient{ClientID: c.ID, secret: c.Secret}).SecretHash(username)
-	}
-	a := newAttempt(caller, p, c, nil, params)
-	a.flow, a.hosted = signin.UserPasswordAuth, true
-	out, err := s.passwordAuth(ctx, a)
+	out, err := s.passwordAuth(ctx, hostedAttempt(caller, p, c, signin.UserPasswordAuth, params))
 	if err != nil {
 		return nil, err
 	}
@@ -74,12 +69,7 @@ func (s *Service) HostedChooseSignIn(ctx context.Context, caller netip.Addr, cli
 	if preferred != "" {
 		params["PREFERRED_CHALLENGE"] = preferred
 	}
-	if c.Secret != "" {
-		params["SECRET_HASH"] = (&OAuthClient{ClientID: c.ID, secret: c.Secret}).SecretHash(username)
-	}
-	a := newAttempt(caller, p, c, nil, params)
-	a.flow, a.hosted = signin.UserAuth, true
-	out, err := s.userAuth(ctx, a)
+	out, err := s.userAuth(ctx, hostedAttempt(caller, p, c, signin.UserAuth, params))
 	if err != nil {
 		return nil, err
 	}
@@ -98,9 +88,7 @@ func (s *Service) HostedRespond(ctx context.Context, caller netip.Addr, clientID
 		return nil, err
 	}
 	answers := maps.Clone(responses)
-	if c.Secret != "" {
-		answers["SECRET_HASH"] = (&OAuthClient{ClientID: c.ID, secret: c.Secret}).SecretHash(answers["USERNAME"])
-	}
+	withSecretHash(c, answers)
 	if challenge == signin.MFASetup {
 		if session, err = s.verifyHostedTOTPSetup(ctx, session, answers); err != nil {
 			return nil, err
@@ -121,12 +109,28 @@ func (s *Service) HostedRespond(ctx context.Context, caller netip.Addr, clientID
 	return s.hostedStep(ctx, caller, c, p, out, deviceKey)
 }
 
+// hostedAttempt is a first step the page takes as the client.
+func hostedAttempt(caller netip.Addr, p *pool, c *client, flow signin.AuthFlow, params map[string]string) *attempt {
+	withSecretHash(c, params)
+	a := newAttempt(caller, p, c, nil, params)
+	a.flow, a.hosted = flow, true
+	return a
+}
+
+// withSecretHash adds the SECRET_HASH a confidential client's SDK would
+// send for params' USERNAME.
+func withSecretHash(c *client, params map[string]string) {
+	if c.Secret != "" {
+		params["SECRET_HASH"] = (&OAuthClient{ClientID: c.ID, secret: c.Secret}).SecretHash(params["USERNAME"])
+	}
+}
+
 // hostedStep is the page's view of an engine step. A remembered browser's
 // DEVICE_SRP_AUTH is answered here, never shown.
 func (s *Service) hostedStep(ctx context.Context, caller netip.Addr, c *client, p *pool, out *AuthOutput, deviceKey string) (*HostedStep, error) {
 	if out.ChallengeName == string(signin.DeviceSRPAuth) {
 		var err error
-		if out, err = s.proveHostedDevice(ctx, caller, c, out, deviceKey); err != nil {
+		if out, err = s.proveHostedDevice(ctx, caller, p, c, out, deviceKey); err != nil {
 			return nil, err
 		}
 	}

@@ -196,15 +196,11 @@ func (s *Service) hostedDevice(ctx context.Context, p *pool, username, token str
 
 // proveHostedDevice answers DEVICE_SRP_AUTH for the remembered browser
 // whose token hostedDevice accepted: the token is the proof.
-func (s *Service) proveHostedDevice(ctx context.Context, caller netip.Addr, c *client, out *AuthOutput, deviceKey string) (*AuthOutput, error) {
+func (s *Service) proveHostedDevice(ctx context.Context, caller netip.Addr, p *pool, c *client, out *AuthOutput, deviceKey string) (*AuthOutput, error) {
 	cs, _, ok := s.session.openText(out.Session)
 	var next nextStep
-	if !ok || !cs.payload(&next) || next.DeviceKey != deviceKey || deviceKey == "" {
+	if !ok || cs.PoolID != p.ID || !cs.payload(&next) || next.DeviceKey != deviceKey || deviceKey == "" {
 		return nil, errInvalidSession
-	}
-	p, err := s.loadPool(ctx, cs.PoolID)
-	if err != nil {
-		return nil, err
 	}
 	u, err := s.store.GetUser(ctx, p.ID, cs.UserKey)
 	if err != nil {
