@@ -34,8 +34,8 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage
 	deps.Tokens, deps.Store, deps.Region, deps.Logger = tok, st, cfg.Region, logger
 	g, err := gateway.New(gateway.Config{
 		APIs: apis,
-		NewAuthorizer: func(_ *gateway.API, c gateway.AuthorizerConfig) (gateway.Authorizer, error) {
-			return authorizer.New(c, deps)
+		NewAuthorizer: func(api *gateway.API, c gateway.AuthorizerConfig) (gateway.Authorizer, error) {
+			return authorizer.New(api, c, deps)
 		},
 		NewIntegration: integrations.New,
 		Pipeline:       append([]gateway.PipelineStage{firewall}, gateway.DefaultPipeline()...),
