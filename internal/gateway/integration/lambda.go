@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -77,8 +78,8 @@ func (l *lambdaProxy) Serve(w http.ResponseWriter, req *gateway.Request) error {
 	defer cancel()
 	result, functionError, err := l.functions.InvokeFunction(ctx, gateway.GatewayPrincipal, l.function.expand(req), req.MethodARN, payload)
 	switch {
-	case err != nil:
-		return l.invokeFailed(req, ctx, err)
+	case err != nil || ctx.Err() != nil:
+		return l.invokeFailed(req, ctx, cmp.Or(err, ctx.Err()))
 	case functionError != "":
 		return l.failed(fmt.Errorf("function error %s: %s", functionError, lambdaevent.ErrorMessage(result)))
 	}
