@@ -16,25 +16,17 @@ func TokenEvent(req *gateway.Request, token string) events.APIGatewayCustomAutho
 // RequestEvent is a REST REQUEST authorizer's input: the request as payload
 // 1.0 shows it, without the body, and a reduced requestContext.
 func RequestEvent(req *gateway.Request) events.APIGatewayCustomAuthorizerRequestTypeRequest {
-	r := req.HTTP
-	headers, multiHeaders := headersV1(r)
-	query, multiQuery := queryV1(r.URL)
+	p := ProxyV1(req, nil, false)
 	return events.APIGatewayCustomAuthorizerRequestTypeRequest{
-		Type:                            "REQUEST",
-		MethodArn:                       req.MethodARN,
-		Resource:                        resource(req),
-		Path:                            "/" + strings.TrimPrefix(req.RoutePath, "/"),
-		HTTPMethod:                      r.Method,
-		Headers:                         headers,
-		MultiValueHeaders:               multiHeaders,
-		QueryStringParameters:           query,
-		MultiValueQueryStringParameters: multiQuery,
-		PathParameters:                  pathParameters(req),
-		StageVariables:                  stageVariables(req),
+		Type: "REQUEST", MethodArn: req.MethodARN, Resource: p.Resource, Path: p.Path, HTTPMethod: p.HTTPMethod,
+		Headers: p.Headers, MultiValueHeaders: p.MultiValueHeaders, QueryStringParameters: p.QueryStringParameters,
+		MultiValueQueryStringParameters: p.MultiValueQueryStringParameters, PathParameters: p.PathParameters,
+		StageVariables: p.StageVariables,
 		RequestContext: events.APIGatewayCustomAuthorizerRequestTypeRequestContext{
-			Path: r.URL.Path, AccountID: accountID(req), ResourceID: resourceID(resource(req)), Stage: stageName(req),
-			RequestID: req.RequestID, ResourcePath: resource(req), HTTPMethod: r.Method, APIID: apiID(req),
-			Identity: events.APIGatewayCustomAuthorizerRequestTypeRequestIdentity{SourceIP: req.SourceIP()},
+			Path: p.RequestContext.Path, AccountID: p.RequestContext.AccountID, ResourceID: p.RequestContext.ResourceID,
+			Stage: p.RequestContext.Stage, RequestID: req.RequestID, ResourcePath: p.RequestContext.ResourcePath,
+			HTTPMethod: p.HTTPMethod, APIID: p.RequestContext.APIID,
+			Identity: events.APIGatewayCustomAuthorizerRequestTypeRequestIdentity{SourceIP: p.RequestContext.Identity.SourceIP},
 		},
 	}
 }
