@@ -23,8 +23,8 @@ type invocation struct {
 	deadline        time.Time
 	functionARN     string // as invoked
 	traceID         string
-	clientContext   string // JSON, decoded from X-Amz-Client-Context
-	cognitoIdentity string // JSON
+	clientContext   string      // JSON, decoded from X-Amz-Client-Context
+	cognitoIdentity string      // JSON
 	done            chan answer // receives the runtime's one answer
 }
 

@@ -52,21 +52,21 @@ type Config struct {
 // Runtime runs functions: it keeps their workers and answers invocations.
 // Every replica's Runtime runs every function, as code is in the store.
 type Runtime struct {
-	store            store.Store
-	credentials      *tempcreds.Issuer
-	region, account  string
-	workDir          string
-	clientDir        string
-	logger           *slog.Logger
-	metrics          *metrics
-	maxConcurrency   int
-	idleTimeout      time.Duration
-	retryDelay       time.Duration
-	http             *http.Client
-	unpacking        sync.Mutex
-	stop             context.CancelFunc
-	background       sync.WaitGroup
-	queued           chan struct{} // wakes the event dispatcher
+	store           store.Store
+	credentials     *tempcreds.Issuer
+	region, account string
+	workDir         string
+	clientDir       string
+	logger          *slog.Logger
+	metrics         *metrics
+	maxConcurrency  int
+	idleTimeout     time.Duration
+	retryDelay      time.Duration
+	http            *http.Client
+	unpacking       sync.Mutex
+	stop            context.CancelFunc
+	background      sync.WaitGroup
+	queued          chan struct{} // wakes the event dispatcher
 
 	mu      sync.Mutex
 	pools   map[string]*pool

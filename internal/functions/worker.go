@@ -31,7 +31,7 @@ type worker struct {
 	exited  chan struct{} // closed once the process is gone
 	exitErr error         // the process's end, set before exited closes
 	started time.Time
-	initMs  float64 // the init's duration, reported with the first invocation
+	initMs  float64   // the init's duration, reported with the first invocation
 	retire  time.Time // when its credentials near their end
 	idle    time.Time // when it last became idle
 }

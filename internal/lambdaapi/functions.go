@@ -23,10 +23,10 @@ type code struct {
 // settings moat cannot honour: sent with a value, they are refused rather
 // than stored and ignored.
 type unsupported struct {
-	Layers            []string        `json:"Layers"`
+	Layers            []string `json:"Layers"`
 	VpcConfig         *struct{ SubnetIds, SecurityGroupIds []string }
 	DeadLetterConfig  *struct{ TargetArn string }
-	KMSKeyArn         string          `json:"KMSKeyArn"`
+	KMSKeyArn         string `json:"KMSKeyArn"`
 	TracingConfig     *struct{ Mode string }
 	EphemeralStorage  *struct{ Size int }
 	FileSystemConfigs []json.RawMessage `json:"FileSystemConfigs"`
