@@ -15,7 +15,9 @@ import (
 )
 
 // newGateway builds the gateway handler from the config's inline APIs and
-// API files, with firewall as the pipeline's first stage. The returned
+// API files, with firewall as the pipeline's first stage; deps.Functions
+// (nil: none) runs both lambda_proxy integrations and Lambda authorizers.
+// The returned
 // Builder's Close drops idle backend connections.
 func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
 	apis := append([]gateway.API(nil), cfg.APIs...)
@@ -30,12 +32,18 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage
 		apis = append(apis, loaded...)
 	}
 	integrations := integration.NewBuilder()
+	integrations.Functions = iamDeps.Functions
 	deps := iamDeps
 	deps.Tokens, deps.Store, deps.Region, deps.Logger = tok, st, cfg.Region, logger
+	metrics, err := authorizer.NewMetrics(reg)
+	if err != nil {
+		return nil, nil, err
+	}
+	deps.Metrics = metrics
 	g, err := gateway.New(gateway.Config{
 		APIs: apis,
-		NewAuthorizer: func(_ *gateway.API, c gateway.AuthorizerConfig) (gateway.Authorizer, error) {
-			return authorizer.New(c, deps)
+		NewAuthorizer: func(api *gateway.API, c gateway.AuthorizerConfig) (gateway.Authorizer, error) {
+			return authorizer.New(api, c, deps)
 		},
 		NewIntegration: integrations.New,
 		Pipeline:       append([]gateway.PipelineStage{firewall}, gateway.DefaultPipeline()...),
