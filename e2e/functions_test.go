@@ -143,7 +143,8 @@ const nodeHandler = `exports.handler = async (event) => {
 };
 `
 
-const pythonHandler = `import time
+const pythonHandler = `import os
+import time
 
 
 def handler(event, context):
@@ -152,5 +153,7 @@ def handler(event, context):
         raise ValueError("python handler failed")
     if event.get("mode") == "sleep":
         time.sleep(event["sleep"])
-    return {"runtime": "python", "event": event}
+    if event.get("mode") == "crash":
+        os._exit(3)
+    return {"runtime": "python", "event": event, "pid": os.getpid()}
 `

@@ -2,8 +2,8 @@
 
 Creates a Go (provided.al2023), a Node.js and a Python function from zips,
 invokes each (RequestResponse, Event, DryRun, LogType Tail), updates the Go
-function's code and sees the new build answer, and checks a timeout and a
-handler error as Lambda reports them. Leaves go-fn and go-authorizer for
+function's code and sees the new build answer, and checks a timeout, a
+handler error and a worker exiting mid-invocation as Lambda reports them. Leaves go-fn and go-authorizer for
 the gateway checks that follow.
 
 Environment: MOAT_IDENTITY_URL, MOAT_ADMIN_ACCESS_KEY_ID,
@@ -99,6 +99,15 @@ class Flow:
         check(got.get("FunctionError") == "Unhandled", f"timed-out invoke: {got}")
         check("Task timed out after 1.00 seconds" in answer["errorMessage"], f"timeout answer: {answer}")
         self.summary.append("timeout: Task timed out after 1.00 seconds")
+
+        _, before = self.invoke("py-fn", {"hello": "pid"})
+        got, answer = self.invoke("py-fn", {"mode": "crash"})
+        check(got.get("FunctionError") == "Unhandled", f"crashed invoke: {got}")
+        check(answer["errorType"] == "Runtime.ExitError", f"crash answer: {answer}")
+        _, after = self.invoke("py-fn", {"hello": "after"})
+        check(after["event"] == {"hello": "after"} and after["pid"] != before["pid"],
+              f"after a crash: {after}, before {before}; want a fresh worker")
+        self.summary.append("a worker exiting mid-invocation: Runtime.ExitError, then a fresh worker")
 
 
 def main():
