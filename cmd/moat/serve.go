@@ -142,7 +142,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	}
 	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
-		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: runtime,
+		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: gatewayFunctions{runtime},
 	})
 	if err != nil {
 		return err
