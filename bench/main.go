@@ -85,6 +85,7 @@ func run(ctx context.Context, opts options) error {
 	cases := []benchCase{
 		{"nginx (proxy_pass, keepalive)", nginx.proc, nginx.url + "/items/42", []string{auth}, nil},
 		{"moat: plain proxy", moat.proc, moat.url + "/plain/items/42", []string{auth}, nil},
+		{"moat: lambda_proxy → warm Go function", moat.proc, moat.url + "/fn/items/42", []string{auth}, nil},
 		{"moat: JWT authorizer", moat.proc, moat.url + "/jwt/items/42", []string{auth}, &refusal{url: moat.url + "/jwt/items/42"}},
 		{"moat: JWT + CORS", moat.proc, moat.url + "/cors/items/42", []string{auth, "Origin: " + benchOrigin}, &refusal{url: moat.url + "/cors/items/42"}},
 		{"moat: IAM (SigV4, presigned)", moat.proc, moat.iamURL, nil, &refusal{url: moat.url + "/iam/items/42"}},

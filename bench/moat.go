@@ -27,13 +27,20 @@ const (
 // /iam (an AWS_IAM authorizer, the bench role allowed to invoke it),
 // /keyed/prod (a REST API: the JWT authorizer plus a required API key in a
 // usage plan whose throttle is far above what the run can reach), and
-// /wafrules/prod and /wafcrs/prod (plain proxies behind web ACLs, see waf.go).
+// /wafrules/prod and /wafcrs/prod (plain proxies behind web ACLs, see waf.go),
+// and /fn (a lambda_proxy to the bench's Go function, bench/function).
 const moatConfig = `log-level: %[5]s
+functions:
+  - {name: bench-fn, runtime: provided.al2023, handler: bootstrap, role: "arn:aws:iam::000000000000:role/bench-fn", code: function}
 apis:
 ` + wafAPIs + `  - name: plain
     basePath: /plain
     routes:
       - {method: GET, path: "/items/{id}", integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
+  - name: fn
+    basePath: /fn
+    routes:
+      - {method: GET, path: "/items/{id}", integration: {type: lambda_proxy, function: bench-fn}}
   - name: jwt
     basePath: /jwt
     authorizers: [{name: users, type: JWT, issuers: [{issuer: %[2]q, audience: [%[3]q]}]}]
@@ -58,6 +65,11 @@ apis:
     routes:
       - {method: GET, path: "/items/{id}", authorizer: users, apiKeyRequired: true, integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
 roles:
+  - name: bench-fn
+    assumeRolePolicy:
+      Version: "2012-10-17"
+      Statement:
+        - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
   - name: %[6]s
     assumeRolePolicy:
       Version: "2012-10-17"
@@ -108,6 +120,11 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog b
 	build := exec.CommandContext(ctx, "go", "build", "-o", binary, "./cmd/moat")
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build ./cmd/moat (run the bench from the module root): %v\n%s", err, out)
+	}
+	fn := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(dir, "function", "bootstrap"), "./bench/function")
+	fn.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := fn.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build ./bench/function: %v\n%s", err, out)
 	}
 	identity, err := freeAddr()
 	if err != nil {

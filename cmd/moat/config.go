@@ -13,6 +13,7 @@ import (
 	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/configfile"
 	"github.com/moat-dev/moat/internal/events"
+	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/roles"
@@ -66,6 +67,8 @@ type Config struct {
 	AccountID string `yaml:"account-id"`
 	// Events is events:, where user-change events are delivered.
 	Events events.Section `yaml:"events"`
+	// Functions is functions:, Lambda functions declared in the file.
+	Functions functions.Section `yaml:"functions"`
 }
 
 // setting is one flag: its name is also its YAML key and, upper-cased with

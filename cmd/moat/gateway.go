@@ -2,8 +2,11 @@ package main
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"log/slog"
 
+	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/apidef"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
@@ -15,7 +18,9 @@ import (
 )
 
 // newGateway builds the gateway handler from the config's inline APIs and
-// API files, with firewall as the pipeline's first stage. The returned
+// API files, with firewall as the pipeline's first stage; deps.Functions
+// (nil: none) runs both lambda_proxy integrations and Lambda authorizers.
+// The returned
 // Builder's Close drops idle backend connections.
 func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
 	apis := append([]gateway.API(nil), cfg.APIs...)
@@ -30,12 +35,18 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage
 		apis = append(apis, loaded...)
 	}
 	integrations := integration.NewBuilder()
+	integrations.Functions = iamDeps.Functions
 	deps := iamDeps
 	deps.Tokens, deps.Store, deps.Region, deps.Logger = tok, st, cfg.Region, logger
+	metrics, err := authorizer.NewMetrics(reg)
+	if err != nil {
+		return nil, nil, err
+	}
+	deps.Metrics = metrics
 	g, err := gateway.New(gateway.Config{
 		APIs: apis,
-		NewAuthorizer: func(_ *gateway.API, c gateway.AuthorizerConfig) (gateway.Authorizer, error) {
-			return authorizer.New(c, deps)
+		NewAuthorizer: func(api *gateway.API, c gateway.AuthorizerConfig) (gateway.Authorizer, error) {
+			return authorizer.New(api, c, deps)
 		},
 		NewIntegration: integrations.New,
 		Pipeline:       append([]gateway.PipelineStage{firewall}, gateway.DefaultPipeline()...),
@@ -70,4 +81,18 @@ func logServedAPI(logger *slog.Logger, api gateway.API) {
 		routes = append(routes, route)
 	}
 	logger.Info("serving API", "api", api.Name, "base_path", cmp.Or(api.BasePath, "/"), "stages", stages, "routes", routes)
+}
+
+// gatewayFunctions is the runtime as the gateway invokes it. A function
+// that crashed or timed out is, on Lambda's Invoke, a function error
+// (Unhandled, Lambda's error JSON), which API Gateway answers as it
+// answers a handler's error: REST 502, HTTP APIs 500; an authorizer's, 500.
+type gatewayFunctions struct{ runtime *functions.Runtime }
+
+func (g gatewayFunctions) InvokeFunction(ctx context.Context, principal, function, sourceARN string, payload []byte) ([]byte, string, error) {
+	result, functionError, err := g.runtime.InvokeFunction(ctx, principal, function, sourceARN, payload)
+	if run := (*functions.RunError)(nil); errors.As(err, &run) {
+		return run.Payload, functions.FunctionErrorUnhandled, nil
+	}
+	return result, functionError, err
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
 	"github.com/moat-dev/moat/internal/gateway/wafstage"
 	"github.com/moat-dev/moat/internal/iamapi"
+	"github.com/moat-dev/moat/internal/lambdaapi"
 	"github.com/moat-dev/moat/internal/oauth"
 	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/server"
@@ -127,6 +128,11 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	runtime, err := newFunctions(ctx, cfg, st, identity.Credentials, registry, logger)
+	if err != nil {
+		return err
+	}
+	defer runtime.Close() // after the listeners stop: no invocation is left to run
 	// The WAF is the gateway's first stage and checks associations against
 	// the gateway's stages, so each is made knowing the other.
 	var gw *gateway.Gateway
@@ -136,7 +142,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	}
 	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
-		Admin: creds, Account: cfg.AccountID,
+		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: gatewayFunctions{runtime},
 	})
 	if err != nil {
 		return err
@@ -168,6 +174,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		frame.JSON(wafapi.Service(firewall), auth),
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),
 		frame.Query(iamapi.API(roleSvc), iamAuthenticator(creds, cfg)),
+		frame.REST(lambdaapi.New(runtime), auth),
 	)
 	srv, err := server.Listen(server.Config{
 		IdentityAddr: cfg.IdentityAddr,

@@ -28,6 +28,19 @@ type RESTAPI struct {
 	// and everything under /apikeys/.
 	Prefixes []string
 	Routes   []Route
+	// MaxBody bounds a request body; 0 means 64 KiB, enough for API
+	// Gateway's management requests (Lambda's packages need more).
+	MaxBody int64
+	// ErrorBody is an error's JSON body; nil means {"message": …}.
+	ErrorBody func(e *awserr.Error) any
+}
+
+// RawAnswer is a route's answer written as it is: its headers, and a body
+// that is not JSON-encoded again (Lambda's Invoke answers the function's
+// own bytes).
+type RawAnswer struct {
+	Header http.Header
+	Body   []byte
 }
 
 // Route is one operation of a REST API.
@@ -86,14 +99,24 @@ func (f *Frame) REST(a RESTAPI, auth Authenticator) *RESTHandler {
 			return writeRESTResult(w, rt.Name, status, out)
 		}}, nil
 	}
+	maxBody := a.MaxBody
+	if maxBody == 0 {
+		maxBody = restMaxBody
+	}
+	errorBody := a.ErrorBody
+	if errorBody == nil {
+		errorBody = func(e *awserr.Error) any { return map[string]string{"message": e.Message} }
+	}
 	wire := protocol{
-		service:    a.SigningName,
-		maxBody:    restMaxBody,
-		route:      route,
-		refused:    restSignatureError,
-		writeError: writeRESTError,
+		service: a.SigningName,
+		maxBody: maxBody,
+		route:   route,
+		refused: restSignatureError,
+		writeError: func(w http.ResponseWriter, e *awserr.Error, _ string) {
+			writeRESTError(w, e, errorBody(e))
+		},
 		unreadable: restBadRequest("Could not read the request body"),
-		tooLarge:   restBadRequest(fmt.Sprintf("Request body is larger than %d bytes, the most this API accepts", restMaxBody)),
+		tooLarge:   restBadRequest(fmt.Sprintf("Request body is larger than %d bytes, the most this API accepts", maxBody)),
 		throttled:  &awserr.Error{Code: awserr.TooManyRequests, Message: "Too Many Requests", Status: http.StatusTooManyRequests},
 		fault:      &awserr.Error{Code: "InternalFailureException", Message: "Internal server error", Status: http.StatusInternalServerError},
 	}
@@ -147,6 +170,14 @@ func (discard) Write(b []byte) (int, error) { return len(b), nil }
 func (discard) WriteHeader(int)             {}
 
 func writeRESTResult(w http.ResponseWriter, name string, status int, out any) error {
+	if raw, ok := out.(*RawAnswer); ok {
+		for k, v := range raw.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write(raw.Body)
+		return nil
+	}
 	if out == nil {
 		w.WriteHeader(status)
 		return nil
@@ -160,9 +191,9 @@ func writeRESTResult(w http.ResponseWriter, name string, status int, out any) er
 }
 
 // writeRESTError answers with e in REST-JSON's error shape: the code in
-// x-amzn-ErrorType and {"message": …}.
-func writeRESTError(w http.ResponseWriter, e *awserr.Error, _ string) {
-	body, _ := json.Marshal(map[string]string{"message": e.Message}) // a string cannot fail to marshal
+// x-amzn-ErrorType and the API's body for it.
+func writeRESTError(w http.ResponseWriter, e *awserr.Error, shape any) {
+	body, _ := json.Marshal(shape) // the APIs' error bodies are maps of strings
 	w.Header().Set("x-amzn-ErrorType", e.Code)
 	writeBody(w, e.HTTPStatus(), restContentType, body)
 }

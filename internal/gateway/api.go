@@ -32,6 +32,10 @@ type API struct {
 	// ResourcePolicy (REST APIs) is an IAM policy checked for every request
 	// before the authorizer (docs/gateway.md, "Resource policies").
 	ResourcePolicy iam.Document `yaml:"resourcePolicy,omitempty"`
+	// BinaryMediaTypes (REST APIs) are the content types whose bodies a
+	// function integration receives base64-encoded and may answer
+	// base64-encoded ("image/png", "image/*", "*/*").
+	BinaryMediaTypes []string `yaml:"binaryMediaTypes,omitempty"`
 	// MaxBodyBytes (moat's extension) bounds request bodies; larger ones get
 	// 413. Default DefaultMaxBodyBytes, API Gateway's 10 MB.
 	MaxBodyBytes int64   `yaml:"maxBodyBytes,omitempty"`
@@ -80,10 +84,28 @@ type Route struct {
 // AuthorizerConfig configures one authorizer of an API.
 type AuthorizerConfig struct {
 	Name string `yaml:"name"`
-	// Type is JWT, COGNITO_USER_POOLS or AWS_IAM (SigV4; custom authorizers come later).
+	// Type is JWT, COGNITO_USER_POOLS, AWS_IAM (SigV4), or a Lambda
+	// authorizer: TOKEN (REST APIs) or REQUEST.
 	Type string `yaml:"type"`
 	// IdentitySource is where the token is read; default $request.header.Authorization.
+	// A REQUEST authorizer reads a comma-separated list of sources:
+	// $request.header.X, $request.querystring.X, $stageVariables.X, $context.X.
 	IdentitySource string `yaml:"identitySource,omitempty"`
+	// Function (TOKEN, REQUEST) is the function that authorizes: a name,
+	// ARN or name:qualifier.
+	Function string `yaml:"function,omitempty"`
+	// IdentityValidationExpression (TOKEN) is a regular expression the
+	// token must match; a token that does not is refused 401 uninvoked.
+	IdentityValidationExpression string `yaml:"identityValidationExpression,omitempty"`
+	// ResultTTLSeconds (TOKEN, REQUEST) is how long the function's answer
+	// is reused for the same identity sources: 0 (every request invokes) to
+	// 3600; default 300.
+	ResultTTLSeconds *int `yaml:"authorizerResultTtlInSeconds,omitempty"`
+	// PayloadFormatVersion (REQUEST on HTTP APIs) is 1.0 or 2.0 (default).
+	PayloadFormatVersion string `yaml:"authorizerPayloadFormatVersion,omitempty"`
+	// EnableSimpleResponses (payload 2.0) lets the function answer
+	// {"isAuthorized": true|false, "context": {…}} instead of a policy.
+	EnableSimpleResponses bool `yaml:"enableSimpleResponses,omitempty"`
 	// Issuers (JWT): one or more trusted issuers. API Gateway allows one;
 	// moat allows several.
 	Issuers []IssuerConfig `yaml:"issuers,omitempty"`
@@ -112,8 +134,14 @@ type IssuerConfig struct {
 
 // IntegrationConfig says what serves a route.
 type IntegrationConfig struct {
-	// Type is http_proxy, mock (and later aws_proxy for functions).
+	// Type is http_proxy, mock or lambda_proxy (API Gateway's aws_proxy: a function).
 	Type string `yaml:"type"`
+	// Function (lambda_proxy) is the function invoked: a name, ARN or
+	// name:qualifier; ${stageVariables.x} is substituted.
+	Function string `yaml:"function,omitempty"`
+	// PayloadFormatVersion (lambda_proxy) is the event's shape: 1.0 (REST
+	// APIs, and HTTP APIs that ask) or 2.0 (the HTTP API default).
+	PayloadFormatVersion string `yaml:"payloadFormatVersion,omitempty"`
 	// URI (http_proxy) is the backend URL; {param} and ${stageVariables.x} are substituted.
 	URI string `yaml:"uri,omitempty"`
 	// HTTPMethod (http_proxy) overrides the method sent to the backend; ANY keeps the client's.

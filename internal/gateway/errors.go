@@ -50,6 +50,11 @@ type Error struct {
 	Message string
 	Headers http.Header
 	Cause   error // our own fault behind a 5xx; logged, never sent
+	// Template is the body when the API customizes none of the type's
+	// response; "" is {"message":$context.error.messageString}. API Gateway
+	// answers some refusals in a shape of their own: a Lambda authorizer's
+	// Deny as {"Message":…}, its failure as {"message":null}.
+	Template string
 	// Raw answers with Status, Headers and Body (of ContentType) as they
 	// are, in place of {"message": …} and the API's gateway responses: a
 	// WAF rule's custom response, which wins over them as in AWS.

@@ -61,7 +61,7 @@ func (g *Gateway) respond(x *exchange, err error) {
 	for name, value := range custom.Headers {
 		h.Set(name, value)
 	}
-	body := `{"message":$context.error.messageString}`
+	body := cmp.Or(gwErr.Template, `{"message":$context.error.messageString}`)
 	if custom.Body != "" {
 		body = custom.Body
 	}

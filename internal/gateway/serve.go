@@ -26,7 +26,7 @@ type exchange struct {
 // failures as API Gateway does; every request is access-logged and counted.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{start: time.Now(), w: &recorder{ResponseWriter: w}}
-	x.req.HTTP, x.req.x = r, x
+	x.req.HTTP, x.req.x, x.req.Received = r, x, x.start
 	x.req.RequestID = uuid.NewString()
 	w.Header().Set("X-Amzn-Requestid", x.req.RequestID)
 	if err := g.serve(x); err != nil {

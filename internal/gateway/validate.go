@@ -201,6 +201,10 @@ func (t pathTemplate) shape() string {
 	return b.String()
 }
 
+// Key is the route's name as API Gateway gives it ($context.routeKey):
+// "GET /dragons/{id}", "$default".
+func (r *Route) Key() string { return routeKey(r.Method, r.Path) }
+
 // routeKey is API Gateway's name for a route: "GET /dragons/{id}", "$default".
 func routeKey(method, path string) string {
 	if path == DefaultPath {

@@ -46,6 +46,7 @@ type Store interface {
 	ProviderLinks
 	Events
 	Leases
+	Functions
 
 	// Atomic runs fn in one transaction spanning every aggregate: what fn
 	// does through tx lands together when fn returns nil and not at all when

@@ -14,7 +14,6 @@ import (
 // documentation or endpoints only are warnings. Any other
 // x-amazon-apigateway-* key is an error, so nothing is silently dropped.
 var ignoredExtensions = map[string]bool{
-	"x-amazon-apigateway-binary-media-types":       true,
 	"x-amazon-apigateway-minimum-compression-size": true,
 	"x-amazon-apigateway-documentation":            true,
 	"x-amazon-apigateway-endpoint-configuration":   true,

@@ -25,6 +25,7 @@ type document struct {
 	GatewayResponses    map[gateway.ResponseType]responseExt `yaml:"x-amazon-apigateway-gateway-responses"`
 	APIKeySource        string                               `yaml:"x-amazon-apigateway-api-key-source"`
 	Policy              iam.Document                         `yaml:"x-amazon-apigateway-policy"`
+	BinaryMediaTypes    []string                             `yaml:"x-amazon-apigateway-binary-media-types"`
 	Extra               map[string]any                       `yaml:",inline"`
 }
 
@@ -35,16 +36,46 @@ type securityScheme struct {
 	Name string `yaml:"name"`
 	// AuthType awsSigv4 is how API Gateway exports AWS_IAM authorization:
 	// {type: apiKey, name: Authorization, in: header}.
-	AuthType   string `yaml:"x-amazon-apigateway-authtype"`
-	Authorizer *struct {
-		Type             string   `yaml:"type"`
-		IdentitySource   string   `yaml:"identitySource"`
-		ProviderARNs     []string `yaml:"providerARNs"`
-		JWTConfiguration struct {
-			Issuer   string   `yaml:"issuer"`
-			Audience []string `yaml:"audience"`
-		} `yaml:"jwtConfiguration"`
-	} `yaml:"x-amazon-apigateway-authorizer"`
+	AuthType   string         `yaml:"x-amazon-apigateway-authtype"`
+	Authorizer *authorizerExt `yaml:"x-amazon-apigateway-authorizer"`
+}
+
+type authorizerExt struct {
+	Type             string     `yaml:"type"`
+	IdentitySource   sourceList `yaml:"identitySource"`
+	ProviderARNs     []string   `yaml:"providerARNs"`
+	JWTConfiguration struct {
+		Issuer   string   `yaml:"issuer"`
+		Audience []string `yaml:"audience"`
+	} `yaml:"jwtConfiguration"`
+	// Lambda (token, request) authorizers.
+	AuthorizerURI                string  `yaml:"authorizerUri"`
+	AuthorizerCredentials        string  `yaml:"authorizerCredentials"`
+	IdentityValidationExpression string  `yaml:"identityValidationExpression"`
+	ResultTTLSeconds             *number `yaml:"authorizerResultTtlInSeconds"`
+	PayloadFormatVersion         string  `yaml:"authorizerPayloadFormatVersion"`
+	EnableSimpleResponses        bool    `yaml:"enableSimpleResponses"`
+}
+
+// sourceList is an identity source list: REST exports write one
+// comma-separated string, some HTTP API documents a YAML list.
+type sourceList string
+
+func (s *sourceList) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind == yaml.SequenceNode {
+		var list []string
+		if err := node.Decode(&list); err != nil {
+			return err
+		}
+		*s = sourceList(strings.Join(list, ","))
+		return nil
+	}
+	var one string
+	if err := node.Decode(&one); err != nil {
+		return err
+	}
+	*s = sourceList(one)
+	return nil
 }
 
 type operation struct {
@@ -54,13 +85,15 @@ type operation struct {
 }
 
 type integrationExt struct {
-	Type              string            `yaml:"type"`
-	URI               string            `yaml:"uri"`
-	HTTPMethod        string            `yaml:"httpMethod"`
-	TimeoutInMillis   number            `yaml:"timeoutInMillis"`
-	ConnectionType    string            `yaml:"connectionType"`
-	RequestParameters map[string]string `yaml:"requestParameters"`
-	Responses         map[string]struct {
+	Type                 string            `yaml:"type"`
+	PayloadFormatVersion string            `yaml:"payloadFormatVersion"`
+	Credentials          string            `yaml:"credentials"`
+	URI                  string            `yaml:"uri"`
+	HTTPMethod           string            `yaml:"httpMethod"`
+	TimeoutInMillis      number            `yaml:"timeoutInMillis"`
+	ConnectionType       string            `yaml:"connectionType"`
+	RequestParameters    map[string]string `yaml:"requestParameters"`
+	Responses            map[string]struct {
 		StatusCode         number            `yaml:"statusCode"`
 		ResponseParameters map[string]string `yaml:"responseParameters"`
 		ResponseTemplates  map[string]string `yaml:"responseTemplates"`
@@ -106,6 +139,7 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 	}
 	api := gateway.API{Name: doc.Info.Title, Type: "HTTP"}
 	var rep report
+	var kind apiKind
 	rep.extensions("document", doc.Extra)
 	if doc.GatewayResponses != nil {
 		api.Type = "REST" // HTTP APIs have no gateway responses
@@ -120,7 +154,7 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 			apiKeySchemes[name] = true
 			continue
 		}
-		a, err := authorizerFrom(name, schemes[name])
+		a, err := authorizerFrom(name, schemes[name], &kind, &rep)
 		if err != nil {
 			rep.fail("%v", err)
 			continue
@@ -145,13 +179,26 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 				rep.fail("%s %s: %v", method, path, err)
 				continue
 			}
-			route, err := routeFrom(method, path, op, apiKeySchemes, &rep)
+			route, err := routeFrom(method, path, op, apiKeySchemes, &kind, &rep)
 			if err != nil {
 				rep.fail("route %q: %v", method+" "+path, err)
 				continue
 			}
 			api.Routes = append(api.Routes, route)
 		}
+	}
+	if len(doc.BinaryMediaTypes) > 0 {
+		if kind.http {
+			rep.warnings = append(rep.warnings, "document: x-amazon-apigateway-binary-media-types has no effect on an HTTP API (payloadFormatVersion); ignored")
+		} else {
+			kind.rest = true
+			for _, t := range doc.BinaryMediaTypes {
+				api.BinaryMediaTypes = append(api.BinaryMediaTypes, strings.ReplaceAll(t, "~1", "/")) // JSON-pointer escaped, as patch operations write it
+			}
+		}
+	}
+	if kind.rest && !kind.http {
+		api.Type = "REST"
 	}
 	if doc.APIKeySource != "" {
 		api.APIKeySource = strings.ToUpper(doc.APIKeySource)
@@ -180,7 +227,13 @@ func fromOpenAPI(data []byte) (gateway.API, []string, error) {
 	return api, rep.warnings, rep.err()
 }
 
-func authorizerFrom(name string, s securityScheme) (gateway.AuthorizerConfig, error) {
+// apiKind gathers what a document's parts say of its API: HTTP API
+// exports name a payloadFormatVersion on every integration and Lambda
+// authorizer; REST exports name none, and only REST has TOKEN authorizers
+// and binary media types.
+type apiKind struct{ rest, http bool }
+
+func authorizerFrom(name string, s securityScheme, kind *apiKind, rep *report) (gateway.AuthorizerConfig, error) {
 	a := s.Authorizer
 	if a == nil && strings.EqualFold(s.AuthType, "awsSigv4") {
 		return gateway.AuthorizerConfig{Name: name, Type: "AWS_IAM"}, nil
@@ -188,8 +241,10 @@ func authorizerFrom(name string, s securityScheme) (gateway.AuthorizerConfig, er
 	if a == nil {
 		return gateway.AuthorizerConfig{}, fmt.Errorf("security scheme %q has no x-amazon-apigateway-authorizer and is neither an API key scheme (apiKey in header x-api-key) nor AWS_IAM (x-amazon-apigateway-authtype: awsSigv4)", name)
 	}
-	cfg := gateway.AuthorizerConfig{Name: name, IdentitySource: identitySource(a.IdentitySource)}
+	cfg := gateway.AuthorizerConfig{Name: name, IdentitySource: identitySource(string(a.IdentitySource))}
 	switch strings.ToLower(a.Type) {
+	case "token", "request":
+		return lambdaAuthorizerFrom(name, s, kind, rep)
 	case "jwt":
 		cfg.Type = gateway.JWTAuthorizer
 		cfg.Issuers = []gateway.IssuerConfig{{Issuer: a.JWTConfiguration.Issuer, Audience: a.JWTConfiguration.Audience}}
@@ -199,9 +254,64 @@ func authorizerFrom(name string, s securityScheme) (gateway.AuthorizerConfig, er
 			cfg.UserPools = append(cfg.UserPools, poolID(arn))
 		}
 	default:
-		return cfg, fmt.Errorf("security scheme %q: authorizer type %q: Lambda (custom) authorizers are not supported yet", name, a.Type)
+		return cfg, fmt.Errorf("security scheme %q: authorizer type %q is not jwt, cognito_user_pools, token or request", name, a.Type)
 	}
 	return cfg, nil
+}
+
+// lambdaAuthorizerFrom reads a token or request authorizer: its function
+// from authorizerUri, its identity sources as written.
+func lambdaAuthorizerFrom(name string, s securityScheme, kind *apiKind, rep *report) (gateway.AuthorizerConfig, error) {
+	a := s.Authorizer
+	fn, err := functionFromURI(a.AuthorizerURI)
+	if err != nil {
+		return gateway.AuthorizerConfig{}, fmt.Errorf("security scheme %q: authorizerUri: %w", name, err)
+	}
+	cfg := gateway.AuthorizerConfig{Name: name, Type: gateway.RequestAuthorizer, Function: fn,
+		IdentitySource: string(a.IdentitySource), IdentityValidationExpression: a.IdentityValidationExpression,
+		PayloadFormatVersion: a.PayloadFormatVersion, EnableSimpleResponses: a.EnableSimpleResponses}
+	if strings.EqualFold(a.Type, "token") {
+		cfg.Type = gateway.TokenAuthorizer
+		if cfg.IdentitySource == "" && s.Name != "" {
+			cfg.IdentitySource = "method.request.header." + s.Name // the scheme's header
+		}
+	}
+	if a.ResultTTLSeconds != nil {
+		ttl := int(*a.ResultTTLSeconds)
+		cfg.ResultTTLSeconds = &ttl
+	}
+	if a.AuthorizerCredentials != "" {
+		rep.warnings = append(rep.warnings, fmt.Sprintf("security scheme %q: authorizerCredentials has no effect in moat, which invokes authorizers as apigateway.amazonaws.com; ignored", name))
+	}
+	if a.PayloadFormatVersion != "" {
+		kind.http = true
+	} else {
+		kind.rest = true
+	}
+	return cfg, nil
+}
+
+// functionFromURI is the function of an API Gateway Lambda URI,
+// arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations:
+// its name (and qualifier), so a document exported from another account
+// names the function moat runs; any other function reference as it is.
+func functionFromURI(uri string) (string, error) {
+	const prefix, suffix = "/2015-03-31/functions/", "/invocations"
+	_, rest, ok := strings.Cut(uri, ":lambda:path")
+	if !ok || !strings.HasPrefix(rest, prefix) || !strings.HasSuffix(rest, suffix) || !strings.HasPrefix(uri, "arn:") {
+		if strings.Contains(uri, "/response-streaming-invocations") {
+			return "", fmt.Errorf("%q: response streaming is not supported", uri)
+		}
+		return "", fmt.Errorf("%q is not arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations", uri)
+	}
+	fn := strings.TrimSuffix(strings.TrimPrefix(rest, prefix), suffix)
+	if fn == "" {
+		return "", fmt.Errorf("%q names no function", uri)
+	}
+	if _, name, ok := strings.Cut(fn, ":function:"); ok && strings.HasPrefix(fn, "arn:") && name != "" {
+		return name, nil
+	}
+	return fn, nil
 }
 
 // identitySource turns REST's method.request.header.X into $request.header.X.
@@ -225,7 +335,7 @@ func isAPIKeyScheme(s securityScheme) bool {
 	return s.Authorizer == nil && s.Type == "apiKey" && strings.EqualFold(s.In, "header") && strings.EqualFold(s.Name, "x-api-key")
 }
 
-func routeFrom(method, path string, op operation, apiKeySchemes map[string]bool, rep *report) (gateway.Route, error) {
+func routeFrom(method, path string, op operation, apiKeySchemes map[string]bool, kind *apiKind, rep *report) (gateway.Route, error) {
 	r := gateway.Route{Method: method, Path: path}
 	rep.extensions(method+" "+path, op.Extra)
 	for _, req := range op.Security {
@@ -251,6 +361,7 @@ func routeFrom(method, path string, op operation, apiKeySchemes map[string]bool,
 		return r, fmt.Errorf("connectionType %s: private integrations are not supported", in.ConnectionType)
 	}
 	c := gateway.IntegrationConfig{Type: strings.ToLower(in.Type), URI: in.URI, HTTPMethod: in.HTTPMethod, TimeoutMillis: int(in.TimeoutInMillis)}
+	kind.http = kind.http || in.PayloadFormatVersion != ""
 	switch c.Type {
 	case gateway.HTTPProxyIntegration:
 		params, err := requestParameters(in.RequestParameters)
@@ -265,7 +376,16 @@ func routeFrom(method, path string, op operation, apiKeySchemes map[string]bool,
 			c.Body = d.ResponseTemplates["application/json"]
 		}
 	case "aws_proxy":
-		return r, fmt.Errorf("x-amazon-apigateway-integration type aws_proxy: function integrations are not supported yet")
+		fn, err := functionFromURI(in.URI)
+		if err != nil {
+			return r, fmt.Errorf("x-amazon-apigateway-integration uri: %w", err)
+		}
+		c = gateway.IntegrationConfig{Type: gateway.LambdaProxyIntegration, Function: fn,
+			PayloadFormatVersion: in.PayloadFormatVersion, TimeoutMillis: int(in.TimeoutInMillis)}
+		kind.rest = kind.rest || in.PayloadFormatVersion == ""
+		if in.Credentials != "" {
+			rep.warnings = append(rep.warnings, fmt.Sprintf("%s %s: credentials has no effect in moat, which invokes functions as apigateway.amazonaws.com; ignored", method, path))
+		}
 	default:
 		return r, fmt.Errorf("x-amazon-apigateway-integration type %q is not supported", in.Type)
 	}

@@ -86,7 +86,7 @@ func TestExtensionsReportedByName(t *testing.T) {
 		t.Fatalf("err = %v, warnings = %v", err, warnings)
 	}
 	lambda := strings.Replace(httpAPIExport, `"type": "http_proxy"`, `"type": "aws_proxy"`, 1)
-	if _, _, err := Load([]byte(lambda)); err == nil || !strings.Contains(err.Error(), "function integrations are not supported yet") {
+	if _, _, err := Load([]byte(lambda)); err == nil || !strings.Contains(err.Error(), "is not arn:aws:apigateway:<region>:lambda:path") {
 		t.Fatalf("err = %v", err)
 	}
 }

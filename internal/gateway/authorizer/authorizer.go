@@ -1,8 +1,11 @@
-// Package authorizer holds the gateway's token authorizers: JWT (HTTP API
-// semantics, any number of OIDC issuers) and COGNITO_USER_POOLS (REST
-// semantics, moat's own pools verified in-process). Both remember verified
-// tokens so a busy route pays one signature check per token, not per request;
-// route scopes are checked on every request, since routes differ.
+// Package authorizer holds the gateway's authorizers: JWT (HTTP API
+// semantics, any number of OIDC issuers), COGNITO_USER_POOLS (REST
+// semantics, moat's own pools verified in-process), AWS_IAM (SigV4), and
+// Lambda authorizers (TOKEN, REQUEST), whose functions decide. Token
+// authorizers remember verified tokens so a busy route pays one signature
+// check per token, not per request; route scopes are checked on every
+// request, since routes differ. Lambda authorizers cache their functions'
+// answers by identity sources, and evaluate the cached policy per request.
 package authorizer
 
 import (
@@ -11,6 +14,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/gateway"
@@ -38,14 +43,18 @@ type Deps struct {
 	Revocations  Revocations
 	Admin        admin.Credentials
 	Account      string
+
+	// TOKEN and REQUEST: Functions runs the authorizers' functions (nil:
+	// this moat runs none, and such authorizers are refused); Redis, when
+	// set, shares their cached answers across replicas; Metrics counts
+	// their cache hits, invocations and errors (nil: not exported).
+	Functions gateway.FunctionInvoker
+	Redis     *redis.Client
+	Metrics   *Metrics
 }
 
-// New builds the authorizer an API's AuthorizerConfig describes.
-func New(cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
-	source, err := parseIdentitySource(cfg.IdentitySource)
-	if err != nil {
-		return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
-	}
+// New builds the authorizer of api that cfg describes.
+func New(api *gateway.API, cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
 	if err := validateClaimHeaders(cfg.ClaimHeaders); err != nil {
 		return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
 	}
@@ -56,7 +65,7 @@ func New(cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	a, err := build(cfg, source, deps)
+	a, err := build(api, cfg, deps)
 	if err != nil {
 		return nil, fmt.Errorf("authorizer %q: %w", cfg.Name, err)
 	}
@@ -64,9 +73,13 @@ func New(cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
 }
 
 // types builds each type gateway.AuthorizerTypes names from its settings.
-var types = map[string]func(gateway.AuthorizerConfig, identitySource, Deps) (gateway.Authorizer, error){
-	gateway.JWTAuthorizer: func(cfg gateway.AuthorizerConfig, source identitySource, deps Deps) (gateway.Authorizer, error) {
+var types = map[string]func(*gateway.API, gateway.AuthorizerConfig, Deps) (gateway.Authorizer, error){
+	gateway.JWTAuthorizer: func(_ *gateway.API, cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
 		s, err := cfg.JWT()
+		if err != nil {
+			return nil, err
+		}
+		source, err := parseIdentitySource(cfg.IdentitySource)
 		if err != nil {
 			return nil, err
 		}
@@ -75,20 +88,30 @@ var types = map[string]func(gateway.AuthorizerConfig, identitySource, Deps) (gat
 		}
 		return newJWT(s, source, deps)
 	},
-	gateway.UserPoolsAuthorizer: func(cfg gateway.AuthorizerConfig, source identitySource, deps Deps) (gateway.Authorizer, error) {
+	gateway.UserPoolsAuthorizer: func(_ *gateway.API, cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
 		s, err := cfg.UserPoolsSettings()
+		if err != nil {
+			return nil, err
+		}
+		source, err := parseIdentitySource(cfg.IdentitySource)
 		if err != nil {
 			return nil, err
 		}
 		return newUserPool(s, source, deps)
 	},
-	gateway.IAMAuthorizer: func(cfg gateway.AuthorizerConfig, _ identitySource, deps Deps) (gateway.Authorizer, error) {
+	gateway.IAMAuthorizer: func(_ *gateway.API, cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
 		s, err := cfg.IAM()
 		if err != nil {
 			return nil, err
 		}
 		return newIAM(s, deps)
 	},
+	gateway.TokenAuthorizer:   newLambdaAuthorizer,
+	gateway.RequestAuthorizer: newLambdaAuthorizer,
+}
+
+func newLambdaAuthorizer(api *gateway.API, cfg gateway.AuthorizerConfig, deps Deps) (gateway.Authorizer, error) {
+	return newLambda(api, cfg, deps)
 }
 
 // fetchTimeout bounds one discovery or JWKS request of the default client.

@@ -27,14 +27,14 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			c.cfg.Name = "auth"
-			_, err := New(c.cfg, quietDeps)
+			_, err := New(nil, c.cfg, quietDeps)
 			if err == nil || !strings.Contains(err.Error(), c.wantInError) || !strings.Contains(err.Error(), `"auth"`) {
 				t.Fatalf("error %v; want one naming the authorizer and %s", err, c.wantInError)
 			}
 		})
 	}
 	// An issuer that is not a URL is fine when its keys' location is given.
-	if _, err := New(gateway.AuthorizerConfig{Type: "JWT", Issuers: []gateway.IssuerConfig{{Issuer: "idp", JWKSURI: "https://idp/keys", Audience: []string{"api"}}}}, quietDeps); err != nil {
+	if _, err := New(nil, gateway.AuthorizerConfig{Type: "JWT", Issuers: []gateway.IssuerConfig{{Issuer: "idp", JWKSURI: "https://idp/keys", Audience: []string{"api"}}}}, quietDeps); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -30,7 +30,7 @@ var quietDeps = Deps{Logger: slog.New(slog.DiscardHandler)}
 // newJWTAuthorizer builds a JWT authorizer on a test clock.
 func newJWTAuthorizer(t testing.TB, issuers ...gateway.IssuerConfig) (*jwtAuthorizer, *testClock) {
 	t.Helper()
-	a, err := New(gateway.AuthorizerConfig{Name: "jwt", Type: "JWT", Issuers: issuers}, quietDeps)
+	a, err := New(nil, gateway.AuthorizerConfig{Name: "jwt", Type: "JWT", Issuers: issuers}, quietDeps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,7 +97,7 @@ func newIAMFixture(t testing.TB) *iamFixture {
 	deps := quietDeps
 	deps.Region, deps.Account = iamRegion, testAccount
 	deps.Sessions, deps.RolePolicies, deps.Revocations, deps.Admin = f.issuer, storeRoles{st}, f.revoked, f.admin
-	a, err := New(gateway.AuthorizerConfig{Name: "iam", Type: "AWS_IAM"}, deps)
+	a, err := New(nil, gateway.AuthorizerConfig{Name: "iam", Type: "AWS_IAM"}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

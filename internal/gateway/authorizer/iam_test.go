@@ -250,14 +250,14 @@ func TestIAMBodyTooLarge(t *testing.T) {
 func TestIAMConfig(t *testing.T) {
 	f := newIAMFixture(t)
 	deps := quietDeps
-	if _, err := New(gateway.AuthorizerConfig{Name: "i", Type: "AWS_IAM"}, deps); err == nil {
+	if _, err := New(nil, gateway.AuthorizerConfig{Name: "i", Type: "AWS_IAM"}, deps); err == nil {
 		t.Error("an AWS_IAM authorizer without sessions and roles was built")
 	}
 	deps.Sessions, deps.RolePolicies = f.issuer, storeRoles{f.st}
-	if _, err := New(gateway.AuthorizerConfig{Name: "i", Type: "AWS_IAM", ClaimHeaders: map[string]string{"sub": "X-Sub"}}, deps); err == nil {
+	if _, err := New(nil, gateway.AuthorizerConfig{Name: "i", Type: "AWS_IAM", ClaimHeaders: map[string]string{"sub": "X-Sub"}}, deps); err == nil {
 		t.Error("claimHeaders naming no identity field was accepted")
 	}
-	if _, err := New(gateway.AuthorizerConfig{Name: "i", Type: "AWS_IAM", ClaimHeaders: map[string]string{"cognitoIdentityId": "X-Moat-Identity-Id"}}, deps); err != nil {
+	if _, err := New(nil, gateway.AuthorizerConfig{Name: "i", Type: "AWS_IAM", ClaimHeaders: map[string]string{"cognitoIdentityId": "X-Moat-Identity-Id"}}, deps); err != nil {
 		t.Error(err)
 	}
 }

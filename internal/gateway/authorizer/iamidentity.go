@@ -119,11 +119,11 @@ func sessionIdentity(s *tempcreds.Session, who sessionPrincipal) *gateway.Identi
 			delete(fields, name) // no empty headers for a guest's provider
 		}
 	}
-	return &gateway.Identity{Principal: who.arn, Claims: fields, Context: fields}
+	return &gateway.Identity{Kind: gateway.IAMIdentity, Principal: who.arn, Claims: fields, Context: fields}
 }
 
 // rootIdentity is the admin credentials' caller: the account's root user.
 func rootIdentity(rootARN, accessKeyID string) *gateway.Identity {
 	fields := map[string]any{fieldAccessKey: accessKeyID, fieldUserARN: rootARN, fieldCaller: rootARN}
-	return &gateway.Identity{Principal: rootARN, Claims: fields, Context: fields}
+	return &gateway.Identity{Kind: gateway.IAMIdentity, Principal: rootARN, Claims: fields, Context: fields}
 }

@@ -83,7 +83,7 @@ func (p *pools) signIn(t testing.TB, pool testPool) *userpool.AuthenticationResu
 
 func (p *pools) authorizer(t testing.TB, userPools ...string) (*userPoolAuthorizer, *testClock) {
 	t.Helper()
-	a, err := New(gateway.AuthorizerConfig{Name: "cognito", Type: "COGNITO_USER_POOLS", UserPools: userPools},
+	a, err := New(nil, gateway.AuthorizerConfig{Name: "cognito", Type: "COGNITO_USER_POOLS", UserPools: userPools},
 		Deps{Tokens: p.tokens, Store: p.st, Region: testRegion, Logger: quietDeps.Logger})
 	if err != nil {
 		t.Fatal(err)
@@ -191,11 +191,11 @@ func TestUserPoolConfig(t *testing.T) {
 		{"ARN without pool", gateway.AuthorizerConfig{Type: "COGNITO_USER_POOLS", UserPools: []string{"arn:aws:cognito-idp:us-east-1:000000000000:userpool/"}}},
 		{"issuers", gateway.AuthorizerConfig{Type: "COGNITO_USER_POOLS", UserPools: []string{"p"}, Issuers: []gateway.IssuerConfig{{Issuer: "https://x"}}}},
 	} {
-		if _, err := New(c.cfg, deps); err == nil {
+		if _, err := New(nil, c.cfg, deps); err == nil {
 			t.Errorf("%s: accepted", c.name)
 		}
 	}
-	if _, err := New(gateway.AuthorizerConfig{Type: "COGNITO_USER_POOLS", UserPools: []string{"p"}}, Deps{}); err == nil {
+	if _, err := New(nil, gateway.AuthorizerConfig{Type: "COGNITO_USER_POOLS", UserPools: []string{"p"}}, Deps{}); err == nil {
 		t.Error("accepted without a token service and store")
 	}
 }

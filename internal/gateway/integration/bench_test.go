@@ -1,10 +1,14 @@
 package integration_test
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/moat-dev/moat/internal/gateway"
 )
 
 // BenchmarkProxy is the gateway's whole path for an open route — API and
@@ -27,5 +31,30 @@ func BenchmarkProxy(b *testing.B) {
 			b.Fatalf("%d %s", w.Code, w.Body)
 		}
 		io.Copy(io.Discard, w.Body)
+	}
+}
+
+// BenchmarkLambdaProxy is the gateway's share of a lambda_proxy call: the
+// same path with the payload 2.0 event built and marshalled, and the
+// function's answer parsed, around an in-process function that answers at
+// once — what the gateway adds beside the runtime's invocation.
+func BenchmarkLambdaProxy(b *testing.B) {
+	answer := []byte(`{"statusCode":200,"headers":{"content-type":"application/json"},"body":"{\"ok\":true,\"items\":[1,2,3]}"}`)
+	fns := functions{"items": func(context.Context, []byte) (any, error) { return json.RawMessage(answer), nil }}
+	bld := newBuilder(b)
+	bld.Functions = fns
+	g, err := gateway.New(gateway.Config{APIs: []gateway.API{{Name: "fn", Routes: []gateway.Route{lambdaRoute("GET", "/items/{id}", "items", "")}}},
+		NewIntegration: bld.New, Region: "us-east-1", Logger: quiet})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/items/42?x=1", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		g.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
 	}
 }

@@ -12,6 +12,10 @@ import (
 // Builder builds integrations sharing one tuned transport, plus one per
 // distinct mTLS client certificate.
 type Builder struct {
+	// Functions runs lambda_proxy integrations' functions; nil: this moat
+	// runs none, and a lambda_proxy route is refused at load.
+	Functions gateway.FunctionInvoker
+
 	shared *http.Transport
 	mu     sync.Mutex
 	mtls   map[gateway.ClientCertificate]*http.Transport
@@ -28,9 +32,6 @@ func (b *Builder) New(api *gateway.API, route *gateway.Route) (gateway.Integrati
 	if build, ok := types[c.IntegrationType()]; ok {
 		return build(b, api, c)
 	}
-	if strings.EqualFold(c.Type, "aws_proxy") {
-		return nil, fmt.Errorf("type aws_proxy: function integrations are not supported yet")
-	}
 	return nil, fmt.Errorf("type %q is not one of %s", c.Type, strings.Join(gateway.IntegrationTypes(), ", "))
 }
 
@@ -41,6 +42,9 @@ var types = map[string]func(*Builder, *gateway.API, gateway.IntegrationConfig) (
 	},
 	gateway.MockIntegration: func(_ *Builder, _ *gateway.API, c gateway.IntegrationConfig) (gateway.Integration, error) {
 		return newMock(c.Mock())
+	},
+	gateway.LambdaProxyIntegration: func(b *Builder, api *gateway.API, c gateway.IntegrationConfig) (gateway.Integration, error) {
+		return b.newLambdaProxy(api, c)
 	},
 }
 

@@ -81,6 +81,10 @@ func parseSource(v string) (source, error) {
 	if name, ok := strings.CutPrefix(v, "$context.authorizer.claims."); ok && name != "" {
 		return source{from: "claim", name: name}, nil
 	}
+	// A Lambda authorizer's principalId or one of its context keys.
+	if name, ok := strings.CutPrefix(v, "$context.authorizer."); ok && name != "" {
+		return source{from: "authorizer", name: name}, nil
+	}
 	for _, prefix := range []string{"$request.header.", "$request.querystring.", "$request.path.", "$stageVariables."} {
 		if name, ok := strings.CutPrefix(v, prefix); ok && name != "" {
 			from := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(prefix, "$request."), "$"), ".")
@@ -90,7 +94,7 @@ func parseSource(v string) (source, error) {
 			return source{from: from, name: name}, nil
 		}
 	}
-	return source{}, fmt.Errorf("value %q is not a literal, $request.header|querystring|path.NAME, $request.path, $stageVariables.NAME, $context.authorizer.claims.NAME or $context.requestId", v)
+	return source{}, fmt.Errorf("value %q is not a literal, $request.header|querystring|path.NAME, $request.path, $stageVariables.NAME, $context.authorizer.claims.NAME, $context.authorizer.NAME or $context.requestId", v)
 }
 
 func (s source) value(req *gateway.Request) string {
@@ -116,6 +120,16 @@ func (s source) value(req *gateway.Request) string {
 		}
 		if v, ok := req.Identity.Claims[s.name]; ok && v != nil {
 			return gateway.ClaimValue(v)
+		}
+	case "authorizer":
+		switch {
+		case req.Identity == nil:
+		case s.name == "principalId":
+			return gateway.ClaimValue(req.Identity.Principal)
+		default:
+			if v, ok := req.Identity.Context[s.name]; ok && v != nil {
+				return gateway.ClaimValue(v)
+			}
 		}
 	}
 	return ""

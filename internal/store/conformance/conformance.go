@@ -59,6 +59,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"OutboxCommitOrder", testOutboxCommitOrder},
 		{"EventDelivery", testEventDelivery},
 		{"Leases", testLeases},
+		{"Functions", testFunctions}, {"FunctionEvents", testFunctionEvents},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

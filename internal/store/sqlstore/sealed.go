@@ -25,6 +25,7 @@ var sealedColumns = []sealedColumn{
 	signingKeys.sealedColumn(),
 	userSecrets.sealedColumn(),
 	identityProviders.sealedColumn(),
+	functions.sealedColumn(),
 }
 
 type sealedColumn struct {

@@ -1,0 +1,64 @@
+package functions
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/moat-dev/moat/internal/awserr"
+)
+
+// Lambda's error codes.
+const (
+	codeNotFound       = "ResourceNotFoundException"
+	codeConflict       = "ResourceConflictException"
+	codeInvalidParam   = "InvalidParameterValueException"
+	codeValidation     = "ValidationException"
+	codeTooMany        = "TooManyRequestsException"
+	codeTooLarge       = "RequestTooLargeException"
+	codeInvalidContent = "InvalidRequestContentException"
+	codePrecondition   = "PreconditionFailedException"
+	codeAccessDenied   = "AccessDeniedException"
+	codeService        = "ServiceException"
+)
+
+func functionNotFound(arn string) *awserr.Error {
+	return &awserr.Error{Code: codeNotFound, Message: "Function not found: " + arn, Status: http.StatusNotFound}
+}
+
+func resourceNotFound() *awserr.Error {
+	return &awserr.Error{Code: codeNotFound, Message: "The resource you requested does not exist.", Status: http.StatusNotFound}
+}
+
+func conflict(format string, args ...any) *awserr.Error {
+	return &awserr.Error{Code: codeConflict, Message: fmt.Sprintf(format, args...), Status: http.StatusConflict}
+}
+
+func invalidParam(format string, args ...any) *awserr.Error {
+	return awserr.Newf(codeInvalidParam, format, args...)
+}
+
+// validation is botocore's "1 validation error detected" shape.
+func validation(value, member, constraint string) *awserr.Error {
+	return awserr.Newf(codeValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", value, member, constraint)
+}
+
+// Throttle reasons, as Lambda names them in TooManyRequestsException.
+const (
+	reasonReserved = "ReservedFunctionConcurrentInvocationLimitExceeded"
+	reasonAccount  = "ConcurrentInvocationLimitExceeded"
+)
+
+// throttled is the error of an invocation refused for concurrency; it
+// satisfies interface{ Throttled() bool } for the gateway, which answers 429.
+type throttled struct{ err *awserr.Error }
+
+func (throttled) Throttled() bool { return true }
+
+func (t throttled) Error() string { return t.err.Error() }
+
+func (t throttled) Unwrap() error { return t.err }
+
+func throttle(reason string) error {
+	return throttled{&awserr.Error{Code: codeTooMany, Message: "Rate Exceeded.", Status: http.StatusTooManyRequests,
+		Members: map[string]string{"Reason": reason}}}
+}

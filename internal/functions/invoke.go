@@ -1,0 +1,237 @@
+package functions
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/store"
+)
+
+// Payload limits, as Lambda's: synchronous and asynchronous invocations.
+const (
+	MaxPayload      = 6 << 20
+	MaxEventPayload = 256 << 10
+	maxClientCtx    = 3583
+)
+
+// FunctionErrorUnhandled is X-Amz-Function-Error for a failed handler.
+const FunctionErrorUnhandled = "Unhandled"
+
+// Request is one synchronous invocation.
+type Request struct {
+	Function string // a name, ARN or partial ARN, optionally ":qualifier"
+	Payload  []byte // the event, JSON; empty means {}
+	// ClientContext is X-Amz-Client-Context: base64 of a JSON object.
+	ClientContext string
+}
+
+// Response is what an invocation returned.
+type Response struct {
+	Payload []byte
+	// FunctionError is "" or FunctionErrorUnhandled; Payload then holds
+	// {"errorMessage","errorType",…} as the runtime or Lambda wrote it.
+	FunctionError string
+	Log           []byte // the invocation's last 4 KB of log
+	Version       string // X-Amz-Executed-Version
+}
+
+// Invoke runs a function synchronously (RequestResponse). A failed handler,
+// a timeout or a crash is a Response with FunctionError set, as Lambda
+// answers; err is for invocations refused (not found, throttled, bad input).
+func (r *Runtime) Invoke(ctx context.Context, req Request) (*Response, error) {
+	payload, err := checkPayload(req.Payload, MaxPayload)
+	if err != nil {
+		return nil, err
+	}
+	clientContext, err := decodeClientContext(req.ClientContext)
+	if err != nil {
+		return nil, err
+	}
+	fn, ref, err := r.resolve(ctx, req.Function)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.run(ctx, fn, ref, payload, clientContext)
+	if err != nil {
+		return nil, err
+	}
+	out := &Response{Payload: res.payload, Log: res.log, Version: latest}
+	if res.outcome != succeeded {
+		out.FunctionError = FunctionErrorUnhandled
+	}
+	return out, nil
+}
+
+// InvokeFunction runs function (a name, a function ARN or partial ARN, optionally "name:qualifier") synchronously with payload as the event.
+// sourceARN is the caller's ARN (for the gateway, the method's execute-api ARN), checked against AddPermission statements for principal
+// apigateway.amazonaws.com when the function has a policy (no policy: allowed, as moat's admin created both). principal is
+// "apigateway.amazonaws.com" or "cognito-idp.amazonaws.com".
+// functionError is "" on success or "Unhandled" when the handler failed (result then holds {"errorMessage","errorType","stackTrace"}).
+// err reports failing to run at all (not found, timed out, crashed, throttled); a throttle error satisfies interface{ Throttled() bool } returning true.
+func (r *Runtime) InvokeFunction(ctx context.Context, principal, function, sourceARN string, payload []byte) (result []byte, functionError string, err error) {
+	payload, err = checkPayload(payload, MaxPayload)
+	if err != nil {
+		return nil, "", err
+	}
+	fn, ref, err := r.resolve(ctx, function)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := r.authorize(fn, principal, sourceARN); err != nil {
+		return nil, "", err
+	}
+	res, err := r.run(ctx, fn, ref, payload, "")
+	if err != nil {
+		return nil, "", err
+	}
+	switch res.outcome {
+	case succeeded:
+		return res.payload, "", nil
+	case handlerFailed:
+		return res.payload, FunctionErrorUnhandled, nil
+	default:
+		return nil, "", &RunError{Payload: res.payload, TimedOut: res.outcome == timedOut}
+	}
+}
+
+// RunError is an invocation that did not run to an answer: the runtime
+// crashed, failed its init, or the function timed out.
+type RunError struct {
+	Payload  []byte // Lambda's error JSON
+	TimedOut bool
+}
+
+func (e *RunError) Error() string {
+	var body struct {
+		ErrorMessage string `json:"errorMessage"`
+	}
+	_ = json.Unmarshal(e.Payload, &body)
+	return "function failed to run: " + body.ErrorMessage
+}
+
+// DryRun checks that the function exists and the caller may invoke it.
+func (r *Runtime) DryRun(ctx context.Context, function string) error {
+	_, _, err := r.resolve(ctx, function)
+	return err
+}
+
+// resolve finds the function a caller names; only $LATEST exists.
+func (r *Runtime) resolve(ctx context.Context, function string) (store.Function, reference, error) {
+	ref, ok := r.parseReference(function)
+	if !ok {
+		return store.Function{}, ref, validation(function, "functionName",
+			`Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`)
+	}
+	fn, err := r.store.GetFunction(ctx, ref.name)
+	if errors.Is(err, store.ErrNotFound) || err == nil && ref.qualifier != "" && ref.qualifier != latest {
+		return fn, ref, functionNotFound(r.qualified(ref))
+	}
+	if err != nil {
+		return fn, ref, awserr.Internal(err)
+	}
+	return fn, ref, nil
+}
+
+// checkPayload is the event as runtimes get it: JSON, at most limit bytes.
+func checkPayload(b []byte, limit int) ([]byte, error) {
+	if len(b) > limit {
+		return nil, &awserr.Error{Code: codeTooLarge, Status: 413,
+			Message: "Request must be smaller than " + strconv.Itoa(limit) + " bytes for the InvokeFunction operation"}
+	}
+	if len(b) == 0 {
+		return []byte("{}"), nil
+	}
+	if !json.Valid(b) {
+		return nil, awserr.New(codeInvalidContent, "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value")
+	}
+	return b, nil
+}
+
+// decodeClientContext is X-Amz-Client-Context as the runtime gets it:
+// the JSON object its base64 holds.
+func decodeClientContext(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	bad := invalidParam("Client context must be a valid Base64-encoded JSON object.")
+	if len(s) > maxClientCtx {
+		return "", invalidParam("Client context must be less than %d bytes.", maxClientCtx)
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return "", bad
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(b, &obj) != nil || obj == nil {
+		return "", bad
+	}
+	return string(b), nil
+}
+
+// run invokes fn: on its remote endpoint, or on a warm worker or a new one.
+func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, payload []byte, clientContext string) (result, error) {
+	inv := &invocation{id: uuid.NewString(), payload: payload, functionARN: r.qualified(ref),
+		clientContext: clientContext, done: make(chan answer, 1)}
+	p, w, err := r.acquire(fn)
+	if err != nil {
+		if _, ok := err.(throttled); ok {
+			r.metrics.throttle(fn.Name)
+		}
+		return result{}, err
+	}
+	start := time.Now()
+	var res result
+	if fn.URL != "" {
+		res = r.runRemote(ctx, fn, inv)
+	} else {
+		w, res = r.runLocal(ctx, fn, p, w, inv)
+	}
+	took := time.Since(start)
+	r.release(fn.Name, p, w, res.outcome == succeeded || res.outcome == handlerFailed)
+	r.metrics.invoked(fn.Name, took, res.outcome != succeeded)
+	return res, nil
+}
+
+// runLocal runs inv on w, or on a worker it starts when w is nil; it
+// returns the worker to release (nil when none started).
+func (r *Runtime) runLocal(ctx context.Context, fn store.Function, p *pool, w *worker, inv *invocation) (*worker, result) {
+	initMs := 0.0
+	if w == nil {
+		r.metrics.coldStart(fn.Name)
+		root, err := r.taskRoot(ctx, fn)
+		if err == nil {
+			w, err = r.startWorker(ctx, fn, root)
+		}
+		var entry entrypointError
+		switch {
+		case errors.As(err, &entry):
+			return nil, result{payload: errorJSON("Runtime.InvalidEntrypoint", "RequestId: "+inv.id+" Error: "+entry.Error()), outcome: crashed}
+		case err != nil:
+			r.logger.Error("function worker failed to start", "function", fn.Name, "request_id", inv.id, "error", err)
+			return nil, result{payload: errorJSON("Runtime.Unknown", "RequestId: "+inv.id+" Error: the runtime could not be started"), outcome: crashed}
+		}
+		if !r.started(p, w) {
+			w.kill()
+			return nil, result{payload: errorJSON("Runtime.Unknown", "RequestId: "+inv.id+" Error: moat is shutting down"), outcome: crashed}
+		}
+		w.out.begin(inv.id)
+		if res := w.init(inv); res != nil {
+			res.log = w.out.end(report(inv.id, 0, fn.MemorySize, float64(time.Since(w.started).Microseconds())/1000))
+			return w, *res
+		}
+		initMs = w.initMs
+	} else {
+		w.out.begin(inv.id)
+	}
+	start := time.Now()
+	inv.deadline = start.Add(time.Duration(fn.Timeout) * time.Second)
+	res := w.invoke(inv)
+	res.log = w.out.end(report(inv.id, float64(time.Since(start).Microseconds())/1000, fn.MemorySize, initMs))
+	return w, res
+}

@@ -1,0 +1,234 @@
+package functions
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/tempcreds"
+)
+
+// initTimeout is how long a runtime may take to reach its first next, as
+// Lambda's init phase allows.
+const initTimeout = 10 * time.Second
+
+// worker is one process running a function, with its own Runtime API. It
+// serves one invocation at a time; the pool decides which.
+type worker struct {
+	fn      store.Function // the configuration it was started with
+	api     *runtimeAPI
+	cmd     *exec.Cmd
+	out     *output
+	exited  chan struct{} // closed once the process is gone
+	exitErr error         // the process's end, set before exited closes
+	started time.Time
+	initMs  float64   // the init's duration, reported with the first invocation
+	retire  time.Time // when its credentials near their end
+	idle    time.Time // when it last became idle
+}
+
+// outcome is how an invocation ended.
+type outcome int
+
+const (
+	succeeded outcome = iota
+	handlerFailed
+	timedOut
+	crashed // the process exited, could not start, or failed its init
+)
+
+// result is an invocation's end: the payload (the answer, or the error
+// JSON Lambda returns), how it ended and its log.
+type result struct {
+	payload []byte
+	outcome outcome
+	log     []byte
+}
+
+// startWorker starts fn's runtime in taskRoot; it is not yet initialized.
+func (r *Runtime) startWorker(ctx context.Context, fn store.Function, taskRoot string) (*worker, error) {
+	family := runtimes[fn.Runtime]
+	argv, err := family.command(taskRoot, r.clientDir)
+	if err != nil {
+		return nil, err
+	}
+	env, retire, err := r.environment(ctx, fn, taskRoot)
+	if err != nil {
+		return nil, err
+	}
+	api, err := startRuntimeAPI()
+	if err != nil {
+		return nil, err
+	}
+	out, err := newOutput(r.logger, fn.Name)
+	if err != nil {
+		api.close()
+		return nil, err
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = taskRoot
+	cmd.Env = append(env, "AWS_LAMBDA_RUNTIME_API="+api.address())
+	cmd.Stdout, cmd.Stderr = out.write, out.write
+	// Its own process group, so a timeout kills what it started too, and
+	// killed with moat should moat die.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	w := &worker{fn: fn, api: api, cmd: cmd, out: out, exited: make(chan struct{}), started: time.Now(), retire: retire}
+	if err := cmd.Start(); err != nil {
+		api.close()
+		out.close()
+		return nil, entrypointError{err}
+	}
+	r.limitMemory(cmd.Process.Pid, fn)
+	go func() {
+		w.exitErr = cmd.Wait()
+		out.close()
+		api.close()
+		close(w.exited)
+	}()
+	return w, nil
+}
+
+// entrypointError is a runtime that could not be started at all.
+type entrypointError struct{ err error }
+
+func (e entrypointError) Error() string { return e.err.Error() }
+
+// environment is AWS's environment for fn's process, and when the worker
+// must retire because its role's credentials end.
+func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot string) ([]string, time.Time, error) {
+	vars := map[string]string{}
+	if fn.Environment != "" {
+		if err := json.Unmarshal([]byte(fn.Environment), &vars); err != nil {
+			return nil, time.Time{}, fmt.Errorf("function %s: stored environment: %w", fn.Name, err)
+		}
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "LANG=en_US.UTF-8", "TZ=:UTC"}
+	for k, v := range vars {
+		env = append(env, k+"="+v)
+	}
+	env = append(env,
+		"LAMBDA_TASK_ROOT="+taskRoot, "LAMBDA_RUNTIME_DIR="+r.clientDir, "_HANDLER="+fn.Handler,
+		"AWS_REGION="+r.region, "AWS_DEFAULT_REGION="+r.region,
+		"AWS_LAMBDA_FUNCTION_NAME="+fn.Name, "AWS_LAMBDA_FUNCTION_VERSION="+latest,
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.FormatInt(fn.MemorySize, 10),
+		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/"+fn.Name, "AWS_LAMBDA_LOG_STREAM_NAME="+logStream(),
+		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand")
+	family := runtimes[fn.Runtime]
+	if family.executionEnv {
+		env = append(env, "AWS_EXECUTION_ENV=AWS_Lambda_"+fn.Runtime)
+	}
+	if family == python {
+		env = append(env, "PYTHONUNBUFFERED=1") // lines reach the log as printed
+	}
+	retire := time.Now().Add(time.Duration(1<<62 - 1))
+	if r.credentials != nil {
+		issued, err := r.credentials.Issue(ctx, tempcreds.Session{RoleARN: fn.Role, Authenticated: true, Issuer: lambdaPrincipal}, tempcreds.DefaultTTL)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		env = append(env, "AWS_ACCESS_KEY_ID="+issued.AccessKeyId, "AWS_ACCESS_KEY="+issued.AccessKeyId,
+			"AWS_SECRET_ACCESS_KEY="+issued.SecretKey, "AWS_SESSION_TOKEN="+issued.SessionToken)
+		retire = issued.Expiration.Add(-credentialMargin)
+	}
+	return env, retire, nil
+}
+
+// credentialMargin is how long before its credentials end a worker retires,
+// so no invocation runs with credentials about to lapse.
+const credentialMargin = 15 * time.Minute
+
+const lambdaPrincipal = "lambda.amazonaws.com"
+
+// logStream is a name shaped like Lambda's: 2024/01/02/[$LATEST]<32 hex>.
+func logStream() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return time.Now().UTC().Format("2006/01/02") + "/[" + latest + "]" + hex.EncodeToString(b)
+}
+
+// kill ends the process and everything it started, and waits for it.
+func (w *worker) kill() {
+	_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
+	<-w.exited
+}
+
+func (w *worker) alive() bool {
+	select {
+	case <-w.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// exitMessage is Lambda's words for the process's end.
+func (w *worker) exitMessage(requestID string) []byte {
+	reason := "Runtime exited without providing a reason"
+	var exit *exec.ExitError
+	if errors.As(w.exitErr, &exit) {
+		reason = "Runtime exited with error: " + exit.ProcessState.String()
+	}
+	return errorJSON("Runtime.ExitError", "RequestId: "+requestID+" Error: "+reason)
+}
+
+// init waits for the runtime's first next; a failure comes back as the
+// invocation's result.
+func (w *worker) init(inv *invocation) *result {
+	timer := time.NewTimer(initTimeout)
+	defer timer.Stop()
+	select {
+	case <-w.api.ready:
+		w.initMs = float64(time.Since(w.started).Microseconds()) / 1000
+		return nil
+	case body := <-w.api.initErr:
+		w.kill()
+		return &result{payload: body, outcome: crashed}
+	case <-w.exited:
+		return &result{payload: w.exitMessage(inv.id), outcome: crashed}
+	case <-timer.C:
+		w.kill()
+		return &result{payload: timeoutMessage(inv.id, initTimeout), outcome: timedOut}
+	}
+}
+
+// invoke hands inv to the runtime and waits for its answer, the process's
+// end or the deadline, when the process is killed as Lambda does.
+func (w *worker) invoke(inv *invocation) result {
+	timeout := time.Until(inv.deadline)
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case w.api.events <- inv:
+	case <-w.exited:
+		return result{payload: w.exitMessage(inv.id), outcome: crashed}
+	case <-timer.C:
+		w.kill()
+		return result{payload: timeoutMessage(inv.id, time.Duration(w.fn.Timeout)*time.Second), outcome: timedOut}
+	}
+	select {
+	case ans := <-inv.done:
+		if ans.failed {
+			return result{payload: ans.payload, outcome: handlerFailed}
+		}
+		return result{payload: ans.payload, outcome: succeeded}
+	case <-w.exited:
+		return result{payload: w.exitMessage(inv.id), outcome: crashed}
+	case <-timer.C:
+		w.kill()
+		return result{payload: timeoutMessage(inv.id, time.Duration(w.fn.Timeout)*time.Second), outcome: timedOut}
+	}
+}
+
+// timeoutMessage is what Lambda returns for an invocation past its Timeout.
+func timeoutMessage(requestID string, timeout time.Duration) []byte {
+	return errorJSON("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", requestID, timeout.Seconds()))
+}
