@@ -18,6 +18,15 @@ func newRoles(ctx context.Context, st store.Store, cfg Config) (*roles.Service, 
 	return svc, cfg.Roles.Apply(ctx, svc)
 }
 
+// applyIdentitySections makes the store hold the config file's userPools:
+// and identityPools: (roles: are applied with the roles service).
+func applyIdentitySections(ctx context.Context, cfg Config, identity *identityAPI) error {
+	if err := cfg.UserPools.Apply(ctx, identity.UserPools); err != nil {
+		return err
+	}
+	return cfg.IdentityPools.Apply(ctx, identity.IdentityPools)
+}
+
 // iamAuthenticator admits IAM requests signed with the admin credentials,
 // for IAM's global region as clients sign them or for moat's.
 func iamAuthenticator(creds admin.Credentials, cfg Config) iamapi.Authenticators {

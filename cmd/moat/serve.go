@@ -60,11 +60,12 @@ a pair on first start: it keeps them in its store and prints them once.`,
   database-url: postgres://moat@db:5432/moat`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd.Flags(), os.LookupEnv)
+			reread := func() (Config, error) { return loadConfig(cmd.Flags(), os.LookupEnv) }
+			cfg, err := reread()
 			if err != nil {
 				return err
 			}
-			return serve(cmd.Context(), cfg, cmd.ErrOrStderr())
+			return serve(cmd.Context(), cfg, reread, cmd.ErrOrStderr())
 		},
 	}
 	addFlags(cmd.Flags())
@@ -74,7 +75,9 @@ a pair on first start: it keeps them in its store and prints them once.`,
 // sweepEvery is how often expired sessions and nonces are deleted.
 const sweepEvery = 10 * time.Minute
 
-func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
+// serve runs moat on cfg until ctx ends; on SIGHUP it rereads the
+// configuration (reread) and brings the running moat to it.
+func serve(ctx context.Context, cfg Config, reread func() (Config, error), stderr io.Writer) error {
 	logger := useLogger(cfg.LogLevel, stderr)
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
@@ -117,7 +120,10 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	stopDemo, err := startDemo(ctx, &cfg, st, tok, identity.IdentityPools, roleSvc, stderr, logger)
+	if err := applyIdentitySections(ctx, cfg, identity); err != nil {
+		return err
+	}
+	announceDemo, stopDemo, err := startDemo(ctx, &cfg, st, tok, identity.IdentityPools, roleSvc, stderr, logger)
 	if err != nil {
 		return err
 	}
@@ -194,6 +200,13 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if created {
 		printCredentialsOnce(stderr, creds, cfg)
 	}
+	if err := announceDemo(ctx); err != nil {
+		srv.Close()
+		return err
+	}
+	r := &reloader{current: cfg, reread: reread, logger: logger, roles: roleSvc, identity: identity,
+		usage: usageSvc, firewall: firewall, gateway: gw}
+	go r.run(ctx)
 	return srv.Serve(ctx)
 }
 
