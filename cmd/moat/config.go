@@ -194,6 +194,7 @@ func (c *Config) resolveReferences() error {
 	c.UserPools.DeclareNames(refs, c.Region, c.IdentityPublicURL)
 	c.IdentityPools.DeclareNames(refs, c.Region)
 	err := errors.Join(
+		configfile.At("roles", c.Roles.Resolve(refs)),
 		configfile.At("userPools", c.UserPools.Resolve(refs)),
 		configfile.At("identityPools", c.IdentityPools.Resolve(refs)),
 		gateway.ResolveReferences(c.APIs, refs, "apis"),

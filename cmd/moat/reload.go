@@ -88,7 +88,7 @@ func (r *reloader) apply(ctx context.Context, next Config) error {
 	if err := next.Roles.Apply(ctx, r.roles); err != nil {
 		return err
 	}
-	if err := applyIdentitySections(ctx, next, r.identity); err != nil {
+	if err := applyIdentitySections(ctx, next, r.identity, r.logger); err != nil {
 		return err
 	}
 	if err := r.gateway.Reload(apis); err != nil {

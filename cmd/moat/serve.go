@@ -120,7 +120,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	if err != nil {
 		return err
 	}
-	if err := applyIdentitySections(ctx, cfg, identity); err != nil {
+	if err := applyIdentitySections(ctx, cfg, identity, logger); err != nil {
 		return err
 	}
 	announceDemo, stopDemo, err := startDemo(ctx, &cfg, st, tok, identity.IdentityPools, roleSvc, stderr, logger)

@@ -90,3 +90,14 @@ func (s Section) DeclareNames(refs *configfile.References, account string) {
 		refs.Declare(configfile.RoleRef, c.Name, RoleARN(account, in.Path, c.Name))
 	}
 }
+
+// Resolve expands the references (${identityPool:shop}, ${role:admins})
+// in the roles' settings, their policies included: a trust policy may name
+// the identity pool the file declares.
+func (s Section) Resolve(refs *configfile.References) error {
+	var errs []error
+	for i := range s {
+		errs = append(errs, refs.ExpandAll(&s[i], configfile.Index("", i)))
+	}
+	return errors.Join(errs...)
+}
