@@ -36,12 +36,11 @@ func ResolveReferences(apis []API, refs *configfile.References, path string) err
 			for k := range a.Issuers {
 				iss := &a.Issuers[k]
 				if name, ok := configfile.Whole(iss.Issuer, configfile.UserPoolRef); ok {
-					issuer, err := refs.Lookup(configfile.UserPoolIssuerRef, name)
-					if err != nil {
+					if _, err := refs.Lookup(configfile.UserPoolRef, name); err != nil {
 						errs = append(errs, configfile.At(configfile.Index(aat+".issuers", k)+".issuer", err))
 						continue
 					}
-					iss.Issuer = issuer
+					iss.Issuer, _ = refs.Lookup(configfile.UserPoolIssuerRef, name)
 				}
 			}
 		}
