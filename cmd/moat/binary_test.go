@@ -281,3 +281,38 @@ func TestFailedStartKeepsTheSecretsUnprinted(t *testing.T) {
 		t.Fatalf("the start after a failed one did not print the admin credentials:\n%s", next.output())
 	}
 }
+
+// The demo users' passwords, like the admin credentials, are made and
+// shown only once moat is sure to run: a start on a taken port shows none,
+// and the next start shows them.
+func TestFailedStartKeepsTheDemoPasswordsUnprinted(t *testing.T) {
+	testenv.LookPath(t, "go", "install Go")
+	bin, err := buildMoat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dataDir := filepath.Join(t.TempDir(), "data")
+	failed := exec.Command(bin, "serve", "--data-dir", dataDir, "--identity-addr", "127.0.0.1:0", "--gateway-addr", busy.Addr().String())
+	failed.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	out, err := failed.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || !strings.Contains(string(out), "gateway listener") {
+		t.Fatalf("start on a taken port: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "_PASSWORD=") || strings.Contains(string(out), "Secret access key") {
+		t.Fatalf("a failed start printed once-only secrets:\n%s", out)
+	}
+	next := startMoat(t, bin, "--data-dir", dataDir)
+	waitHealthy(t, next.identity)
+	next.stop(t)
+	for _, want := range []*regexp.Regexp{printedCreds, regexp.MustCompile(`export RIDER_PASSWORD=\S+`), regexp.MustCompile(`export KEEPER_PASSWORD=\S+`)} {
+		if !want.MatchString(next.output()) {
+			t.Errorf("the start after a failed one did not print %s:\n%s", want, next.output())
+		}
+	}
+}
