@@ -154,7 +154,9 @@ func TestSeedRace(t *testing.T) {
 	errs := make([]error, replicas)
 	var wg sync.WaitGroup
 	for i := range instances {
-		wg.Go(func() { results[i], errs[i] = seedAndCreateUsers(context.Background(), instances[i].pools, instances[i].st) })
+		wg.Go(func() {
+			results[i], errs[i] = seedAndCreateUsers(context.Background(), instances[i].pools, instances[i].st)
+		})
 	}
 	wg.Wait()
 	printed := map[string]string{}

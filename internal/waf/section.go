@@ -48,9 +48,11 @@ type DeclaredWebACL struct {
 	Resources []string `json:"Resources,omitempty"`
 }
 
-func (d *DeclaredIPSet) UnmarshalYAML(n *yaml.Node) error           { return configfile.DecodeAPIShape(n, d) }
-func (d *DeclaredRegexPatternSet) UnmarshalYAML(n *yaml.Node) error { return configfile.DecodeAPIShape(n, d) }
-func (d *DeclaredWebACL) UnmarshalYAML(n *yaml.Node) error          { return configfile.DecodeAPIShape(n, d) }
+func (d *DeclaredIPSet) UnmarshalYAML(n *yaml.Node) error { return configfile.DecodeAPIShape(n, d) }
+func (d *DeclaredRegexPatternSet) UnmarshalYAML(n *yaml.Node) error {
+	return configfile.DecodeAPIShape(n, d)
+}
+func (d *DeclaredWebACL) UnmarshalYAML(n *yaml.Node) error { return configfile.DecodeAPIShape(n, d) }
 
 // Validate checks what can be checked before moat runs: names unique and
 // valid, sets' contents, and references to sets the file declares. Rules
