@@ -36,7 +36,10 @@ func serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Run the identity API and the API gateway",
 		Long: `Run the identity API (Cognito-compatible APIs, admin APIs, JWKS, /healthz,
-/metrics) and the API gateway until SIGINT or SIGTERM.
+/metrics) and the API gateway until SIGINT or SIGTERM. SIGHUP rereads the
+--config file and brings its APIs, roles, user pools, identity pools, usage
+plans and web ACLs into force without a restart; a file that does not load
+is refused (logged) and the running configuration stays.
 
 Each flag can also be set with the environment variable shown beside it or as
 a key of the --config YAML file (flag > environment > file > default).
