@@ -4,9 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 
 	"github.com/moat-dev/moat/internal/configfile"
 	"github.com/moat-dev/moat/internal/gateway"
@@ -32,10 +30,10 @@ type reloader struct {
 	gateway  *gateway.Gateway
 }
 
-func (r *reloader) run(ctx context.Context) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// run reloads on every SIGHUP hup delivers until ctx ends. hup is
+// subscribed at the start of serve, so a SIGHUP during start-up waits here
+// rather than ending the process.
+func (r *reloader) run(ctx context.Context, hup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -52,11 +50,19 @@ func (r *reloader) reload(ctx context.Context) {
 		return
 	}
 	next, err := r.reread()
+	var apis []gateway.API
 	if err == nil {
-		err = r.apply(ctx, next)
+		apis, err = servedAPIs(next, r.logger)
+	}
+	if err == nil {
+		err = gateway.Validate(apis)
 	}
 	if err != nil {
 		r.logger.Error("config reload refused; the running configuration stays", "config", r.current.ConfigFile, "error", err.Error())
+		return
+	}
+	if err := r.apply(ctx, next, apis); err != nil {
+		r.logger.Error("config reload stopped part-way: the sections before the problem are in force; fix the file and send SIGHUP again", "config", r.current.ConfigFile, "error", err.Error())
 		return
 	}
 	var applied, restart []string
@@ -75,16 +81,9 @@ func (r *reloader) reload(ctx context.Context) {
 	r.logger.Info("config reloaded", "config", next.ConfigFile, "changed", applied)
 }
 
-// apply brings the running moat to next, in the order a start does; the
-// APIs are checked before anything is written.
-func (r *reloader) apply(ctx context.Context, next Config) error {
-	apis, err := servedAPIs(next, r.logger)
-	if err != nil {
-		return err
-	}
-	if err := gateway.Validate(apis); err != nil {
-		return err
-	}
+// apply brings the running moat to next, serving apis, in the order a
+// start does.
+func (r *reloader) apply(ctx context.Context, next Config, apis []gateway.API) error {
 	if err := next.Roles.Apply(ctx, r.roles); err != nil {
 		return err
 	}

@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/moat-dev/moat/internal/admin"
@@ -82,6 +84,9 @@ const sweepEvery = 10 * time.Minute
 // configuration (reread) and brings the running moat to it.
 func serve(ctx context.Context, cfg Config, reread func() (Config, error), stderr io.Writer) error {
 	logger := useLogger(cfg.LogLevel, stderr)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -209,7 +214,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	}
 	r := &reloader{current: cfg, reread: reread, logger: logger, roles: roleSvc, identity: identity,
 		usage: usageSvc, firewall: firewall, gateway: gw}
-	go r.run(ctx)
+	go r.run(ctx, hup)
 	return srv.Serve(ctx)
 }
 
