@@ -254,24 +254,13 @@ func TestFailedStartKeepsTheSecretsUnprinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
 	dataDir := filepath.Join(t.TempDir(), "data")
 	api := filepath.Join(t.TempDir(), "api.yaml") // an API of its own: no demo
 	if err := os.WriteFile(api, []byte("apis:\n  - name: a\n    routes:\n      - {method: GET, path: /, integration: {type: mock, body: ok}}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	failed := exec.Command(bin, "serve", "--data-dir", dataDir, "--api", api, "--identity-addr", "127.0.0.1:0", "--gateway-addr", busy.Addr().String())
-	failed.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
-	out, err := failed.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || !strings.Contains(string(out), "gateway listener") {
-		t.Fatalf("start on a taken port: %v\n%s", err, out)
-	}
-	if strings.Contains(string(out), "Secret access key") {
+	out := startOnTakenGatewayPort(t, bin, "--data-dir", dataDir, "--api", api)
+	if strings.Contains(out, "Secret access key") {
 		t.Fatalf("a failed start printed the generated credentials:\n%s", out)
 	}
 	next := startMoat(t, bin, "--data-dir", dataDir, "--api", api)
@@ -280,4 +269,47 @@ func TestFailedStartKeepsTheSecretsUnprinted(t *testing.T) {
 	if printedCreds.FindStringSubmatch(next.output()) == nil {
 		t.Fatalf("the start after a failed one did not print the admin credentials:\n%s", next.output())
 	}
+}
+
+// The demo users' passwords, like the admin credentials, are made and
+// shown only once moat is sure to run: a start on a taken port shows none,
+// and the next start shows them.
+func TestFailedStartKeepsTheDemoPasswordsUnprinted(t *testing.T) {
+	testenv.LookPath(t, "go", "install Go")
+	bin, err := buildMoat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dataDir := filepath.Join(t.TempDir(), "data")
+	out := startOnTakenGatewayPort(t, bin, "--data-dir", dataDir)
+	if strings.Contains(out, "_PASSWORD=") || strings.Contains(out, "Secret access key") {
+		t.Fatalf("a failed start printed once-only secrets:\n%s", out)
+	}
+	next := startMoat(t, bin, "--data-dir", dataDir)
+	waitHealthy(t, next.identity)
+	next.stop(t)
+	for _, want := range []*regexp.Regexp{printedCreds, regexp.MustCompile(`export RIDER_PASSWORD=\S+`), regexp.MustCompile(`export KEEPER_PASSWORD=\S+`)} {
+		if !want.MatchString(next.output()) {
+			t.Errorf("the start after a failed one did not print %s:\n%s", want, next.output())
+		}
+	}
+}
+
+// startOnTakenGatewayPort runs moat serve with args and a gateway address
+// something else holds, requires it to fail for that, and returns its output.
+func startOnTakenGatewayPort(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	failed := exec.Command(bin, append(append([]string{"serve"}, args...), "--identity-addr", "127.0.0.1:0", "--gateway-addr", busy.Addr().String())...)
+	failed.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	out, err := failed.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || !strings.Contains(string(out), "gateway listener") {
+		t.Fatalf("start on a taken port: %v\n%s", err, out)
+	}
+	return string(out)
 }

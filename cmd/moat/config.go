@@ -15,11 +15,13 @@ import (
 	"github.com/moat-dev/moat/internal/events"
 	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/identitypool"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/sms"
 	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/usage"
+	"github.com/moat-dev/moat/internal/userpool"
 	"github.com/moat-dev/moat/internal/waf"
 	"github.com/spf13/pflag"
 )
@@ -60,6 +62,11 @@ type Config struct {
 	Usage usage.Section `yaml:",inline"`
 	// Roles is roles:, IAM roles.
 	Roles roles.Section `yaml:"roles"`
+	// UserPools is userPools: (pools, app clients, groups, users) and
+	// IdentityPools identityPools:, referred to by name from the other
+	// sections (${userPool:shop}); see resolveReferences.
+	UserPools     userpool.Section     `yaml:"userPools"`
+	IdentityPools identitypool.Section `yaml:"identityPools"`
 	// WAF is ipSets:, regexPatternSets: and webACLs:, declared in the
 	// config file in WAFv2's shapes and made so at every start.
 	WAF waf.Section `yaml:",inline"`
@@ -174,7 +181,31 @@ func loadConfig(flags *pflag.FlagSet, lookupEnv func(string) (string, bool)) (Co
 		cfg.IdentityPublicURL = "http://" + cfg.IdentityAddr
 	}
 	cfg.IdentityPublicURL = strings.TrimRight(cfg.IdentityPublicURL, "/")
-	return cfg, cfg.validate()
+	if err := cfg.validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, cfg.resolveReferences()
+}
+
+// resolveReferences replaces the names one section gives what another
+// declares (userPools: [shop], ${userPool:shop}, a group's role) by ids
+// and ARNs: every section that declares names lends them first, then each
+// section resolves its own references.
+func (c *Config) resolveReferences() error {
+	refs := configfile.NewReferences()
+	c.Roles.DeclareNames(refs, c.AccountID)
+	c.UserPools.DeclareNames(refs, c.Region, c.IdentityPublicURL)
+	c.IdentityPools.DeclareNames(refs, c.Region)
+	err := errors.Join(
+		configfile.At("roles", c.Roles.Resolve(refs)),
+		configfile.At("userPools", c.UserPools.Resolve(refs)),
+		configfile.At("identityPools", c.IdentityPools.Resolve(refs)),
+		gateway.ResolveReferences(c.APIs, refs, "apis"),
+	)
+	if err != nil {
+		return fmt.Errorf("config file %s: %s", c.ConfigFile, strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	return nil
 }
 
 // defaultConfig is every setting at its default.

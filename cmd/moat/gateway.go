@@ -23,16 +23,9 @@ import (
 // The returned
 // Builder's Close drops idle backend connections.
 func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
-	apis := append([]gateway.API(nil), cfg.APIs...)
-	for _, path := range cfg.APIFiles {
-		loaded, warnings, err := apidef.LoadFile(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, w := range warnings {
-			logger.Warn(w)
-		}
-		apis = append(apis, loaded...)
+	apis, err := servedAPIs(cfg, logger)
+	if err != nil {
+		return nil, nil, err
 	}
 	integrations := integration.NewBuilder()
 	integrations.Functions = iamDeps.Functions
@@ -63,6 +56,22 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage
 		logServedAPI(logger, api)
 	}
 	return g, integrations, nil
+}
+
+// servedAPIs are the config's inline APIs and those of its API files.
+func servedAPIs(cfg Config, logger *slog.Logger) ([]gateway.API, error) {
+	apis := append([]gateway.API(nil), cfg.APIs...)
+	for _, path := range cfg.APIFiles {
+		loaded, warnings, err := apidef.LoadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range warnings {
+			logger.Warn(w)
+		}
+		apis = append(apis, loaded...)
+	}
+	return apis, nil
 }
 
 // logServedAPI says at start-up what a new user's requests can reach: the

@@ -28,6 +28,14 @@ func TestSectionErrorsNameTheKey(t *testing.T) {
 			"apiKeys[0]: set one of valueFromEnv or valueFromFile"},
 		"role": {"roles: [{name: web, maxSessionDuration: 60, assumeRolePolicy: '{}'}]\n",
 			"roles[0].maxSessionDuration: "},
+		"user pool setting": {"userPools: [{name: shop, settings: {LambdaConfig: {PreSignUp: x}}}]\n",
+			"userPools[0].settings: LambdaConfig: Lambda triggers is not supported by this moat version."},
+		"pool named by an API": {"userPools: [{name: shop}]\napis: [{name: a, authorizers: [{name: p, type: COGNITO_USER_POOLS, userPools: [shopp]}], routes: []}]\n",
+			"apis[0].authorizers[0].userPools[0]: ${userPool:shopp} names no user pool of userPools: (declared: shop)"},
+		"client named by an identity pool": {"userPools: [{name: shop, clients: [{name: web}]}]\nidentityPools: [{name: shop, userPoolClients: [shop/app]}]\n",
+			"identityPools[0].userPoolClients[0]: ${userPoolClient:shop/app} names no app client"},
+		"pool in a trust policy": {"roles: [{name: web, assumeRolePolicy: {Statement: [{Effect: Allow, Principal: {Federated: cognito-identity.amazonaws.com}, Action: 'sts:AssumeRoleWithWebIdentity', Condition: {StringEquals: {'cognito-identity.amazonaws.com:aud': '${identityPool:shop}'}}}]}}]\n",
+			"roles[0].assumeRolePolicy: ${identityPool:shop} names no identity pool of identityPools: (none is declared)"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/moat-dev/moat/internal/admin"
@@ -37,7 +39,10 @@ func serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Run the identity API and the API gateway",
 		Long: `Run the identity API (Cognito-compatible APIs, admin APIs, JWKS, /healthz,
-/metrics) and the API gateway until SIGINT or SIGTERM.
+/metrics) and the API gateway until SIGINT or SIGTERM. SIGHUP rereads the
+--config file and brings its APIs, roles, user pools, identity pools, usage
+plans and web ACLs into force without a restart; a file that does not load
+is refused (logged) and the running configuration stays.
 
 Each flag can also be set with the environment variable shown beside it or as
 a key of the --config YAML file (flag > environment > file > default).
@@ -61,11 +66,12 @@ a pair on first start: it keeps them in its store and prints them once.`,
   database-url: postgres://moat@db:5432/moat`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd.Flags(), os.LookupEnv)
+			reread := func() (Config, error) { return loadConfig(cmd.Flags(), os.LookupEnv) }
+			cfg, err := reread()
 			if err != nil {
 				return err
 			}
-			return serve(cmd.Context(), cfg, cmd.ErrOrStderr())
+			return serve(cmd.Context(), cfg, reread, cmd.ErrOrStderr())
 		},
 	}
 	addFlags(cmd.Flags())
@@ -75,8 +81,13 @@ a pair on first start: it keeps them in its store and prints them once.`,
 // sweepEvery is how often expired sessions and nonces are deleted.
 const sweepEvery = 10 * time.Minute
 
-func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
+// serve runs moat on cfg until ctx ends; on SIGHUP it rereads the
+// configuration (reread) and brings the running moat to it.
+func serve(ctx context.Context, cfg Config, reread func() (Config, error), stderr io.Writer) error {
 	logger := useLogger(cfg.LogLevel, stderr)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -118,7 +129,10 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	stopDemo, err := startDemo(ctx, &cfg, st, tok, identity.IdentityPools, roleSvc, stderr, logger)
+	if err := applyIdentitySections(ctx, cfg, identity, logger); err != nil {
+		return err
+	}
+	announceDemo, stopDemo, err := startDemo(ctx, &cfg, st, tok, identity.IdentityPools, roleSvc, stderr, logger)
 	if err != nil {
 		return err
 	}
@@ -201,6 +215,13 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if created {
 		printCredentialsOnce(stderr, creds, cfg)
 	}
+	if err := announceDemo(ctx); err != nil {
+		srv.Close()
+		return err
+	}
+	r := &reloader{current: cfg, reread: reread, logger: logger, roles: roleSvc, identity: identity,
+		usage: usageSvc, firewall: firewall, gateway: gw}
+	go r.run(ctx, hup)
 	return srv.Serve(ctx)
 }
 

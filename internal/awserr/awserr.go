@@ -89,3 +89,12 @@ const (
 func Internal(cause error) *Error {
 	return &Error{Code: InternalError, Message: "Internal server error.", Status: http.StatusInternalServerError, Cause: cause}
 }
+
+// Reason is a client error's message alone, for a reader of the config
+// file who needs the why, not the wire's code; other errors are as they are.
+func Reason(err error) error {
+	if e, ok := As(err); ok && e.Status < 500 {
+		return errors.New(e.Message)
+	}
+	return err
+}

@@ -61,6 +61,7 @@ type Demo struct {
 	// API is the dragons API for the gateway.
 	API     gateway.API
 	backend *http.Server
+	pools   *userpool.Service
 }
 
 // ErrDeleted means the demo's pool or app client was deleted after it was
@@ -68,7 +69,7 @@ type Demo struct {
 // operator removed.
 var ErrDeleted = errors.New("the demo's user pool or app client was deleted")
 
-// Start seeds the demo pool (on first start only) and starts the dragons
+// Start seeds the demo pool, client and group (on first start only) and starts the dragons
 // backend on a loopback port. Close stops the backend.
 func Start(ctx context.Context, cfg Config) (*Demo, error) {
 	seeded, err := seed(ctx, cfg.Pools, cfg.Store)
@@ -109,7 +110,15 @@ func Start(ctx context.Context, cfg Config) (*Demo, error) {
 		_ = srv.Close()
 		return nil, err
 	}
-	return &Demo{Seeded: seeded, DappClientID: dapp.ClientID, IdentityPoolID: dapp.IdentityPoolID, API: api, backend: srv}, nil
+	return &Demo{Seeded: seeded, DappClientID: dapp.ClientID, IdentityPoolID: dapp.IdentityPoolID, API: api, backend: srv, pools: cfg.Pools}, nil
+}
+
+// CreateUsers creates the demo users that do not exist yet and returns
+// their passwords, to be shown once. Call it only once moat is sure to
+// run (both listeners bound, the configuration valid): a start that fails
+// before it leaves the users to the next start, which shows them then.
+func (d *Demo) CreateUsers(ctx context.Context) (map[string]string, error) {
+	return createUsers(ctx, d.pools, d.PoolID)
 }
 
 // Close stops the dragons backend.

@@ -10,17 +10,14 @@ import (
 	"github.com/moat-dev/moat/internal/userpool"
 )
 
-// Seeded is the demo's pool and app client, and the passwords of the users
-// this start created: empty on every later start, since passwords are stored
-// only as hashes and shown once.
+// Seeded is the demo's pool and app client.
 type Seeded struct {
 	PoolID, ClientID string
-	// Passwords maps username to password for the users created just now.
-	Passwords map[string]string
 }
 
-// seed finds or creates the demo pool, app client, group and users. Each is
-// created only when missing, so later starts change nothing.
+// seed finds or creates the demo pool, app client and group. Each is
+// created only when missing, so later starts change nothing. The users
+// come later (createUsers), once moat is sure to run.
 func seed(ctx context.Context, pools *userpool.Service, st store.Store) (Seeded, error) {
 	poolID, err := claim(ctx, st, "demo.user-pool", demoPool{pools})
 	if err != nil {
@@ -31,28 +28,35 @@ func seed(ctx context.Context, pools *userpool.Service, st store.Store) (Seeded,
 	if err != nil {
 		return Seeded{}, err
 	}
-	s := Seeded{PoolID: poolID, ClientID: clientID, Passwords: map[string]string{}}
 	_, err = pools.CreateGroup(ctx, &userpool.GroupInput{UserPoolId: poolID, GroupName: Group, Description: ptr("may add dragons")})
 	if err != nil && !isCode(err, awserr.GroupExists) {
 		return Seeded{}, fmt.Errorf("demo group: %w", err)
 	}
+	return Seeded{PoolID: poolID, ClientID: clientID}, nil
+}
+
+// createUsers creates the demo users that are missing, each with a fresh
+// random password, and returns those passwords by username: empty on every
+// later start, since passwords are stored only as hashes and shown once.
+func createUsers(ctx context.Context, pools *userpool.Service, poolID string) (map[string]string, error) {
+	passwords := map[string]string{}
 	for _, name := range []string{Rider, Keeper} {
 		pw, err := createUser(ctx, pools, poolID, name)
 		if err != nil {
-			return Seeded{}, fmt.Errorf("demo user %s: %w", name, err)
+			return nil, fmt.Errorf("demo user %s: %w", name, err)
 		}
 		if pw == "" {
 			continue
 		}
-		s.Passwords[name] = pw
+		passwords[name] = pw
 		if name == Keeper {
 			in := &userpool.MembershipInput{UserPoolId: poolID, Username: name, GroupName: Group}
 			if _, err := pools.AdminAddUserToGroup(ctx, in); err != nil {
-				return Seeded{}, fmt.Errorf("demo user %s: %w", name, err)
+				return nil, fmt.Errorf("demo user %s: %w", name, err)
 			}
 		}
 	}
-	return s, nil
+	return passwords, nil
 }
 
 // createUser creates a confirmed user with a fresh random password and

@@ -89,9 +89,26 @@ func demoPools(t *testing.T, pools *userpool.Service) []string {
 	return ids
 }
 
+// seeded is a start's seed and the passwords of the users it created.
+type seeded struct {
+	Seeded
+	Passwords map[string]string
+}
+
+// seedAndCreateUsers is what a start does: seed, then (once sure to run)
+// create the users.
+func seedAndCreateUsers(ctx context.Context, pools *userpool.Service, st store.Store) (seeded, error) {
+	s, err := seed(ctx, pools, st)
+	if err != nil {
+		return seeded{}, err
+	}
+	passwords, err := createUsers(ctx, pools, s.PoolID)
+	return seeded{s, passwords}, err
+}
+
 func TestSeedCreatesOnceAndFindsAfter(t *testing.T) {
 	in := newInstance(t, openSQLite(t))
-	first, err := seed(t.Context(), in.pools, in.st)
+	first, err := seedAndCreateUsers(t.Context(), in.pools, in.st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +118,8 @@ func TestSeedCreatesOnceAndFindsAfter(t *testing.T) {
 	if first.Passwords[Rider] == first.Passwords[Keeper] {
 		t.Error("rider and keeper got the same password")
 	}
-	rider := signIn(t, in, first, Rider, first.Passwords[Rider])
-	keeper := signIn(t, in, first, Keeper, first.Passwords[Keeper])
+	rider := signIn(t, in, first.Seeded, Rider, first.Passwords[Rider])
+	keeper := signIn(t, in, first.Seeded, Keeper, first.Passwords[Keeper])
 	if len(rider.Groups) != 0 || !slices.Equal(keeper.Groups, []string{Group}) {
 		t.Errorf("groups: rider %v, keeper %v; want none and [%s]", rider.Groups, keeper.Groups, Group)
 	}
@@ -110,14 +127,14 @@ func TestSeedCreatesOnceAndFindsAfter(t *testing.T) {
 		t.Errorf("token pool %s, seeded pool %s", rider.PoolID, first.PoolID)
 	}
 
-	again, err := seed(t.Context(), newInstance(t, in.st).pools, in.st)
+	again, err := seedAndCreateUsers(t.Context(), newInstance(t, in.st).pools, in.st)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.PoolID != first.PoolID || again.ClientID != first.ClientID || len(again.Passwords) != 0 {
 		t.Errorf("second seed = %+v, want pool %s, client %s and no passwords", again, first.PoolID, first.ClientID)
 	}
-	signIn(t, in, again, Rider, first.Passwords[Rider]) // not reset by the second start
+	signIn(t, in, again.Seeded, Rider, first.Passwords[Rider]) // not reset by the second start
 	if ids := demoPools(t, in.pools); len(ids) != 1 {
 		t.Errorf("demo pools after two starts: %v", ids)
 	}
@@ -133,11 +150,13 @@ func TestSeedRace(t *testing.T) {
 	for i := range instances {
 		instances[i] = newInstance(t, openPostgres(t, url))
 	}
-	results := make([]Seeded, replicas)
+	results := make([]seeded, replicas)
 	errs := make([]error, replicas)
 	var wg sync.WaitGroup
 	for i := range instances {
-		wg.Go(func() { results[i], errs[i] = seed(context.Background(), instances[i].pools, instances[i].st) })
+		wg.Go(func() {
+			results[i], errs[i] = seedAndCreateUsers(context.Background(), instances[i].pools, instances[i].st)
+		})
 	}
 	wg.Wait()
 	printed := map[string]string{}
@@ -159,7 +178,7 @@ func TestSeedRace(t *testing.T) {
 		t.Errorf("demo pools after a racing start: %v, want only %s", ids, results[0].PoolID)
 	}
 	for _, user := range []string{Rider, Keeper} {
-		signIn(t, instances[0], results[0], user, printed[user])
+		signIn(t, instances[0], results[0].Seeded, user, printed[user])
 	}
 }
 

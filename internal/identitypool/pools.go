@@ -11,9 +11,15 @@ func (s *Service) CreateIdentityPool(ctx context.Context, in *IdentityPool) (*Id
 	if err := s.validate(in); err != nil {
 		return nil, err
 	}
+	return s.createPool(ctx, newID(s.region), in)
+}
+
+// createPool stores a validated pool under id, with no roles; an id in use
+// is store.ErrAlreadyExists (wrapped).
+func (s *Service) createPool(ctx context.Context, id string, in *IdentityPool) (*IdentityPool, error) {
 	now := s.clock()
 	p := *in
-	p.IdentityPoolId = newID(s.region)
+	p.IdentityPoolId = id
 	err := s.store.CreateIdentityPool(ctx, store.IdentityPool{
 		ID: p.IdentityPoolId, Name: p.IdentityPoolName, Config: encodeConfig(p),
 		Roles: []byte(`{}`), PrincipalTags: []byte(`{}`), CreatedAt: now, UpdatedAt: now,

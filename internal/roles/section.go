@@ -62,7 +62,7 @@ func (s Section) Validate() error {
 			field, err = checkPolicies(&store.Role{Name: in.Name, InlinePolicies: d.Policies})
 		}
 		if err != nil {
-			errs = append(errs, configfile.At(configfile.Join(at, field), withoutCode(err)))
+			errs = append(errs, configfile.At(configfile.Join(at, field), awserr.Reason(err)))
 		}
 	}
 	return errors.Join(errs...)
@@ -76,17 +76,28 @@ func (s Section) Apply(ctx context.Context, svc *Service) error {
 	}
 	for i, c := range s {
 		if _, err := svc.Declare(ctx, c.declaration()); err != nil {
-			return configfile.At(configfile.Index("roles", i), withoutCode(err))
+			return configfile.At(configfile.Index("roles", i), awserr.Reason(err))
 		}
 	}
 	return nil
 }
 
-// withoutCode is IAM's message alone: the file's reader needs the reason,
-// not the wire's error code.
-func withoutCode(err error) error {
-	if e, ok := awserr.As(err); ok && e.Status < 500 {
-		return errors.New(e.Message)
+// DeclareNames makes ${role:<name>} (and a bare role name where a role is
+// expected) each declared role's ARN in account.
+func (s Section) DeclareNames(refs *configfile.References, account string) {
+	for _, c := range s {
+		in := c.declaration().RoleInput.withDefaults()
+		refs.Declare(configfile.RoleRef, c.Name, RoleARN(account, in.Path, c.Name))
 	}
-	return err
+}
+
+// Resolve expands the references (${identityPool:shop}, ${role:admins})
+// in the roles' settings, their policies included: a trust policy may name
+// the identity pool the file declares.
+func (s Section) Resolve(refs *configfile.References) error {
+	var errs []error
+	for i := range s {
+		errs = append(errs, refs.ExpandAll(&s[i], configfile.Index("", i)))
+	}
+	return errors.Join(errs...)
 }

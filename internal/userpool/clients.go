@@ -39,19 +39,29 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 	if err := s.checkOAuthSettings(ctx, p, cfg, in.GenerateSecret); err != nil {
 		return nil, err
 	}
+	c, err := s.createClient(ctx, p, newClientID(), in.ClientName, in.GenerateSecret, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &UserPoolClientOutput{UserPoolClient: clientDescription(c)}, nil
+}
+
+// createClient stores a new client of a normalized configuration, with a
+// fresh secret when withSecret; an id in use is store.ErrAlreadyExists (wrapped).
+func (s *Service) createClient(ctx context.Context, p *pool, id, name string, withSecret bool, cfg ClientConfig) (*client, error) {
 	settings, err := json.Marshal(cfg)
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
 	now := s.clock()
-	c := store.Client{PoolID: p.ID, ID: newClientID(), Name: in.ClientName, Settings: settings, CreatedAt: now, UpdatedAt: now}
-	if in.GenerateSecret {
+	c := store.Client{PoolID: p.ID, ID: id, Name: name, Settings: settings, CreatedAt: now, UpdatedAt: now}
+	if withSecret {
 		c.Secret = newClientSecret()
 	}
 	if err := s.store.CreateClient(ctx, c); err != nil {
 		return nil, storeErr(err, poolNotFound(p.ID))
 	}
-	return &UserPoolClientOutput{UserPoolClient: clientDescription(&client{Client: c, Config: cfg})}, nil
+	return &client{Client: c, Config: cfg}, nil
 }
 
 var validAuthFlows = []string{

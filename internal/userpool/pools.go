@@ -31,23 +31,33 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolInput) (
 	if err != nil {
 		return nil, err
 	}
+	p, err := s.createPool(ctx, newPoolID(s.region), in.PoolName, cfg)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := s.describe(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &CreateUserPoolOutput{UserPool: *desc}, nil
+}
+
+// createPool stores a new pool of a normalized configuration and makes its
+// signing keys; an id in use is store.ErrAlreadyExists (wrapped).
+func (s *Service) createPool(ctx context.Context, id, name string, cfg PoolConfig) (*pool, error) {
 	settings, err := json.Marshal(cfg)
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
 	now := s.clock()
-	p := store.UserPool{ID: newPoolID(s.region), Name: in.PoolName, Settings: settings, CreatedAt: now, UpdatedAt: now}
+	p := store.UserPool{ID: id, Name: name, Settings: settings, CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateUserPool(ctx, p); err != nil {
 		return nil, awserr.Internal(err)
 	}
 	if err := s.tokens.EnsureKeys(ctx, p.ID); err != nil {
 		return nil, awserr.Internal(err)
 	}
-	desc, err := s.describe(ctx, &pool{UserPool: p, Config: cfg})
-	if err != nil {
-		return nil, err
-	}
-	return &CreateUserPoolOutput{UserPool: *desc}, nil
+	return &pool{UserPool: p, Config: cfg}, nil
 }
 
 // normalizePoolConfig validates a requested configuration and fills in what

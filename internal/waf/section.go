@@ -1,7 +1,6 @@
 package waf
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/moat-dev/moat/internal/configfile"
 )
 
 // Section is the config file's WAF: ipSets:, regexPatternSets: and
@@ -47,29 +48,11 @@ type DeclaredWebACL struct {
 	Resources []string `json:"Resources,omitempty"`
 }
 
-func (d *DeclaredIPSet) UnmarshalYAML(n *yaml.Node) error           { return strictJSON(n, d) }
-func (d *DeclaredRegexPatternSet) UnmarshalYAML(n *yaml.Node) error { return strictJSON(n, d) }
-func (d *DeclaredWebACL) UnmarshalYAML(n *yaml.Node) error          { return strictJSON(n, d) }
-
-// strictJSON decodes a YAML node through its JSON form, refusing members
-// the WAFv2 shapes do not have, so the file is read exactly as the API's
-// JSON is. A SearchString is base64 in both, as a blob is.
-func strictJSON(n *yaml.Node, into any) error {
-	var v any
-	if err := n.Decode(&v); err != nil {
-		return err
-	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("line %d: keys must be strings: %v", n.Line, err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		return fmt.Errorf("line %d: %v", n.Line, err)
-	}
-	return nil
+func (d *DeclaredIPSet) UnmarshalYAML(n *yaml.Node) error { return configfile.DecodeAPIShape(n, d) }
+func (d *DeclaredRegexPatternSet) UnmarshalYAML(n *yaml.Node) error {
+	return configfile.DecodeAPIShape(n, d)
 }
+func (d *DeclaredWebACL) UnmarshalYAML(n *yaml.Node) error { return configfile.DecodeAPIShape(n, d) }
 
 // Validate checks what can be checked before moat runs: names unique and
 // valid, sets' contents, and references to sets the file declares. Rules
