@@ -29,8 +29,14 @@ var (
 // demoSeed is what a test reads from moat's first-start banner.
 type demoSeed struct{ poolID, clientID, riderPassword, keeperPassword string }
 
-func readDemoBanner(t *testing.T, log string) demoSeed {
+// readDemoBanner waits for the banner: moat prints it once both listeners
+// are bound, which can be just after the test sees moat ready.
+func readDemoBanner(t *testing.T, m *Moat) demoSeed {
 	t.Helper()
+	if !m.log.waitFor("Any --config or --api replaces the demo.") {
+		t.Fatalf("moat's first start printed no demo banner:\n%s", m.log.tail(20))
+	}
+	log := m.log.String()
 	var s demoSeed
 	for _, f := range []struct {
 		re  *regexp.Regexp
@@ -48,7 +54,7 @@ func readDemoBanner(t *testing.T, log string) demoSeed {
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	m := startMoat(t, moatOptions{})
-	seed := readDemoBanner(t, m.log.String())
+	seed := readDemoBanner(t, m)
 
 	t.Run("readme quickstart", func(t *testing.T) { runQuickstart(t, m, seed) })
 
