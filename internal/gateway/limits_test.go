@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/moat-dev/moat/internal/gateway"
 )
@@ -30,15 +31,21 @@ func uploadRoute(backend string) gateway.Route {
 }
 
 // post sends n bytes, declared (Content-Length) or streamed (chunked).
+var expectContinueClient = &http.Client{Transport: &http.Transport{ExpectContinueTimeout: 10 * time.Second}}
+
 func post(t *testing.T, url string, n int64, declared bool) (*http.Response, string) {
 	t.Helper()
 	var body io.Reader = io.LimitReader(rand.Reader, n)
 	req, _ := http.NewRequest("POST", url, body)
 	req.ContentLength = -1
 	if declared {
+		// As curl does for large bodies: a declared body waits for 100
+		// Continue, so a refusal is read rather than lost to the reset of a
+		// connection closed while the client still writes.
 		req.ContentLength = n
+		req.Header.Set("Expect", "100-continue")
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := expectContinueClient.Do(req)
 	if err != nil {
 		t.Fatalf("POST %d bytes: %v", n, err)
 	}
