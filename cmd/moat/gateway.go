@@ -2,11 +2,8 @@ package main
 
 import (
 	"cmp"
-	"context"
-	"errors"
 	"log/slog"
 
-	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/apidef"
 	"github.com/moat-dev/moat/internal/gateway/authorizer"
@@ -90,18 +87,4 @@ func logServedAPI(logger *slog.Logger, api gateway.API) {
 		routes = append(routes, route)
 	}
 	logger.Info("serving API", "api", api.Name, "base_path", cmp.Or(api.BasePath, "/"), "stages", stages, "routes", routes)
-}
-
-// gatewayFunctions is the runtime as the gateway invokes it. A function
-// that crashed or timed out is, on Lambda's Invoke, a function error
-// (Unhandled, Lambda's error JSON), which API Gateway answers as it
-// answers a handler's error: REST 502, HTTP APIs 500; an authorizer's, 500.
-type gatewayFunctions struct{ runtime *functions.Runtime }
-
-func (g gatewayFunctions) InvokeFunction(ctx context.Context, principal, function, sourceARN string, payload []byte) ([]byte, string, error) {
-	result, functionError, err := g.runtime.InvokeFunction(ctx, principal, function, sourceARN, payload)
-	if run := (*functions.RunError)(nil); errors.As(err, &run) {
-		return run.Payload, functions.FunctionErrorUnhandled, nil
-	}
-	return result, functionError, err
 }

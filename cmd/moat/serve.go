@@ -156,7 +156,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	}
 	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
-		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: gatewayFunctions{runtime},
+		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: runtime,
 	})
 	if err != nil {
 		return err

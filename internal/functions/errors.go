@@ -48,17 +48,8 @@ const (
 	reasonAccount  = "ConcurrentInvocationLimitExceeded"
 )
 
-// throttled is the error of an invocation refused for concurrency; it
-// satisfies interface{ Throttled() bool } for the gateway, which answers 429.
-type throttled struct{ err *awserr.Error }
-
-func (throttled) Throttled() bool { return true }
-
-func (t throttled) Error() string { return t.err.Error() }
-
-func (t throttled) Unwrap() error { return t.err }
-
+// throttle is Lambda's answer to an invocation refused for concurrency.
 func throttle(reason string) error {
-	return throttled{&awserr.Error{Code: codeTooMany, Message: "Rate Exceeded.", Status: http.StatusTooManyRequests,
-		Members: map[string]string{"Reason": reason}}}
+	return &awserr.Error{Code: codeTooMany, Message: "Rate Exceeded.", Status: http.StatusTooManyRequests,
+		Members: map[string]string{"Reason": reason}}
 }

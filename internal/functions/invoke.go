@@ -45,16 +45,39 @@ type Response struct {
 // a timeout or a crash is a Response with FunctionError set, as Lambda
 // answers; err is for invocations refused (not found, throttled, bad input).
 func (r *Runtime) Invoke(ctx context.Context, req Request) (*Response, error) {
-	payload, err := checkPayload(req.Payload, MaxPayload)
-	if err != nil {
-		return nil, err
-	}
 	clientContext, err := decodeClientContext(req.ClientContext)
 	if err != nil {
 		return nil, err
 	}
-	fn, ref, err := r.resolve(ctx, req.Function)
+	return r.invoke(ctx, req.Function, req.Payload, clientContext, func(store.Function) error { return nil })
+}
+
+// InvokeFunction runs function (a name, a function ARN or partial ARN, optionally "name:qualifier") synchronously with payload as the event,
+// for a service: principal is "apigateway.amazonaws.com" or "cognito-idp.amazonaws.com", and sourceARN (for the gateway, the method's
+// execute-api ARN) is checked against the function's AddPermission statements when it has a policy (no policy: allowed, as moat's admin
+// created both). As on Lambda's Invoke, a handler that failed, crashed or timed out is a function error: functionError "Unhandled" and
+// Lambda's error JSON {"errorMessage","errorType",…} as result; err says the function could not be invoked (not found, not permitted,
+// throttled, a bad payload).
+func (r *Runtime) InvokeFunction(ctx context.Context, principal, function, sourceARN string, payload []byte) (result []byte, functionError string, err error) {
+	res, err := r.invoke(ctx, function, payload, "", func(fn store.Function) error { return r.authorize(fn, principal, sourceARN) })
 	if err != nil {
+		return nil, "", err
+	}
+	return res.Payload, res.FunctionError, nil
+}
+
+// invoke is every synchronous invocation: the payload checked, the
+// function found and admitted, run, its outcome as Lambda reports it.
+func (r *Runtime) invoke(ctx context.Context, function string, payload []byte, clientContext string, admit func(store.Function) error) (*Response, error) {
+	payload, err := checkPayload(payload, MaxPayload)
+	if err != nil {
+		return nil, err
+	}
+	fn, ref, err := r.resolve(ctx, function)
+	if err != nil {
+		return nil, err
+	}
+	if err := admit(fn); err != nil {
 		return nil, err
 	}
 	res, err := r.run(ctx, fn, ref, payload, clientContext)
@@ -66,53 +89,6 @@ func (r *Runtime) Invoke(ctx context.Context, req Request) (*Response, error) {
 		out.FunctionError = FunctionErrorUnhandled
 	}
 	return out, nil
-}
-
-// InvokeFunction runs function (a name, a function ARN or partial ARN, optionally "name:qualifier") synchronously with payload as the event.
-// sourceARN is the caller's ARN (for the gateway, the method's execute-api ARN), checked against AddPermission statements for principal
-// apigateway.amazonaws.com when the function has a policy (no policy: allowed, as moat's admin created both). principal is
-// "apigateway.amazonaws.com" or "cognito-idp.amazonaws.com".
-// functionError is "" on success or "Unhandled" when the handler failed (result then holds {"errorMessage","errorType","stackTrace"}).
-// err reports failing to run at all (not found, timed out, crashed, throttled); a throttle error satisfies interface{ Throttled() bool } returning true.
-func (r *Runtime) InvokeFunction(ctx context.Context, principal, function, sourceARN string, payload []byte) (result []byte, functionError string, err error) {
-	payload, err = checkPayload(payload, MaxPayload)
-	if err != nil {
-		return nil, "", err
-	}
-	fn, ref, err := r.resolve(ctx, function)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := r.authorize(fn, principal, sourceARN); err != nil {
-		return nil, "", err
-	}
-	res, err := r.run(ctx, fn, ref, payload, "")
-	if err != nil {
-		return nil, "", err
-	}
-	switch res.outcome {
-	case succeeded:
-		return res.payload, "", nil
-	case handlerFailed:
-		return res.payload, FunctionErrorUnhandled, nil
-	default:
-		return nil, "", &RunError{Payload: res.payload, TimedOut: res.outcome == timedOut}
-	}
-}
-
-// RunError is an invocation that did not run to an answer: the runtime
-// crashed, failed its init, or the function timed out.
-type RunError struct {
-	Payload  []byte // Lambda's error JSON
-	TimedOut bool
-}
-
-func (e *RunError) Error() string {
-	var body struct {
-		ErrorMessage string `json:"errorMessage"`
-	}
-	_ = json.Unmarshal(e.Payload, &body)
-	return "function failed to run: " + body.ErrorMessage
 }
 
 // DryRun checks that the function exists and the caller may invoke it.
@@ -180,7 +156,7 @@ func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, pay
 		clientContext: clientContext, done: make(chan answer, 1)}
 	p, w, err := r.acquire(fn)
 	if err != nil {
-		if _, ok := err.(throttled); ok {
+		if e := (*awserr.Error)(nil); errors.As(err, &e) && e.Code == codeTooMany {
 			r.metrics.throttle(fn.Name)
 		}
 		return result{}, err

@@ -87,7 +87,6 @@ func (r *Runtime) startWorker(ctx context.Context, fn store.Function, taskRoot s
 		out.close()
 		return nil, entrypointError{err}
 	}
-	r.limitMemory(cmd.Process.Pid, fn)
 	go func() {
 		w.exitErr = cmd.Wait()
 		out.close()

@@ -76,9 +76,9 @@ const (
 // optionally name:qualifier; sourceARN is the execute-api ARN the call is
 // made for, checked against the function's AddPermission statements for
 // principal. functionError is "" on success or "Unhandled" when the handler
-// failed (result then holds errorMessage, errorType, stackTrace); err says
-// the function could not run at all, and a throttle satisfies
-// interface{ Throttled() bool }.
+// failed, crashed or timed out (result then holds errorMessage, errorType,
+// stackTrace); err says the function could not be invoked (API Gateway
+// answers both as an integration failure).
 type FunctionInvoker interface {
 	InvokeFunction(ctx context.Context, principal, function, sourceARN string, payload []byte) (result []byte, functionError string, err error)
 }

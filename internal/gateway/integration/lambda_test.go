@@ -47,8 +47,7 @@ func (f functions) InvokeFunction(ctx context.Context, principal, function, sour
 
 type throttle struct{}
 
-func (throttle) Error() string   { return "TooManyRequestsException: Rate Exceeded." }
-func (throttle) Throttled() bool { return true }
+func (throttle) Error() string { return "TooManyRequestsException: Rate Exceeded." }
 
 func lambdaAPI(kind string, fns functions, routes ...gateway.Route) gateway.API {
 	return gateway.API{Name: "fn", Type: kind, BinaryMediaTypes: []string{"image/*"},
