@@ -3,13 +3,13 @@ package admin
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/testenv"
 )
 
@@ -20,11 +20,7 @@ var (
 
 func openSQLite(t *testing.T) store.Store {
 	t.Helper()
-	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	return st
 }
 

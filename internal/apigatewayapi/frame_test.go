@@ -2,21 +2,19 @@ package apigatewayapi
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/awsapi"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 )
 
 // The management API had a frame of its own without panic recovery, access
@@ -24,14 +22,10 @@ import (
 // handler (here a handler whose usage service is missing) is a 500 in API
 // Gateway's shape, logged with its cause, and the API goes on answering.
 func TestFaultsAreRecoveredLoggedAndCounted(t *testing.T) {
-	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	logs, registry := &bytes.Buffer{}, prometheus.NewRegistry()
 	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Metrics: awsapi.NewMetrics(registry)})
-	auth := admin.NewAuthenticator(admin.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: testCreds.SecretAccessKey}, "us-east-1")
+	auth := awsapitest.AdminAuthenticator("us-east-1")
 	ts := httptest.NewServer(frame.REST(New(Config{Store: st}), auth))
 	t.Cleanup(ts.Close)
 	s := &server{t: t, url: ts.URL}

@@ -3,28 +3,21 @@ package apigatewayapi
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/awsapi"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/usage"
 )
-
-var testCreds = aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
 
 type server struct {
 	t   *testing.T
@@ -34,19 +27,14 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	svc, err := usage.New(usage.Config{Store: st, Limiter: usage.NewMemoryLimiter(100, time.Now), Secret: bytes.Repeat([]byte("s"), 32)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	api := New(Config{Store: st, Usage: svc, KnownStage: func(apiID, stage string) bool { return apiID == "api1" }})
 	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
-	auth := admin.NewAuthenticator(admin.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: testCreds.SecretAccessKey}, "us-east-1")
+	auth := awsapitest.AdminAuthenticator("us-east-1")
 	ts := httptest.NewServer(frame.REST(api, auth))
 	t.Cleanup(ts.Close)
 	return &server{t: t, url: ts.URL, svc: svc}
@@ -61,27 +49,13 @@ func (s *server) do(method, path string, body any, creds aws.Credentials) (int, 
 	}
 	r, _ := http.NewRequest(method, s.url+path, bytes.NewReader(raw))
 	r.Header.Set("Content-Type", "application/json")
-	sum := sha256.Sum256(raw)
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), "apigateway", "us-east-1", time.Now()); err != nil {
-		s.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if len(data) > 0 {
-		if err := json.Unmarshal(data, &out); err != nil {
-			s.t.Fatalf("%s %s: body %q is not JSON", method, path, data)
-		}
-	}
-	return resp.StatusCode, resp.Header, out
+	awsapitest.Sign(s.t, r, raw, creds, "apigateway", "us-east-1")
+	a := awsapitest.Send(s.t, r)
+	return a.Status, a.Header, a.Object(s.t)
 }
 
 func (s *server) admin(method, path string, body any) (int, http.Header, map[string]any) {
-	return s.do(method, path, body, testCreds)
+	return s.do(method, path, body, awsapitest.Admin)
 }
 
 // mustStatus checks a status and, for errors, the x-amzn-ErrorType and message shape.
@@ -272,7 +246,7 @@ func TestUnsignedAndWrongCredentialsRefused(t *testing.T) {
 	if resp.StatusCode < 400 || resp.StatusCode >= 500 || resp.Header.Get("X-Amzn-Errortype") == "" {
 		t.Fatalf("unsigned: %d %v", resp.StatusCode, resp.Header)
 	}
-	status, h, _ := s.do("GET", "/apikeys", nil, aws.Credentials{AccessKeyID: "AKIDOTHER", SecretAccessKey: "nope"})
+	status, h, _ := s.do("GET", "/apikeys", nil, awsapitest.Stranger)
 	if status != 403 || h.Get("X-Amzn-Errortype") == "" {
 		t.Fatalf("wrong credentials: %d %v", status, h)
 	}

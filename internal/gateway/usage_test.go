@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ import (
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/integration"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/usage"
 )
 
@@ -24,14 +23,9 @@ import (
 // whose prod stage throttles every method to 2 requests at once, 1/s after.
 func usageGateway(t *testing.T) (url string, st store.Store, svc *usage.Service, log *bytes.Buffer, reg *prometheus.Registry, g *gateway.Gateway) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st = sqlstoretest.Open(t)
 	reg = prometheus.NewRegistry()
-	svc, err = usage.New(usage.Config{Store: st, Limiter: usage.NewMemoryLimiter(100, time.Now), Secret: bytes.Repeat([]byte("s"), 32), Registerer: reg})
+	svc, err := usage.New(usage.Config{Store: st, Limiter: usage.NewMemoryLimiter(100, time.Now), Secret: bytes.Repeat([]byte("s"), 32), Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

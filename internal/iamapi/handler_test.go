@@ -1,46 +1,36 @@
 package iamapi
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/xml"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/awsapi"
+	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/roles"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 )
 
-var adminCreds = admin.Credentials{AccessKeyID: "AKIAMOATTESTADMIN001", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+var adminCreds = awsapitest.Admin // the credential the test server trusts
 
 const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:pool"}}}]}`
 
 // server is the IAM API over a fresh SQLite store, for a moat in eu-west-1.
 func server(t *testing.T) *httptest.Server {
 	t.Helper()
-	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	svc, err := roles.New(st, roles.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth := Authenticators{Global: admin.NewAuthenticator(adminCreds, GlobalRegion), Regional: admin.NewAuthenticator(adminCreds, "eu-west-1")}
+	auth := Authenticators{Global: awsapitest.AdminAuthenticator(GlobalRegion), Regional: awsapitest.AdminAuthenticator("eu-west-1")}
 	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(frame.Query(API(svc), auth))
 	t.Cleanup(srv.Close)
@@ -55,7 +45,7 @@ type answer struct {
 
 // post sends params as boto3 does: a form POST signed for iam in region
 // (no signature when region is "").
-func post(t *testing.T, srv *httptest.Server, creds admin.Credentials, region string, params url.Values) answer {
+func post(t *testing.T, srv *httptest.Server, creds aws.Credentials, region string, params url.Values) answer {
 	t.Helper()
 	params.Set("Version", "2010-05-08")
 	body := params.Encode()
@@ -67,25 +57,13 @@ func post(t *testing.T, srv *httptest.Server, creds admin.Credentials, region st
 	return send(t, r, creds, region, []byte(body))
 }
 
-func send(t *testing.T, r *http.Request, creds admin.Credentials, region string, body []byte) answer {
+func send(t *testing.T, r *http.Request, creds aws.Credentials, region string, body []byte) answer {
 	t.Helper()
 	if region != "" {
-		sum := sha256.Sum256(body)
-		if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey},
-			r, hex.EncodeToString(sum[:]), SigningName, region, time.Now()); err != nil {
-			t.Fatal(err)
-		}
+		awsapitest.Sign(t, r, body, creds, SigningName, region)
 	}
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return answer{resp.StatusCode, resp.Header, string(b)}
+	a := awsapitest.Send(t, r)
+	return answer{a.Status, a.Header, string(a.Body)}
 }
 
 func params(kv ...string) url.Values {
@@ -99,16 +77,7 @@ func params(kv ...string) url.Values {
 // wantError checks IAM's error document, status and request id.
 func wantError(t *testing.T, a answer, status int, typ, code, message string) {
 	t.Helper()
-	var doc struct {
-		XMLName   xml.Name
-		Type      string `xml:"Error>Type"`
-		Code      string `xml:"Error>Code"`
-		Message   string `xml:"Error>Message"`
-		RequestID string `xml:"RequestId"`
-	}
-	if err := xml.Unmarshal([]byte(a.body), &doc); err != nil {
-		t.Fatalf("error body %q: %v", a.body, err)
-	}
+	doc := awsapitest.ParseQueryError(t, []byte(a.body))
 	if a.status != status || doc.XMLName.Local != "ErrorResponse" || doc.XMLName.Space != Namespace || doc.Type != typ || doc.Code != code || !strings.Contains(doc.Message, message) {
 		t.Fatalf("got %d %s, want %d %s %s %q", a.status, a.body, status, typ, code, message)
 	}
@@ -174,9 +143,9 @@ func TestAuthentication(t *testing.T) {
 	srv := server(t)
 	get := params("Action", "ListRoles")
 	wantError(t, post(t, srv, adminCreds, "", get), 403, "Sender", "MissingAuthenticationToken", "Missing Authentication Token")
-	wantError(t, post(t, srv, admin.Credentials{AccessKeyID: adminCreds.AccessKeyID, SecretAccessKey: "wrong"}, GlobalRegion, get),
+	wantError(t, post(t, srv, aws.Credentials{AccessKeyID: adminCreds.AccessKeyID, SecretAccessKey: "wrong"}, GlobalRegion, get),
 		403, "Sender", "SignatureDoesNotMatch", "signature we calculated does not match")
-	wantError(t, post(t, srv, admin.Credentials{AccessKeyID: "AKIAUNKNOWN000000000", SecretAccessKey: "x"}, GlobalRegion, get),
+	wantError(t, post(t, srv, awsapitest.Stranger, GlobalRegion, get),
 		403, "Sender", "InvalidClientTokenId", "security token included in the request is invalid")
 	wantError(t, post(t, srv, adminCreds, "ap-south-1", get), 403, "Sender", "SignatureDoesNotMatch", "valid region")
 

@@ -3,13 +3,12 @@ package identitypool
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/tempcreds"
 	"github.com/moat-dev/moat/internal/tokens"
 )
@@ -29,11 +28,7 @@ const testURL = "http://moat.test"
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	tok := tokens.NewService(st, testURL)
 	issuer, err := tempcreds.NewIssuer(ctx, st, nil)
 	if err != nil {

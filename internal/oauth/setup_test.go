@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -23,7 +22,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/mail/mailtest"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/userpool"
 )
@@ -46,11 +45,7 @@ const callback = "http://localhost:4000/callback"
 func newTestbed(t testing.TB) *testbed {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	sink := mailtest.NewSink(t)
 	sender, err := mail.NewSMTPSender(sink.URL(), "moat <no-reply@moat.test>")
 	if err != nil {

@@ -3,14 +3,13 @@ package roles
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 )
 
 var ctx = context.Background()
@@ -22,11 +21,7 @@ const (
 
 func openStore(t testing.TB) store.Store {
 	t.Helper()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	return st
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +20,7 @@ import (
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -58,11 +57,7 @@ type running struct {
 
 func start(t *testing.T) *running {
 	t.Helper()
-	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	registry := prometheus.NewRegistry()
 	logger := slog.New(slog.DiscardHandler)
 	frame := awsapi.NewFrame(awsapi.Config{Logger: logger, Metrics: awsapi.NewMetrics(registry)})

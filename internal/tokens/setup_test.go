@@ -2,13 +2,12 @@ package tokens
 
 import (
 	"context"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 )
 
 const testURL = "http://127.0.0.1:9229"
@@ -35,12 +34,7 @@ func (c *testClock) serviceOn(st store.Store) *Service {
 // openStore opens a fresh SQLite store holding the named pools.
 func openStore(t testing.TB, pools ...string) store.Store {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	for _, id := range pools {
 		createPool(t, st, id)
 	}

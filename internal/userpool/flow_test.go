@@ -6,12 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
-	"path/filepath"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/mail"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/tokens"
 )
 
@@ -19,11 +18,7 @@ import (
 func newTestService(t testing.TB) *Service {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	svc, err := New(ctx, Config{Store: st, Tokens: tokens.NewService(st, "http://moat.test"), Region: "us-east-1",
 		Mail: mail.LogSender{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}})
 	if err != nil {

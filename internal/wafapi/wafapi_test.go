@@ -1,12 +1,8 @@
 package wafapi
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -16,15 +12,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
-	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/awsapi"
+	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/waf"
 	"github.com/moat-dev/moat/internal/waf/waftest"
 )
-
-var testCreds = aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
 
 type server struct {
 	t   *testing.T
@@ -36,7 +29,7 @@ func newServer(t *testing.T) *server {
 	t.Helper()
 	svc, _ := waftest.NewService(t)
 	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
-	auth := admin.NewAuthenticator(admin.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: testCreds.SecretAccessKey}, "us-east-1")
+	auth := awsapitest.AdminAuthenticator("us-east-1")
 	ts := httptest.NewServer(frame.JSON(Service(svc), auth))
 	t.Cleanup(ts.Close)
 	return &server{t: t, url: ts.URL, svc: svc}
@@ -45,30 +38,13 @@ func newServer(t *testing.T) *server {
 // call sends one WAFv2 operation signed as wafv2 and decodes the answer.
 func (s *server) call(op string, body any, creds aws.Credentials) (int, map[string]any) {
 	s.t.Helper()
-	raw, _ := json.Marshal(body)
-	r, _ := http.NewRequest(http.MethodPost, s.url+"/", bytes.NewReader(raw))
-	r.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	r.Header.Set("X-Amz-Target", TargetPrefix+"."+op)
-	sum := sha256.Sum256(raw)
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(sum[:]), SigningName, "us-east-1", time.Now()); err != nil {
-		s.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if err := json.Unmarshal(data, &out); err != nil {
-		s.t.Fatalf("%s: body %q is not JSON", op, data)
-	}
-	return resp.StatusCode, out
+	a := awsapitest.CallJSON(s.t, s.url, TargetPrefix, op, body, creds, SigningName)
+	return a.Status, a.Object(s.t)
 }
 
 func (s *server) ok(op string, body any) map[string]any {
 	s.t.Helper()
-	status, out := s.call(op, body, testCreds)
+	status, out := s.call(op, body, awsapitest.Admin)
 	if status != 200 {
 		s.t.Fatalf("%s: %d %v", op, status, out)
 	}
@@ -77,7 +53,7 @@ func (s *server) ok(op string, body any) map[string]any {
 
 func (s *server) fails(op string, body any, status int, code string) map[string]any {
 	s.t.Helper()
-	got, out := s.call(op, body, testCreds)
+	got, out := s.call(op, body, awsapitest.Admin)
 	if got != status || out["__type"] != code {
 		s.t.Fatalf("%s: %d %v, want %d %s", op, got, out, status, code)
 	}
@@ -107,7 +83,7 @@ func TestIPSetOperations(t *testing.T) {
 	if sets := list["IPSets"].([]any); len(sets) != 1 || sets[0].(map[string]any)["LockToken"] != next {
 		t.Fatalf("ListIPSets = %v", list)
 	}
-	if status, out := s.call("ListIPSets", map[string]any{"Scope": "REGIONAL"}, aws.Credentials{AccessKeyID: "AKIDOTHER", SecretAccessKey: "nope"}); status < 400 || out["__type"] == nil {
+	if status, out := s.call("ListIPSets", map[string]any{"Scope": "REGIONAL"}, awsapitest.Stranger); status < 400 || out["__type"] == nil {
 		t.Fatalf("a call signed with other credentials: %d %v", status, out)
 	}
 	tags := s.ok("ListTagsForResource", map[string]any{"ResourceARN": sum["ARN"]})["TagInfoForResource"].(map[string]any)

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +20,7 @@ import (
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/iam"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/tempcreds"
 )
 
@@ -84,13 +83,10 @@ type iamFixture struct {
 func newIAMFixture(t testing.TB) *iamFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	f := &iamFixture{st: st, clock: newTestClock(), revoked: &revokedIdentities{since: map[string]time.Time{}},
 		admin: admin.Credentials{AccessKeyID: "AKIAADMINADMINADMIN1", SecretAccessKey: "adminsecretadminsecretadminsecretadminse"}}
+	var err error
 	if f.issuer, err = tempcreds.NewIssuer(ctx, st, f.clock.now); err != nil {
 		t.Fatal(err)
 	}

@@ -5,14 +5,13 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/userpool"
 )
@@ -30,11 +29,7 @@ type pools struct {
 func newPools(t testing.TB) *pools {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	ts := tokens.NewService(st, "http://moat.test")
 	users, err := userpool.New(ctx, userpool.Config{Store: st, Tokens: ts, Region: testRegion,
 		Mail: mail.LogSender{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}})
