@@ -11,31 +11,18 @@ naming the first mismatch.
 """
 
 import json
-import os
 import secrets
 import sys
 
 import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, fail
+from wirecheck import check, env, expect_error, run
 
 POOL_ID = "us-east-1:11111111-2222-3333-4444-555555555555"
 ACCOUNT = "000000000000"
 
 
-def expect_error(code, status, call, **kwargs):
-    """Call must fail with this error code and HTTP status."""
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        got_status = e.response["ResponseMetadata"]["HTTPStatusCode"]
-        check(got.get("Code") == code and got_status == status,
-              f"{call.__name__}: want {code} ({status}), got {got} ({got_status})")
-        return got.get("Message")
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
 def trust_policy(amr):
@@ -120,10 +107,10 @@ class Flow:
         check(iam.list_role_policies(RoleName=self.name)["PolicyNames"] == ["invoke-pets"], "ListRolePolicies")
         self.note("PutRolePolicy/GetRolePolicy/ListRolePolicies with execute-api:Invoke")
 
-        expect_error("DeleteConflict", 409, iam.delete_role, RoleName=self.name)
+        expect_error("DeleteConflict", iam.delete_role, status=409, RoleName=self.name)
         iam.delete_role_policy(RoleName=self.name, PolicyName="invoke-pets")
         check(iam.list_role_policies(RoleName=self.name)["PolicyNames"] == [], "ListRolePolicies after delete")
-        expect_error("NoSuchEntity", 404, iam.delete_role_policy, RoleName=self.name, PolicyName="invoke-pets")
+        expect_error("NoSuchEntity", iam.delete_role_policy, status=404, RoleName=self.name, PolicyName="invoke-pets")
         self.note("DeleteRolePolicy (and DeleteRole refused while a policy remains)")
 
         iam.update_assume_role_policy(RoleName=self.name, PolicyDocument=json.dumps(trust_policy("unauthenticated")))
@@ -131,26 +118,21 @@ class Flow:
         check(role["AssumeRolePolicyDocument"] == trust_policy("unauthenticated"), "UpdateAssumeRolePolicy did not take")
         self.note("UpdateAssumeRolePolicy")
 
-        message = expect_error("NoSuchEntity", 404, iam.get_role, RoleName="nobody-" + self.name)
+        message = expect_error("NoSuchEntity", iam.get_role, status=404, RoleName="nobody-" + self.name)["Error"]["Message"]
         check(message == f"The role with name nobody-{self.name} cannot be found.", f"NoSuchEntity message {message!r}")
-        expect_error("EntityAlreadyExists", 409, iam.create_role, RoleName=self.name.upper(),
-                     AssumeRolePolicyDocument=json.dumps(trust_policy("authenticated")))
-        expect_error("MalformedPolicyDocument", 400, iam.create_role, RoleName="bad-" + self.name,
-                     AssumeRolePolicyDocument="{not json")
+        expect_error("EntityAlreadyExists", iam.create_role, status=409, RoleName=self.name.upper(), AssumeRolePolicyDocument=json.dumps(trust_policy("authenticated")))
+        expect_error("MalformedPolicyDocument", iam.create_role, status=400, RoleName="bad-" + self.name, AssumeRolePolicyDocument="{not json")
         no_aud = trust_policy("authenticated")
         del no_aud["Statement"][0]["Condition"]["StringEquals"]
-        expect_error("MalformedPolicyDocument", 400, iam.create_role, RoleName="bad-" + self.name,
-                     AssumeRolePolicyDocument=json.dumps(no_aud))
-        message = expect_error("MalformedPolicyDocument", 400, iam.put_role_policy, RoleName=self.name, PolicyName="p",
-                               PolicyDocument=json.dumps(trust_policy("authenticated")))
+        expect_error("MalformedPolicyDocument", iam.create_role, status=400, RoleName="bad-" + self.name, AssumeRolePolicyDocument=json.dumps(no_aud))
+        message = expect_error("MalformedPolicyDocument", iam.put_role_policy, status=400, RoleName=self.name, PolicyName="p", PolicyDocument=json.dumps(trust_policy("authenticated")))["Error"]["Message"]
         check(message == "Policy document should not specify a principal.", f"principal in a permission policy: {message!r}")
-        expect_error("ValidationError", 400, iam.create_role, RoleName="bad/name",
-                     AssumeRolePolicyDocument=json.dumps(trust_policy("authenticated")))
-        expect_error("MissingAuthenticationToken", 403, self.unsigned.list_roles)
+        expect_error("ValidationError", iam.create_role, status=400, RoleName="bad/name", AssumeRolePolicyDocument=json.dumps(trust_policy("authenticated")))
+        expect_error("MissingAuthenticationToken", self.unsigned.list_roles, status=403)
         self.note("NoSuchEntity, EntityAlreadyExists, MalformedPolicyDocument, ValidationError, unsigned refused")
 
         iam.delete_role(RoleName=self.name)
-        expect_error("NoSuchEntity", 404, iam.get_role, RoleName=self.name)
+        expect_error("NoSuchEntity", iam.get_role, status=404, RoleName=self.name)
         self.note("DeleteRole")
 
         declared = env("MOAT_DECLARED_ROLE")
@@ -164,18 +146,7 @@ class Flow:
 
 
 def main():
-    flow = None
-    try:
-        flow = Flow()
-        flow.run()
-    except KeyError as e:
-        return fail(flow, f"a response lacks the field {e}")
-    except (Mismatch, ClientError, BotoCoreError, OSError) as e:
-        return fail(flow, f"{type(e).__name__}: {e}")
-    print(f"boto3 {boto3.__version__} iam against {flow.identity_url}: all checks passed")
-    for line in flow.summary:
-        print("  ok:", line)
-    return 0
+    return run(Flow, f"boto3 {boto3.__version__} iam against {{url}}")
 
 
 if __name__ == "__main__":

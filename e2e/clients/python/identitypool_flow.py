@@ -13,7 +13,6 @@ MOAT_ADMIN_SECRET_ACCESS_KEY. Exits 1 with a message naming the first mismatch.
 
 import datetime
 import json
-import os
 import secrets
 import sys
 import urllib.request
@@ -22,8 +21,7 @@ import boto3
 import jwt
 from botocore import UNSIGNED
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, expect_error, fail
+from wirecheck import check, env, expect_error, run
 
 PASSWORD = "Corr3ct-Horse!"
 DEVELOPER = "login.example.com"
@@ -204,18 +202,7 @@ class Flow:
 
 
 def main():
-    flow = None
-    try:
-        flow = Flow()
-        flow.run()
-    except KeyError as e:
-        return fail(flow, f"a response lacks the field {e}")
-    except (Mismatch, ClientError, BotoCoreError, OSError, jwt.PyJWTError) as e:
-        return fail(flow, f"{type(e).__name__}: {e}")
-    print(f"boto3 {boto3.__version__} cognito-identity against {flow.identity_url}: all checks passed")
-    for line in flow.summary:
-        print("  ok:", line)
-    return 0
+    return run(Flow, f"boto3 {boto3.__version__} cognito-identity against {{url}}", errors=(jwt.PyJWTError,))
 
 
 if __name__ == "__main__":

@@ -18,8 +18,7 @@ import time
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, fail
+from wirecheck import check, env, run
 
 
 def read(path):
@@ -111,17 +110,7 @@ class Flow:
 
 
 def main():
-    try:
-        flow = Flow()
-        flow.run()
-    except KeyError as e:
-        return fail(flow, f"a response lacks the field {e}")
-    except (Mismatch, ClientError, BotoCoreError, OSError, ValueError) as e:
-        return fail(flow, f"{type(e).__name__}: {e}")
-    print(f"boto3 {boto3.__version__} lambda against {flow.identity_url}: all checks passed")
-    for line in flow.summary:
-        print("  ok:", line)
-    return 0
+    return run(Flow, f"boto3 {boto3.__version__} lambda against {{url}}", errors=(ValueError,))
 
 
 if __name__ == "__main__":

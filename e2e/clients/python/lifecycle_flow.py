@@ -11,34 +11,18 @@ MOAT_ADMIN_SECRET_ACCESS_KEY, MOAT_MAILBOX_URL. Exits 1 naming the first mismatc
 import os
 import secrets
 import sys
-import urllib.parse
-import urllib.request
 
 import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from wirecheck import Mismatch, check
+from wirecheck import Mismatch, check, code_for, expect_error
 
 PASSWORD_1, PASSWORD_2, PASSWORD_3 = "First-Pass-1", "Second-Pass-2", "Third-Pass-3"
 
 
-def expect_error(code, message, call, **kwargs):
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        check(got.get("Code") == code, f"{call.__name__}: want {code}, got {got}")
-        if message is not None:
-            check(got.get("Message") == message, f"{call.__name__}: want {message!r}, got {got.get('Message')!r}")
-        return
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
-def code_for(address):
-    url = os.environ["MOAT_MAILBOX_URL"] + "/code?" + urllib.parse.urlencode({"to": address})
-    with urllib.request.urlopen(url, timeout=30) as resp:
-        return resp.read().decode().strip()
 
 
 def main():
@@ -63,12 +47,10 @@ def main():
     details = out["CodeDeliveryDetails"]
     check(details["DeliveryMedium"] == "EMAIL" and details["Destination"] == user[0] + "***@e***",
           f"sign_up: CodeDeliveryDetails {details}")
-    expect_error("UsernameExistsException", "User already exists", public.sign_up,
-                 ClientId=client_id, Username=user, Password=PASSWORD_1)
+    expect_error("UsernameExistsException", public.sign_up, message="User already exists", ClientId=client_id, Username=user, Password=PASSWORD_1)
     sign_up_code = code_for(email)
     wrong = "000000" if sign_up_code != "000000" else "000001"
-    expect_error("CodeMismatchException", "Invalid verification code provided, please try again.",
-                 public.confirm_sign_up, ClientId=client_id, Username=user, ConfirmationCode=wrong)
+    expect_error("CodeMismatchException", public.confirm_sign_up, message="Invalid verification code provided, please try again.", ClientId=client_id, Username=user, ConfirmationCode=wrong)
     public.confirm_sign_up(ClientId=client_id, Username=user, ConfirmationCode=sign_up_code)
 
     def sign_in(password):
@@ -77,14 +59,13 @@ def main():
 
     tokens = sign_in(PASSWORD_1)
     public.change_password(AccessToken=tokens["AccessToken"], PreviousPassword=PASSWORD_1, ProposedPassword=PASSWORD_2)
-    expect_error("NotAuthorizedException", "Incorrect username or password.", sign_in, password=PASSWORD_1)
+    expect_error("NotAuthorizedException", sign_in, message="Incorrect username or password.", password=PASSWORD_1)
 
     fp = public.forgot_password(ClientId=client_id, Username=user)["CodeDeliveryDetails"]
     check(fp["Destination"] == user[0] + "***@e***", f"forgot_password: {fp}")
     reset_code = code_for(email)
     public.confirm_forgot_password(ClientId=client_id, Username=user, ConfirmationCode=reset_code, Password=PASSWORD_3)
-    expect_error("ExpiredCodeException", None, public.confirm_forgot_password,
-                 ClientId=client_id, Username=user, ConfirmationCode=reset_code, Password=PASSWORD_1)
+    expect_error("ExpiredCodeException", public.confirm_forgot_password, ClientId=client_id, Username=user, ConfirmationCode=reset_code, Password=PASSWORD_1)
     tokens = sign_in(PASSWORD_3)
 
     new_email = user + "@new.example"
@@ -98,13 +79,12 @@ def main():
     check(attrs.get("email_verified") == "true", f"after verify: {attrs}")
 
     public.global_sign_out(AccessToken=tokens["AccessToken"])
-    expect_error("NotAuthorizedException", "Access Token has been revoked", public.get_user, AccessToken=tokens["AccessToken"])
-    expect_error("NotAuthorizedException", "Refresh Token has been revoked", public.initiate_auth,
-                 ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
+    expect_error("NotAuthorizedException", public.get_user, message="Access Token has been revoked", AccessToken=tokens["AccessToken"])
+    expect_error("NotAuthorizedException", public.initiate_auth, message="Refresh Token has been revoked", ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})
 
     tokens = sign_in(PASSWORD_3)
     public.delete_user(AccessToken=tokens["AccessToken"])
-    expect_error("UserNotFoundException", None, admin.admin_get_user, UserPoolId=pool_id, Username=user)
+    expect_error("UserNotFoundException", admin.admin_get_user, UserPoolId=pool_id, Username=user)
     print("boto3 lifecycle: sign-up, confirm, change, forgot/confirm, update+verify email, global sign-out, delete: OK")
 
 

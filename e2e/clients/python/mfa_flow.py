@@ -16,33 +16,18 @@ for the next mail), MOAT_EMAIL_POOL_ID. Exits 1 naming the first mismatch.
 """
 
 import json
-import os
 import secrets
 import sys
 import time
-import urllib.parse
-import urllib.request
 
 import boto3
 import pyotp
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, fail
+from wirecheck import check, code_for, env, expect_error, run
 
 PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
 
-def expect_error(code, message, call, **kwargs):
-    """Call must fail with this error code (and message, unless None)."""
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        check(got.get("Code") == code, f"{call.__name__}: want {code}, got {got}")
-        if message is not None:
-            check(got.get("Message") == message, f"{call.__name__}: want message {message!r}, got {got.get('Message')!r}")
-        return
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
 def keep_available_challenges(http_response, parsed, **_):
@@ -52,10 +37,6 @@ def keep_available_challenges(http_response, parsed, **_):
             parsed["AvailableChallenges"] = available
 
 
-def code_for(address):
-    url = os.environ["MOAT_MAILBOX_URL"] + "/code?" + urllib.parse.urlencode({"to": address})
-    with urllib.request.urlopen(url, timeout=30) as r:
-        return r.read().decode()
 
 
 class Flow:
@@ -120,10 +101,7 @@ class Flow:
         check(len(secret) >= 16, f"SecretCode {secret!r} is shorter than 16 characters")
         totp = pyotp.TOTP(secret)  # SHA-1, six digits, 30 s: what authenticator apps assume
         now = time.time()
-        expect_error(
-            "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA",
-            self.idp.verify_software_token, AccessToken=access, UserCode=f"{(int(totp.at(now)) + 1) % 1000000:06d}",
-        )
+        expect_error("EnableSoftwareTokenMFAException", self.idp.verify_software_token, message="Code mismatch and fail enable Software Token MFA", AccessToken=access, UserCode=f"{(int(totp.at(now)) + 1) % 1000000:06d}")
         verified = self.idp.verify_software_token(AccessToken=access, UserCode=totp.at(now), FriendlyDeviceName="pyotp")
         check(verified.get("Status") == "SUCCESS", f"VerifySoftwareToken answered {verified}")
         self.idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
@@ -138,21 +116,14 @@ class Flow:
         check(challenge.get("Session"), "SOFTWARE_TOKEN_MFA challenge has no Session")
         answer = dict(ClientId=client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"])
         wrong = f"{(int(totp.at(now + 30)) + 1) % 1000000:06d}"
-        expect_error(
-            "CodeMismatchException", "Invalid code received for user", self.idp.respond_to_auth_challenge,
-            ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": wrong}, **answer,
-        )
+        expect_error("CodeMismatchException", self.idp.respond_to_auth_challenge, message="Invalid code received for user", ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": wrong}, **answer)
         code = totp.at(now + 30)
         done = self.idp.respond_to_auth_challenge(ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code}, **answer)
         check(done.get("AuthenticationResult", {}).get("AccessToken"), f"right TOTP code gave {done}")
         self.note("SOFTWARE_TOKEN_MFA: a wrong code is CodeMismatchException, the right one signs in")
 
         replay = self.sign_in(client_id, username)
-        expect_error(
-            "CodeMismatchException", None, self.idp.respond_to_auth_challenge, ClientId=client_id,
-            ChallengeName="SOFTWARE_TOKEN_MFA", Session=replay["Session"],
-            ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
-        )
+        expect_error("CodeMismatchException", self.idp.respond_to_auth_challenge, ClientId=client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=replay["Session"], ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code})
         self.note("a code already used is refused in a new sign-in")
 
     # --- MFA ON: setup while signing in -----------------------------------------
@@ -241,18 +212,7 @@ class Flow:
 
 
 def main():
-    flow = None
-    try:
-        flow = Flow()
-        flow.run()
-    except KeyError as e:
-        return fail(flow, f"a response lacks the field {e}")
-    except (Mismatch, ClientError, BotoCoreError, OSError) as e:
-        return fail(flow, f"{type(e).__name__}: {e}")
-    print(f"boto3 {boto3.__version__} + pyotp against {flow.identity_url}: all checks passed")
-    for line in flow.summary:
-        print("  ok:", line)
-    return 0
+    return run(Flow, f"boto3 {boto3.__version__} + pyotp against {{url}}")
 
 
 if __name__ == "__main__":

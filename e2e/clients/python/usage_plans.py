@@ -15,7 +15,6 @@ MOAT_ADMIN_ACCESS_KEY_ID, MOAT_ADMIN_SECRET_ACCESS_KEY, MOAT_STATE_FILE.
 
 import datetime
 import json
-import os
 import sys
 import time
 import urllib.error

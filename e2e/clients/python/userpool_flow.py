@@ -12,7 +12,6 @@ import datetime
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 import sys
@@ -21,8 +20,7 @@ import urllib.request
 import boto3
 import jwt
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, fail
+from wirecheck import check, env, expect_error, run
 
 GROUP = "editors"
 AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -30,17 +28,6 @@ PAGE_SIZE = 2
 EXTRA_USERS = 4  # with the main user, five matches: three pages of PAGE_SIZE
 
 
-def expect_error(code, message, call, **kwargs):
-    """Call must fail with this error code (and message, unless None)."""
-    try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        check(got.get("Code") == code, f"{call.__name__}: want {code}, got {got}")
-        if message is not None:
-            check(got.get("Message") == message, f"{call.__name__}: want message {message!r}, got {got.get('Message')!r}")
-        return
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
 def secret_hash(client_secret, username, client_id):
@@ -155,23 +142,11 @@ class Flow:
         )
 
     def check_sign_in_errors(self):
-        expect_error(
-            "NotAuthorizedException", f"Client {self.client_id} is configured with secret but SECRET_HASH was not received",
-            self.idp.initiate_auth, ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": self.username, "PASSWORD": self.password},
-        )
-        expect_error(
-            "NotAuthorizedException", f"Unable to verify secret hash for client {self.client_id}",
-            self.idp.initiate_auth, ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": self.username, "PASSWORD": self.password,
-                            "SECRET_HASH": secret_hash("not-the-secret", self.username, self.client_id)},
-        )
-        expect_error(
-            "NotAuthorizedException", "Incorrect username or password.",
-            self.idp.initiate_auth, ClientId=self.public_client_id, AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": self.username, "PASSWORD": self.password + "x"},
-        )
-        expect_error("NotAuthorizedException", "Invalid Access Token", self.idp.get_user, AccessToken="not-a-token")
+        expect_error("NotAuthorizedException", self.idp.initiate_auth, message=f"Client {self.client_id} is configured with secret but SECRET_HASH was not received", ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": self.username, "PASSWORD": self.password})
+        expect_error("NotAuthorizedException", self.idp.initiate_auth, message=f"Unable to verify secret hash for client {self.client_id}", ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": self.username, "PASSWORD": self.password,
+                            "SECRET_HASH": secret_hash("not-the-secret", self.username, self.client_id)})
+        expect_error("NotAuthorizedException", self.idp.initiate_auth, message="Incorrect username or password.", ClientId=self.public_client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": self.username, "PASSWORD": self.password + "x"})
+        expect_error("NotAuthorizedException", self.idp.get_user, message="Invalid Access Token", AccessToken="not-a-token")
         self.note("missing/wrong SECRET_HASH, wrong password and a garbage access token are refused")
 
     def discover(self):
@@ -280,12 +255,8 @@ class Flow:
 
     def global_sign_out(self):
         self.idp.admin_user_global_sign_out(UserPoolId=self.pool_id, Username=self.username)
-        expect_error(
-            "NotAuthorizedException", "Refresh Token has been revoked",
-            self.idp.initiate_auth, ClientId=self.client_id, AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": self.refresh_token,
-                            "SECRET_HASH": secret_hash(self.client_secret, self.username, self.client_id)},
-        )
+        expect_error("NotAuthorizedException", self.idp.initiate_auth, message="Refresh Token has been revoked", ClientId=self.client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": self.refresh_token,
+                            "SECRET_HASH": secret_hash(self.client_secret, self.username, self.client_id)})
         self.note("AdminUserGlobalSignOut revokes the refresh token")
 
     def run(self):
@@ -300,18 +271,7 @@ class Flow:
 
 
 def main():
-    flow = None
-    try:
-        flow = Flow()
-        flow.run()
-    except KeyError as e:
-        return fail(flow, f"a response lacks the field {e}")
-    except (Mismatch, ClientError, BotoCoreError, jwt.PyJWTError, OSError) as e:
-        return fail(flow, f"{type(e).__name__}: {e}")
-    print(f"boto3 {boto3.__version__} + PyJWT {jwt.__version__} against {flow.identity_url}: all checks passed")
-    for line in flow.summary:
-        print("  ok:", line)
-    return 0
+    return run(Flow, f"boto3 {boto3.__version__} + PyJWT {jwt.__version__} against {{url}}", errors=(jwt.PyJWTError,))
 
 
 if __name__ == "__main__":

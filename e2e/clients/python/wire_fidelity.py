@@ -12,8 +12,7 @@ import sys
 import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, expect_error, fail
+from wirecheck import check, env, expect_error, run
 
 PASSWORD = "Corr3ct-Horse!"
 
@@ -114,18 +113,7 @@ class Flow:
 
 
 def main():
-    flow = None
-    try:
-        flow = Flow()
-        flow.run()
-    except KeyError as e:
-        return fail(flow, f"a response lacks the field {e}")
-    except (Mismatch, ClientError, BotoCoreError, OSError) as e:
-        return fail(flow, f"{type(e).__name__}: {e}")
-    print(f"boto3 {boto3.__version__} wire fidelity: all checks passed")
-    for line in flow.summary:
-        print("  ok:", line)
-    return 0
+    return run(Flow, f"boto3 {boto3.__version__} wire fidelity")
 
 
 if __name__ == "__main__":

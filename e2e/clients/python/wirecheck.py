@@ -1,9 +1,12 @@
-"""What every client script here shares: how a mismatch is reported."""
+"""What every client script here shares: how a mismatch is reported, how
+an expected AWS error is checked, and how a flow is run and summed up."""
 
 import os
 import sys
+import urllib.parse
+import urllib.request
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 
 class Mismatch(Exception):
@@ -22,19 +25,28 @@ def env(name):
     return value
 
 
-def expect_error(code, call, **kwargs):
-    """Call a boto3 operation that must fail with the AWS error code, and a
-    message; returns the error response."""
-    from botocore.exceptions import ClientError
-
+def expect_error(code, call, message=None, contains=None, status=None, **kwargs):
+    """Call a boto3 operation that must fail with the AWS error code, a
+    message (this one, or one holding contains, when given) and the HTTP
+    status when given; returns the error response."""
     try:
         call(**kwargs)
     except ClientError as e:
         got = e.response["Error"]
-        check(got.get("Code") == code, f"{call.__name__}: want {code}, got {got}")
-        check(got.get("Message"), f"{call.__name__}: {code} without a message")
+        got_status = e.response["ResponseMetadata"]["HTTPStatusCode"]
+        text = got.get("Message", "")
+        ok = got.get("Code") == code and text and (message is None or text == message) and \
+            (contains is None or contains in text) and (status is None or got_status == status)
+        check(ok, f"{call.__name__}: want {code} {status or ''} {message or contains or ''}, got {got} ({got_status})")
         return e.response
     raise Mismatch(f"{call.__name__} succeeded; want {code}")
+
+
+def code_for(address):
+    """The latest code mailed to address, read from the test's SMTP sink."""
+    url = env("MOAT_MAILBOX_URL") + "/code?" + urllib.parse.urlencode({"to": address})
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        return resp.read().decode().strip()
 
 
 def fail(flow, reason):
@@ -44,15 +56,22 @@ def fail(flow, reason):
     return 1
 
 
-def expect_error(code, call, message=None, contains=None, **kwargs):
-    """Call must fail with this error code, and this message (or one holding
-    contains) when given."""
+def run(make_flow, banner, step=None, errors=()):
+    """Build a flow and run it (step(flow), or flow.run()); print banner
+    (formatted with the flow's identity_url as {url}) and what passed, or
+    the failure; returns the exit code."""
+    flow = None
     try:
-        call(**kwargs)
-    except ClientError as e:
-        got = e.response["Error"]
-        ok = got.get("Code") == code and (message is None or got.get("Message") == message) and \
-            (contains is None or contains in got.get("Message", ""))
-        check(ok, f"{call.__name__}: want {code} {message or contains or ''}, got {got}")
-        return
-    raise Mismatch(f"{call.__name__} succeeded; want {code}")
+        flow = make_flow()
+        if step is None:
+            flow.run()
+        else:
+            step(flow)
+    except KeyError as e:
+        return fail(flow, f"a response lacks the field {e}")
+    except (Mismatch, ClientError, BotoCoreError, OSError, *errors) as e:
+        return fail(flow, f"{type(e).__name__}: {e}")
+    print(banner.format(url=getattr(flow, "identity_url", "moat")) + ": all checks passed")
+    for line in flow.summary:
+        print("  ok:", line)
+    return 0
