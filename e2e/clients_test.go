@@ -36,9 +36,23 @@ func TestBoto3UserPoolFlow(t *testing.T) {
 	)
 }
 
-// TestCognitoIdentityJSSignIn signs in with amazon-cognito-identity-js to a
-// pool, client and user the Go SDK set up.
+// TestCognitoIdentityJSSignIn signs in with amazon-cognito-identity-js's
+// USER_PASSWORD_AUTH to a pool, client and user the Go SDK set up.
 func TestCognitoIdentityJSSignIn(t *testing.T) {
+	identityJSSignIn(t, "USER_PASSWORD_AUTH", types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth)
+}
+
+// TestCognitoIdentityJSDefaultSRPSignIn signs in with amazon-cognito-identity-js
+// as most apps do, with its default USER_SRP_AUTH flow, to a client created
+// with Cognito's default auth flows.
+func TestCognitoIdentityJSDefaultSRPSignIn(t *testing.T) {
+	identityJSSignIn(t, "")
+}
+
+// identityJSSignIn runs userpool_signin.mjs with authFlow ("" for the
+// library's default) against a client allowing flows (none: Cognito's
+// defaults), for a user an admin invited and gave a permanent password.
+func identityJSSignIn(t *testing.T, authFlow string, flows ...types.ExplicitAuthFlowsType) {
 	node := nodeWithClients(t)
 	moat := startMoat(t, moatOptions{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -51,12 +65,9 @@ func TestCognitoIdentityJSSignIn(t *testing.T) {
 	}
 	poolID := aws.ToString(pool.UserPool.Id)
 	client, err := idp.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
-		UserPoolId: aws.String(poolID),
-		ClientName: aws.String("browser"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
-			types.ExplicitAuthFlowsTypeAllowUserPasswordAuth,
-			types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth,
-		},
+		UserPoolId:        aws.String(poolID),
+		ClientName:        aws.String("browser"),
+		ExplicitAuthFlows: flows,
 	})
 	if err != nil {
 		t.Fatalf("CreateUserPoolClient: %v", err)
@@ -92,6 +103,7 @@ func TestCognitoIdentityJSSignIn(t *testing.T) {
 		"MOAT_USERNAME="+username,
 		"MOAT_PASSWORD="+password,
 		"MOAT_EMAIL="+email,
+		"MOAT_AUTH_FLOW="+authFlow,
 	)
 }
 

@@ -9,25 +9,10 @@
 
 import cognito from 'amazon-cognito-identity-js';
 
+import { Mismatch, check, codeFor, env } from './clientcheck.mjs';
+
 const { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } = cognito;
 
-class Mismatch extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Mismatch(message);
-}
-
-function env(name) {
-  const value = process.env[name];
-  check(value, `environment variable ${name} is not set`);
-  return value;
-}
-
-async function codeFor(address) {
-  const res = await fetch(`${env('MOAT_MAILBOX_URL')}/code?to=${encodeURIComponent(address)}`);
-  check(res.ok, `no mail reached ${address}: HTTP ${res.status}`);
-  return (await res.text()).trim();
-}
 
 // callback runs a callback-style client method as a promise.
 function callback(fn) {

@@ -11,19 +11,10 @@
 import { createHmac } from 'node:crypto';
 import cognito from 'amazon-cognito-identity-js';
 
+import { check, env, run } from './clientcheck.mjs';
+
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognito;
 
-class Mismatch extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Mismatch(message);
-}
-
-function env(name) {
-  const value = process.env[name];
-  check(value, `environment variable ${name} is not set`);
-  return value;
-}
 
 // totp is RFC 6238 as authenticator apps compute it: SHA-1, six digits, 30 s.
 function totp(secret, step) {
@@ -113,12 +104,4 @@ async function main() {
   return summary;
 }
 
-try {
-  const summary = await main();
-  console.log('amazon-cognito-identity-js (MFA, devices): all checks passed');
-  for (const line of summary) console.log(`  ok: ${line}`);
-} catch (error) {
-  const reason = error instanceof Mismatch ? error.message : `${error.code ?? error.name}: ${error.message}`;
-  console.error(`FAIL: ${reason}`);
-  process.exitCode = 1;
-}
+await run('amazon-cognito-identity-js (MFA, devices)', main);

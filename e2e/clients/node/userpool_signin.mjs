@@ -1,41 +1,29 @@
-// Sign in to a running moat with amazon-cognito-identity-js, pointed at moat by
-// the CognitoUserPool `endpoint` option alone, as a browser app would.
+// Sign in to a running moat with amazon-cognito-identity-js, pointed at moat
+// by the CognitoUserPool `endpoint` option alone, as a browser app would:
+// with the library's DEFAULT flow, USER_SRP_AUTH (the password never leaves
+// the client, only an SRP proof of it), or with the flow MOAT_AUTH_FLOW names.
 //
 // Environment: MOAT_IDENTITY_URL, MOAT_USER_POOL_ID, MOAT_CLIENT_ID,
-// MOAT_USERNAME, MOAT_PASSWORD, MOAT_EMAIL. Exits 1 naming the first mismatch.
+// MOAT_USERNAME, MOAT_PASSWORD, MOAT_EMAIL, and MOAT_AUTH_FLOW (optional).
+// Exits 1 naming the first mismatch.
 
 import cognito from 'amazon-cognito-identity-js';
 
+import { check, env, run } from './clientcheck.mjs';
+
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognito;
 
-class Mismatch extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Mismatch(message);
-}
-
-function env(name) {
-  const value = process.env[name];
-  check(value, `environment variable ${name} is not set`);
-  return value;
-}
-
-function settings() {
-  return {
-    identityURL: env('MOAT_IDENTITY_URL').replace(/\/+$/, ''),
-    poolId: env('MOAT_USER_POOL_ID'),
-    clientId: env('MOAT_CLIENT_ID'),
-    username: env('MOAT_USERNAME'),
-    password: env('MOAT_PASSWORD'),
-    email: env('MOAT_EMAIL'),
-  };
-}
+const flow = process.env.MOAT_AUTH_FLOW || 'USER_SRP_AUTH';
 
 // authenticateUser settles as onSuccess(session) or onFailure(err); any
 // other callback means moat asked for a challenge a permanent password must not get.
 function signIn(pool, username, secret) {
   const user = new CognitoUser({ Username: username, Pool: pool });
-  user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
+  if (process.env.MOAT_AUTH_FLOW) {
+    user.setAuthenticationFlowType(flow);
+  }
+  check(user.getAuthenticationFlowType() === flow,
+    `the library's flow is ${user.getAuthenticationFlowType()}, not ${flow}`);
   const details = new AuthenticationDetails({ Username: username, Password: secret });
   return new Promise((resolve) => {
     const unexpected = (name) => (...args) => resolve({ challenge: name, args });
@@ -58,14 +46,20 @@ function attributesOf(user) {
   });
 }
 
-async function main({ identityURL, poolId, clientId, username, password, email }) {
+async function main() {
+  const identityURL = env('MOAT_IDENTITY_URL').replace(/\/+$/, '');
+  const poolId = env('MOAT_USER_POOL_ID');
+  const clientId = env('MOAT_CLIENT_ID');
+  const username = env('MOAT_USERNAME');
+  const password = env('MOAT_PASSWORD');
+  const email = env('MOAT_EMAIL');
   const summary = [];
   // The client POSTs to the endpoint itself, so moat's root path is the API.
   const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: `${identityURL}/` });
 
   const wrong = await signIn(pool, username, `${password}-wrong`);
   check(wrong.error, `a wrong password did not call onFailure: ${JSON.stringify(wrong.challenge ?? 'onSuccess')}`);
-  check(wrong.error.code === 'NotAuthorizedException',
+  check(wrong.error.code === 'NotAuthorizedException' && wrong.error.message === 'Incorrect username or password.',
     `a wrong password failed with ${wrong.error.code} (${wrong.error.message}), want NotAuthorizedException`);
   summary.push(`wrong password: onFailure ${wrong.error.code}: ${wrong.error.message}`);
 
@@ -83,22 +77,13 @@ async function main({ identityURL, poolId, clientId, username, password, email }
   check(access.client_id === clientId, `access token client_id = ${JSON.stringify(access.client_id)}, want ${clientId}`);
   check(access.token_use === 'access', `access token token_use = ${JSON.stringify(access.token_use)}`);
   check(right.session.getRefreshToken().getToken(), 'the session has no refresh token');
-  summary.push(`USER_PASSWORD_AUTH sign-in: ID token for ${id['cognito:username']} from ${id.iss}`);
+  summary.push(`${flow} sign-in: ID token for ${id['cognito:username']} from ${id.iss}`);
 
   const attributes = Object.fromEntries((await attributesOf(right.user)).map((a) => [a.getName(), a.getValue()]));
   check(attributes.email === email, `getUserAttributes email = ${JSON.stringify(attributes.email)}, want ${email}`);
   check(attributes.sub === id.sub, `getUserAttributes sub = ${JSON.stringify(attributes.sub)}, ID token sub = ${id.sub}`);
   summary.push(`getUserAttributes: ${Object.keys(attributes).sort().join(', ')}`);
-
   return summary;
 }
 
-try {
-  const summary = await main(settings());
-  console.log('amazon-cognito-identity-js: all checks passed');
-  for (const line of summary) console.log(`  ok: ${line}`);
-} catch (error) {
-  const reason = error instanceof Mismatch ? error.message : `${error.code ?? error.name}: ${error.message}`;
-  console.error(`FAIL: ${reason}`);
-  process.exitCode = 1;
-}
+await run(`amazon-cognito-identity-js (${flow})`, main);
