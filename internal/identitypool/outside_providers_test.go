@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/moat-dev/moat/internal/oidcjwt/oidcjwttest"
+
 	"github.com/moat-dev/moat/internal/awserr"
 )
 
@@ -47,20 +49,7 @@ func (iss *oidcIssuer) token(t testing.TB, claims map[string]any) string {
 	for k, v := range claims {
 		body[k] = v
 	}
-	payload, _ := json.Marshal(body)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: iss.key}, (&jose.SignerOptions{}).WithHeader("kid", "k1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, err := jws.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return token
+	return oidcjwttest.Sign(t, jose.RS256, "k1", iss.key, body)
 }
 
 func TestOutsideProvider(t *testing.T) {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/moat-dev/moat/internal/oidcjwt/oidcjwttest"
 )
 
 type testKey struct {
@@ -77,18 +79,7 @@ func ecKey(t testing.TB, kid string) testKey {
 }
 
 func sign(t testing.TB, k testKey, alg jose.SignatureAlgorithm) *jose.JSONWebSignature {
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: k.private}, (&jose.SignerOptions{}).WithHeader("kid", k.kid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, err := signer.Sign([]byte(`{"sub":"x"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	compact, err := jws.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
+	compact := oidcjwttest.Sign(t, alg, k.kid, k.private, []byte(`{"sub":"x"}`))
 	parsed, err := jose.ParseSignedCompact(compact, AllowedAlgorithms)
 	if err != nil {
 		t.Fatal(err)

@@ -63,6 +63,13 @@ func authorize(t testing.TB, a gateway.Authorizer, req *gateway.Request) *gatewa
 // the WWW-Authenticate value expected ("" for none).
 func wantRefusal(t testing.TB, err error, typ gateway.ResponseType, message, challenge string) {
 	t.Helper()
+	wantGatewayError(t, err, typ, message, "WWW-Authenticate", challenge)
+}
+
+// wantGatewayError checks the gateway error's type, message and the value
+// of one of its headers ("" for none).
+func wantGatewayError(t testing.TB, err error, typ gateway.ResponseType, message, header, value string) {
+	t.Helper()
 	var ge *gateway.Error
 	if !errors.As(err, &ge) {
 		t.Fatalf("error %v is not a *gateway.Error", err)
@@ -70,8 +77,8 @@ func wantRefusal(t testing.TB, err error, typ gateway.ResponseType, message, cha
 	if ge.Type != typ || ge.Message != message {
 		t.Fatalf("refusal = %s %q, want %s %q", ge.Type, ge.Message, typ, message)
 	}
-	if got := ge.Headers.Get("WWW-Authenticate"); got != challenge {
-		t.Fatalf("WWW-Authenticate = %q, want %q", got, challenge)
+	if got := ge.Headers.Get(header); got != value {
+		t.Fatalf("%s = %q, want %q", header, got, value)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -183,16 +182,7 @@ func gatewayRequest(r *http.Request, method, path string) *gateway.Request {
 // wantIAMRefusal checks the gateway error's type, message and x-amzn-ErrorType override.
 func wantIAMRefusal(t testing.TB, err error, typ gateway.ResponseType, message, errorType string) {
 	t.Helper()
-	var ge *gateway.Error
-	if !errors.As(err, &ge) {
-		t.Fatalf("error %v is not a *gateway.Error", err)
-	}
-	if ge.Type != typ || ge.Message != message {
-		t.Fatalf("refusal = %s %q, want %s %q", ge.Type, ge.Message, typ, message)
-	}
-	if got := ge.Headers.Get("X-Amzn-ErrorType"); got != errorType {
-		t.Fatalf("x-amzn-ErrorType override = %q, want %q", got, errorType)
-	}
+	wantGatewayError(t, err, typ, message, "X-Amzn-ErrorType", errorType)
 }
 
 // fixedPolicies is a role source that answers from memory, as the roles

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/moat-dev/moat/internal/oidcjwt/oidcjwttest"
 )
 
 // testIssuer is a real OIDC issuer over HTTP: discovery and a JWKS of keys
@@ -171,21 +173,5 @@ func sign(t testing.TB, k testKey, claims map[string]any) string {
 
 func signAs(t testing.TB, alg jose.SignatureAlgorithm, kid string, private crypto.Signer, claims map[string]any) string {
 	t.Helper()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: jose.JSONWebKey{Key: private, KeyID: kid}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	payload, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, err := jws.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return token
+	return oidcjwttest.Sign(t, alg, kid, private, claims)
 }
