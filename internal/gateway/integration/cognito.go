@@ -1,0 +1,190 @@
+package integration
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/moat-dev/moat/internal/awsapi"
+	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/cognitoproxy"
+	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/sealing"
+	"github.com/moat-dev/moat/internal/throttle"
+	"github.com/moat-dev/moat/internal/usage"
+)
+
+// CognitoDeps are what cognito_idp integrations share.
+type CognitoDeps struct {
+	// MoatURL is this moat's identity listener, the upstream "moat" names.
+	MoatURL string
+	// Key wraps the tokens the proxies hand out; it must be the same on
+	// every replica (moat keeps it sealed in the store).
+	Key sealing.DataKey
+	// Limiter spends the per-user budgets: in Redis when moat has one, so
+	// replicas share them.
+	Limiter usage.Limiter
+}
+
+// Cognito's largest requests and answers stay far below these.
+const (
+	cognitoMaxRequest = 256 << 10
+	cognitoMaxAnswer  = 1 << 20
+)
+
+// cognitoProxy is a cognito_idp integration: the client's Cognito call,
+// rewritten by cognitoproxy, is posted to the upstream user pool, and its
+// answer rewritten back.
+type cognitoProxy struct {
+	proxy    *cognitoproxy.Proxy
+	upstream string
+	client   *http.Client
+	limiter  usage.Limiter
+	limit    *throttle.Rate
+	// limitKey prefixes the limiter's keys: the route's own budgets.
+	limitKey string
+}
+
+func (b *Builder) newCognitoProxy(api *gateway.API, c gateway.IntegrationConfig) (*cognitoProxy, error) {
+	s, err := c.CognitoIdp()
+	if err != nil {
+		return nil, err
+	}
+	if b.Cognito == nil {
+		return nil, errors.New("type cognito_idp: this moat serves no Cognito proxy")
+	}
+	p, err := cognitoproxy.New(s, b.Cognito.Key)
+	if err != nil {
+		return nil, err
+	}
+	timeout := defaultTimeout
+	if c.TimeoutMillis != 0 {
+		if c.TimeoutMillis < 50 || c.TimeoutMillis > 30000 {
+			return nil, fmt.Errorf("timeoutMillis %d is not between 50 and 30000", c.TimeoutMillis)
+		}
+		timeout = time.Duration(c.TimeoutMillis) * time.Millisecond
+	}
+	upstream := s.Upstream
+	if upstream == cognitoproxy.MoatUpstream {
+		upstream = b.Cognito.MoatURL
+	}
+	return &cognitoProxy{proxy: p, upstream: strings.TrimRight(upstream, "/") + "/",
+		client:  &http.Client{Transport: b.shared, Timeout: timeout, CheckRedirect: noRedirects},
+		limiter: b.Cognito.Limiter, limit: s.UserLimit, limitKey: "cognito-proxy:" + api.Name + ":"}, nil
+}
+
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// Serve answers the call: refused in Cognito's own error shape, or as the
+// upstream answers it.
+func (p *cognitoProxy) Serve(w http.ResponseWriter, req *gateway.Request) error {
+	r := req.HTTP
+	if r.Method != http.MethodPost {
+		awsapi.WriteJSONError(w, &awserr.Error{Code: awserr.UnknownOperation, Message: "Only POST is supported.", Status: http.StatusNotFound})
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, cognitoMaxRequest+1))
+	if err != nil {
+		return err // the body guard's error: the gateway answers it
+	}
+	if len(body) > cognitoMaxRequest {
+		awsapi.WriteJSONError(w, awserr.Newf(awserr.Serialization, "The request body is larger than %d bytes, the most this API accepts.", cognitoMaxRequest))
+		return nil
+	}
+	call, err := p.proxy.Rewrite(r.Header.Get("X-Amz-Target"), body)
+	if err == nil {
+		err = p.spend(r.Context(), call)
+	}
+	if e, ok := awserr.As(err); ok {
+		awsapi.WriteJSONError(w, e)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return p.forward(w, req, call)
+}
+
+var errTooManyRequests = awserr.New(awserr.TooManyRequests, "Too many requests")
+
+// spend takes one call from the user's budget, whatever address it comes from.
+func (p *cognitoProxy) spend(ctx context.Context, call *cognitoproxy.Call) error {
+	if p.limit == nil || call.UserKey == "" {
+		return nil
+	}
+	d, err := p.limiter.Allow(ctx, p.limitKey+call.UserKey, p.limit.PerMinute/60, p.limit.Burst)
+	if err != nil {
+		return &gateway.Error{Type: gateway.IntegrationFailure, Status: http.StatusInternalServerError, Message: "Internal server error", Cause: err}
+	}
+	if !d.Allowed {
+		return errTooManyRequests
+	}
+	return nil
+}
+
+// forward posts the rewritten call upstream and answers with what comes back.
+func (p *cognitoProxy) forward(w http.ResponseWriter, req *gateway.Request, call *cognitoproxy.Call) error {
+	r := req.HTTP
+	out, err := http.NewRequestWithContext(r.Context(), http.MethodPost, p.upstream, bytes.NewReader(call.Body))
+	if err != nil {
+		return err
+	}
+	out.Header.Set("Content-Type", r.Header.Get("Content-Type"))
+	out.Header.Set("X-Amz-Target", cognitoproxy.TargetPrefix+call.Operation)
+	for _, h := range []string{"User-Agent", "X-Amz-User-Agent"} {
+		if v := r.Header.Get(h); v != "" {
+			out.Header.Set(h, v)
+		}
+	}
+	// The upstream's own per-address limits see the client when it trusts
+	// this gateway (trusted-proxies), as behind any load balancer.
+	out.Header.Set("X-Forwarded-For", strings.TrimPrefix(r.Header.Get("X-Forwarded-For")+", ", ", ")+req.SourceIP())
+	res, err := p.client.Do(out)
+	if err != nil {
+		return p.failed(req, err)
+	}
+	defer res.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(res.Body, cognitoMaxAnswer+1))
+	if err != nil || len(answer) > cognitoMaxAnswer {
+		return p.failed(req, cmp.Or(err, errors.New("the upstream's answer is too large")))
+	}
+	if res.StatusCode == http.StatusOK {
+		if answer, err = p.proxy.Answer(call, answer); err != nil {
+			return p.failed(req, err)
+		}
+	}
+	h := w.Header()
+	for _, name := range []string{"Content-Type", "X-Amzn-Requestid", "X-Amzn-Errortype", "X-Amzn-Errormessage"} {
+		if v := res.Header.Get(name); v != "" {
+			h.Set(name, v)
+		}
+	}
+	h.Set("Content-Length", fmt.Sprint(len(answer)))
+	w.WriteHeader(res.StatusCode)
+	_, _ = w.Write(answer)
+	return nil
+}
+
+// failed is API Gateway's answer when the upstream gave none usable. The
+// cause names the upstream's host only: the error text can quote the URL.
+func (p *cognitoProxy) failed(req *gateway.Request, err error) error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return &gateway.Error{Type: gateway.IntegrationTimeout, Message: "Endpoint request timed out"}
+	case req.HTTP.Context().Err() != nil:
+		return &gateway.Error{Type: gateway.IntegrationFailure, Status: 499, Message: "Client closed request"}
+	}
+	return &gateway.Error{Type: gateway.IntegrationFailure, Status: http.StatusBadGateway, Message: "Internal server error",
+		Cause: fmt.Errorf("cognito_idp upstream request failed: %w", err)}
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
