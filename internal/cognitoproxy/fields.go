@@ -51,24 +51,27 @@ func setString(fields map[string]json.RawMessage, name, value string) {
 	fields[name], _ = json.Marshal(value) // a string
 }
 
-// parameters is a map-of-strings member (AuthParameters, ChallengeResponses).
-func parameters(fields map[string]json.RawMessage, name string) (map[string]string, error) {
-	params := map[string]string{}
-	if raw, ok := fields[name]; ok {
-		var m map[string]string
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, awserr.Newf(awserr.Serialization, "%s must be a map of strings.", name)
-		}
-		if err := checkSpelling(m, guardedParameters); err != nil {
-			return nil, err
-		}
-		for k, v := range m {
-			params[k] = v
-		}
+// parameters is a map-of-strings member (AuthParameters,
+// ChallengeResponses), its values kept as sent: a null stays null.
+func parameters(fields map[string]json.RawMessage, name string) (map[string]json.RawMessage, error) {
+	params := map[string]json.RawMessage{}
+	raw, ok := fields[name]
+	if !ok || string(raw) == "null" {
+		return params, nil
+	}
+	var values map[string]*string
+	if err := json.Unmarshal(raw, &values); err != nil {
+		return nil, awserr.Newf(awserr.Serialization, "%s must be a map of strings.", name)
+	}
+	if err := checkSpelling(values, guardedParameters); err != nil {
+		return nil, err
+	}
+	for k, v := range values {
+		params[k], _ = json.Marshal(v) // a string or null
 	}
 	return params, nil
 }
 
-func setParameters(fields map[string]json.RawMessage, name string, params map[string]string) {
-	fields[name], _ = json.Marshal(params) // strings
+func setParameters(fields map[string]json.RawMessage, name string, params map[string]json.RawMessage) {
+	fields[name], _ = json.Marshal(params) // strings and nulls
 }

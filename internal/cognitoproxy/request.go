@@ -120,13 +120,14 @@ func (p *Proxy) rewriteInitiateAuth(c *Call, fields map[string]json.RawMessage) 
 	if err != nil {
 		return err
 	}
-	w, ok := p.keys.openRefresh(c.client.id, params["REFRESH_TOKEN"])
+	token, _ := stringField(params, "REFRESH_TOKEN") // a string or null
+	w, ok := p.keys.openRefresh(c.client.id, token)
 	switch {
-	case ok:
-		params["REFRESH_TOKEN"] = w.Token
+	case ok && (w.Username != "" || c.client.secret == ""):
+		setString(params, "REFRESH_TOKEN", w.Token)
 		c.named(w.Username)
 		if c.client.secret != "" {
-			params["SECRET_HASH"] = c.client.secretHash(w.Username)
+			setString(params, "SECRET_HASH", c.client.secretHash(w.Username))
 		}
 	case c.client.secret != "":
 		return errInvalidRefresh // no user to hash: not a token this proxy gave out
@@ -141,10 +142,10 @@ func (c *Call) hashParameters(fields map[string]json.RawMessage, name string) er
 	if err != nil {
 		return err
 	}
-	username := params["USERNAME"]
+	username, _ := stringField(params, "USERNAME") // a string or null
 	c.named(username)
 	if c.client.secret != "" && username != "" {
-		params["SECRET_HASH"] = c.client.secretHash(username)
+		setString(params, "SECRET_HASH", c.client.secretHash(username))
 		setParameters(fields, name, params)
 	}
 	return nil

@@ -50,7 +50,7 @@ func (k tokenKeys) openRefresh(clientID, text string) (wrappedRefresh, bool) {
 		return wrappedRefresh{}, false
 	}
 	var w wrappedRefresh
-	if json.Unmarshal(plain, &w) != nil || w.Token == "" || w.Username == "" {
+	if json.Unmarshal(plain, &w) != nil || w.Token == "" {
 		return wrappedRefresh{}, false
 	}
 	return w, true

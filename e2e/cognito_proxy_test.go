@@ -1,0 +1,204 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+)
+
+// proxyPoolConfig declares the pool behind the proxy: email verified by a
+// mailed code, and an app client with a secret that only moat holds.
+const proxyPoolConfig = `
+trusted-proxies: 127.0.0.1
+user-pool-limits:
+  signInPerIp: {perMinute: 600, burst: 200}
+  signInPerUser: {perMinute: 600, burst: 200}
+  signUpPerIp: {perMinute: 600, burst: 200}
+userPools:
+  - name: shop
+    settings:
+      AutoVerifiedAttributes: [email]
+    clients:
+      - name: spa
+        settings:
+          GenerateSecret: true
+          ExplicitAuthFlows: [ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+`
+
+// proxyAPI is the gateway API fronting the pool: its $default stage's POST /
+// is the Cognito endpoint public clients are given.
+const proxyAPI = `
+apis:
+  - name: cognito
+    routes:
+      - method: POST
+        path: /
+        integration:
+          type: cognito_idp
+          upstream: moat
+          clients:
+            - clientId: ${userPoolClient:shop/spa}
+              secretFromFile: %s
+          userLimit: {perMinute: 10, burst: 10}
+          sealTokens: true
+`
+
+// TestCognitoProxyForPublicClients is issue 17's acceptance for the
+// Cognito proxy: amazon-cognito-identity-js signs up, confirms, signs in
+// with SRP and refreshes through the gateway with a client that has a
+// secret, holding none; the identity listener itself refuses the same
+// calls; admin operations do not pass; one user's budget holds across
+// addresses; sealed tokens work only through the proxy.
+func TestCognitoProxyForPublicClients(t *testing.T) {
+	node := nodeWithClients(t)
+	m, sink := startMoatWithMail(t, moatOptions{Config: proxyPoolConfig})
+	admin := m.cognito(t)
+	poolID, clientID, secret := declaredClient(t, admin, "shop", "spa")
+	secretFile := filepath.Join(t.TempDir(), "spa-secret")
+	if err := os.WriteFile(secretFile, []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m.options.Config = proxyPoolConfig + fmt.Sprintf(proxyAPI, secretFile)
+	m.Restart(t)
+	if strings.Contains(m.log.String(), secret) {
+		t.Fatal("moat's log holds the client secret")
+	}
+
+	out := runClientScript(t, []string{node, "cognito_proxy.mjs"}, nodeClientsDir,
+		"MOAT_PROXY_URL="+m.GatewayURL+"/",
+		"MOAT_IDENTITY_URL="+m.IdentityURL,
+		"MOAT_USER_POOL_ID="+poolID,
+		"MOAT_CLIENT_ID="+clientID,
+		"MOAT_MAILBOX_URL="+serveMailbox(t, sink),
+	)
+	var handedOut struct{ Username, AccessToken, RefreshToken string }
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "{") {
+			_ = json.Unmarshal([]byte(line), &handedOut)
+		}
+	}
+	if handedOut.AccessToken == "" {
+		t.Fatalf("the client script printed no tokens:\n%s", out)
+	}
+
+	proxied := proxyClient(t, m, aws.AnonymousCredentials{})
+	t.Run("sealed tokens work only through the proxy", func(t *testing.T) {
+		if _, err := proxied.GetUser(t.Context(), &cip.GetUserInput{AccessToken: &handedOut.AccessToken}); err != nil {
+			t.Errorf("GetUser through the proxy: %v", err)
+		}
+		direct := m.cognitoAs(t, aws.AnonymousCredentials{})
+		_, err := direct.GetUser(t.Context(), &cip.GetUserInput{AccessToken: &handedOut.AccessToken})
+		requireAPIError[*types.NotAuthorizedException](t, err, "")
+		_, err = direct.InitiateAuth(t.Context(), &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+			AuthParameters: map[string]string{"REFRESH_TOKEN": handedOut.RefreshToken, "SECRET_HASH": secretHash(secret, handedOut.Username, clientID)}})
+		requireAPIError[*types.NotAuthorizedException](t, err, "")
+	})
+
+	t.Run("admin and signed operations do not pass", func(t *testing.T) {
+		signed := proxyClient(t, m, credentials.NewStaticCredentialsProvider(m.AdminKeyID, m.AdminSecret, ""))
+		_, err := signed.AdminCreateUser(t.Context(), &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String("intruder")})
+		requireAPIError[*types.NotAuthorizedException](t, err, "AdminCreateUser is not allowed through this proxy.")
+		_, err = signed.ListUsers(t.Context(), &cip.ListUsersInput{UserPoolId: &poolID})
+		requireAPIError[*types.NotAuthorizedException](t, err, "ListUsers is not allowed through this proxy.")
+		if _, err := admin.AdminGetUser(t.Context(), &cip.AdminGetUserInput{UserPoolId: &poolID, Username: aws.String("intruder")}); err == nil {
+			t.Error("AdminCreateUser through the proxy created the user")
+		}
+	})
+
+	t.Run("one user's budget holds across addresses", func(t *testing.T) {
+		// userLimit is 10 a minute with a burst of 10: the 11th call for a
+		// user is refused, from whichever address it comes.
+		var passed, refused int
+		for i := range 14 {
+			got := proxyCall(t, loopbackClient(net.IPv4(127, 0, 0, byte(20+i))), m.GatewayURL, "InitiateAuth",
+				`{"ClientId":"`+clientID+`","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"budget-user","SRP_A":"`+srpA+`"}}`)
+			switch got {
+			case "TooManyRequestsException":
+				refused++
+			case "", "UserNotFoundException", "NotAuthorizedException":
+				passed++ // the upstream answered
+			default:
+				t.Fatalf("call %d: %s", i, got)
+			}
+		}
+		t.Logf("one user from 14 addresses: %d calls passed, %d refused", passed, refused)
+		if passed < 10 || passed > 11 || refused == 0 {
+			t.Errorf("%d calls passed and %d were refused; want 10 (or 11, one refilled) and the rest refused", passed, refused)
+		}
+		if got := proxyCall(t, loopbackClient(net.IPv4(127, 0, 0, 20)), m.GatewayURL, "InitiateAuth",
+			`{"ClientId":"`+clientID+`","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"another-user","SRP_A":"`+srpA+`"}}`); got == "TooManyRequestsException" {
+			t.Error("another user from the same address was refused: the limit is not per user")
+		}
+	})
+}
+
+// srpA is a valid SRP A (g^1 mod N), enough for the upstream to answer.
+const srpA = "2"
+
+// declaredClient finds a pool and client the config file declares, with the
+// client's secret.
+func declaredClient(t *testing.T, c *cip.Client, pool, client string) (poolID, clientID, secret string) {
+	t.Helper()
+	pools, err := c.ListUserPools(t.Context(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pools.UserPools {
+		if aws.ToString(p.Name) == pool {
+			poolID = aws.ToString(p.Id)
+		}
+	}
+	clients, err := c.ListUserPoolClients(t.Context(), &cip.ListUserPoolClientsInput{UserPoolId: &poolID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cl := range clients.UserPoolClients {
+		if aws.ToString(cl.ClientName) == client {
+			clientID = aws.ToString(cl.ClientId)
+		}
+	}
+	d, err := c.DescribeUserPoolClient(t.Context(), &cip.DescribeUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return poolID, clientID, aws.ToString(d.UserPoolClient.ClientSecret)
+}
+
+// proxyClient is an SDK client whose Cognito endpoint is the gateway's proxy.
+func proxyClient(t *testing.T, m *Moat, creds aws.CredentialsProvider) *cip.Client {
+	return cip.New(cip.Options{Region: m.Region, BaseEndpoint: aws.String(m.GatewayURL), Credentials: creds, RetryMaxAttempts: 1})
+}
+
+// proxyCall posts one Cognito call and returns the answer's __type ("" on success).
+func proxyCall(t *testing.T, client *http.Client, url, op, body string) string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/", bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", targetPrefix+op)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var answer struct {
+		Type string `json:"__type"`
+	}
+	_ = json.Unmarshal(raw, &answer)
+	return answer.Type
+}
