@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net"
 
@@ -20,17 +18,9 @@ const cognitoProxyKeySetting = "cognito-proxy.token-key"
 
 // cognitoDeps are what the gateway's cognito_idp integrations share.
 func cognitoDeps(ctx context.Context, cfg Config, st store.Store, limiter usage.Limiter) (*integration.CognitoDeps, error) {
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, err
-	}
-	stored, err := st.PutSettingIfAbsent(ctx, cognitoProxyKeySetting, hex.EncodeToString(fresh))
+	raw, err := deploymentSecret(ctx, st, cognitoProxyKeySetting)
 	if err != nil {
 		return nil, fmt.Errorf("cognito proxy key: %w", err)
-	}
-	raw, err := hex.DecodeString(stored)
-	if err != nil {
-		return nil, fmt.Errorf("cognito proxy key in setting %s is not hex: %w", cognitoProxyKeySetting, err)
 	}
 	key, err := sealing.NewDataKey("cognito-proxy", raw)
 	if err != nil {

@@ -8,31 +8,9 @@
 // Exits 1 naming the first mismatch.
 
 import cognito from 'amazon-cognito-identity-js';
+import { Mismatch, check, env, callback, codeFor } from './script.mjs';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } = cognito;
-
-class Mismatch extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Mismatch(message);
-}
-
-function env(name) {
-  const value = process.env[name];
-  check(value, `environment variable ${name} is not set`);
-  return value;
-}
-
-async function codeFor(address) {
-  const res = await fetch(`${env('MOAT_MAILBOX_URL')}/code?to=${encodeURIComponent(address)}`);
-  check(res.ok, `no mail reached ${address}: HTTP ${res.status}`);
-  return (await res.text()).trim();
-}
-
-// callback runs a callback-style client method as a promise.
-function callback(fn) {
-  return new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
-}
 
 function signIn(user, password, onNewPassword) {
   user.setAuthenticationFlowType('USER_PASSWORD_AUTH');

@@ -10,20 +10,9 @@
 
 import { createHmac } from 'node:crypto';
 import cognito from 'amazon-cognito-identity-js';
+import { Mismatch, check, env } from './script.mjs';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognito;
-
-class Mismatch extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Mismatch(message);
-}
-
-function env(name) {
-  const value = process.env[name];
-  check(value, `environment variable ${name} is not set`);
-  return value;
-}
 
 // totp is RFC 6238 as authenticator apps compute it: SHA-1, six digits, 30 s.
 function totp(secret, step) {

@@ -6,20 +6,9 @@
 // MOAT_USERNAME, MOAT_PASSWORD, MOAT_EMAIL. Exits 1 naming the first mismatch.
 
 import cognito from 'amazon-cognito-identity-js';
+import { Mismatch, check, env } from './script.mjs';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognito;
-
-class Mismatch extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Mismatch(message);
-}
-
-function env(name) {
-  const value = process.env[name];
-  check(value, `environment variable ${name} is not set`);
-  return value;
-}
 
 // authenticateUser settles as onSuccess(session) or onFailure(err); any
 // other callback means moat asked for a challenge a permanent password must not get.

@@ -5,20 +5,9 @@
 // MOAT_USERNAME, MOAT_PASSWORD, MOAT_EMAIL. Exits 1 naming the first mismatch.
 
 import cognito from 'amazon-cognito-identity-js';
+import { Mismatch, check, env } from './script.mjs';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognito;
-
-class Mismatch extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Mismatch(message);
-}
-
-function env(name) {
-  const value = process.env[name];
-  check(value, `environment variable ${name} is not set`);
-  return value;
-}
 
 function settings() {
   return {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awserr"
@@ -63,12 +62,9 @@ func (b *Builder) newCognitoProxy(api *gateway.API, c gateway.IntegrationConfig)
 	if err != nil {
 		return nil, err
 	}
-	timeout := defaultTimeout
-	if c.TimeoutMillis != 0 {
-		if c.TimeoutMillis < 50 || c.TimeoutMillis > 30000 {
-			return nil, fmt.Errorf("timeoutMillis %d is not between 50 and 30000", c.TimeoutMillis)
-		}
-		timeout = time.Duration(c.TimeoutMillis) * time.Millisecond
+	timeout, err := integrationTimeout(c.TimeoutMillis)
+	if err != nil {
+		return nil, err
 	}
 	upstream := s.Upstream
 	if upstream == cognitoproxy.MoatUpstream {
