@@ -63,14 +63,16 @@ apis:
 // addresses; sealed tokens work only through the proxy.
 func TestCognitoProxyForPublicClients(t *testing.T) {
 	node := nodeWithClients(t)
-	m, sink := startMoatWithMail(t, moatOptions{Config: proxyPoolConfig})
+	hook := newHookReceiver(t)
+	events := eventsConfig(hook.URL, nil, "")
+	m, sink := startMoatWithMail(t, moatOptions{Config: events + proxyPoolConfig, Env: []string{"MOAT_E2E_HOOK_SECRET=" + webhookSecret}})
 	admin := m.cognito(t)
 	poolID, clientID, secret := declaredClient(t, admin, "shop", "spa")
 	secretFile := filepath.Join(t.TempDir(), "spa-secret")
 	if err := os.WriteFile(secretFile, []byte(secret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m.options.Config = proxyPoolConfig + fmt.Sprintf(proxyAPI, secretFile)
+	m.options.Config = events + proxyPoolConfig + fmt.Sprintf(proxyAPI, secretFile)
 	m.Restart(t)
 	if strings.Contains(m.log.String(), secret) {
 		t.Fatal("moat's log holds the client secret")
@@ -92,6 +94,30 @@ func TestCognitoProxyForPublicClients(t *testing.T) {
 	if handedOut.AccessToken == "" {
 		t.Fatalf("the client script printed no tokens:\n%s", out)
 	}
+
+	t.Run("the pool's own events, once", func(t *testing.T) {
+		// In front of a moat pool the proxy records nothing: the pool's
+		// own events are the only ones.
+		want := []string{"User Signed Up", "User Confirmed", "User Signed In"}
+		var life []string
+		waitUntil(t, "the pool's events", func() bool {
+			life = nil
+			for _, e := range hook.events() {
+				var d struct{ Username string }
+				_ = json.Unmarshal(e.Detail, &d)
+				if e.Source != "moat.cognito-idp" {
+					t.Fatalf("an event from %s: %s", e.Source, e.DetailType)
+				}
+				if d.Username == handedOut.Username {
+					life = append(life, e.DetailType)
+				}
+			}
+			return len(life) >= len(want)
+		})
+		if strings.Join(life, "|") != strings.Join(want, "|") {
+			t.Errorf("the webhook got %v, want %v", life, want)
+		}
+	})
 
 	proxied := proxyClient(t, m, aws.AnonymousCredentials{})
 	t.Run("sealed tokens work only through the proxy", func(t *testing.T) {
@@ -201,4 +227,77 @@ func proxyCall(t *testing.T, client *http.Client, url, op, body string) string {
 	}
 	_ = json.Unmarshal(raw, &answer)
 	return answer.Type
+}
+
+// TestCognitoProxyEventsInFrontOfAnotherCognito: in front of a pool that is
+// not this moat's (here a second moat standing in for Amazon Cognito), the
+// proxy records every change a call makes in this moat's outbox, and the
+// webhook gets them in order, with no secret in them.
+func TestCognitoProxyEventsInFrontOfAnotherCognito(t *testing.T) {
+	upstream, sink := startMoatWithMail(t, moatOptions{Config: proxyPoolConfig})
+	poolID, clientID, secret := declaredClient(t, upstream.cognito(t), "shop", "spa")
+	if _, err := upstream.cognito(t).UpdateUserPoolClient(t.Context(), &cip.UpdateUserPoolClientInput{UserPoolId: &poolID, ClientId: &clientID,
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}); err != nil {
+		t.Fatal(err)
+	}
+	secretFile := filepath.Join(t.TempDir(), "spa-secret")
+	if err := os.WriteFile(secretFile, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hook := newHookReceiver(t)
+	m := startMoat(t, moatOptions{Env: []string{"MOAT_E2E_HOOK_SECRET=" + webhookSecret},
+		Config: eventsConfig(hook.URL, nil, "") + strings.NewReplacer("upstream: moat", "upstream: "+upstream.IdentityURL,
+			"${userPoolClient:shop/spa}", clientID, "sealTokens: true", "sealTokens: false").Replace(fmt.Sprintf(proxyAPI, secretFile))})
+
+	c := proxyClient(t, m, aws.AnonymousCredentials{})
+	const user, email = "quinn", "quinn@example.com"
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s through the proxy: %v", what, err)
+		}
+	}
+	up, err := c.SignUp(t.Context(), &cip.SignUpInput{ClientId: &clientID, Username: aws.String(user), Password: aws.String("First-Pass-1"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String(email)}}})
+	step("SignUp", err)
+	code := codeFrom(t, sink, email)
+	_, err = c.ConfirmSignUp(t.Context(), &cip.ConfirmSignUpInput{ClientId: &clientID, Username: aws.String(user), ConfirmationCode: &code})
+	step("ConfirmSignUp", err)
+	tokens, err := signInWith(t, c, clientID, user, "First-Pass-1")
+	step("sign-in", err)
+	_, err = c.InitiateAuth(t.Context(), &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+		AuthParameters: map[string]string{"REFRESH_TOKEN": aws.ToString(tokens.RefreshToken)}})
+	step("refresh", err)
+	_, err = c.ChangePassword(t.Context(), &cip.ChangePasswordInput{AccessToken: tokens.AccessToken,
+		PreviousPassword: aws.String("First-Pass-1"), ProposedPassword: aws.String("Second-Pass-2")})
+	step("ChangePassword", err)
+	_, err = c.GlobalSignOut(t.Context(), &cip.GlobalSignOutInput{AccessToken: tokens.AccessToken})
+	step("GlobalSignOut", err)
+
+	want := []string{"User Signed Up", "User Confirmed", "User Signed In", "User Password Changed", "User Signed Out Globally"}
+	var life []string
+	waitUntil(t, "the proxy's events", func() bool {
+		life = nil
+		for _, e := range hook.events() {
+			raw, _ := json.Marshal(e)
+			for _, s := range []string{secret, "First-Pass-1", "Second-Pass-2", code, aws.ToString(tokens.AccessToken), aws.ToString(tokens.RefreshToken)} {
+				if strings.Contains(string(raw), s) {
+					t.Fatalf("event %s carries a secret: %s", e.DetailType, raw)
+				}
+			}
+			var d struct{ Username, Sub string }
+			_ = json.Unmarshal(e.Detail, &d)
+			if e.Source != "moat.cognito-proxy" || d.Username != user {
+				t.Fatalf("an event of another source or user: %s", raw)
+			}
+			if e.DetailType != "User Signed Up" && e.DetailType != "User Confirmed" && d.Sub != aws.ToString(up.UserSub) {
+				t.Errorf("%s names sub %q, want %q", e.DetailType, d.Sub, aws.ToString(up.UserSub))
+			}
+			life = append(life, e.DetailType)
+		}
+		return len(life) >= len(want)
+	})
+	if strings.Join(life, "|") != strings.Join(want, "|") {
+		t.Errorf("the webhook got\n %v\nwant\n %v", life, want)
+	}
 }

@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
+
+	"github.com/moat-dev/moat/internal/cognitoproxy"
+	"github.com/moat-dev/moat/internal/events"
 
 	"github.com/moat-dev/moat/internal/gateway/integration"
 	"github.com/moat-dev/moat/internal/sealing"
@@ -17,7 +21,7 @@ import (
 const cognitoProxyKeySetting = "cognito-proxy.token-key"
 
 // cognitoDeps are what the gateway's cognito_idp integrations share.
-func cognitoDeps(ctx context.Context, cfg Config, st store.Store, limiter usage.Limiter) (*integration.CognitoDeps, error) {
+func cognitoDeps(ctx context.Context, cfg Config, st store.Store, limiter usage.Limiter, logger *slog.Logger) (*integration.CognitoDeps, error) {
 	raw, err := deploymentSecret(ctx, st, cognitoProxyKeySetting)
 	if err != nil {
 		return nil, fmt.Errorf("cognito proxy key: %w", err)
@@ -26,7 +30,8 @@ func cognitoDeps(ctx context.Context, cfg Config, st store.Store, limiter usage.
 	if err != nil {
 		return nil, fmt.Errorf("cognito proxy key in setting %s: %w", cognitoProxyKeySetting, err)
 	}
-	return &integration.CognitoDeps{MoatURL: "http://" + dialable(cfg.IdentityAddr), Key: key, Limiter: limiter}, nil
+	return &integration.CognitoDeps{MoatURL: "http://" + dialable(cfg.IdentityAddr), Key: key, Limiter: limiter,
+		Events: st, Origin: events.Origin{Source: cognitoproxy.EventSource, Account: cfg.AccountID, Region: cfg.Region}, Logger: logger}, nil
 }
 
 // dialable is a listen address as a peer reaches it: an unspecified host

@@ -154,7 +154,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	if err != nil {
 		return err
 	}
-	cognito, err := cognitoDeps(ctx, cfg, st, limiter)
+	cognito, err := cognitoDeps(ctx, cfg, st, limiter, logger)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -221,5 +222,36 @@ func TestSettingsRefuseWhatCannotBeHonoured(t *testing.T) {
 	}
 	if err := (Settings{Upstream: "https://cognito-idp.eu-west-1.amazonaws.com", Clients: []Client{{ClientID: "c"}}}).Validate(); err != nil {
 		t.Errorf("Amazon Cognito's endpoint: %v", err)
+	}
+}
+
+func TestChangesNameTheUserNeverASecret(t *testing.T) {
+	p := newTestProxy(t, Settings{})
+	access := accessToken(`{"sub":"6f1c-sub","username":"alice","iss":"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"}`)
+	for _, step := range []struct {
+		op, body, answer string
+		want             *Change
+	}{
+		{"SignUp", `{"ClientId":"` + secretClient + `","Username":"Alice","Password":"Pass-word-1"}`, `{"UserSub":"6f1c-sub","UserConfirmed":false}`,
+			&Change{DetailType: "User Signed Up", Stream: "cognito-proxy//alice", Detail: ChangeDetail{Sub: "6f1c-sub", Username: "Alice", Operation: "SignUp", ClientID: secretClient}}},
+		{"InitiateAuth", `{"ClientId":"` + secretClient + `","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"1"}}`, `{"ChallengeName":"PASSWORD_VERIFIER"}`, nil},
+		{"RespondToAuthChallenge", `{"ClientId":"` + secretClient + `","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"alice"}}`,
+			`{"AuthenticationResult":{"AccessToken":"` + access + `","RefreshToken":"r"}}`,
+			&Change{DetailType: "User Signed In", Stream: "cognito-proxy/eu-west-1_AbC123/alice", Detail: ChangeDetail{UserPoolID: "eu-west-1_AbC123", Sub: "6f1c-sub", Username: "alice", Operation: "RespondToAuthChallenge", ClientID: secretClient}}},
+		{"UpdateUserAttributes", `{"AccessToken":"` + access + `","UserAttributes":[{"Name":"email","Value":"secret@example.com"},{"Name":"email"}]}`, `{}`,
+			&Change{DetailType: "User Attributes Updated", Stream: "cognito-proxy/eu-west-1_AbC123/alice", Detail: ChangeDetail{UserPoolID: "eu-west-1_AbC123", Sub: "6f1c-sub", Username: "alice", Operation: "UpdateUserAttributes", ChangedAttributes: []string{"email"}}}},
+		{"GetUser", `{"AccessToken":"` + access + `"}`, `{}`, nil},
+	} {
+		c, err := p.Rewrite(TargetPrefix+step.op, []byte(step.body))
+		if err != nil {
+			t.Fatalf("%s: %v", step.op, err)
+		}
+		got, ok := p.Change(c, []byte(step.answer))
+		switch {
+		case step.want == nil && ok:
+			t.Errorf("%s changed %+v", step.op, got)
+		case step.want != nil && (!ok || !reflect.DeepEqual(got, *step.want)):
+			t.Errorf("%s: %+v, want %+v", step.op, got, *step.want)
+		}
 	}
 }

@@ -21,6 +21,11 @@ type Call struct {
 
 	client   *client // the app client the call names; nil for token operations
 	username string  // the user the call names, for wrapping a refresh token
+	// What the call's event tells (Change): the access token's claims,
+	// the sign-in flow, the attribute names changed.
+	token      claims
+	authFlow   string
+	attributes []string
 }
 
 // The fields whose spelling the proxy insists on. Cognito's own server and
@@ -64,6 +69,7 @@ func (p *Proxy) Rewrite(target string, body []byte) (*Call, error) {
 			return nil, err
 		}
 	}
+	c.attributes = attributeNames(op, fields)
 	c.Body, _ = json.Marshal(fields) // raw values and strings
 	return c, nil
 }
@@ -113,6 +119,7 @@ func (p *Proxy) rewriteInitiateAuth(c *Call, fields map[string]json.RawMessage) 
 	if err != nil {
 		return err
 	}
+	c.authFlow = flow
 	if flow != "REFRESH_TOKEN_AUTH" && flow != "REFRESH_TOKEN" {
 		return c.hashParameters(fields, "AuthParameters")
 	}
@@ -182,8 +189,9 @@ func (p *Proxy) rewriteAccessToken(c *Call, fields map[string]json.RawMessage) e
 		setString(fields, "AccessToken", opened)
 		token = opened
 	}
-	if sub := readClaims(token).Sub; sub != "" && c.UserKey == "" {
-		c.UserKey = digest("sub", sub)
+	c.token = readClaims(token)
+	if c.token.Sub != "" && c.UserKey == "" {
+		c.UserKey = digest("sub", c.token.Sub)
 	}
 	return nil
 }

@@ -94,6 +94,7 @@ func (k tokenKeys) openJWT(kind, sealed string) (string, bool) {
 type claims struct {
 	Sub      string `json:"sub"`
 	Username string `json:"username"`
+	Issuer   string `json:"iss"`
 }
 
 // readClaims decodes token's payload without checking its signature: for

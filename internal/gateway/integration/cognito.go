@@ -7,14 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/cognitoproxy"
+	"github.com/moat-dev/moat/internal/events"
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/sealing"
+	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/usage"
 )
@@ -29,6 +33,12 @@ type CognitoDeps struct {
 	// Limiter spends the per-user budgets: in Redis when moat has one, so
 	// replicas share them.
 	Limiter usage.Limiter
+	// Events is the outbox where a proxy in front of a pool that publishes
+	// none (any upstream but "moat") records what each call changed, as
+	// Origin; nil: none is recorded.
+	Events store.Events
+	Origin events.Origin
+	Logger *slog.Logger
 }
 
 // Cognito's largest requests and answers stay far below these.
@@ -48,6 +58,8 @@ type cognitoProxy struct {
 	limit    *throttle.Rate
 	// limitKey prefixes the limiter's keys: the route's own budgets.
 	limitKey string
+	// events is nil in front of a moat pool, which records its own.
+	events *CognitoDeps
 }
 
 func (b *Builder) newCognitoProxy(api *gateway.API, c gateway.IntegrationConfig) (*cognitoProxy, error) {
@@ -66,13 +78,40 @@ func (b *Builder) newCognitoProxy(api *gateway.API, c gateway.IntegrationConfig)
 	if err != nil {
 		return nil, err
 	}
-	upstream := s.Upstream
-	if upstream == cognitoproxy.MoatUpstream {
-		upstream = b.Cognito.MoatURL
-	}
-	return &cognitoProxy{proxy: p, upstream: strings.TrimRight(upstream, "/") + "/",
+	cp := &cognitoProxy{proxy: p, upstream: strings.TrimRight(s.Upstream, "/") + "/",
 		client:  &http.Client{Transport: b.shared, Timeout: timeout, CheckRedirect: noRedirects},
-		limiter: b.Cognito.Limiter, limit: s.UserLimit, limitKey: "cognito-proxy:" + api.Name + ":"}, nil
+		limiter: b.Cognito.Limiter, limit: s.UserLimit, limitKey: "cognito-proxy:" + api.Name + ":"}
+	if s.Upstream == cognitoproxy.MoatUpstream {
+		cp.upstream = b.Cognito.MoatURL + "/"
+	} else if b.Cognito.Events != nil {
+		cp.events = b.Cognito
+	}
+	return cp, nil
+}
+
+// record writes what call changed to the outbox. The change is made by
+// then, upstream: a failure to record it is logged, and the client still
+// gets its answer.
+func (p *cognitoProxy) record(ctx context.Context, call *cognitoproxy.Call, answer []byte) {
+	if p.events == nil {
+		return
+	}
+	ch, ok := p.proxy.Change(call, answer)
+	if !ok {
+		return
+	}
+	var resources []string
+	if pool := ch.Detail.UserPoolID; pool != "" {
+		region, _, _ := strings.Cut(pool, "_")
+		resources = []string{"arn:aws:cognito-idp:" + region + ":" + p.events.Origin.Account + ":userpool/" + pool}
+	}
+	e, err := p.events.Origin.New(ch.DetailType, time.Now(), resources, ch.Detail)
+	if err == nil {
+		err = events.Record(context.WithoutCancel(ctx), p.events.Events, ch.Stream, e)
+	}
+	if err != nil {
+		p.events.Logger.Error("cognito proxy: the event of a call the upstream made was not recorded", "operation", call.Operation, "detail_type", ch.DetailType, "error", err)
+	}
 }
 
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -151,6 +190,7 @@ func (p *cognitoProxy) forward(w http.ResponseWriter, req *gateway.Request, call
 		return p.failed(req, cmp.Or(err, errors.New("the upstream's answer is too large")))
 	}
 	if res.StatusCode == http.StatusOK {
+		p.record(r.Context(), call, answer)
 		if answer, err = p.proxy.Answer(call, answer); err != nil {
 			return p.failed(req, err)
 		}
