@@ -300,4 +300,33 @@ func TestCognitoProxyEventsInFrontOfAnotherCognito(t *testing.T) {
 	if strings.Join(life, "|") != strings.Join(want, "|") {
 		t.Errorf("the webhook got\n %v\nwant\n %v", life, want)
 	}
+
+	// Unsealed, an access token's sub names a budget once the upstream
+	// pool's signature proves it: quinn's calls with the real token, from
+	// many addresses, run out; a forged token naming quinn is refused as
+	// forged rather than spending (or being refused by) quinn's budget.
+	getUser := `{"AccessToken":"` + aws.ToString(tokens.AccessToken) + `"}`
+	var refused int
+	for i := range 12 {
+		if proxyCall(t, loopbackClient(net.IPv4(127, 0, 0, byte(40+i))), m.GatewayURL, "GetUser", getUser) == "TooManyRequestsException" {
+			refused++
+		}
+	}
+	if refused == 0 {
+		t.Error("12 calls with one user's token from 12 addresses were never limited")
+	}
+	parts := strings.Split(aws.ToString(tokens.AccessToken), ".")
+	forged := parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2]))
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, m.GatewayURL+"/", strings.NewReader(`{"AccessToken":"`+forged+`"}`))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", targetPrefix+"GetUser")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `"Invalid Access Token"`) {
+		t.Errorf("a forged token naming a user whose budget is spent: %s", body)
+	}
 }

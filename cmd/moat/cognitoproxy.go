@@ -30,7 +30,7 @@ func cognitoDeps(ctx context.Context, cfg Config, st store.Store, limiter usage.
 	if err != nil {
 		return nil, fmt.Errorf("cognito proxy key in setting %s: %w", cognitoProxyKeySetting, err)
 	}
-	return &integration.CognitoDeps{MoatURL: "http://" + dialable(cfg.IdentityAddr), Key: key, Limiter: limiter,
+	return &integration.CognitoDeps{MoatURL: "http://" + dialable(cfg.IdentityAddr), MoatIssuer: cfg.IdentityPublicURL, Key: key, Limiter: limiter,
 		Events: st, Origin: events.Origin{Source: cognitoproxy.EventSource, Account: cfg.AccountID, Region: cfg.Region}, Logger: logger}, nil
 }
 

@@ -1,9 +1,11 @@
 package cognitoproxy
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -18,7 +20,16 @@ type Proxy struct {
 	allowed    map[string]bool
 	sealTokens bool
 	keys       tokenKeys
+	verify     SubjectVerifier
 }
+
+// SubjectVerifier checks an access token's signature with the keys of the
+// upstream pool that issued it and returns its sub: ErrForged when it is
+// not that pool's, another error when the keys cannot be had now.
+type SubjectVerifier func(ctx context.Context, accessToken string) (sub string, err error)
+
+// ErrForged is a SubjectVerifier's answer for a token no upstream pool signed.
+var ErrForged = errors.New("cognito proxy: the access token is not signed by the upstream's pool")
 
 // client is an app client and the secret its calls are hashed with ("":
 // a client without one).
@@ -28,16 +39,18 @@ type client struct {
 }
 
 // New compiles s (validated) with key, the data key that wraps the tokens
-// the proxy hands out; secrets are read now, and an error names where a
-// secret was looked for, never its value.
-func New(s Settings, key sealing.DataKey) (*Proxy, error) {
+// the proxy hands out, and verify, which proves an unsealed access token's
+// sub before it names a budget (nil: such tokens spend none); secrets are
+// read now, and an error names where a secret was looked for, never its
+// value.
+func New(s Settings, key sealing.DataKey, verify SubjectVerifier) (*Proxy, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
 	if s.IsZero() {
 		return nil, fmt.Errorf("upstream: set %q or a Cognito endpoint URL, and clients", MoatUpstream)
 	}
-	p := &Proxy{clients: map[string]*client{}, allowed: map[string]bool{}, sealTokens: s.SealTokens, keys: tokenKeys{key}}
+	p := &Proxy{clients: map[string]*client{}, allowed: map[string]bool{}, sealTokens: s.SealTokens, keys: tokenKeys{key}, verify: verify}
 	for i, c := range s.Clients {
 		cl := &client{id: c.ClientID}
 		if c.SecretFromEnv != "" || c.SecretFromFile != "" {

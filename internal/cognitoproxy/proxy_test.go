@@ -1,9 +1,11 @@
 package cognitoproxy
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -47,7 +49,7 @@ func newTestProxy(t testing.TB, s Settings) *Proxy {
 		s.Upstream = MoatUpstream
 	}
 	s.Clients = append(s.Clients, Client{ClientID: secretClient, SecretFromFile: file}, Client{ClientID: publicClient})
-	p, err := New(s, testKey(t))
+	p, err := New(s, testKey(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +59,7 @@ func newTestProxy(t testing.TB, s Settings) *Proxy {
 func rewrite(t *testing.T, p *Proxy, op string, body any) (*Call, map[string]any) {
 	t.Helper()
 	raw, _ := json.Marshal(body)
-	c, err := p.Rewrite(cognitoTarget+op, raw)
+	c, err := p.Rewrite(t.Context(), cognitoTarget+op, raw)
 	if err != nil {
 		t.Fatalf("%s: %v", op, err)
 	}
@@ -70,7 +72,7 @@ func rewrite(t *testing.T, p *Proxy, op string, body any) (*Call, map[string]any
 
 func refused(t *testing.T, p *Proxy, op, body, code, message string) {
 	t.Helper()
-	_, err := p.Rewrite(cognitoTarget+op, []byte(body))
+	_, err := p.Rewrite(t.Context(), cognitoTarget+op, []byte(body))
 	e, ok := awserr.As(err)
 	if !ok || e.Code != code || (message != "" && e.Message != message) {
 		t.Errorf("%s %s: %v, want %s %q", op, body, err, code, message)
@@ -172,7 +174,7 @@ func TestSealedTokensOpenOnlyHere(t *testing.T) {
 	changed := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"someone-else"}`)) + "." + parts[2]
 	for name, token := range map[string]string{"the upstream's own token": access, "an ID token": sealedID,
 		"another proxy's": other.keys.sealJWT("access", access), "one with changed claims": changed} {
-		_, err := p.Rewrite(cognitoTarget+"GetUser", []byte(`{"AccessToken":"`+token+`"}`))
+		_, err := p.Rewrite(t.Context(), cognitoTarget+"GetUser", []byte(`{"AccessToken":"`+token+`"}`))
 		if e, ok := awserr.As(err); !ok || e.Message != "Invalid Access Token" {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -187,7 +189,7 @@ func TestAllowListAndClients(t *testing.T) {
 	for _, op := range []string{"AdminInitiateAuth", "AdminGetUser", "ListUsers", "CreateUserPoolClient", "DescribeUserPoolClient", ""} {
 		refused(t, all, op, `{}`, awserr.NotAuthorized, op+" is not allowed through this proxy.")
 	}
-	_, err := all.Rewrite("AWSCognitoIdentityService.GetId", []byte(`{}`))
+	_, err := all.Rewrite(t.Context(), "AWSCognitoIdentityService.GetId", []byte(`{}`))
 	if e, ok := awserr.As(err); !ok || e.Code != awserr.UnknownOperation {
 		t.Errorf("another service's target: %v", err)
 	}
@@ -216,7 +218,7 @@ func TestSettingsRefuseWhatCannotBeHonoured(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	_, err := New(Settings{Upstream: MoatUpstream, Clients: []Client{{ClientID: "c", SecretFromEnv: "MOAT_TEST_UNSET_SECRET"}}}, testKey(t))
+	_, err := New(Settings{Upstream: MoatUpstream, Clients: []Client{{ClientID: "c", SecretFromEnv: "MOAT_TEST_UNSET_SECRET"}}}, testKey(t), nil)
 	if err == nil || !strings.Contains(err.Error(), "MOAT_TEST_UNSET_SECRET") {
 		t.Errorf("a missing secret: %v", err)
 	}
@@ -242,7 +244,7 @@ func TestChangesNameTheUserNeverASecret(t *testing.T) {
 			&Change{DetailType: "User Attributes Updated", Stream: "cognito-proxy/eu-west-1_AbC123/alice", Detail: ChangeDetail{UserPoolID: "eu-west-1_AbC123", Sub: "6f1c-sub", Username: "alice", Operation: "UpdateUserAttributes", ChangedAttributes: []string{"email"}}}},
 		{"GetUser", `{"AccessToken":"` + access + `"}`, `{}`, nil},
 	} {
-		c, err := p.Rewrite(TargetPrefix+step.op, []byte(step.body))
+		c, err := p.Rewrite(t.Context(), TargetPrefix+step.op, []byte(step.body))
 		if err != nil {
 			t.Fatalf("%s: %v", step.op, err)
 		}
@@ -252,6 +254,39 @@ func TestChangesNameTheUserNeverASecret(t *testing.T) {
 			t.Errorf("%s changed %+v", step.op, got)
 		case step.want != nil && (!ok || !reflect.DeepEqual(got, *step.want)):
 			t.Errorf("%s: %+v, want %+v", step.op, got, *step.want)
+		}
+	}
+}
+
+// An unsealed access token names a budget only once its pool's signature
+// proves its sub.
+func TestUnsealedTokensSpendOnlyProvenBudgets(t *testing.T) {
+	token := accessToken(`{"sub":"victim-sub"}`)
+	body := []byte(`{"AccessToken":"` + token + `"}`)
+	for name, c := range map[string]struct {
+		verify  SubjectVerifier
+		keyed   bool
+		refused bool
+	}{
+		"no verifier":        {nil, false, false},
+		"proven":             {func(context.Context, string) (string, error) { return "victim-sub", nil }, true, false},
+		"forged":             {func(context.Context, string) (string, error) { return "", ErrForged }, false, true},
+		"keys not to be had": {func(context.Context, string) (string, error) { return "", errors.New("JWKS down") }, false, false},
+	} {
+		p, err := New(Settings{Upstream: MoatUpstream, Clients: []Client{{ClientID: "c"}}}, testKey(t), c.verify)
+		if err != nil {
+			t.Fatal(err)
+		}
+		call, err := p.Rewrite(t.Context(), TargetPrefix+"GetUser", body)
+		switch {
+		case c.refused:
+			if e, ok := awserr.As(err); !ok || e.Message != "Invalid Access Token" {
+				t.Errorf("%s: %v", name, err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", name, err)
+		case (call.UserKey != "") != c.keyed:
+			t.Errorf("%s: user key %q", name, call.UserKey)
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package cognitoproxy
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -46,7 +48,7 @@ var (
 
 // Rewrite checks the call target (an X-Amz-Target value) with body makes
 // and returns it as the upstream must get it, or a Cognito-shaped error.
-func (p *Proxy) Rewrite(target string, body []byte) (*Call, error) {
+func (p *Proxy) Rewrite(ctx context.Context, target string, body []byte) (*Call, error) {
 	op, ok := strings.CutPrefix(target, TargetPrefix)
 	if !ok {
 		return nil, errNoService
@@ -65,7 +67,7 @@ func (p *Proxy) Rewrite(target string, body []byte) (*Call, error) {
 		}
 	}
 	if _, has := fields["AccessToken"]; has {
-		if err := p.rewriteAccessToken(c, fields); err != nil {
+		if err := p.rewriteAccessToken(ctx, c, fields); err != nil {
 			return nil, err
 		}
 	}
@@ -175,8 +177,10 @@ func (p *Proxy) unwrapRefreshField(c *Call, fields map[string]json.RawMessage, n
 	return nil
 }
 
-// rewriteAccessToken opens a sealed access token and keys the call by its sub.
-func (p *Proxy) rewriteAccessToken(c *Call, fields map[string]json.RawMessage) error {
+// rewriteAccessToken opens a sealed access token, and keys the call by the
+// token's sub once it is proven: by the proxy's seal, or by the upstream
+// pool's signature. A forged sub must not spend another user's budget.
+func (p *Proxy) rewriteAccessToken(ctx context.Context, c *Call, fields map[string]json.RawMessage) error {
 	token, err := stringField(fields, "AccessToken")
 	if err != nil {
 		return err
@@ -187,13 +191,28 @@ func (p *Proxy) rewriteAccessToken(c *Call, fields map[string]json.RawMessage) e
 			return errInvalidAccess
 		}
 		setString(fields, "AccessToken", opened)
-		token = opened
+		c.token = readClaims(opened)
+		c.keyBySub(c.token.Sub)
+		return nil
 	}
-	c.token = readClaims(token)
-	if c.token.Sub != "" && c.UserKey == "" {
-		c.UserKey = digest("sub", c.token.Sub)
+	c.token = readClaims(token) // for the call's event, which only an accepted token has
+	if p.verify == nil {
+		return nil
 	}
-	return nil
+	sub, err := p.verify(ctx, token)
+	switch {
+	case errors.Is(err, ErrForged):
+		return errInvalidAccess
+	case err == nil:
+		c.keyBySub(sub)
+	}
+	return nil // the keys cannot be had now: the upstream decides, and no budget is spent
+}
+
+func (c *Call) keyBySub(sub string) {
+	if sub != "" && c.UserKey == "" {
+		c.UserKey = digest("sub", sub)
+	}
 }
 
 // named records the user a client call names.

@@ -29,7 +29,7 @@ func FuzzRewrite(f *testing.F) {
 		f.Add(seed.op, []byte(seed.body))
 	}
 	f.Fuzz(func(t *testing.T, op string, body []byte) {
-		c, err := p.Rewrite(TargetPrefix+op, body)
+		c, err := p.Rewrite(t.Context(), TargetPrefix+op, body)
 		if err != nil {
 			if e, ok := awserr.As(err); !ok || e.HTTPStatus() >= 500 {
 				t.Fatalf("%s %q: %v is not a Cognito client error", op, body, err)

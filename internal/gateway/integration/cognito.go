@@ -17,6 +17,7 @@ import (
 	"github.com/moat-dev/moat/internal/cognitoproxy"
 	"github.com/moat-dev/moat/internal/events"
 	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/oidcjwt"
 	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/throttle"
@@ -25,8 +26,10 @@ import (
 
 // CognitoDeps are what cognito_idp integrations share.
 type CognitoDeps struct {
-	// MoatURL is this moat's identity listener, the upstream "moat" names.
-	MoatURL string
+	// MoatURL is this moat's identity listener, the upstream "moat" names,
+	// and MoatIssuer the base of its pools' token issuers (the identity
+	// listener's public URL).
+	MoatURL, MoatIssuer string
 	// Key wraps the tokens the proxies hand out; it must be the same on
 	// every replica (moat keeps it sealed in the store).
 	Key sealing.DataKey
@@ -70,21 +73,22 @@ func (b *Builder) newCognitoProxy(api *gateway.API, c gateway.IntegrationConfig)
 	if b.Cognito == nil {
 		return nil, errors.New("type cognito_idp: this moat serves no Cognito proxy")
 	}
-	p, err := cognitoproxy.New(s, b.Cognito.Key)
-	if err != nil {
-		return nil, err
-	}
 	timeout, err := integrationTimeout(c.TimeoutMillis)
 	if err != nil {
 		return nil, err
 	}
-	cp := &cognitoProxy{proxy: p, upstream: strings.TrimRight(s.Upstream, "/") + "/",
+	cp := &cognitoProxy{upstream: strings.TrimRight(s.Upstream, "/") + "/",
 		client:  &http.Client{Transport: b.shared, Timeout: timeout, CheckRedirect: noRedirects},
 		limiter: b.Cognito.Limiter, limit: s.UserLimit, limitKey: "cognito-proxy:" + api.Name + ":"}
+	issuerBase := strings.TrimRight(s.Upstream, "/") // Amazon Cognito's issuers are its endpoint's
 	if s.Upstream == cognitoproxy.MoatUpstream {
-		cp.upstream = b.Cognito.MoatURL + "/"
+		cp.upstream, issuerBase = b.Cognito.MoatURL+"/", b.Cognito.MoatIssuer
 	} else if b.Cognito.Events != nil {
 		cp.events = b.Cognito
+	}
+	tokens := &subjects{issuerBase: issuerBase, upstream: cp.upstream, client: cp.client, logger: cmp.Or(b.Cognito.Logger, slog.Default()), keys: map[string]*oidcjwt.Keys{}}
+	if cp.proxy, err = cognitoproxy.New(s, b.Cognito.Key, tokens.verify); err != nil {
+		return nil, err
 	}
 	return cp, nil
 }
@@ -110,7 +114,7 @@ func (p *cognitoProxy) record(ctx context.Context, call *cognitoproxy.Call, answ
 		err = events.Record(context.WithoutCancel(ctx), p.events.Events, ch.Stream, e)
 	}
 	if err != nil {
-		p.events.Logger.Error("cognito proxy: the event of a call the upstream made was not recorded", "operation", call.Operation, "detail_type", ch.DetailType, "error", err)
+		cmp.Or(p.events.Logger, slog.Default()).Error("cognito proxy: the event of a call the upstream made was not recorded", "operation", call.Operation, "detail_type", ch.DetailType, "error", err)
 	}
 }
 
@@ -132,7 +136,7 @@ func (p *cognitoProxy) Serve(w http.ResponseWriter, req *gateway.Request) error 
 		awsapi.WriteJSONError(w, awserr.Newf(awserr.Serialization, "The request body is larger than %d bytes, the most this API accepts.", cognitoMaxRequest))
 		return nil
 	}
-	call, err := p.proxy.Rewrite(r.Header.Get("X-Amz-Target"), body)
+	call, err := p.proxy.Rewrite(r.Context(), r.Header.Get("X-Amz-Target"), body)
 	if err == nil {
 		err = p.spend(r.Context(), call)
 	}
