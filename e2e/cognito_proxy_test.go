@@ -16,6 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/moat-dev/moat/internal/sealing"
+	"github.com/moat-dev/moat/internal/testenv"
 )
 
 // proxyPoolConfig declares the pool behind the proxy: email verified by a
@@ -328,5 +331,51 @@ func TestCognitoProxyEventsInFrontOfAnotherCognito(t *testing.T) {
 	res.Body.Close()
 	if !strings.Contains(string(body), `"Invalid Access Token"`) {
 		t.Errorf("a forged token naming a user whose budget is spent: %s", body)
+	}
+}
+
+// TestCognitoProxyLimitAcrossReplicas: with Redis, one user's budget holds
+// across two moat replicas as well as across addresses.
+func TestCognitoProxyLimitAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	_, masterKey := sealing.GenerateMasterKey() // replicas of one database share its master key
+	opts := moatOptions{DatabaseURL: testenv.NewPostgresDatabase(t),
+		Env: []string{"MOAT_REDIS_URL=" + testenv.RedisURL(), "MOAT_MASTER_KEY=" + masterKey},
+		Config: `
+user-pool-limits:          # the pool's own limits out of the way: only the proxy's is measured
+  signInPerIp: {perMinute: 600, burst: 200}
+  signInPerUser: {perMinute: 600, burst: 200}
+userPools:
+  - name: shop
+    clients:
+      - name: app
+        settings: {ExplicitAuthFlows: [ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH]}
+apis:
+  - name: cognito
+    routes:
+      - method: POST
+        path: /
+        integration:
+          type: cognito_idp
+          upstream: moat
+          clients: [{clientId: "${userPoolClient:shop/app}"}]
+          userLimit: {perMinute: 10, burst: 10}
+`}
+	replicas := []*Moat{startMoat(t, opts), startMoat(t, opts)}
+	_, clientID, _ := declaredClient(t, replicas[0].cognito(t), "shop", "app")
+	user := "replicated-" + testenv.RandomHex(4) // Redis outlives the test: a budget of its own
+	var passed, refused int
+	for i := range 14 {
+		got := proxyCall(t, loopbackClient(net.IPv4(127, 0, 0, byte(60+i))), replicas[i%2].GatewayURL, "InitiateAuth",
+			`{"ClientId":"`+clientID+`","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"`+user+`","SRP_A":"`+srpA+`"}}`)
+		if got == "TooManyRequestsException" {
+			refused++
+		} else {
+			passed++
+		}
+	}
+	t.Logf("one user through two replicas from 14 addresses: %d calls passed, %d refused", passed, refused)
+	if passed < 10 || passed > 11 || refused == 0 {
+		t.Errorf("%d calls passed and %d were refused; want 10 (or 11, one refilled) across both replicas", passed, refused)
 	}
 }
