@@ -6,7 +6,7 @@ import (
 	"errors"
 )
 
-var errUnreadableAnswer = errors.New("cognito proxy: the upstream's AuthenticationResult is not a JSON object")
+var errUnreadableAnswer = errors.New("cognito proxy: the upstream's AuthenticationResult is not an object of string tokens")
 
 // Answer rewrites the upstream's successful answer to c for the client: a
 // refresh token is wrapped with its user, and ID and access tokens are
@@ -27,14 +27,21 @@ func (p *Proxy) Answer(c *Call, body []byte) ([]byte, error) {
 	if err := json.Unmarshal(raw, &result); err != nil {
 		return nil, errUnreadableAnswer
 	}
-	access, _ := stringField(result, "AccessToken")
-	if refresh, _ := stringField(result, "RefreshToken"); refresh != "" {
-		setString(result, "RefreshToken", p.keys.wrapRefresh(c.client.id, c.refreshUser(access), refresh))
+	tokens := map[string]string{}
+	for _, name := range []string{"AccessToken", "IdToken", "RefreshToken"} {
+		token, err := stringField(result, name)
+		if err != nil {
+			return nil, errUnreadableAnswer
+		}
+		tokens[name] = token
+	}
+	if refresh := tokens["RefreshToken"]; refresh != "" {
+		setString(result, "RefreshToken", p.keys.wrapRefresh(c.client.id, c.refreshUser(tokens["AccessToken"]), refresh))
 	}
 	if p.sealTokens {
 		for name, kind := range map[string]string{"AccessToken": "access", "IdToken": "id"} {
-			if token, _ := stringField(result, name); token != "" {
-				setString(result, name, p.keys.sealJWT(kind, token))
+			if tokens[name] != "" {
+				setString(result, name, p.keys.sealJWT(kind, tokens[name]))
 			}
 		}
 	}
