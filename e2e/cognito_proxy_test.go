@@ -59,9 +59,9 @@ apis:
 `
 
 // TestCognitoProxyForPublicClients is issue 17's acceptance for the
-// Cognito proxy: amazon-cognito-identity-js signs up, confirms, signs in
-// with SRP and refreshes through the gateway with a client that has a
-// secret, holding none; the identity listener itself refuses the same
+// Cognito proxy: amazon-cognito-identity-js and aws-amplify sign up,
+// confirm, sign in with SRP and refresh through the gateway with a client
+// that has a secret, holding none; the identity listener itself refuses the same
 // calls; admin operations do not pass; one user's budget holds across
 // addresses; sealed tokens work only through the proxy.
 func TestCognitoProxyForPublicClients(t *testing.T) {
@@ -88,6 +88,17 @@ func TestCognitoProxyForPublicClients(t *testing.T) {
 		"MOAT_CLIENT_ID="+clientID,
 		"MOAT_MAILBOX_URL="+serveMailbox(t, sink),
 	)
+	runClientScript(t, []string{node, "amplify_proxy.mjs"}, nodeClientsDir,
+		"MOAT_PROXY_URL="+m.GatewayURL+"/",
+		"MOAT_USER_POOL_ID="+poolID,
+		"MOAT_CLIENT_ID="+clientID,
+		"MOAT_MAILBOX_URL="+serveMailbox(t, sink),
+	)
+	// Amplify's signOut revokes its refresh token: the wrapped one, opened
+	// by the proxy, with the client's secret added.
+	if !strings.Contains(m.log.String(), `"operation":"RevokeToken","status":200`) {
+		t.Error("Amplify's signOut did not revoke its refresh token through the proxy")
+	}
 	var handedOut struct{ Username, AccessToken, RefreshToken string }
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, "{") {
