@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -40,9 +39,12 @@ userPools:
           ExplicitAuthFlows: [ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
 `
 
-// proxyAPI is the gateway API fronting the pool: its $default stage's POST /
-// is the Cognito endpoint public clients are given.
-const proxyAPI = `
+// proxyAPI is the gateway API fronting a pool: its $default stage's POST /
+// is the Cognito endpoint public clients are given, passing to upstream for
+// client (a YAML flow mapping), each user 10 calls a minute; extra is more
+// of the integration's settings.
+func proxyAPI(upstream, client, extra string) string {
+	return `
 apis:
   - name: cognito
     routes:
@@ -50,13 +52,11 @@ apis:
         path: /
         integration:
           type: cognito_idp
-          upstream: moat
-          clients:
-            - clientId: ${userPoolClient:shop/spa}
-              secretFromFile: %s
+          upstream: ` + upstream + `
+          clients: [` + client + `]
           userLimit: {perMinute: 10, burst: 10}
-          sealTokens: true
-`
+` + extra
+}
 
 // TestCognitoProxyForPublicClients is issue 17's acceptance for the
 // Cognito proxy: amazon-cognito-identity-js and aws-amplify sign up,
@@ -75,7 +75,7 @@ func TestCognitoProxyForPublicClients(t *testing.T) {
 	if err := os.WriteFile(secretFile, []byte(secret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m.options.Config = events + proxyPoolConfig + fmt.Sprintf(proxyAPI, secretFile)
+	m.options.Config = events + proxyPoolConfig + proxyAPI("moat", `{clientId: "${userPoolClient:shop/spa}", secretFromFile: "`+secretFile+`"}`, "          sealTokens: true\n")
 	m.Restart(t)
 	if strings.Contains(m.log.String(), secret) {
 		t.Fatal("moat's log holds the client secret")
@@ -260,8 +260,7 @@ func TestCognitoProxyEventsInFrontOfAnotherCognito(t *testing.T) {
 	}
 	hook := newHookReceiver(t)
 	m := startMoat(t, moatOptions{Env: []string{"MOAT_E2E_HOOK_SECRET=" + webhookSecret},
-		Config: eventsConfig(hook.URL, nil, "") + strings.NewReplacer("upstream: moat", "upstream: "+upstream.IdentityURL,
-			"${userPoolClient:shop/spa}", clientID, "sealTokens: true", "sealTokens: false").Replace(fmt.Sprintf(proxyAPI, secretFile))})
+		Config: eventsConfig(hook.URL, nil, "") + proxyAPI(upstream.IdentityURL, `{clientId: `+clientID+`, secretFromFile: "`+secretFile+`"}`, "")})
 
 	c := proxyClient(t, m, aws.AnonymousCredentials{})
 	const user, email = "quinn", "quinn@example.com"
@@ -361,17 +360,7 @@ userPools:
     clients:
       - name: app
         settings: {ExplicitAuthFlows: [ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH]}
-apis:
-  - name: cognito
-    routes:
-      - method: POST
-        path: /
-        integration:
-          type: cognito_idp
-          upstream: moat
-          clients: [{clientId: "${userPoolClient:shop/app}"}]
-          userLimit: {perMinute: 10, burst: 10}
-`}
+` + proxyAPI("moat", `{clientId: "${userPoolClient:shop/app}"}`, "")}
 	replicas := []*Moat{startMoat(t, opts), startMoat(t, opts)}
 	_, clientID, _ := declaredClient(t, replicas[0].cognito(t), "shop", "app")
 	user := "replicated-" + testenv.RandomHex(4) // Redis outlives the test: a budget of its own
