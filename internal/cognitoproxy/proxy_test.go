@@ -144,6 +144,8 @@ func TestRefreshCarriesItsUser(t *testing.T) {
 	// A refresh token the proxy did not wrap, or wrapped for another
 	// client, names no user to hash.
 	refused(t, p, "InitiateAuth", `{"ClientId":"`+secretClient+`","AuthFlow":"REFRESH_TOKEN_AUTH","AuthParameters":{"REFRESH_TOKEN":"upstream-refresh"}}`, awserr.NotAuthorized, "Invalid Refresh Token")
+	refused(t, p, "GetTokensFromRefreshToken", `{"ClientId":"`+secretClient+`","RefreshToken":"upstream-refresh"}`, awserr.NotAuthorized, "Invalid Refresh Token")
+	refused(t, p, "RevokeToken", `{"ClientId":"`+secretClient+`","Token":"upstream-refresh"}`, awserr.NotAuthorized, "Invalid Refresh Token")
 	other := p.keys.wrapRefresh(publicClient, internalName, "upstream-refresh")
 	refused(t, p, "InitiateAuth", `{"ClientId":"`+secretClient+`","AuthFlow":"REFRESH_TOKEN_AUTH","AuthParameters":{"REFRESH_TOKEN":"`+other+`"}}`, awserr.NotAuthorized, "Invalid Refresh Token")
 }

@@ -161,15 +161,20 @@ func (c *Call) hashParameters(fields map[string]json.RawMessage, name string) er
 }
 
 // unwrapRefreshField gives the upstream the refresh token a wrapped one
-// holds, and the client's secret, which these operations take as it is.
+// holds, and the client's secret, which these operations take as it is. A
+// refresh token the proxy did not hand out gets no secret.
 func (p *Proxy) unwrapRefreshField(c *Call, fields map[string]json.RawMessage, name string) error {
 	token, err := stringField(fields, name)
 	if err != nil {
 		return err
 	}
-	if w, ok := p.keys.openRefresh(c.client.id, token); ok {
+	w, ok := p.keys.openRefresh(c.client.id, token)
+	switch {
+	case ok:
 		setString(fields, name, w.Token)
 		c.named(w.Username)
+	case c.client.secret != "":
+		return errInvalidRefresh // the secret is added to the proxy's own tokens only
 	}
 	if c.client.secret != "" {
 		setString(fields, "ClientSecret", c.client.secret)
