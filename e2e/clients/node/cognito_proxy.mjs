@@ -1,7 +1,8 @@
 // amazon-cognito-identity-js through moat's Cognito proxy (a gateway route
 // of type cognito_idp) with an app client that HAS a secret, which this
 // script never sees: signUp → confirmRegistration (code from the SMTP
-// sink's mailbox) → USER_SRP_AUTH sign-in → refreshSession → GetUser. The
+// sink's mailbox) → forgotPassword → confirmPassword → USER_SRP_AUTH
+// sign-in → refreshSession → GetUser. The
 // same signUp and sign-in straight to the identity listener, without
 // SECRET_HASH, must fail.
 //
@@ -46,6 +47,7 @@ async function main() {
   const username = `px-${Math.random().toString(36).slice(2, 10)}`;
   const email = `${username}@example.com`;
   const password = 'Proxied-Pass-1';
+  const newPassword = 'Proxied-Pass-2';
   const summary = [];
 
   const signed = await callback((cb) =>
@@ -56,7 +58,23 @@ async function main() {
   check(confirmed === 'SUCCESS', `confirmRegistration: ${confirmed}`);
   summary.push(`signUp + confirmRegistration of ${username} through the proxy`);
 
-  const { user, session } = await signIn(pool, username, password);
+  const reset = new CognitoUser({ Username: username, Pool: pool });
+  await new Promise((resolve, reject) => {
+    reset.forgotPassword({
+      onSuccess: resolve,
+      onFailure: reject,
+      inputVerificationCode: async () => {
+        try {
+          reset.confirmPassword(await codeFor(email), newPassword, { onSuccess: resolve, onFailure: reject });
+        } catch (e) {
+          reject(e);
+        }
+      },
+    });
+  });
+  summary.push('forgotPassword + confirmPassword through the proxy');
+
+  const { user, session } = await signIn(pool, username, newPassword);
   check(session.isValid(), 'the SRP session is not valid');
   check(session.getIdToken().payload['cognito:username'] === username, 'the ID token names another user');
   summary.push('USER_SRP_AUTH sign-in through the proxy');
@@ -72,7 +90,7 @@ async function main() {
 
   const upErr = await refused('signUp', () => callback((cb) => direct.signUp(`${username}-direct`, password, [], [], cb)));
   check(upErr.code === 'NotAuthorizedException' && /SECRET_HASH/.test(upErr.message), `direct signUp failed with ${upErr.code}: ${upErr.message}`);
-  const inErr = await refused('sign-in', () => signIn(direct, username, password));
+  const inErr = await refused('sign-in', () => signIn(direct, username, newPassword));
   check(inErr.code === 'NotAuthorizedException' && /SECRET_HASH/.test(inErr.message), `direct sign-in failed with ${inErr.code}: ${inErr.message}`);
   summary.push(`straight to the identity listener: signUp and sign-in refused (${upErr.message})`);
 
