@@ -16,16 +16,17 @@ import (
 
 // newGateway builds the gateway handler from the config's inline APIs and
 // API files, with firewall as the pipeline's first stage; deps.Functions
-// (nil: none) runs both lambda_proxy integrations and Lambda authorizers.
-// The returned
+// (nil: none) runs both lambda_proxy integrations and Lambda authorizers,
+// and cognito serves cognito_idp integrations. The returned
 // Builder's Close drops idle backend connections.
-func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
+func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps, cognito *integration.CognitoDeps) (*gateway.Gateway, *integration.Builder, error) {
 	apis, err := servedAPIs(cfg, logger)
 	if err != nil {
 		return nil, nil, err
 	}
 	integrations := integration.NewBuilder()
 	integrations.Functions = iamDeps.Functions
+	integrations.Cognito = cognito
 	deps := iamDeps
 	deps.Tokens, deps.Store, deps.Region, deps.Logger = tok, st, cfg.Region, logger
 	metrics, err := authorizer.NewMetrics(reg)

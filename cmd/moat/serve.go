@@ -154,10 +154,14 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	if err != nil {
 		return err
 	}
+	cognito, err := cognitoDeps(ctx, cfg, st, limiter, logger)
+	if err != nil {
+		return err
+	}
 	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
 		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: runtime,
-	})
+	}, cognito)
 	if err != nil {
 		return err
 	}

@@ -19,17 +19,27 @@ const usageSecretSetting = "usage.api-key-secret"
 
 // newUsage builds the usage-plan service on the deployment's persistent secret.
 func newUsage(ctx context.Context, st store.Store, limiter usage.Limiter, reg prometheus.Registerer) (*usage.Service, error) {
+	secret, err := deploymentSecret(ctx, st, usageSecretSetting)
+	if err != nil {
+		return nil, fmt.Errorf("API key secret: %w", err)
+	}
+	return usage.New(usage.Config{Store: st, Limiter: limiter, Secret: secret, Registerer: reg})
+}
+
+// deploymentSecret is the 32 random bytes the store setting name holds,
+// made by whichever replica asks first and the same for every one after.
+func deploymentSecret(ctx context.Context, st store.Store, name string) ([]byte, error) {
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
 	}
-	stored, err := st.PutSettingIfAbsent(ctx, usageSecretSetting, hex.EncodeToString(fresh))
+	stored, err := st.PutSettingIfAbsent(ctx, name, hex.EncodeToString(fresh))
 	if err != nil {
-		return nil, fmt.Errorf("API key secret: %w", err)
+		return nil, err
 	}
 	secret, err := hex.DecodeString(stored)
 	if err != nil {
-		return nil, fmt.Errorf("API key secret in setting %s is not hex: %w", usageSecretSetting, err)
+		return nil, fmt.Errorf("setting %s is not hex: %w", name, err)
 	}
-	return usage.New(usage.Config{Store: st, Limiter: limiter, Secret: secret, Registerer: reg})
+	return secret, nil
 }

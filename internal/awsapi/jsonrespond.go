@@ -33,6 +33,11 @@ func writeJSONError(w http.ResponseWriter, e *awserr.Error, _ string) {
 	writeBody(w, e.HTTPStatus(), jsonContentType, body)
 }
 
+// WriteJSONError answers with e as an AWS JSON 1.1 service does, for a
+// handler outside the frame that speaks a JSON service's wire (the
+// gateway's Cognito proxy).
+func WriteJSONError(w http.ResponseWriter, e *awserr.Error) { writeJSONError(w, e, "") }
+
 // headerSafe keeps a message usable as a header value: control characters
 // (a newline would end the header) become spaces.
 func headerSafe(s string) string {

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"github.com/moat-dev/moat/internal/cognitoproxy"
 	"github.com/moat-dev/moat/internal/iam"
 	"github.com/moat-dev/moat/internal/usage"
 )
@@ -134,7 +135,8 @@ type IssuerConfig struct {
 
 // IntegrationConfig says what serves a route.
 type IntegrationConfig struct {
-	// Type is http_proxy, mock or lambda_proxy (API Gateway's aws_proxy: a function).
+	// Type is http_proxy, mock, lambda_proxy (API Gateway's aws_proxy: a
+	// function) or cognito_idp (a user pool's API for public clients).
 	Type string `yaml:"type"`
 	// Function (lambda_proxy) is the function invoked: a name, ARN or
 	// name:qualifier; ${stageVariables.x} is substituted.
@@ -160,6 +162,9 @@ type IntegrationConfig struct {
 	StatusCode int               `yaml:"statusCode,omitempty"`
 	Headers    map[string]string `yaml:"headers,omitempty"`
 	Body       string            `yaml:"body,omitempty"`
+	// CognitoProxy (cognito_idp) is upstream, clients, operations,
+	// userLimit and sealTokens, beside the type.
+	CognitoProxy cognitoproxy.Settings `yaml:",inline"`
 }
 
 // SecretInjection puts a secret into the backend request. A client-sent

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+
+	"github.com/moat-dev/moat/internal/cognitoproxy"
 )
 
 // The integration and authorizer types moat knows, by the names
@@ -16,6 +18,10 @@ const (
 	HTTPProxyIntegration   = "http_proxy"
 	MockIntegration        = "mock"
 	LambdaProxyIntegration = "lambda_proxy"
+	// CognitoIdpIntegration is the Cognito-API proxy for public clients
+	// (package cognitoproxy): a user pool's calls, with app-client secrets
+	// added server-side.
+	CognitoIdpIntegration = "cognito_idp"
 
 	JWTAuthorizer       = "JWT"
 	UserPoolsAuthorizer = "COGNITO_USER_POOLS"
@@ -32,7 +38,7 @@ const awsProxyIntegration = "aws_proxy"
 // IntegrationTypes lists every integration type, as written in configuration
 // (matched without regard to case, as API Gateway's OpenAPI does).
 func IntegrationTypes() []string {
-	return []string{HTTPProxyIntegration, MockIntegration, LambdaProxyIntegration}
+	return []string{HTTPProxyIntegration, MockIntegration, LambdaProxyIntegration, CognitoIdpIntegration}
 }
 
 // AuthorizerTypes lists every authorizer type.
@@ -107,6 +113,20 @@ func (c IntegrationConfig) LambdaProxy() (LambdaProxySettings, error) {
 		return LambdaProxySettings{}, errors.New("statusCode, headers and body are for mock integrations")
 	}
 	return LambdaProxySettings{Function: c.Function, PayloadFormatVersion: c.PayloadFormatVersion, TimeoutMillis: c.TimeoutMillis}, nil
+}
+
+// CognitoIdp is c's cognito_idp settings, which package cognitoproxy
+// checks; what only another type takes would be ignored, so it is refused.
+func (c IntegrationConfig) CognitoIdp() (cognitoproxy.Settings, error) {
+	switch {
+	case c.URI != "" || c.HTTPMethod != "" || len(c.RequestParameters) > 0 || len(c.Secrets) > 0 || c.ClientCertificate != nil:
+		return cognitoproxy.Settings{}, errors.New("uri, httpMethod, requestParameters, secrets and clientCertificate are for http_proxy integrations; a cognito_idp integration takes upstream and clients")
+	case c.Function != "" || c.PayloadFormatVersion != "":
+		return cognitoproxy.Settings{}, errors.New("function and payloadFormatVersion are for lambda_proxy integrations")
+	case c.StatusCode != 0 || len(c.Headers) > 0 || c.Body != "":
+		return cognitoproxy.Settings{}, errors.New("statusCode, headers and body are for mock integrations")
+	}
+	return c.CognitoProxy, nil
 }
 
 // JWTSettings are a JWT authorizer's settings, beside its identity source.

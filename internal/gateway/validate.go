@@ -174,6 +174,9 @@ func validateRoutes(where string, api *API, authorizers map[string]bool, bad fun
 		if r.Integration.Type == "" {
 			bad("%s: integration.type is empty", rwhere)
 		}
+		if !r.Integration.CognitoProxy.IsZero() && r.Integration.IntegrationType() != CognitoIdpIntegration {
+			bad("%s: integration: upstream, clients, operations, userLimit and sealTokens are for cognito_idp integrations", rwhere)
+		}
 		if r.WebSocket && (r.Integration.IntegrationType() != HTTPProxyIntegration || (method != "GET" && method != "ANY")) {
 			bad("%s: websocket: a WebSocket route is a GET (or ANY) route with an http_proxy integration", rwhere)
 		}

@@ -25,11 +25,28 @@ func newDataKey(id string, raw []byte) (DataKey, error) {
 	return DataKey{id: id, raw: raw, aead: aead}, err
 }
 
+// NewDataKey is a data key of 32 raw bytes that moat keeps itself (a
+// setting sealed in the store), for values it seals and opens on the wire.
+func NewDataKey(id string, raw []byte) (DataKey, error) { return newDataKey(id, raw) }
+
 // ID names the data key.
 func (d DataKey) ID() string { return d.id }
 
 // Seal encrypts plaintext bound to aad (where the value is stored) into an envelope.
 func (d DataKey) Seal(plaintext, aad []byte) string { return seal(d.aead, d.id, plaintext, aad) }
+
+// SealBox encrypts plaintext bound to aad into bare bytes (nonce ‖
+// ciphertext ‖ tag), for formats that frame the value themselves, such as
+// a token's segment; OpenBox opens them.
+func (d DataKey) SealBox(plaintext, aad []byte) []byte { return sealBox(d.aead, d.id, plaintext, aad) }
+
+// OpenBox decrypts what SealBox made with the same aad.
+func (d DataKey) OpenBox(box, aad []byte) ([]byte, error) {
+	if len(box) < gcmNonceSize+gcmTagSize {
+		return nil, errOpen
+	}
+	return open(d.aead, Envelope{keyID: d.id, box: box}, aad)
+}
 
 // Open decrypts an envelope this key sealed with the same aad.
 func (d DataKey) Open(env Envelope, aad []byte) ([]byte, error) {
@@ -90,12 +107,15 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 // seal uses a random nonce per value: a data key seals far fewer than the
 // 2^32 values that would make a nonce collision likely.
 func seal(aead cipher.AEAD, keyID string, plaintext, aad []byte) string {
+	return envelopePrefix + "v1:" + keyID + ":" + base64.RawURLEncoding.EncodeToString(sealBox(aead, keyID, plaintext, aad))
+}
+
+func sealBox(aead cipher.AEAD, keyID string, plaintext, aad []byte) []byte {
 	box := make([]byte, gcmNonceSize, gcmNonceSize+len(plaintext)+gcmTagSize)
 	if _, err := rand.Read(box); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
-	box = aead.Seal(box, box[:gcmNonceSize], plaintext, envelopeAAD(keyID, aad))
-	return envelopePrefix + "v1:" + keyID + ":" + base64.RawURLEncoding.EncodeToString(box)
+	return aead.Seal(box, box[:gcmNonceSize], plaintext, envelopeAAD(keyID, aad))
 }
 
 var errOpen = errors.New("sealing: value does not open (damaged, or moved from another row)")

@@ -8,16 +8,9 @@
 // Exits 1 naming the first mismatch.
 
 import cognito from 'amazon-cognito-identity-js';
-
-import { Mismatch, check, codeFor, env } from './clientcheck.mjs';
+import { Mismatch, check, env, callback, codeFor } from './script.mjs';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } = cognito;
-
-
-// callback runs a callback-style client method as a promise.
-function callback(fn) {
-  return new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
-}
 
 function signIn(user, password, onNewPassword) {
   user.setAuthenticationFlowType('USER_PASSWORD_AUTH');

@@ -10,11 +10,9 @@
 
 import { createHmac } from 'node:crypto';
 import cognito from 'amazon-cognito-identity-js';
-
-import { check, env, run } from './clientcheck.mjs';
+import { check, env, run } from './script.mjs';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognito;
-
 
 // totp is RFC 6238 as authenticator apps compute it: SHA-1, six digits, 30 s.
 function totp(secret, step) {

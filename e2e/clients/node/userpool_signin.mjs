@@ -9,7 +9,7 @@
 
 import cognito from 'amazon-cognito-identity-js';
 
-import { check, env, run } from './clientcheck.mjs';
+import { check, env, run } from './script.mjs';
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognito;
 

@@ -386,6 +386,8 @@ func routeFrom(method, path string, op operation, apiKeySchemes map[string]bool,
 		if in.Credentials != "" {
 			rep.warnings = append(rep.warnings, fmt.Sprintf("%s %s: credentials has no effect in moat, which invokes functions as apigateway.amazonaws.com; ignored", method, path))
 		}
+	case gateway.CognitoIdpIntegration:
+		return r, fmt.Errorf("x-amazon-apigateway-integration type %s is moat's own, not API Gateway's: declare the route in moat's YAML (apis:)", in.Type)
 	default:
 		return r, fmt.Errorf("x-amazon-apigateway-integration type %q is not supported", in.Type)
 	}

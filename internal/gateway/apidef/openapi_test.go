@@ -91,6 +91,22 @@ func TestExtensionsReportedByName(t *testing.T) {
 	}
 }
 
+// cognito_idp is moat's own integration: an API file's YAML declares it,
+// an OpenAPI document cannot.
+func TestCognitoIdpIsYAMLOnly(t *testing.T) {
+	cognito := strings.Replace(httpAPIExport, `"type": "http_proxy"`, `"type": "cognito_idp"`, 1)
+	if _, _, err := Load([]byte(cognito)); err == nil || !strings.Contains(err.Error(), "moat's own") {
+		t.Fatalf("OpenAPI: err = %v", err)
+	}
+	apis, _, err := Load([]byte("apis:\n  - name: a\n    routes:\n      - method: POST\n        path: /\n        integration: {type: cognito_idp, upstream: moat, clients: [{clientId: c, secretFromEnv: C_SECRET}], sealTokens: true}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := apis[0].Routes[0].Integration.CognitoProxy; got.Upstream != "moat" || !got.SealTokens || len(got.Clients) != 1 || got.Clients[0].SecretFromEnv != "C_SECRET" {
+		t.Errorf("YAML: %+v", got)
+	}
+}
+
 func TestUnknownYAMLKeyNamed(t *testing.T) {
 	_, _, err := Load([]byte("apis:\n  - name: a\n    routez: []\n"))
 	if err == nil || !strings.Contains(err.Error(), "routez") || !strings.Contains(err.Error(), "line 3") {

@@ -15,6 +15,9 @@ type Builder struct {
 	// Functions runs lambda_proxy integrations' functions; nil: this moat
 	// runs none, and a lambda_proxy route is refused at load.
 	Functions gateway.FunctionInvoker
+	// Cognito is what cognito_idp integrations need; nil: this moat serves
+	// none, and a cognito_idp route is refused at load.
+	Cognito *CognitoDeps
 
 	shared *http.Transport
 	mu     sync.Mutex
@@ -45,6 +48,9 @@ var types = map[string]func(*Builder, *gateway.API, gateway.IntegrationConfig) (
 	},
 	gateway.LambdaProxyIntegration: func(b *Builder, api *gateway.API, c gateway.IntegrationConfig) (gateway.Integration, error) {
 		return b.newLambdaProxy(api, c)
+	},
+	gateway.CognitoIdpIntegration: func(b *Builder, api *gateway.API, c gateway.IntegrationConfig) (gateway.Integration, error) {
+		return b.newCognitoProxy(api, c)
 	},
 }
 

@@ -36,7 +36,7 @@ func (b *Builder) newLambdaProxy(api *gateway.API, c gateway.IntegrationConfig) 
 	if b.Functions == nil {
 		return nil, errors.New("type lambda_proxy: this moat runs no functions")
 	}
-	l := &lambdaProxy{functions: b.Functions, rest: api.Type == "REST", binary: api.BinaryMediaTypes, timeout: defaultTimeout}
+	l := &lambdaProxy{functions: b.Functions, rest: api.Type == "REST", binary: api.BinaryMediaTypes}
 	switch s.PayloadFormatVersion {
 	case "":
 		l.v2 = !l.rest
@@ -49,11 +49,8 @@ func (b *Builder) newLambdaProxy(api *gateway.API, c gateway.IntegrationConfig) 
 	default:
 		return nil, fmt.Errorf("payloadFormatVersion %q is not 1.0 or 2.0", s.PayloadFormatVersion)
 	}
-	if s.TimeoutMillis != 0 {
-		if s.TimeoutMillis < 50 || s.TimeoutMillis > 30000 {
-			return nil, fmt.Errorf("timeoutMillis %d is not between 50 and 30000", s.TimeoutMillis)
-		}
-		l.timeout = time.Duration(s.TimeoutMillis) * time.Millisecond
+	if l.timeout, err = integrationTimeout(s.TimeoutMillis); err != nil {
+		return nil, err
 	}
 	if l.function, err = parseFunctionName(s.Function); err != nil {
 		return nil, err

@@ -15,6 +15,18 @@ import (
 
 const defaultTimeout = 29 * time.Second
 
+// integrationTimeout is timeoutMillis as API Gateway bounds it: 50 ms to
+// 30 s; 0 is the default, 29 s.
+func integrationTimeout(millis int) (time.Duration, error) {
+	switch {
+	case millis == 0:
+		return defaultTimeout, nil
+	case millis < 50 || millis > 30000:
+		return 0, fmt.Errorf("timeoutMillis %d is not between 50 and 30000", millis)
+	}
+	return time.Duration(millis) * time.Millisecond, nil
+}
+
 // proxy is an http_proxy integration.
 type proxy struct {
 	uri      uriTemplate
@@ -41,17 +53,14 @@ type callKey struct{}
 var errTimedOut = errors.New("integration timed out")
 
 func (b *Builder) newProxy(c gateway.HTTPProxySettings) (*proxy, error) {
-	p := &proxy{timeout: defaultTimeout}
-	if c.TimeoutMillis != 0 {
-		if c.TimeoutMillis < 50 || c.TimeoutMillis > 30000 {
-			return nil, fmt.Errorf("timeoutMillis %d is not between 50 and 30000", c.TimeoutMillis)
-		}
-		p.timeout = time.Duration(c.TimeoutMillis) * time.Millisecond
+	timeout, err := integrationTimeout(c.TimeoutMillis)
+	if err != nil {
+		return nil, err
 	}
+	p := &proxy{timeout: timeout}
 	if m := strings.ToUpper(c.HTTPMethod); m != "" && m != "ANY" {
 		p.method = m
 	}
-	var err error
 	if p.secrets, err = loadSecrets(c.Secrets); err != nil {
 		return nil, err
 	}

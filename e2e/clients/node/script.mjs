@@ -1,6 +1,7 @@
-// What every client script here shares: how a mismatch is reported, where
-// settings and mailed codes come from, and how a script's checks are run
-// and summed up (exit code 1 naming the first mismatch).
+// What every client script shares: a failed expectation (Mismatch, check),
+// its environment (env), callback-style client methods as promises, the
+// codes moat mailed, read from the test's SMTP sink (MOAT_MAILBOX_URL), and
+// how a script's checks are run and summed up (run).
 
 export class Mismatch extends Error {}
 
@@ -14,7 +15,12 @@ export function env(name) {
   return value;
 }
 
-// codeFor is the latest code mailed to address, read from the test's SMTP sink.
+// callback runs a callback-style client method as a promise.
+export function callback(fn) {
+  return new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
+}
+
+// codeFor waits for the next mail to address and returns the code in it.
 export async function codeFor(address) {
   const res = await fetch(`${env('MOAT_MAILBOX_URL')}/code?to=${encodeURIComponent(address)}`);
   check(res.ok, `no mail reached ${address}: HTTP ${res.status}`);
@@ -22,7 +28,7 @@ export async function codeFor(address) {
 }
 
 // run awaits main, which returns the lines of what it checked, and prints
-// them under banner, or the failure.
+// them under banner, or the failure (exit code 1, naming the first mismatch).
 export async function run(banner, main) {
   try {
     const summary = await main();
