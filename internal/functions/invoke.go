@@ -152,6 +152,11 @@ func decodeClientContext(s string) (string, error) {
 
 // run invokes fn: on its remote endpoint, or on a warm worker or a new one.
 func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, payload []byte, clientContext string) (result, error) {
+	if fn.URL == "" {
+		if err := r.checkMemoryEnforced(false); err != nil {
+			return result{}, err
+		}
+	}
 	inv := &invocation{id: uuid.NewString(), payload: payload, functionARN: r.qualified(ref),
 		clientContext: clientContext, done: make(chan answer, 1)}
 	p, w, err := r.acquire(fn)

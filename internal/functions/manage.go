@@ -42,6 +42,11 @@ func (r *Runtime) Create(ctx context.Context, name string, d Definition, zip []b
 	if err := d.check(zip != nil); err != nil {
 		return Function{}, err
 	}
+	if d.URL == "" {
+		if err := r.checkMemoryEnforced(true); err != nil {
+			return Function{}, err
+		}
+	}
 	if err := r.checkRole(ctx, d.Role); err != nil {
 		return Function{}, err
 	}
@@ -169,6 +174,11 @@ func (r *Runtime) UpdateConfiguration(ctx context.Context, function string, c Ch
 		}
 		if err := d.check(false); err != nil {
 			return err
+		}
+		if c.MemorySize != nil && d.URL == "" {
+			if err := r.checkMemoryEnforced(true); err != nil {
+				return err
+			}
 		}
 		if c.Role != nil {
 			if err := r.checkRole(ctx, d.Role); err != nil {

@@ -47,6 +47,9 @@ type Config struct {
 	// HTTPClient calls the endpoints of functions with a URL; nil means a
 	// client of its own.
 	HTTPClient *http.Client
+	// Memory is how MemorySize is enforced: MemoryCgroup ("" too) or
+	// MemoryUnenforced.
+	Memory string
 }
 
 // Runtime runs functions: it keeps their workers and answers invocations.
@@ -67,6 +70,10 @@ type Runtime struct {
 	stop            context.CancelFunc
 	background      sync.WaitGroup
 	queued          chan struct{} // wakes the event dispatcher
+	// cgroups hold workers to their MemorySize; nil when unenforced or
+	// when none can be made, memoryUnavailable then saying why.
+	cgroups           *cgroups
+	memoryUnavailable error
 
 	mu      sync.Mutex
 	pools   map[string]*pool
@@ -95,6 +102,9 @@ func New(cfg Config) (*Runtime, error) {
 	if cfg.WorkDir == "" {
 		return nil, errors.New("functions: no work directory")
 	}
+	if err := CheckMemory(cfg.Memory); err != nil {
+		return nil, fmt.Errorf("functions: memory: %w", err)
+	}
 	m, err := newMetrics(cfg.Registry)
 	if err != nil {
 		return nil, err
@@ -110,6 +120,10 @@ func New(cfg Config) (*Runtime, error) {
 	}
 	if err := writeClients(r.clientDir); err != nil {
 		return nil, fmt.Errorf("functions: runtime clients: %w", err)
+	}
+	r.cgroups, r.memoryUnavailable = memoryLimits(cfg.Memory)
+	if r.memoryUnavailable != nil {
+		r.logger.Warn("functions with code will be refused", "error", r.memoryUnavailable)
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	r.stop = stop
@@ -137,6 +151,9 @@ func (r *Runtime) Close() error {
 	r.mu.Unlock()
 	for _, w := range all {
 		w.kill()
+	}
+	if r.cgroups != nil {
+		r.cgroups.close()
 	}
 	return nil
 }

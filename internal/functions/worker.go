@@ -81,19 +81,53 @@ func (r *Runtime) startWorker(ctx context.Context, fn store.Function, taskRoot s
 	// Its own process group, so a timeout kills what it started too, and
 	// killed with moat should moat die.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	group, err := r.memoryCgroup(fn, cmd)
+	if err != nil {
+		api.close()
+		out.close()
+		return nil, err
+	}
 	w := &worker{fn: fn, api: api, cmd: cmd, out: out, exited: make(chan struct{}), started: time.Now(), retire: retire}
 	if err := cmd.Start(); err != nil {
 		api.close()
 		out.close()
+		group.remove()
 		return nil, entrypointError{err}
+	}
+	if err := group.enter(cmd.Process.Pid); err != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		api.close()
+		out.close()
+		group.remove()
+		return nil, fmt.Errorf("memory cgroup: %w", err)
 	}
 	go func() {
 		w.exitErr = cmd.Wait()
+		group.remove()
 		out.close()
 		api.close()
 		close(w.exited)
 	}()
 	return w, nil
+}
+
+// memoryCgroup makes the worker's cgroup, limited to fn's MemorySize, and
+// has cmd start inside it on cgroup v2; nil when memory is unenforced.
+func (r *Runtime) memoryCgroup(fn store.Function, cmd *exec.Cmd) (*cgroup, error) {
+	if r.cgroups == nil {
+		return nil, nil
+	}
+	group, err := r.cgroups.create(fn.MemorySize)
+	if err != nil || !group.v2 {
+		return group, err
+	}
+	if group.dirFile, err = os.Open(group.dir); err != nil {
+		group.remove()
+		return nil, err
+	}
+	cmd.SysProcAttr.UseCgroupFD, cmd.SysProcAttr.CgroupFD = true, int(group.dirFile.Fd())
+	return group, nil
 }
 
 // entrypointError is a runtime that could not be started at all.
