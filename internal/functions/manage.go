@@ -253,15 +253,7 @@ func (r *Runtime) Delete(ctx context.Context, function string) error {
 	} else if err != nil {
 		return awserr.Internal(err)
 	}
-	r.mu.Lock()
-	var idle []*worker
-	if p := r.pools[f.Name]; p != nil {
-		idle, p.idle = p.idle, nil
-	}
-	r.mu.Unlock()
-	for _, w := range idle {
-		w.kill()
-	}
+	r.dropIdle(f.Name)
 	_ = os.RemoveAll(filepath.Join(r.workDir, "code", f.Name))
 	return nil
 }
