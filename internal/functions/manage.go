@@ -63,6 +63,7 @@ func (r *Runtime) Create(ctx context.Context, name string, d Definition, zip []b
 		f.CodeSha256, f.CodeSize = codeSha256(zip), int64(len(zip))
 	}
 	err := r.store.CreateFunction(ctx, f, zip)
+	r.forget(name) // a lookup may have cached it missing
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return Function{}, conflict("Function already exist: %s", name)
 	}
@@ -229,6 +230,7 @@ func (r *Runtime) update(ctx context.Context, function string, code []byte, chan
 		updated = f
 		return f, nil
 	})
+	r.forget(f.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		return Function{}, functionNotFound(r.arn(f.Name))
 	}
@@ -248,7 +250,9 @@ func (r *Runtime) Delete(ctx context.Context, function string) error {
 	if err != nil {
 		return err
 	}
-	if err := r.store.DeleteFunction(ctx, f.Name); errors.Is(err, store.ErrNotFound) {
+	err = r.store.DeleteFunction(ctx, f.Name)
+	r.forget(f.Name)
+	if errors.Is(err, store.ErrNotFound) {
 		return functionNotFound(f.ARN)
 	} else if err != nil {
 		return awserr.Internal(err)
@@ -284,6 +288,7 @@ func (r *Runtime) setConcurrency(ctx context.Context, function string, n int64) 
 		f.ReservedConcurrency = n
 		return f, nil
 	})
+	r.forget(f.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		return functionNotFound(f.ARN)
 	}

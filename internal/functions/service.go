@@ -13,6 +13,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tempcreds"
+	"github.com/moat-dev/moat/internal/ttlcache"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -74,6 +75,7 @@ type Runtime struct {
 	// when none can be made, memoryUnavailable then saying why.
 	cgroups           *cgroups
 	memoryUnavailable error
+	functions         *ttlcache.Cache[string, *invocable] // nil value: no such function; see lookup
 
 	mu      sync.Mutex
 	pools   map[string]*pool
@@ -114,6 +116,7 @@ func New(cfg Config) (*Runtime, error) {
 		workDir: cfg.WorkDir, clientDir: filepath.Join(cfg.WorkDir, "runtime"), logger: cfg.Logger, metrics: m,
 		maxConcurrency: cfg.MaxConcurrency, idleTimeout: cfg.IdleTimeout, retryDelay: cfg.RetryDelay,
 		http: cfg.HTTPClient, pools: map[string]*pool{}, queued: make(chan struct{}, 1),
+		functions: ttlcache.New[string, *invocable](functionCacheEntries, functionCacheTTL),
 	}
 	if err := os.MkdirAll(filepath.Join(cfg.WorkDir, "code"), 0o700); err != nil {
 		return nil, fmt.Errorf("functions: work directory: %w", err)
