@@ -150,3 +150,38 @@ func BenchmarkColdStart(b *testing.B) {
 	b.StopTimer()
 	latencies(b, took)
 }
+
+// BenchmarkWarmInvokeParallel: the Go function invoked by 32 callers at
+// once, as the gateway benchmark's 32 connections do: 32 warm workers.
+func BenchmarkWarmInvokeParallel(b *testing.B) {
+	r, _ := newTestRuntime(b, nil)
+	goFunction(b, r, "warm")
+	ctx := context.Background()
+	invoke := func() error {
+		_, fnErr, err := r.InvokeFunction(ctx, "apigateway.amazonaws.com", "warm", "arn:aws:execute-api:us-east-1:000000000000:a1b2c3d4e5/$default/GET/items/42", []byte(httpEvent))
+		if err == nil && fnErr != "" {
+			b.Errorf("function error %s", fnErr)
+		}
+		return err
+	}
+	var wg sync.WaitGroup
+	for range 32 { // the workers' cold starts
+		wg.Go(func() { _ = invoke() })
+	}
+	wg.Wait()
+	self, workers := cpuTime(b)
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := invoke(); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	selfAfter, workersAfter := cpuTime(b)
+	b.ReportMetric(float64((selfAfter-self).Microseconds())/float64(b.N), "moat-cpu-µs/op")
+	b.ReportMetric(float64((workersAfter-workers).Microseconds())/float64(b.N), "worker-cpu-µs/op")
+}

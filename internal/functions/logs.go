@@ -8,8 +8,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unsafe"
 )
+
+// eofWait bounds how long an exited worker's last lines are waited for
+// (a process it left behind may hold the pipe open).
+const eofWait = time.Second
 
 // tailBytes is how much of an invocation's log LogType Tail returns.
 const tailBytes = 4 << 10
@@ -31,6 +36,7 @@ type output struct {
 	read     *os.File // moat's end
 	write    *os.File // the process's end, also kept by moat for drain marks
 	drained  chan struct{}
+	eof      chan struct{} // closed when the copier has read everything
 	// reading is set while the copier holds bytes it took from the pipe
 	// and has not yet logged; partial, while it keeps an unfinished line.
 	// With both clear and the pipe empty, every line written so far is
@@ -47,7 +53,7 @@ func newOutput(logger *slog.Logger, function string) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &output{logger: logger, function: function, read: r, write: w, drained: make(chan struct{}, 1)}
+	o := &output{logger: logger, function: function, read: r, write: w, drained: make(chan struct{}, 1), eof: make(chan struct{})}
 	go o.copy()
 	return o, nil
 }
@@ -55,6 +61,7 @@ func newOutput(logger *slog.Logger, function string) (*output, error) {
 // copy reads the pipe until the process and moat have both closed it,
 // handing each line to take; a line longer than maxLogLine goes in pieces.
 func (o *output) copy() {
+	defer close(o.eof)
 	defer o.read.Close()
 	raw, err := o.read.SyscallConn()
 	if err != nil {
@@ -145,8 +152,13 @@ func (o *output) begin(requestID string) {
 // REPORT lines, and returns its last 4 KB.
 func (o *output) end(report string) []byte {
 	if !o.caughtUp() {
-		if _, err := o.write.Write(drainMark); err == nil { // fails once close has run
+		if _, err := o.write.Write(drainMark); err == nil {
 			<-o.drained
+		} else { // closed: the process has exited, and what it wrote is read to the end
+			select {
+			case <-o.eof:
+			case <-time.After(eofWait):
+			}
 		}
 	}
 	o.mu.Lock()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"syscall"
 	"time"
@@ -145,6 +146,10 @@ func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot s
 		}
 	}
 	env := []string{"PATH=" + os.Getenv("PATH"), "LANG=en_US.UTF-8", "TZ=:UTC"}
+	family := runtimes[fn.Runtime]
+	if family == provided { // before the function's variables, which may set their own
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(vcpus(fn.MemorySize)))
+	}
 	for k, v := range vars {
 		env = append(env, k+"="+v)
 	}
@@ -155,7 +160,6 @@ func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot s
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.FormatInt(fn.MemorySize, 10),
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/"+fn.Name, "AWS_LAMBDA_LOG_STREAM_NAME="+logStream(),
 		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand")
-	family := runtimes[fn.Runtime]
 	if family.executionEnv {
 		env = append(env, "AWS_EXECUTION_ENV=AWS_Lambda_"+fn.Runtime)
 	}
@@ -173,6 +177,18 @@ func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot s
 		retire = issued.Expiration.Add(-credentialMargin)
 	}
 	return env, retire, nil
+}
+
+// mbPerVCPU is the MemorySize Lambda gives one vCPU's worth of CPU time.
+const mbPerVCPU = 1769
+
+// vcpus is the CPUs a function's MemorySize buys on Lambda (at least one,
+// at most the machine's): a Go runtime schedules on as many, rather than
+// on every core of moat's machine, which with many warm workers costs
+// each of them an idle scheduler spinning on every invocation.
+func vcpus(memoryMB int64) int {
+	n := int((memoryMB + mbPerVCPU - 1) / mbPerVCPU)
+	return max(1, min(n, runtime.NumCPU()))
 }
 
 // credentialMargin is how long before its credentials end a worker retires,
