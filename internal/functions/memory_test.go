@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/testenv"
 )
 
 // allocating keeps the memory it touches: 200 MB of bytes written, more
@@ -22,9 +24,9 @@ def handler(event, context):
 // the invoke answers as Lambda's does; given the memory, the same handler
 // succeeds, so the limit is the function's own.
 func TestMemorySizeIsEnforced(t *testing.T) {
-	r, _ := newTestRuntime(t, nil)
+	r, _ := newTestRuntime(t, func(c *Config) { c.Memory = MemoryCgroup })
 	if r.cgroups == nil {
-		t.Skipf("no memory cgroup on this machine: %v", r.memoryUnavailable)
+		testenv.Missing(t, "a writable memory cgroup", fmt.Sprint(r.memoryUnavailable))
 	}
 	pythonFunction(t, r, "small", allocating, Definition{MemorySize: 128, Timeout: 30})
 	pythonFunction(t, r, "large", allocating, Definition{MemorySize: 512, Timeout: 30})
@@ -59,7 +61,7 @@ func TestMemorySizeIsEnforced(t *testing.T) {
 // with code is refused at creation and at invocation, naming the setting
 // that opts out; with the opt-out it runs.
 func TestMemoryUnenforceableIsRefused(t *testing.T) {
-	r, _ := newTestRuntime(t, nil)
+	r, _ := newTestRuntime(t, func(c *Config) { c.Memory = MemoryCgroup })
 	if r.cgroups != nil {
 		r.cgroups.close()
 	}

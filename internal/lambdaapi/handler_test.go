@@ -45,8 +45,10 @@ func newRuntime(t testing.TB) *functions.Runtime {
 		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600}); err != nil {
 		t.Fatal(err)
 	}
+	// Memory unenforced: these tests are of the wire, and run where no
+	// cgroup can be made (internal/functions tests the limits).
 	rt, err := functions.New(functions.Config{Store: st, Region: "us-east-1", Account: "000000000000", WorkDir: t.TempDir(),
-		Logger: slog.New(slog.DiscardHandler)})
+		Logger: slog.New(slog.DiscardHandler), Memory: functions.MemoryUnenforced})
 	if err != nil {
 		t.Fatal(err)
 	}
