@@ -36,6 +36,12 @@ apis:
         path: /orders/{id}
         authorizer: tokens
         integration: {type: lambda_proxy, function: go-fn}
+      - method: GET
+        path: /throttled
+        integration: {type: lambda_proxy, function: go-throttled}
+      - method: GET
+        path: /private
+        integration: {type: lambda_proxy, function: go-private}
 `
 
 // TestLambdaFunctions deploys a Go (aws-lambda-go, provided.al2023), a
@@ -74,6 +80,15 @@ func TestLambdaFunctions(t *testing.T) {
 		}
 		if status, body := tokenGet(t, m.GatewayURL+"/fn/orders/7", "nobody"); status != http.StatusUnauthorized {
 			t.Fatalf("Unauthorized: status %d, body %s; want 401", status, body)
+		}
+		// Lambda refusing the invoke (throttled, or no permission for this
+		// API) is API Gateway's 500, as its Lambda integration answers.
+		for _, path := range []string{"/fn/throttled", "/fn/private"} {
+			status, body := tokenGet(t, m.GatewayURL+path, "allow")
+			var answer struct{ Message string }
+			if status != http.StatusInternalServerError || json.Unmarshal(body, &answer) != nil || answer.Message != "Internal server error" {
+				t.Fatalf("%s: status %d, body %s; want 500 Internal server error", path, status, body)
+			}
 		}
 	})
 }

@@ -48,6 +48,7 @@ type Config struct {
 	SMSWebhookSecret  string `yaml:"sms-webhook-secret"`
 	TrustedProxies    string `yaml:"trusted-proxies"`
 	MasterKeyFile     string `yaml:"master-key-file"`
+	FunctionMemory    string `yaml:"function-memory"`
 	// APIFiles are API definitions to serve (--api, MOAT_API comma-separated):
 	// OpenAPI documents with API Gateway extensions, or YAML with apis:.
 	APIFiles []string `yaml:"api"`
@@ -118,6 +119,8 @@ var settings = []setting{
 		func(c *Config) *string { return &c.SMSWebhookSecret }},
 	{"trusted-proxies", "", "load balancers in front of the identity API, as CIDRs or addresses, comma-separated: their X-Forwarded-For (or Forwarded) names the client that rate limits and logs use; unset, the TCP peer is the client and those headers are ignored", "10.0.0.0/8,192.0.2.7",
 		func(c *Config) *string { return &c.TrustedProxies }},
+	{"function-memory", functions.MemoryCgroup, "how functions' MemorySize is enforced: cgroup (each worker in a memory cgroup of its own, killed past its MemorySize as on Lambda; functions with code are refused where moat can make none) or unenforced (MemorySize reported, not enforced: the explicit choice for machines without a writable cgroup)", functions.MemoryUnenforced,
+		func(c *Config) *string { return &c.FunctionMemory }},
 	{"master-key-file", "", "file holding the master key that seals secrets at rest (32 random bytes, base64); MOAT_MASTER_KEY may hold the key itself instead; with neither, moat generates <data-dir>/master.key: keep it apart from database backups", "/run/secrets/moat-master-key",
 		func(c *Config) *string { return &c.MasterKeyFile }},
 }
@@ -296,6 +299,9 @@ func (c Config) validate() error {
 	}
 	if _, err := clientip.ParseProxies(c.TrustedProxies); err != nil {
 		bad("trusted-proxies: %v", err)
+	}
+	if err := functions.CheckMemory(c.FunctionMemory); err != nil {
+		bad("function-memory: %v", err)
 	}
 	if len(problems) > 0 {
 		return errors.New("invalid configuration: " + strings.Join(problems, "; "))

@@ -40,7 +40,7 @@ func TestDefaults(t *testing.T) {
 	want := Config{
 		DataDir: "./moat-data", IdentityAddr: "127.0.0.1:9229", GatewayAddr: "127.0.0.1:8080",
 		Region: "us-east-1", IdentityPublicURL: "http://127.0.0.1:9229", LogLevel: "info", AccountID: "000000000000",
-		AuthDomainSuffix: "auth.localhost",
+		AuthDomainSuffix: "auth.localhost", FunctionMemory: "cgroup",
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got %+v\nwant %+v", cfg, want)
@@ -120,6 +120,7 @@ func TestInvalidValuesAreRefused(t *testing.T) {
 		"region":          {[]string{"--region", "Mars"}, "region"},
 		"missing file":    {[]string{"--config", "/nonexistent/moat.yaml"}, "config file"},
 		"trusted proxies": {[]string{"--trusted-proxies", "10.0.0.0/8,lb.internal"}, `trusted-proxies: trusted proxy "lb.internal"`},
+		"function memory": {[]string{"--function-memory", "rlimit"}, `function-memory: "rlimit" is not cgroup or unenforced`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

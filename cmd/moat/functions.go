@@ -16,7 +16,7 @@ import (
 func newFunctions(ctx context.Context, cfg Config, st store.Store, creds *tempcreds.Issuer, reg prometheus.Registerer, logger *slog.Logger) (*functions.Runtime, error) {
 	rt, err := functions.New(functions.Config{
 		Store: st, Credentials: creds, Region: cfg.Region, Account: cfg.AccountID,
-		WorkDir: filepath.Join(cfg.DataDir, "functions"), Logger: logger, Registry: reg,
+		WorkDir: filepath.Join(cfg.DataDir, "functions"), Logger: logger, Registry: reg, Memory: cfg.FunctionMemory,
 	})
 	if err != nil {
 		return nil, err

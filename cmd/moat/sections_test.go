@@ -34,6 +34,8 @@ func TestSectionErrorsNameTheKey(t *testing.T) {
 			"apis[0].authorizers[0].userPools[0]: ${userPool:shopp} names no user pool of userPools: (declared: shop)"},
 		"client named by an identity pool": {"userPools: [{name: shop, clients: [{name: web}]}]\nidentityPools: [{name: shop, userPoolClients: [shop/app]}]\n",
 			"identityPools[0].userPoolClients[0]: ${userPoolClient:shop/app} names no app client"},
+		"function": {"functions: [{name: orders, role: 'arn:aws:iam::000000000000:role/x', code: build, url: 'http://10.0.0.5/invoke'}]\n",
+			"functions[0]: give either code (a directory or a .zip) or url"},
 		"pool in a trust policy": {"roles: [{name: web, assumeRolePolicy: {Statement: [{Effect: Allow, Principal: {Federated: cognito-identity.amazonaws.com}, Action: 'sts:AssumeRoleWithWebIdentity', Condition: {StringEquals: {'cognito-identity.amazonaws.com:aud': '${identityPool:shop}'}}}]}}]\n",
 			"roles[0].assumeRolePolicy: ${identityPool:shop} names no identity pool of identityPools: (none is declared)"},
 	}

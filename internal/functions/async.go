@@ -24,12 +24,12 @@ func (r *Runtime) InvokeAsync(ctx context.Context, function string, payload []by
 	if err != nil {
 		return "", err
 	}
-	fn, _, err := r.resolve(ctx, function)
+	c, _, err := r.lookup(ctx, function)
 	if err != nil {
 		return "", err
 	}
 	now := time.Now().UnixMilli()
-	e := store.FunctionEvent{ID: uuid.NewString(), Function: fn.Name, Payload: payload, NextAttemptAt: now, CreatedAt: now}
+	e := store.FunctionEvent{ID: uuid.NewString(), Function: c.fn.Name, Payload: payload, NextAttemptAt: now, CreatedAt: now}
 	if err := r.store.EnqueueFunctionEvent(ctx, e); err != nil {
 		return "", awserr.Internal(err)
 	}

@@ -49,7 +49,7 @@ func (r *Runtime) Invoke(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.invoke(ctx, req.Function, req.Payload, clientContext, func(store.Function) error { return nil })
+	return r.invoke(ctx, req.Function, req.Payload, clientContext, func(*invocable) error { return nil })
 }
 
 // InvokeFunction runs function (a name, a function ARN or partial ARN, optionally "name:qualifier") synchronously with payload as the event,
@@ -59,7 +59,7 @@ func (r *Runtime) Invoke(ctx context.Context, req Request) (*Response, error) {
 // Lambda's error JSON {"errorMessage","errorType",…} as result; err says the function could not be invoked (not found, not permitted,
 // throttled, a bad payload).
 func (r *Runtime) InvokeFunction(ctx context.Context, principal, function, sourceARN string, payload []byte) (result []byte, functionError string, err error) {
-	res, err := r.invoke(ctx, function, payload, "", func(fn store.Function) error { return r.authorize(fn, principal, sourceARN) })
+	res, err := r.invoke(ctx, function, payload, "", func(c *invocable) error { return r.authorize(c, principal, sourceARN) })
 	if err != nil {
 		return nil, "", err
 	}
@@ -68,19 +68,19 @@ func (r *Runtime) InvokeFunction(ctx context.Context, principal, function, sourc
 
 // invoke is every synchronous invocation: the payload checked, the
 // function found and admitted, run, its outcome as Lambda reports it.
-func (r *Runtime) invoke(ctx context.Context, function string, payload []byte, clientContext string, admit func(store.Function) error) (*Response, error) {
+func (r *Runtime) invoke(ctx context.Context, function string, payload []byte, clientContext string, admit func(*invocable) error) (*Response, error) {
 	payload, err := checkPayload(payload, MaxPayload)
 	if err != nil {
 		return nil, err
 	}
-	fn, ref, err := r.resolve(ctx, function)
+	c, ref, err := r.lookup(ctx, function)
 	if err != nil {
 		return nil, err
 	}
-	if err := admit(fn); err != nil {
+	if err := admit(c); err != nil {
 		return nil, err
 	}
-	res, err := r.run(ctx, fn, ref, payload, clientContext)
+	res, err := r.run(ctx, c.fn, ref, payload, clientContext)
 	if err != nil {
 		return nil, err
 	}
@@ -93,25 +93,8 @@ func (r *Runtime) invoke(ctx context.Context, function string, payload []byte, c
 
 // DryRun checks that the function exists and the caller may invoke it.
 func (r *Runtime) DryRun(ctx context.Context, function string) error {
-	_, _, err := r.resolve(ctx, function)
+	_, _, err := r.lookup(ctx, function)
 	return err
-}
-
-// resolve finds the function a caller names; only $LATEST exists.
-func (r *Runtime) resolve(ctx context.Context, function string) (store.Function, reference, error) {
-	ref, ok := r.parseReference(function)
-	if !ok {
-		return store.Function{}, ref, validation(function, "functionName",
-			`Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`)
-	}
-	fn, err := r.store.GetFunction(ctx, ref.name)
-	if errors.Is(err, store.ErrNotFound) || err == nil && ref.qualifier != "" && ref.qualifier != latest {
-		return fn, ref, functionNotFound(r.qualified(ref))
-	}
-	if err != nil {
-		return fn, ref, awserr.Internal(err)
-	}
-	return fn, ref, nil
 }
 
 // checkPayload is the event as runtimes get it: JSON, at most limit bytes.
@@ -152,6 +135,11 @@ func decodeClientContext(s string) (string, error) {
 
 // run invokes fn: on its remote endpoint, or on a warm worker or a new one.
 func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, payload []byte, clientContext string) (result, error) {
+	if fn.URL == "" {
+		if err := r.checkMemoryEnforced(false); err != nil {
+			return result{}, err
+		}
+	}
 	inv := &invocation{id: uuid.NewString(), payload: payload, functionARN: r.qualified(ref),
 		clientContext: clientContext, done: make(chan answer, 1)}
 	p, w, err := r.acquire(fn)

@@ -1,13 +1,20 @@
 package functions
 
 import (
-	"bufio"
 	"bytes"
 	"log/slog"
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
 )
+
+// eofWait bounds how long an exited worker's last lines are waited for
+// (a process it left behind may hold the pipe open).
+const eofWait = time.Second
 
 // tailBytes is how much of an invocation's log LogType Tail returns.
 const tailBytes = 4 << 10
@@ -29,6 +36,12 @@ type output struct {
 	read     *os.File // moat's end
 	write    *os.File // the process's end, also kept by moat for drain marks
 	drained  chan struct{}
+	eof      chan struct{} // closed when the copier has read everything
+	// reading is set while the copier holds bytes it took from the pipe
+	// and has not yet logged; partial, while it keeps an unfinished line.
+	// With both clear and the pipe empty, every line written so far is
+	// logged, and end needs no drain.
+	reading, partial atomic.Bool
 
 	mu        sync.Mutex
 	requestID string
@@ -40,23 +53,61 @@ func newOutput(logger *slog.Logger, function string) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &output{logger: logger, function: function, read: r, write: w, drained: make(chan struct{}, 1)}
+	o := &output{logger: logger, function: function, read: r, write: w, drained: make(chan struct{}, 1), eof: make(chan struct{})}
 	go o.copy()
 	return o, nil
 }
 
+// copy reads the pipe until the process and moat have both closed it,
+// handing each line to take; a line longer than maxLogLine goes in pieces.
 func (o *output) copy() {
-	br := bufio.NewReaderSize(o.read, maxLogLine)
-	for {
-		chunk, err := br.ReadSlice('\n') // a line too long for the buffer comes in pieces
-		if line := bytes.TrimSuffix(chunk, []byte("\n")); len(chunk) > 0 {
-			o.take(line)
-		}
-		if err != nil && err != bufio.ErrBufferFull {
-			break
-		}
+	defer close(o.eof)
+	defer o.read.Close()
+	raw, err := o.read.SyscallConn()
+	if err != nil {
+		return
 	}
-	_ = o.read.Close()
+	buf := make([]byte, maxLogLine)
+	held := 0 // an unfinished line at the start of buf
+	for {
+		var n int
+		var readErr error
+		err := raw.Read(func(fd uintptr) bool {
+			o.reading.Store(true) // before the bytes leave the pipe
+			n, readErr = syscall.Read(int(fd), buf[held:])
+			for readErr == syscall.EINTR {
+				n, readErr = syscall.Read(int(fd), buf[held:])
+			}
+			if readErr == syscall.EAGAIN {
+				o.reading.Store(false)
+				return false // wait until the pipe is readable
+			}
+			return true
+		})
+		if err != nil || readErr != nil || n <= 0 {
+			if held > 0 {
+				o.take(buf[:held])
+			}
+			o.reading.Store(false)
+			return
+		}
+		lines := buf[:held+n]
+		for {
+			i := bytes.IndexByte(lines, '\n')
+			if i < 0 {
+				break
+			}
+			o.take(lines[:i])
+			lines = lines[i+1:]
+		}
+		if len(lines) == len(buf) { // a line as long as the buffer: log what there is
+			o.take(lines)
+			lines = nil
+		}
+		held = copy(buf, lines)
+		o.partial.Store(held > 0)
+		o.reading.Store(false)
+	}
 }
 
 func (o *output) take(line []byte) {
@@ -100,8 +151,15 @@ func (o *output) begin(requestID string) {
 // ends the invocation's log with Lambda's END and
 // REPORT lines, and returns its last 4 KB.
 func (o *output) end(report string) []byte {
-	if _, err := o.write.Write(drainMark); err == nil { // fails once close has run
-		<-o.drained
+	if !o.caughtUp() {
+		if _, err := o.write.Write(drainMark); err == nil {
+			<-o.drained
+		} else { // closed: the process has exited, and what it wrote is read to the end
+			select {
+			case <-o.eof:
+			case <-time.After(eofWait):
+			}
+		}
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -113,6 +171,25 @@ func (o *output) end(report string) []byte {
 		tail = tail[len(tail)-tailBytes:]
 	}
 	return bytes.Clone(tail)
+}
+
+// caughtUp reports that every line written so far has been logged: the
+// pipe is empty (checked first: a read that emptied it set reading before
+// it began, and clears it only once its lines are logged), no read holds
+// bytes, and no unfinished line waits.
+func (o *output) caughtUp() bool {
+	raw, err := o.write.SyscallConn()
+	if err != nil {
+		return false
+	}
+	pending := -1
+	_ = raw.Control(func(fd uintptr) {
+		var n int32
+		if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCINQ, uintptr(unsafe.Pointer(&n))); errno == 0 {
+			pending = int(n)
+		}
+	})
+	return pending == 0 && !o.reading.Load() && !o.partial.Load()
 }
 
 // report is Lambda's REPORT line.

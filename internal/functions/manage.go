@@ -42,6 +42,11 @@ func (r *Runtime) Create(ctx context.Context, name string, d Definition, zip []b
 	if err := d.check(zip != nil); err != nil {
 		return Function{}, err
 	}
+	if d.URL == "" {
+		if err := r.checkMemoryEnforced(true); err != nil {
+			return Function{}, err
+		}
+	}
 	if err := r.checkRole(ctx, d.Role); err != nil {
 		return Function{}, err
 	}
@@ -58,6 +63,7 @@ func (r *Runtime) Create(ctx context.Context, name string, d Definition, zip []b
 		f.CodeSha256, f.CodeSize = codeSha256(zip), int64(len(zip))
 	}
 	err := r.store.CreateFunction(ctx, f, zip)
+	r.forget(name) // a lookup may have cached it missing
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return Function{}, conflict("Function already exist: %s", name)
 	}
@@ -170,6 +176,11 @@ func (r *Runtime) UpdateConfiguration(ctx context.Context, function string, c Ch
 		if err := d.check(false); err != nil {
 			return err
 		}
+		if c.MemorySize != nil && d.URL == "" {
+			if err := r.checkMemoryEnforced(true); err != nil {
+				return err
+			}
+		}
 		if c.Role != nil {
 			if err := r.checkRole(ctx, d.Role); err != nil {
 				return err
@@ -219,6 +230,7 @@ func (r *Runtime) update(ctx context.Context, function string, code []byte, chan
 		updated = f
 		return f, nil
 	})
+	r.forget(f.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		return Function{}, functionNotFound(r.arn(f.Name))
 	}
@@ -238,20 +250,14 @@ func (r *Runtime) Delete(ctx context.Context, function string) error {
 	if err != nil {
 		return err
 	}
-	if err := r.store.DeleteFunction(ctx, f.Name); errors.Is(err, store.ErrNotFound) {
+	err = r.store.DeleteFunction(ctx, f.Name)
+	r.forget(f.Name)
+	if errors.Is(err, store.ErrNotFound) {
 		return functionNotFound(f.ARN)
 	} else if err != nil {
 		return awserr.Internal(err)
 	}
-	r.mu.Lock()
-	var idle []*worker
-	if p := r.pools[f.Name]; p != nil {
-		idle, p.idle = p.idle, nil
-	}
-	r.mu.Unlock()
-	for _, w := range idle {
-		w.kill()
-	}
+	r.dropIdle(f.Name)
 	_ = os.RemoveAll(filepath.Join(r.workDir, "code", f.Name))
 	return nil
 }
@@ -282,6 +288,7 @@ func (r *Runtime) setConcurrency(ctx context.Context, function string, n int64) 
 		f.ReservedConcurrency = n
 		return f, nil
 	})
+	r.forget(f.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		return functionNotFound(f.ARN)
 	}

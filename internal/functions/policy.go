@@ -177,19 +177,12 @@ func mustJSON(v any) []byte {
 // authorize checks an invocation by an AWS service (API Gateway, Cognito)
 // against the function's resource policy. A function without one may be
 // invoked: moat's admin created both it and its caller.
-func (r *Runtime) authorize(f store.Function, principal, sourceARN string) error {
-	if f.Policy == "" {
+func (r *Runtime) authorize(c *invocable, principal, sourceARN string) error {
+	if c.policy == nil {
 		return nil
 	}
-	stmts, err := statements(f.Policy)
-	if err != nil {
-		return err
-	}
-	policy, err := iam.ParsePolicy(policyDocument(stmts))
-	if err != nil {
-		return awserr.Internal(err)
-	}
-	decision := policy.Evaluate(iam.Request{
+	f := c.fn
+	decision := c.policy.Evaluate(iam.Request{
 		Action: "lambda:InvokeFunction", Resource: f.ARN, Principal: &iam.Principal{Service: principal},
 		Context: iam.Context{"aws:SourceArn": {sourceARN}, "aws:SourceAccount": {r.account}},
 	})

@@ -130,3 +130,16 @@ func (r *Runtime) expired(now time.Time) []*worker {
 	}
 	return gone
 }
+
+// dropIdle kills the function's warm workers, so the next call starts one.
+func (r *Runtime) dropIdle(function string) {
+	r.mu.Lock()
+	var idle []*worker
+	if p := r.pools[function]; p != nil {
+		idle, p.idle = p.idle, nil
+	}
+	r.mu.Unlock()
+	for _, w := range idle {
+		w.kill()
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tempcreds"
+	"github.com/moat-dev/moat/internal/ttlcache"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -47,6 +48,9 @@ type Config struct {
 	// HTTPClient calls the endpoints of functions with a URL; nil means a
 	// client of its own.
 	HTTPClient *http.Client
+	// Memory is how MemorySize is enforced: MemoryCgroup ("" too) or
+	// MemoryUnenforced.
+	Memory string
 }
 
 // Runtime runs functions: it keeps their workers and answers invocations.
@@ -67,6 +71,11 @@ type Runtime struct {
 	stop            context.CancelFunc
 	background      sync.WaitGroup
 	queued          chan struct{} // wakes the event dispatcher
+	// cgroups hold workers to their MemorySize; nil when unenforced or
+	// when none can be made, memoryUnavailable then saying why.
+	cgroups           *cgroups
+	memoryUnavailable error
+	functions         *ttlcache.Cache[string, *invocable] // nil value: no such function; see lookup
 
 	mu      sync.Mutex
 	pools   map[string]*pool
@@ -95,6 +104,9 @@ func New(cfg Config) (*Runtime, error) {
 	if cfg.WorkDir == "" {
 		return nil, errors.New("functions: no work directory")
 	}
+	if err := CheckMemory(cfg.Memory); err != nil {
+		return nil, fmt.Errorf("functions: memory: %w", err)
+	}
 	m, err := newMetrics(cfg.Registry)
 	if err != nil {
 		return nil, err
@@ -104,12 +116,17 @@ func New(cfg Config) (*Runtime, error) {
 		workDir: cfg.WorkDir, clientDir: filepath.Join(cfg.WorkDir, "runtime"), logger: cfg.Logger, metrics: m,
 		maxConcurrency: cfg.MaxConcurrency, idleTimeout: cfg.IdleTimeout, retryDelay: cfg.RetryDelay,
 		http: cfg.HTTPClient, pools: map[string]*pool{}, queued: make(chan struct{}, 1),
+		functions: ttlcache.New[string, *invocable](functionCacheEntries, functionCacheTTL),
 	}
 	if err := os.MkdirAll(filepath.Join(cfg.WorkDir, "code"), 0o700); err != nil {
 		return nil, fmt.Errorf("functions: work directory: %w", err)
 	}
 	if err := writeClients(r.clientDir); err != nil {
 		return nil, fmt.Errorf("functions: runtime clients: %w", err)
+	}
+	r.cgroups, r.memoryUnavailable = memoryLimits(cfg.Memory)
+	if r.memoryUnavailable != nil {
+		r.logger.Warn("functions with code will be refused", "error", r.memoryUnavailable)
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	r.stop = stop
@@ -137,6 +154,9 @@ func (r *Runtime) Close() error {
 	r.mu.Unlock()
 	for _, w := range all {
 		w.kill()
+	}
+	if r.cgroups != nil {
+		r.cgroups.close()
 	}
 	return nil
 }

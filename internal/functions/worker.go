@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"syscall"
 	"time"
@@ -81,19 +82,53 @@ func (r *Runtime) startWorker(ctx context.Context, fn store.Function, taskRoot s
 	// Its own process group, so a timeout kills what it started too, and
 	// killed with moat should moat die.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	group, err := r.memoryCgroup(fn, cmd)
+	if err != nil {
+		api.close()
+		out.close()
+		return nil, err
+	}
 	w := &worker{fn: fn, api: api, cmd: cmd, out: out, exited: make(chan struct{}), started: time.Now(), retire: retire}
 	if err := cmd.Start(); err != nil {
 		api.close()
 		out.close()
+		group.remove()
 		return nil, entrypointError{err}
+	}
+	if err := group.enter(cmd.Process.Pid); err != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		api.close()
+		out.close()
+		group.remove()
+		return nil, fmt.Errorf("memory cgroup: %w", err)
 	}
 	go func() {
 		w.exitErr = cmd.Wait()
+		group.remove()
 		out.close()
 		api.close()
 		close(w.exited)
 	}()
 	return w, nil
+}
+
+// memoryCgroup makes the worker's cgroup, limited to fn's MemorySize, and
+// has cmd start inside it on cgroup v2; nil when memory is unenforced.
+func (r *Runtime) memoryCgroup(fn store.Function, cmd *exec.Cmd) (*cgroup, error) {
+	if r.cgroups == nil {
+		return nil, nil
+	}
+	group, err := r.cgroups.create(fn.MemorySize)
+	if err != nil || !group.v2 {
+		return group, err
+	}
+	if group.dirFile, err = os.Open(group.dir); err != nil {
+		group.remove()
+		return nil, err
+	}
+	cmd.SysProcAttr.UseCgroupFD, cmd.SysProcAttr.CgroupFD = true, int(group.dirFile.Fd())
+	return group, nil
 }
 
 // entrypointError is a runtime that could not be started at all.
@@ -111,6 +146,10 @@ func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot s
 		}
 	}
 	env := []string{"PATH=" + os.Getenv("PATH"), "LANG=en_US.UTF-8", "TZ=:UTC"}
+	family := runtimes[fn.Runtime]
+	if family == provided { // before the function's variables, which may set their own
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(vcpus(fn.MemorySize)))
+	}
 	for k, v := range vars {
 		env = append(env, k+"="+v)
 	}
@@ -121,7 +160,6 @@ func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot s
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.FormatInt(fn.MemorySize, 10),
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/"+fn.Name, "AWS_LAMBDA_LOG_STREAM_NAME="+logStream(),
 		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand")
-	family := runtimes[fn.Runtime]
 	if family.executionEnv {
 		env = append(env, "AWS_EXECUTION_ENV=AWS_Lambda_"+fn.Runtime)
 	}
@@ -139,6 +177,18 @@ func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot s
 		retire = issued.Expiration.Add(-credentialMargin)
 	}
 	return env, retire, nil
+}
+
+// mbPerVCPU is the MemorySize Lambda gives one vCPU's worth of CPU time.
+const mbPerVCPU = 1769
+
+// vcpus is the CPUs a function's MemorySize buys on Lambda (at least one,
+// at most the machine's): a Go runtime schedules on as many, rather than
+// on every core of moat's machine, which with many warm workers costs
+// each of them an idle scheduler spinning on every invocation.
+func vcpus(memoryMB int64) int {
+	n := int((memoryMB + mbPerVCPU - 1) / mbPerVCPU)
+	return max(1, min(n, runtime.NumCPU()))
 }
 
 // credentialMargin is how long before its credentials end a worker retires,

@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/moat-dev/moat/internal/awsapi"
@@ -65,10 +66,19 @@ func (h *Handler) routes() []awsapi.Route {
 	}
 }
 
-// errorBody is Lambda's error shape: {"Type","Message"} and the error's
-// own members (TooManyRequestsException's Reason).
+// lowercaseMessage are the errors whose shape in Lambda's model names its
+// message member "message"; the others name it "Message".
+var lowercaseMessage = []string{"InvalidParameterValueException", "InvalidRequestContentException", "PreconditionFailedException",
+	"RequestTooLargeException", "ResourceConflictException", "TooManyRequestsException", "ValidationException"}
+
+// errorBody is Lambda's error shape: {"Type", "Message" or "message"} and
+// the error's own members (TooManyRequestsException's Reason).
 func errorBody(e *awserr.Error) any {
-	body := map[string]string{"Type": "User", "Message": e.Message}
+	key := "Message"
+	if slices.Contains(lowercaseMessage, e.Code) {
+		key = "message"
+	}
+	body := map[string]string{"Type": "User", key: e.Message}
 	if e.HTTPStatus() >= 500 {
 		body["Type"] = "Service"
 	}

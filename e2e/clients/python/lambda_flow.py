@@ -108,6 +108,30 @@ class Flow:
               f"after a crash: {after}, before {before}; want a fresh worker")
         self.summary.append("a worker exiting mid-invocation: Runtime.ExitError, then a fresh worker")
 
+        self.create("go-throttled", "provided.al2023", "bootstrap", env("MOAT_GO_ZIP"))
+        self.client.put_function_concurrency(FunctionName="go-throttled", ReservedConcurrentExecutions=0)
+        try:
+            self.invoke("go-throttled", {})
+            raise Mismatch("go-throttled with reserved concurrency 0 was invoked")
+        except self.client.exceptions.TooManyRequestsException as e:
+            err = e.response
+            check(err["ResponseMetadata"]["HTTPStatusCode"] == 429, f"throttle status: {err}")
+            check(err["Error"]["Message"] == "Rate Exceeded.", f"throttle message: {err}")
+            check(err.get("Reason") == "ReservedFunctionConcurrentInvocationLimitExceeded", f"throttle reason: {err}")
+        self.summary.append("reserved concurrency 0: TooManyRequestsException 429 Rate Exceeded.")
+
+        # go-fn may be invoked by this REST API's routes only; go-private by another API's.
+        self.client.add_permission(FunctionName="go-fn", StatementId="orders-api", Action="lambda:InvokeFunction",
+                                   Principal="apigateway.amazonaws.com",
+                                   SourceArn="arn:aws:execute-api:us-east-1:000000000000:*/*/GET/orders/*")
+        self.create("go-private", "provided.al2023", "bootstrap", env("MOAT_GO_ZIP"))
+        self.client.add_permission(FunctionName="go-private", StatementId="other-api", Action="lambda:InvokeFunction",
+                                   Principal="apigateway.amazonaws.com",
+                                   SourceArn="arn:aws:execute-api:us-east-1:000000000000:otherapi/*")
+        policy = json.loads(self.client.get_policy(FunctionName="go-private")["Policy"])
+        check(policy["Statement"][0]["Condition"]["ArnLike"]["AWS:SourceArn"].endswith(":otherapi/*"), f"policy: {policy}")
+        self.summary.append("AddPermission / GetPolicy for the gateway")
+
 
 def main():
     return run(Flow, f"boto3 {boto3.__version__} lambda against {{url}}", errors=(ValueError,))

@@ -1,0 +1,81 @@
+package functions
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// records keeps the log records a handler is given.
+type records struct {
+	mu    sync.Mutex
+	lines []string // message and request id
+}
+
+func (r *records) Enabled(context.Context, slog.Level) bool { return true }
+func (r *records) WithAttrs([]slog.Attr) slog.Handler       { return r }
+func (r *records) WithGroup(string) slog.Handler            { return r }
+func (r *records) Handle(_ context.Context, rec slog.Record) error {
+	id := ""
+	rec.Attrs(func(a slog.Attr) bool {
+		if a.Key == "request_id" {
+			id = a.Value.String()
+		}
+		return true
+	})
+	r.mu.Lock()
+	r.lines = append(r.lines, id+" "+rec.Message)
+	r.mu.Unlock()
+	return nil
+}
+
+// Every line a process writes before its answer is in that invocation's
+// tail and logged with its request id: whole lines, an unfinished one,
+// one longer than the reader's buffer, and none at all.
+func TestOutputCapture(t *testing.T) {
+	logged := &records{}
+	o, err := newOutput(slog.New(logged), "fn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.close()
+	invoke := func(id string, written ...string) string {
+		t.Helper()
+		o.begin(id)
+		for _, w := range written {
+			if _, err := o.write.Write([]byte(w)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return string(o.end("REPORT RequestId: " + id))
+	}
+
+	tail := invoke("r1", "one\n", "two\nthr", "ee\n")
+	if want := "START RequestId: r1 Version: $LATEST\none\ntwo\nthree\nEND RequestId: r1\nREPORT RequestId: r1\n"; tail != want {
+		t.Fatalf("tail %q, want %q", tail, want)
+	}
+	if tail := invoke("r2"); !strings.HasPrefix(tail, "START RequestId: r2") || strings.Count(tail, "\n") != 3 {
+		t.Fatalf("an invocation that wrote nothing: %q", tail)
+	}
+	if tail := invoke("r3", "no newline"); !strings.Contains(tail, "\nno newline\nEND RequestId: r3") {
+		t.Fatalf("an unfinished line: %q", tail)
+	}
+	long := strings.Repeat("x", maxLogLine+10)
+	invoke("r4", long+"\n")
+	logged.mu.Lock()
+	defer logged.mu.Unlock()
+	want := []string{"r1 one", "r1 two", "r1 three", "r3 no newline", "r4 " + long[:maxLogLine], "r4 " + long[maxLogLine:]}
+	if strings.Join(logged.lines, "|") != strings.Join(want, "|") {
+		t.Fatalf("logged %d lines %q…; want %q…", len(logged.lines), shorten(logged.lines), shorten(want))
+	}
+}
+
+func shorten(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, l[:min(len(l), 20)])
+	}
+	return out
+}

@@ -1,0 +1,96 @@
+package functions
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/store/sqlstore"
+)
+
+const (
+	testRegion  = "us-east-1"
+	testAccount = "000000000000"
+	testRole    = "arn:aws:iam::000000000000:role/lambda-exec"
+)
+
+// newTestRuntime is a Runtime on a fresh SQLite store holding the
+// functions' execution role; tweak adjusts its Config first.
+func newTestRuntime(t testing.TB, tweak func(*Config)) (*Runtime, store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	role := store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: testRole, Path: "/",
+		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600, CreatedAt: time.Now().Unix()}
+	if err := st.CreateRole(ctx, role); err != nil {
+		t.Fatal(err)
+	}
+	return newRuntimeOn(t, st, tweak), st
+}
+
+// newRuntimeOn is a Runtime on st, closed when the test ends: a second
+// one on the same store is another replica. Unless tweak chooses, memory
+// is enforced where a cgroup can be made, so the other tests run on any
+// machine (TestMemorySizeIsEnforced asks for the cgroup).
+func newRuntimeOn(t testing.TB, st store.Store, tweak func(*Config)) *Runtime {
+	t.Helper()
+	cfg := Config{Store: st, Region: testRegion, Account: testAccount, WorkDir: t.TempDir()}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	r, err := New(cfg)
+	if err == nil && cfg.Memory == "" && r.memoryUnavailable != nil {
+		r.Close()
+		cfg.Memory = MemoryUnenforced
+		r, err = New(cfg)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// zipOf is a deployment package holding files.
+func zipOf(t testing.TB, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for name, content := range files {
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+		h.SetMode(0o755)
+		f, err := w.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Write([]byte(content)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pythonFunction creates name running source as lambda_function.py.
+func pythonFunction(t testing.TB, r *Runtime, name, source string, d Definition) Function {
+	t.Helper()
+	if d.Runtime == "" {
+		d.Runtime, d.Handler = "python3.12", "lambda_function.handler"
+	}
+	d.Role = testRole
+	f, err := r.Create(context.Background(), name, d, zipOf(t, map[string]string{"lambda_function.py": source}))
+	if err != nil {
+		t.Fatalf("create %s: %v", name, err)
+	}
+	return f
+}
