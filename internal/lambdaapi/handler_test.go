@@ -4,43 +4,29 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-
-	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/awsapi"
+	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 )
 
 const testRole = "arn:aws:iam::000000000000:role/lambda-exec"
-
-var testCreds = aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}
 
 // newRuntime is a function runtime on a fresh SQLite store that holds the
 // functions' execution role.
 func newRuntime(t testing.TB) *functions.Runtime {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlstoretest.Open(t)
 	if err := st.CreateRole(ctx, store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: testRole, Path: "/",
 		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600}); err != nil {
 		t.Fatal(err)
@@ -66,45 +52,21 @@ type lambdaServer struct {
 func newServer(t *testing.T) *lambdaServer {
 	t.Helper()
 	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
-	auth := admin.NewAuthenticator(admin.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: testCreds.SecretAccessKey}, "us-east-1")
+	auth := awsapitest.AdminAuthenticator("us-east-1")
 	ts := httptest.NewServer(frame.REST(New(newRuntime(t)), auth))
 	t.Cleanup(ts.Close)
 	return &lambdaServer{t: t, url: ts.URL}
 }
 
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (a answer) json(t *testing.T) map[string]any {
-	t.Helper()
-	var out map[string]any
-	if err := json.Unmarshal(a.body, &out); err != nil {
-		t.Fatalf("body %q is not a JSON object", a.body)
-	}
-	return out
-}
-
-func (s *lambdaServer) do(method, path, body string, headers ...string) answer {
+func (s *lambdaServer) do(method, path, body string, headers ...string) awsapitest.Answer {
 	s.t.Helper()
 	r, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	for i := 0; i+1 < len(headers); i += 2 {
 		r.Header.Set(headers[i], headers[i+1])
 	}
-	sum := sha256.Sum256([]byte(body))
-	if err := v4.NewSigner().SignHTTP(context.Background(), testCreds, r, hex.EncodeToString(sum[:]), SigningName, "us-east-1", time.Now()); err != nil {
-		s.t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, resp.Header, data}
+	awsapitest.Sign(s.t, r, []byte(body), awsapitest.Admin, SigningName, "us-east-1")
+	return awsapitest.Send(s.t, r)
 }
 
 func pythonZip(t testing.TB, source string) []byte {
@@ -204,24 +166,24 @@ func TestRoutesAndErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		a := s.do(c.method, c.path, c.body, c.headers...)
-		if a.status != c.status {
-			t.Fatalf("%s: %s %s = %d %s; want %d", c.name, c.method, c.path, a.status, a.body, c.status)
+		if a.Status != c.status {
+			t.Fatalf("%s: %s %s = %d %s; want %d", c.name, c.method, c.path, a.Status, a.Body, c.status)
 		}
-		if a.header.Get("X-Amzn-Requestid") == "" {
+		if a.Header.Get("X-Amzn-Requestid") == "" {
 			t.Fatalf("%s: no x-amzn-RequestId", c.name)
 		}
 		if c.errorType == "" {
 			continue
 		}
-		body := a.json(t)
-		if got := a.header.Get("X-Amzn-Errortype"); got != c.errorType {
-			t.Fatalf("%s: x-amzn-ErrorType %q; want %q (%s)", c.name, got, c.errorType, a.body)
+		body := a.Object(t)
+		if got := a.Header.Get("X-Amzn-Errortype"); got != c.errorType {
+			t.Fatalf("%s: x-amzn-ErrorType %q; want %q (%s)", c.name, got, c.errorType, a.Body)
 		}
 		if msg, _ := body[c.messageKey].(string); !strings.HasPrefix(msg, c.want) || body["Type"] != "User" {
-			t.Fatalf("%s: body %s; want Type User and %s starting %q", c.name, a.body, c.messageKey, c.want)
+			t.Fatalf("%s: body %s; want Type User and %s starting %q", c.name, a.Body, c.messageKey, c.want)
 		}
 		if c.errorType == "TooManyRequestsException" && body["Reason"] != "ReservedFunctionConcurrentInvocationLimitExceeded" {
-			t.Fatalf("%s: body %s; want Reason ReservedFunctionConcurrentInvocationLimitExceeded", c.name, a.body)
+			t.Fatalf("%s: body %s; want Reason ReservedFunctionConcurrentInvocationLimitExceeded", c.name, a.Body)
 		}
 	}
 }
@@ -230,10 +192,10 @@ func TestRoutesAndErrors(t *testing.T) {
 // X-Amz-Function-Error, and its log tail in X-Amz-Log-Result when asked.
 func TestInvokeAnswers(t *testing.T) {
 	s := newServer(t)
-	if a := s.do("POST", "/2015-03-31/functions", createBody(t, "echo", "")); a.status != 201 {
-		t.Fatalf("create: %d %s", a.status, a.body)
+	if a := s.do("POST", "/2015-03-31/functions", createBody(t, "echo", "")); a.Status != 201 {
+		t.Fatalf("create: %d %s", a.Status, a.Body)
 	}
-	created := s.do("GET", "/2015-03-31/functions/echo", "").json(t)
+	created := s.do("GET", "/2015-03-31/functions/echo", "").Object(t)
 	conf, _ := created["Configuration"].(map[string]any)
 	if conf["FunctionArn"] != "arn:aws:lambda:us-east-1:000000000000:function:echo" || conf["Version"] != "$LATEST" ||
 		conf["MemorySize"] != float64(128) || conf["Timeout"] != float64(3) || conf["State"] != "Active" {
@@ -241,21 +203,21 @@ func TestInvokeAnswers(t *testing.T) {
 	}
 
 	a := s.do("POST", "/2015-03-31/functions/echo/invocations", `{"a":1}`, "X-Amz-Log-Type", "Tail")
-	if a.status != 200 || string(a.body) != `{"event": {"a": 1}}` || a.header.Get("X-Amz-Executed-Version") != "$LATEST" || a.header.Get("X-Amz-Function-Error") != "" {
-		t.Fatalf("invoke: %d %v %s", a.status, a.header, a.body)
+	if a.Status != 200 || string(a.Body) != `{"event": {"a": 1}}` || a.Header.Get("X-Amz-Executed-Version") != "$LATEST" || a.Header.Get("X-Amz-Function-Error") != "" {
+		t.Fatalf("invoke: %d %v %s", a.Status, a.Header, a.Body)
 	}
-	if tail := decodeBase64(t, a.header.Get("X-Amz-Log-Result")); !strings.Contains(tail, "echo invoked") || !strings.Contains(tail, "REPORT RequestId: ") {
+	if tail := decodeBase64(t, a.Header.Get("X-Amz-Log-Result")); !strings.Contains(tail, "echo invoked") || !strings.Contains(tail, "REPORT RequestId: ") {
 		t.Fatalf("log tail %q", tail)
 	}
-	if a.header.Get("X-Amz-Log-Result") != "" && s.do("POST", "/2015-03-31/functions/echo/invocations", `{}`).header.Get("X-Amz-Log-Result") != "" {
+	if a.Header.Get("X-Amz-Log-Result") != "" && s.do("POST", "/2015-03-31/functions/echo/invocations", `{}`).Header.Get("X-Amz-Log-Result") != "" {
 		t.Fatal("a log tail without LogType Tail")
 	}
 	a = s.do("POST", "/2015-03-31/functions/echo/invocations", `{"fail":true}`)
-	body := a.json(t)
-	if a.status != 200 || a.header.Get("X-Amz-Function-Error") != "Unhandled" || body["errorType"] != "ValueError" || body["errorMessage"] != "asked to fail" {
-		t.Fatalf("failing invoke: %d %v %s", a.status, a.header, a.body)
+	body := a.Object(t)
+	if a.Status != 200 || a.Header.Get("X-Amz-Function-Error") != "Unhandled" || body["errorType"] != "ValueError" || body["errorMessage"] != "asked to fail" {
+		t.Fatalf("failing invoke: %d %v %s", a.Status, a.Header, a.Body)
 	}
-	list := s.do("GET", "/2015-03-31/functions/?MaxItems=1", "").json(t)
+	list := s.do("GET", "/2015-03-31/functions/?MaxItems=1", "").Object(t)
 	if fs, _ := list["Functions"].([]any); len(fs) != 1 {
 		t.Fatalf("ListFunctions: %s", list)
 	}
