@@ -48,6 +48,7 @@ type Config struct {
 	SMSWebhookSecret  string `yaml:"sms-webhook-secret"`
 	TrustedProxies    string `yaml:"trusted-proxies"`
 	MasterKeyFile     string `yaml:"master-key-file"`
+	ProfileAddr       string `yaml:"profile-addr"`
 	// APIFiles are API definitions to serve (--api, MOAT_API comma-separated):
 	// OpenAPI documents with API Gateway extensions, or YAML with apis:.
 	APIFiles []string `yaml:"api"`
@@ -118,6 +119,8 @@ var settings = []setting{
 		func(c *Config) *string { return &c.SMSWebhookSecret }},
 	{"trusted-proxies", "", "load balancers in front of the identity API, as CIDRs or addresses, comma-separated: their X-Forwarded-For (or Forwarded) names the client that rate limits and logs use; unset, the TCP peer is the client and those headers are ignored", "10.0.0.0/8,192.0.2.7",
 		func(c *Config) *string { return &c.TrustedProxies }},
+	{"profile-addr", "", "loopback address serving Go's runtime profiles (net/http/pprof: /debug/pprof/profile, heap, goroutine, trace) for diagnosing CPU and memory; unset, none are served", "127.0.0.1:6060",
+		func(c *Config) *string { return &c.ProfileAddr }},
 	{"master-key-file", "", "file holding the master key that seals secrets at rest (32 random bytes, base64); MOAT_MASTER_KEY may hold the key itself instead; with neither, moat generates <data-dir>/master.key: keep it apart from database backups", "/run/secrets/moat-master-key",
 		func(c *Config) *string { return &c.MasterKeyFile }},
 }

@@ -193,6 +193,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	srv, err := server.Listen(server.Config{
 		IdentityAddr: cfg.IdentityAddr,
 		GatewayAddr:  cfg.GatewayAddr,
+		ProfileAddr:  cfg.ProfileAddr,
 		Store:        st,
 		Mounts:       mounts,
 		Unclaimed:    frame.Unclaimed(),
