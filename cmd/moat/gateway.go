@@ -17,9 +17,9 @@ import (
 // newGateway builds the gateway handler from the config's inline APIs and
 // API files, with firewall as the pipeline's first stage; deps.Functions
 // (nil: none) runs both lambda_proxy integrations and Lambda authorizers.
-// The returned
-// Builder's Close drops idle backend connections.
-func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
+// Access-log lines go to accessLog. The returned Builder's Close drops idle
+// backend connections.
+func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger, accessLog *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps) (*gateway.Gateway, *integration.Builder, error) {
 	apis, err := servedAPIs(cfg, logger)
 	if err != nil {
 		return nil, nil, err
@@ -44,6 +44,7 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage
 		Region:         cfg.Region,
 		Account:        cfg.AccountID,
 		Logger:         logger,
+		AccessLog:      accessLog,
 		Registerer:     reg,
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/moat-dev/moat/internal/accesslog"
 	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/apigatewayapi"
 	"github.com/moat-dev/moat/internal/awsapi"
@@ -154,7 +155,14 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	if err != nil {
 		return err
 	}
-	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, wafstage.New(firewall, cfg.Region), authorizer.Deps{
+	// The access log is written behind the requests, in batches; Close (after
+	// the listeners have stopped) writes out what is queued.
+	accessLog, err := accesslog.New(stderr, registry)
+	if err != nil {
+		return err
+	}
+	defer accessLog.Close()
+	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, newLogger(cfg.LogLevel, accessLog), wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
 		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: runtime,
 	})

@@ -33,7 +33,7 @@ func (g *Gateway) record(x *exchange) {
 		principal = x.req.Identity.Principal
 	}
 	r := x.req.HTTP
-	g.log.LogAttrs(context.Background(), slog.LevelInfo, "request",
+	g.access.LogAttrs(context.Background(), slog.LevelInfo, "request",
 		slog.String("requestId", x.req.RequestID),
 		slog.String("api", apiName),
 		slog.String("stage", stage),

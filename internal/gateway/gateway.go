@@ -30,6 +30,10 @@ type Config struct {
 	Region  string
 	Account string
 	Logger  *slog.Logger
+	// AccessLog receives the access-log line of every request (an info
+	// record); nil: Logger. moat gives it a logger writing through
+	// accesslog.Writer, so no request waits on the log's destination.
+	AccessLog *slog.Logger
 	// Registerer receives the gateway's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	// Pipeline is the stages between routing and the integration, in
@@ -42,6 +46,7 @@ type Gateway struct {
 	cfg     Config // the builders and services every compilation uses
 	account string
 	log     *slog.Logger
+	access  *slog.Logger // the access log
 	metrics *metrics
 	// apis is what is served now; Reload swaps it whole, so a request runs
 	// from start to end on the APIs it began with.
@@ -67,6 +72,10 @@ func New(cfg Config) (*Gateway, error) {
 		g.log = slog.Default()
 	}
 	g.log = g.log.With("logger", "gateway")
+	g.access = g.log
+	if cfg.AccessLog != nil {
+		g.access = cfg.AccessLog.With("logger", "gateway")
+	}
 	m, err := newMetrics(cfg.Registerer)
 	if err != nil {
 		return nil, err
