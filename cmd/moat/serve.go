@@ -155,14 +155,19 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	if err != nil {
 		return err
 	}
-	// The access log is written behind the requests, in batches; Close (after
-	// the listeners have stopped) writes out what is queued.
-	accessLog, err := accesslog.New(stderr, registry)
-	if err != nil {
-		return err
+	// The access log (info lines) is written behind the requests, in
+	// batches; Close (after the listeners have stopped) writes out what is
+	// queued.
+	var accessLog io.Writer
+	if logger.Enabled(ctx, slog.LevelInfo) {
+		w, err := accesslog.New(stderr, registry)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		accessLog = w
 	}
-	defer accessLog.Close()
-	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, newLogger(cfg.LogLevel, accessLog), wafstage.New(firewall, cfg.Region), authorizer.Deps{
+	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, accessLog, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
 		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: runtime,
 	})

@@ -21,7 +21,7 @@ func TestAccessLogLine(t *testing.T) {
 	t.Cleanup(b.Close)
 	g, err := gateway.New(gateway.Config{APIs: []gateway.API{{Name: "shop", Routes: []gateway.Route{mockRoute("GET", "/items/{id}", "ok")}}},
 		NewIntegration: b.New, Region: "us-east-1",
-		Logger: slog.New(slog.NewJSONHandler(&other, nil)), AccessLog: slog.New(slog.NewJSONHandler(&access, nil))})
+		Logger: slog.New(slog.NewJSONHandler(&other, nil)), AccessLog: &access})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,6 +44,9 @@ func TestAccessLogLine(t *testing.T) {
 		if line[k] != v {
 			t.Errorf("%s = %v, want %v", k, line[k], v)
 		}
+	}
+	if !strings.HasSuffix(access.String(), "}\n") || strings.Count(access.String(), "\n") != 1 {
+		t.Errorf("not one JSON line: %q", access.String())
 	}
 	if strings.Contains(access.String(), "secret") {
 		t.Errorf("the access log holds a secret: %s", access.String())

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -30,10 +31,11 @@ type Config struct {
 	Region  string
 	Account string
 	Logger  *slog.Logger
-	// AccessLog receives the access-log line of every request (an info
-	// record); nil: Logger. moat gives it a logger writing through
-	// accesslog.Writer, so no request waits on the log's destination.
-	AccessLog *slog.Logger
+	// AccessLog receives the access-log line of every request, a JSON line
+	// as Logger's JSON handler would write the info record; nil: the
+	// record goes to Logger. moat gives it an accesslog.Writer, so no
+	// request waits on the log's destination.
+	AccessLog io.Writer
 	// Registerer receives the gateway's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	// Pipeline is the stages between routing and the integration, in
@@ -46,7 +48,6 @@ type Gateway struct {
 	cfg     Config // the builders and services every compilation uses
 	account string
 	log     *slog.Logger
-	access  *slog.Logger // the access log
 	metrics *metrics
 	// apis is what is served now; Reload swaps it whole, so a request runs
 	// from start to end on the APIs it began with.
@@ -72,10 +73,6 @@ func New(cfg Config) (*Gateway, error) {
 		g.log = slog.Default()
 	}
 	g.log = g.log.With("logger", "gateway")
-	g.access = g.log
-	if cfg.AccessLog != nil {
-		g.access = cfg.AccessLog.With("logger", "gateway")
-	}
 	m, err := newMetrics(cfg.Registerer)
 	if err != nil {
 		return nil, err
