@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -141,8 +143,13 @@ func relay(w http.ResponseWriter, res *http.Response) error {
 	h := w.Header()
 	named := connectionNamed(res.Header)
 	for name, vv := range res.Header {
-		if !hopHeaders[name] && !slices.Contains(named, name) {
-			h[name] = append(h[name], vv...)
+		if hopHeaders[name] || slices.Contains(named, name) {
+			continue
+		}
+		if mine, ok := h[name]; ok {
+			h[name] = append(mine, vv...)
+		} else {
+			h[name] = vv // res is the gateway's alone: its values need no copy
 		}
 	}
 	if len(res.Trailer) > 0 {
@@ -167,18 +174,23 @@ func relay(w http.ResponseWriter, res *http.Response) error {
 
 func isEventStream(h http.Header) bool {
 	v := h["Content-Type"]
-	if len(v) == 0 {
-		return false
+	if len(v) == 0 || len(v[0]) < len("text/event-stream") || !strings.EqualFold(v[0][:len("text/event-stream")], "text/event-stream") {
+		return false // parsed only when it might be
 	}
 	media, _, _ := mime.ParseMediaType(v[0])
 	return media == "text/event-stream"
 }
 
+// copyBuffers are the lean path's 32 KiB copy buffers, pooled by pointer so
+// that returning one allocates nothing.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // copyBody copies body to w through a pooled buffer, flushing after each
 // write when flush is set.
 func copyBody(w http.ResponseWriter, body io.Reader, flush bool) error {
-	buf := buffers.Get()
-	defer buffers.Put(buf)
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	buf := *bp
 	flusher, _ := w.(http.Flusher)
 	for {
 		n, err := body.Read(buf)

@@ -128,18 +128,21 @@ func (p *proxy) shape(out, in *http.Request, req *gateway.Request, target *url.U
 // X-Forwarded-For with its address appended, the Host it asked for, and the
 // scheme it used.
 func setForwarded(h http.Header, in *http.Request) {
+	values := make([]string, 3) // one backing array for the three
 	if ip, _, err := net.SplitHostPort(in.RemoteAddr); err == nil {
 		if prior := in.Header["X-Forwarded-For"]; len(prior) > 0 {
 			ip = strings.Join(prior, ", ") + ", " + ip
 		}
-		h["X-Forwarded-For"] = []string{ip}
+		values[0] = ip
+		h["X-Forwarded-For"] = values[0:1:1]
 	} else {
 		delete(h, "X-Forwarded-For")
 	}
-	h["X-Forwarded-Host"] = []string{in.Host}
-	proto := "http"
+	values[1] = in.Host
+	h["X-Forwarded-Host"] = values[1:2:2]
+	values[2] = "http"
 	if in.TLS != nil {
-		proto = "https"
+		values[2] = "https"
 	}
-	h["X-Forwarded-Proto"] = []string{proto}
+	h["X-Forwarded-Proto"] = values[2:3:3]
 }
