@@ -148,24 +148,25 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 		return err
 	}
 	defer runtime.Close() // after the listeners stop: no invocation is left to run
-	// The WAF is the gateway's first stage and checks associations against
-	// the gateway's stages, so each is made knowing the other.
-	var gw *gateway.Gateway
-	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, logger, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
-	if err != nil {
-		return err
-	}
-	// The access log (info lines) is written behind the requests, in
-	// batches; Close (after the listeners have stopped) writes out what is
-	// queued.
+	// What requests log at info — the gateway's access log, the WAF's
+	// matches — is written behind them, in batches; Close (after the
+	// listeners have stopped) writes out what is queued.
 	var accessLog io.Writer
+	requestLog := logger
 	if logger.Enabled(ctx, slog.LevelInfo) {
 		w, err := accesslog.New(stderr, registry)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		accessLog = w
+		accessLog, requestLog = w, newLogger(cfg.LogLevel, w)
+	}
+	// The WAF is the gateway's first stage and checks associations against
+	// the gateway's stages, so each is made knowing the other.
+	var gw *gateway.Gateway
+	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, requestLog, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
+	if err != nil {
+		return err
 	}
 	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, accessLog, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,

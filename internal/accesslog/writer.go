@@ -1,5 +1,6 @@
-// Package accesslog is where the gateway's access-log lines go: a writer
-// that never makes a request wait on the disk or a pipe. Lines queue in a
+// Package accesslog is where the log lines requests write go (the
+// gateway's access log, the WAF's matches): a writer that never makes a
+// request wait on the disk or a pipe. Lines queue in a
 // bounded buffer that one goroutine writes out in batches, at least every
 // FlushInterval, at once when a batch is large, and in full at Close. A line
 // that finds the queue full is dropped and counted in
@@ -49,7 +50,7 @@ func New(dst io.Writer, reg prometheus.Registerer) (*Writer, error) {
 		dst: dst,
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "moat_access_log_dropped_lines_total",
-			Help: "Access-log lines dropped because the log's queue was full or its destination failed.",
+			Help: "Request log lines (access log, WAF matches) dropped because the log's queue was full or its destination failed.",
 		}),
 		kick: make(chan struct{}, 1),
 		stop: make(chan struct{}),
