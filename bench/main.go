@@ -23,12 +23,17 @@ func main() {
 	flag.DurationVar(&opts.duration, "duration", 10*time.Second, "length of each measured wrk run")
 	flag.IntVar(&opts.threads, "threads", 2, "wrk threads")
 	flag.IntVar(&opts.connections, "connections", 32, "wrk connections (kept alive)")
+	flag.IntVar(&opts.rounds, "rounds", 1, "measure every configuration this many times, round by round, and show each one's median (for a busy machine)")
 	flag.StringVar(&opts.profileDir, "profile", "", "write a CPU profile of moat over each measured run into this directory (<configuration>.pprof; read with go tool pprof)")
 	oauth := flag.Bool("oauth", false, "measure the OAuth token endpoint instead (client_credentials and code exchanges per second); needs neither nginx nor wrk")
 	flag.Parse()
+	if opts.rounds < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -rounds must be at least 1")
+		os.Exit(2)
+	}
 
 	// Every run is bounded: setup, warm-ups, and the measured runs.
-	limit := 2*time.Minute + 12*(opts.duration+2*time.Second)
+	limit := 2*time.Minute + time.Duration(opts.rounds)*12*(opts.duration+2*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -47,6 +52,7 @@ func main() {
 type options struct {
 	duration             time.Duration
 	threads, connections int
+	rounds               int
 	profileDir           string // "": no profiles
 }
 
@@ -98,14 +104,23 @@ func run(ctx context.Context, opts options) error {
 		moat.bench("WAF, CRS common rule set", "/wafcrs/prod/items/42", wafHeaders, &refusal{url: moat.url + "/wafcrs/prod/items/42?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"}),
 		moat.bench("lambda_proxy → warm Go function", "/fn/items/42", []string{auth}, nil),
 	}
-	var results []result
-	for _, c := range cases {
-		fmt.Fprintf(os.Stderr, "bench: %s (%s)...\n", c.name, opts.duration)
-		r, err := measure(ctx, c, opts)
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.name, err)
+	// Each round measures every configuration once, so a burst of other
+	// work on the machine lands on one round of each rather than on every
+	// run of one configuration; the table shows each one's median round.
+	runs := make([][]result, len(cases))
+	for round := 1; round <= opts.rounds; round++ {
+		for i, c := range cases {
+			fmt.Fprintf(os.Stderr, "bench: round %d/%d: %s (%s)...\n", round, opts.rounds, c.name, opts.duration)
+			r, err := measure(ctx, c, opts)
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.name, err)
+			}
+			runs[i] = append(runs[i], r)
 		}
-		results = append(results, r)
+	}
+	results := make([]result, len(cases))
+	for i := range runs {
+		results[i] = median(runs[i])
 	}
 	printTable(os.Stdout, results, opts)
 	return nil
