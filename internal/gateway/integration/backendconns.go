@@ -13,7 +13,7 @@ import (
 // recently used first, each with its own read and write buffers, so a
 // request reuses a connection, its buffers and nothing else. No goroutine
 // watches an idle connection: one the backend closed meanwhile fails on
-// first use, and forward retries that request once on a new connection.
+// first use, and forward sends that request again on another connection.
 type backendConns struct {
 	dialer  net.Dialer
 	mu      sync.Mutex

@@ -52,7 +52,8 @@ var aLongTimeAgo = time.Unix(1, 0)
 
 // forward sends req to target on a pooled connection and copies the answer
 // to w. A connection the backend closed while it was idle fails before any
-// answer arrives: the request is then sent once more, on a new connection.
+// answer arrives: the request is then sent again on another (in the end a
+// newly dialled one, which is never retried).
 func (p *proxy) forward(w http.ResponseWriter, req *gateway.Request, target *url.URL) error {
 	in := req.HTTP
 	out := &http.Request{Method: in.Method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: outboundHeader(in.Header)}
