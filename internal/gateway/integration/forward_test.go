@@ -1,12 +1,14 @@
 package integration_test
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 )
 
 // connCounter counts the connections a backend accepts.
@@ -127,4 +129,28 @@ func TestLeanPathHopByHopHeadersAndTrailers(t *testing.T) {
 			t.Errorf("client got %s: %q", name, v)
 		}
 	}
+}
+
+// A client that leaves while the backend thinks frees the backend at once:
+// the gateway closes the backend connection rather than wait out the
+// integration timeout.
+func TestLeanPathClientLeavingReleasesTheBackend(t *testing.T) {
+	released := make(chan struct{})
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+			close(released)
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	defer backend.Close()
+	url := serveGateway(t, proxyRoute("GET", "/slow", backend.URL))
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", url+"/slow", nil)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("the slow backend answered %d", res.StatusCode)
+	}
+	waitFor(t, released, "the backend's request to end after the client left")
 }
