@@ -1,8 +1,10 @@
 // Command bench measures moat's gateway against nginx on this machine:
 // requests per second, p50/p99 latency and the proxy's CPU time per request,
 // for a plain proxy, a JWT authorizer, JWT plus CORS, an IAM (SigV4)
-// authorizer, and JWT plus an API key in a usage plan. Run it from the
-// module root with `go run ./bench`; it needs nginx and wrk on PATH.
+// authorizer, JWT plus an API key in a usage plan, a cached Lambda
+// authorizer, two web ACLs and a warm function, with both proxies writing an
+// access-log line per request. Run it from the module root with
+// `go run ./bench`; it needs nginx and wrk on PATH.
 package main
 
 import (
@@ -11,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -20,12 +23,17 @@ func main() {
 	flag.DurationVar(&opts.duration, "duration", 10*time.Second, "length of each measured wrk run")
 	flag.IntVar(&opts.threads, "threads", 2, "wrk threads")
 	flag.IntVar(&opts.connections, "connections", 32, "wrk connections (kept alive)")
-	flag.BoolVar(&opts.accessLog, "access-log", false, "let nginx and moat write their access logs (to files); off by default in both")
+	flag.IntVar(&opts.rounds, "rounds", 1, "measure every configuration this many times, round by round, and show each one's median (for a busy machine)")
+	flag.StringVar(&opts.profileDir, "profile", "", "write a CPU profile of moat over each measured run into this directory (<configuration>.pprof; read with go tool pprof)")
 	oauth := flag.Bool("oauth", false, "measure the OAuth token endpoint instead (client_credentials and code exchanges per second); needs neither nginx nor wrk")
 	flag.Parse()
+	if opts.rounds < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -rounds must be at least 1")
+		os.Exit(2)
+	}
 
 	// Every run is bounded: setup, warm-ups, and the measured runs.
-	limit := 2*time.Minute + 10*(opts.duration+2*time.Second)
+	limit := 2*time.Minute + time.Duration(opts.rounds)*12*(opts.duration+2*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -44,7 +52,8 @@ func main() {
 type options struct {
 	duration             time.Duration
 	threads, connections int
-	accessLog            bool
+	rounds               int
+	profileDir           string // "": no profiles
 }
 
 // run starts the backend, nginx and moat, measures each configuration and
@@ -68,13 +77,13 @@ func run(ctx context.Context, opts options) error {
 	}
 	defer backend.Close()
 
-	nginx, err := startNginx(ctx, dir, backend.addr, opts.accessLog)
+	nginx, err := startNginx(ctx, dir, backend.addr)
 	if err != nil {
 		return err
 	}
 	defer nginx.stop()
 
-	moat, err := startMoatForBench(ctx, dir, backend.addr, opts.accessLog)
+	moat, err := startMoatForBench(ctx, dir, backend.addr, opts.profileDir != "")
 	if err != nil {
 		return err
 	}
@@ -82,25 +91,36 @@ func run(ctx context.Context, opts options) error {
 
 	auth := "Authorization: Bearer " + moat.idToken
 	keyed := moat.url + "/keyed/prod/items/42"
+	wafHeaders := []string{auth, "User-Agent: wrk"}
 	cases := []benchCase{
-		{"nginx (proxy_pass, keepalive)", nginx.proc, nginx.url + "/items/42", []string{auth}, nil},
-		{"moat: plain proxy", moat.proc, moat.url + "/plain/items/42", []string{auth}, nil},
-		{"moat: lambda_proxy → warm Go function", moat.proc, moat.url + "/fn/items/42", []string{auth}, nil},
-		{"moat: JWT authorizer", moat.proc, moat.url + "/jwt/items/42", []string{auth}, &refusal{url: moat.url + "/jwt/items/42"}},
-		{"moat: JWT + CORS", moat.proc, moat.url + "/cors/items/42", []string{auth, "Origin: " + benchOrigin}, &refusal{url: moat.url + "/cors/items/42"}},
-		{"moat: IAM (SigV4, presigned)", moat.proc, moat.iamURL, nil, &refusal{url: moat.url + "/iam/items/42"}},
-		{"moat: JWT + API key + usage plan", moat.proc, keyed, []string{auth, "x-api-key: " + moat.apiKey}, &refusal{url: keyed, headers: []string{auth}}},
-		{"moat: WAF, 10 rules", moat.proc, moat.url + "/wafrules/prod/items/42", []string{auth, "User-Agent: wrk"}, &refusal{url: moat.url + "/wafrules/prod/items/42?debug=true"}},
-		{"moat: WAF, CRS common rule set", moat.proc, moat.url + "/wafcrs/prod/items/42", []string{auth, "User-Agent: wrk"}, &refusal{url: moat.url + "/wafcrs/prod/items/42?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"}},
+		{name: "nginx (proxy_pass, keepalive)", proc: nginx.proc, url: nginx.url + "/items/42", headers: []string{auth}},
+		moat.bench("plain proxy", "/plain/items/42", []string{auth}, nil),
+		moat.bench("JWT authorizer", "/jwt/items/42", []string{auth}, &refusal{url: moat.url + "/jwt/items/42"}),
+		moat.bench("JWT + CORS", "/cors/items/42", []string{auth, "Origin: " + benchOrigin}, &refusal{url: moat.url + "/cors/items/42"}),
+		moat.bench("IAM (SigV4, presigned)", strings.TrimPrefix(moat.iamURL, moat.url), nil, &refusal{url: moat.url + "/iam/items/42"}),
+		moat.bench("JWT + API key + usage plan", "/keyed/prod/items/42", []string{auth, "x-api-key: " + moat.apiKey}, &refusal{url: keyed, headers: []string{auth}}),
+		moat.bench("Lambda authorizer (cached)", "/lambdaauth/items/42", []string{auth}, &refusal{url: moat.url + "/lambdaauth/items/42"}),
+		moat.bench("WAF, 10 rules", "/wafrules/prod/items/42", wafHeaders, &refusal{url: moat.url + "/wafrules/prod/items/42?debug=true"}),
+		moat.bench("WAF, CRS common rule set", "/wafcrs/prod/items/42", wafHeaders, &refusal{url: moat.url + "/wafcrs/prod/items/42?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"}),
+		moat.bench("lambda_proxy → warm Go function", "/fn/items/42", []string{auth}, nil),
 	}
-	var results []result
-	for _, c := range cases {
-		fmt.Fprintf(os.Stderr, "bench: %s (%s)...\n", c.name, opts.duration)
-		r, err := measure(ctx, c, opts)
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.name, err)
+	// Each round measures every configuration once, so a burst of other
+	// work on the machine lands on one round of each rather than on every
+	// run of one configuration; the table shows each one's median round.
+	runs := make([][]result, len(cases))
+	for round := 1; round <= opts.rounds; round++ {
+		for i, c := range cases {
+			fmt.Fprintf(os.Stderr, "bench: round %d/%d: %s (%s)...\n", round, opts.rounds, c.name, opts.duration)
+			r, err := measure(ctx, c, opts)
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.name, err)
+			}
+			runs[i] = append(runs[i], r)
 		}
-		results = append(results, r)
+	}
+	results := make([]result, len(cases))
+	for i := range runs {
+		results[i] = median(runs[i])
 	}
 	printTable(os.Stdout, results, opts)
 	return nil

@@ -22,16 +22,21 @@ const (
 	benchPassword = "Bench-Passw0rd!"
 )
 
-// moatConfig serves the backend seven ways: /plain (no authorizer), /jwt
+// moatConfig serves the backend ten ways: /plain (no authorizer), /jwt
 // (a JWT authorizer trusting the bench pool), /cors (the same plus CORS),
 // /iam (an AWS_IAM authorizer, the bench role allowed to invoke it),
 // /keyed/prod (a REST API: the JWT authorizer plus a required API key in a
-// usage plan whose throttle is far above what the run can reach), and
-// /wafrules/prod and /wafcrs/prod (plain proxies behind web ACLs, see waf.go),
-// and /fn (a lambda_proxy to the bench's Go function, bench/function).
-const moatConfig = `log-level: %[5]s
-functions:
+// usage plan whose throttle is far above what the run can reach),
+// /lambdaauth (a REQUEST authorizer, bench/authorizer, its answer cached),
+// /wafrules/prod and /wafcrs/prod (plain proxies behind web ACLs, see
+// waf.go), and /fn (a lambda_proxy to the bench's Go function,
+// bench/function). moat logs at info, its default, so every gateway
+// request writes its access-log line; %[5]s is the profile listener's
+// setting when -profile asks for one.
+const moatConfig = `log-level: info
+%[5]sfunctions:
   - {name: bench-fn, runtime: provided.al2023, handler: bootstrap, role: "arn:aws:iam::000000000000:role/bench-fn", code: function}
+  - {name: bench-authorizer, runtime: provided.al2023, handler: bootstrap, role: "arn:aws:iam::000000000000:role/bench-fn", code: authorizer}
 apis:
 ` + wafAPIs + `  - name: plain
     basePath: /plain
@@ -41,6 +46,13 @@ apis:
     basePath: /fn
     routes:
       - {method: GET, path: "/items/{id}", integration: {type: lambda_proxy, function: bench-fn}}
+  - name: lambdaauth
+    basePath: /lambdaauth
+    authorizers:
+      - {name: fn, type: REQUEST, function: bench-authorizer, identitySource: $request.header.Authorization,
+         authorizerPayloadFormatVersion: "2.0", enableSimpleResponses: true, authorizerResultTtlInSeconds: 300}
+    routes:
+      - {method: GET, path: "/items/{id}", authorizer: fn, integration: {type: http_proxy, uri: "http://%[1]s/items/{id}"}}
   - name: jwt
     basePath: /jwt
     authorizers: [{name: users, type: JWT, issuers: [{issuer: %[2]q, audience: [%[3]q]}]}]
@@ -106,8 +118,10 @@ type moatServer struct {
 	idToken string
 	apiKey  string // the declared key the /keyed API requires
 	iamURL  string // a presigned GET of /iam/items/42
-	proc    proc
-	cmd     *exec.Cmd
+	// profiles is the base URL of moat's profile listener; "": none.
+	profiles string
+	proc     proc
+	cmd      *exec.Cmd
 }
 
 // startMoatForBench builds moat, starts it once to create a pool, an app
@@ -115,16 +129,18 @@ type moatServer struct {
 // pool, and signs in once for the ID token every request then carries.
 // With that token it gets identity-pool credentials and presigns the one
 // request the IAM configuration replays.
-func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog bool) (*moatServer, error) {
+func startMoatForBench(ctx context.Context, dir, backendAddr string, profile bool) (*moatServer, error) {
 	binary := filepath.Join(dir, "moat")
 	build := exec.CommandContext(ctx, "go", "build", "-o", binary, "./cmd/moat")
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build ./cmd/moat (run the bench from the module root): %v\n%s", err, out)
 	}
-	fn := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(dir, "function", "bootstrap"), "./bench/function")
-	fn.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := fn.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("go build ./bench/function: %v\n%s", err, out)
+	for _, fn := range []string{"function", "authorizer"} {
+		build := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", filepath.Join(dir, fn, "bootstrap"), "./bench/"+fn)
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("go build ./bench/%s: %v\n%s", fn, err, out)
+		}
 	}
 	identity, err := freeAddr()
 	if err != nil {
@@ -151,16 +167,20 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog b
 		return nil, err
 	}
 
-	level := "warn" // the access log is an info line
-	if accessLog {
-		level = "info"
+	profiling, profiles := "", ""
+	if profile {
+		addr, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		profiling, profiles = "profile-addr: "+addr+"\n", "http://"+addr
 	}
-	config := fmt.Sprintf(moatConfig, backendAddr, "http://"+identity+"/"+poolID, clientID, benchOrigin, level, benchRole, apiKeyEnv)
+	config := fmt.Sprintf(moatConfig, backendAddr, "http://"+identity+"/"+poolID, clientID, benchOrigin, profiling, benchRole, apiKeyEnv)
 	cmd, err := l.start(ctx, config)
 	if err != nil {
 		return nil, err
 	}
-	m := &moatServer{url: "http://" + gatewayAddr, apiKey: apiKey, proc: proc{cmd.Process.Pid}, cmd: cmd}
+	m := &moatServer{url: "http://" + gatewayAddr, apiKey: apiKey, profiles: profiles, proc: proc{cmd.Process.Pid}, cmd: cmd}
 	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &clientID,
 		AuthParameters: map[string]string{"USERNAME": "bench", "PASSWORD": benchPassword},
@@ -183,6 +203,12 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, accessLog b
 }
 
 func (m *moatServer) stop() { stopProcess(m.cmd) }
+
+// bench is the configuration name measuring GET path (with headers) on
+// moat's gateway, refused without its credential as refused says.
+func (m *moatServer) bench(name, path string, headers []string, refused *refusal) benchCase {
+	return benchCase{name: "moat: " + name, proc: m.proc, url: m.url + path, headers: headers, refusal: refused, profiles: m.profiles}
+}
 
 // launcher starts moat with the same addresses, data and credentials each time.
 type launcher struct {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"text/tabwriter"
 	"time"
 )
@@ -11,8 +13,12 @@ import (
 // printTable writes one row per configuration; moat's rows compare its CPU
 // per request with nginx's (the first row).
 func printTable(w io.Writer, results []result, opts options) {
-	fmt.Fprintf(w, "\n%d s per run, wrk -t%d -c%d, loopback, %d CPUs; proxy CPU = utime+stime of the proxy's processes / requests\n\n",
+	fmt.Fprintf(w, "\n%d s per run, wrk -t%d -c%d, loopback, %d CPUs; proxy CPU = utime+stime of the proxy's processes / requests\n",
 		int(opts.duration.Seconds()), opts.threads, opts.connections, runtime.NumCPU())
+	if opts.rounds > 1 {
+		fmt.Fprintf(w, "each row: the median (by CPU per request) of %d rounds\n", opts.rounds)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "configuration\trequests/s\tp50\tp99\tproxy CPU µs/req\tCPU vs nginx\t")
 	base := results[0].cpuPerReq
@@ -25,6 +31,13 @@ func printTable(w io.Writer, results []result, opts options) {
 			float64(r.cpuPerReq)/float64(time.Microsecond), ratio)
 	}
 	tw.Flush()
+}
+
+// median is the run whose CPU per request is the median of runs, each of
+// its numbers its own (one measured run, not a mix of several).
+func median(runs []result) result {
+	sorted := slices.SortedFunc(slices.Values(runs), func(a, b result) int { return cmp.Compare(a.cpuPerReq, b.cpuPerReq) })
+	return sorted[len(sorted)/2]
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }

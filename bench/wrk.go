@@ -17,6 +17,8 @@ type benchCase struct {
 	url     string
 	headers []string
 	refusal *refusal // nil: the configuration authorizes nothing
+	// profiles is the base URL of the proxy's profile listener; "": none.
+	profiles string
 }
 
 // result is one measured run.
@@ -30,9 +32,14 @@ type result struct {
 	measuredFor time.Duration
 }
 
-// measure warms the proxy up (connections, keys, the verified-token cache),
-// then runs wrk for the set duration, reading the proxy's CPU time around it.
+// measure checks the configuration answers 200 and refuses what it must,
+// warms the proxy up (connections, keys, the verified-token cache), then
+// runs wrk for the set duration, reading the proxy's CPU time around it
+// and, with -profile, recording the proxy's CPU profile over it.
 func measure(ctx context.Context, c benchCase, opts options) (result, error) {
+	if err := c.answersOK(ctx); err != nil {
+		return result{}, err
+	}
 	if err := c.refusal.check(ctx); err != nil {
 		return result{}, err
 	}
@@ -43,8 +50,12 @@ func measure(ctx context.Context, c benchCase, opts options) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	profiled := c.profile(ctx, opts)
 	r, err := runWrk(ctx, c, opts, opts.duration)
 	if err != nil {
+		return result{}, err
+	}
+	if err := <-profiled; err != nil {
 		return result{}, err
 	}
 	after, err := c.proc.cpuTime()

@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,7 +48,8 @@ func TestBoto3WAFOnUserPool(t *testing.T) {
 		"MOAT_USERNAME="+username,
 		"MOAT_PASSWORD="+password,
 	)
-	if log := m.log.tail(1000); !strings.Contains(log, `"msg":"waf"`) || !strings.Contains(log, `"rule":"deny-caller"`) {
+	// Request log lines are written behind the requests, within 100 ms.
+	if !m.log.waitFor(`"msg":"waf"`, `"rule":"deny-caller"`) {
 		t.Errorf("no WAF log line for the blocked call")
 	}
 }

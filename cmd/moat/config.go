@@ -49,6 +49,7 @@ type Config struct {
 	TrustedProxies    string `yaml:"trusted-proxies"`
 	MasterKeyFile     string `yaml:"master-key-file"`
 	FunctionMemory    string `yaml:"function-memory"`
+	ProfileAddr       string `yaml:"profile-addr"`
 	// APIFiles are API definitions to serve (--api, MOAT_API comma-separated):
 	// OpenAPI documents with API Gateway extensions, or YAML with apis:.
 	APIFiles []string `yaml:"api"`
@@ -121,6 +122,8 @@ var settings = []setting{
 		func(c *Config) *string { return &c.TrustedProxies }},
 	{"function-memory", functions.MemoryCgroup, "how functions' MemorySize is enforced: cgroup (each worker in a memory cgroup of its own, killed past its MemorySize as on Lambda; functions with code are refused where moat can make none) or unenforced (MemorySize reported, not enforced: the explicit choice for machines without a writable cgroup)", functions.MemoryUnenforced,
 		func(c *Config) *string { return &c.FunctionMemory }},
+	{"profile-addr", "", "loopback address serving Go's runtime profiles (net/http/pprof: /debug/pprof/profile, heap, goroutine, trace) for diagnosing CPU and memory; unset, none are served", "127.0.0.1:6060",
+		func(c *Config) *string { return &c.ProfileAddr }},
 	{"master-key-file", "", "file holding the master key that seals secrets at rest (32 random bytes, base64); MOAT_MASTER_KEY may hold the key itself instead; with neither, moat generates <data-dir>/master.key: keep it apart from database backups", "/run/secrets/moat-master-key",
 		func(c *Config) *string { return &c.MasterKeyFile }},
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"io"
 	"log/slog"
 
 	"github.com/moat-dev/moat/internal/gateway"
@@ -17,9 +18,10 @@ import (
 // newGateway builds the gateway handler from the config's inline APIs and
 // API files, with firewall as the pipeline's first stage; deps.Functions
 // (nil: none) runs both lambda_proxy integrations and Lambda authorizers,
-// and cognito serves cognito_idp integrations. The returned
-// Builder's Close drops idle backend connections.
-func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, firewall gateway.PipelineStage, iamDeps authorizer.Deps, cognito *integration.CognitoDeps) (*gateway.Gateway, *integration.Builder, error) {
+// and cognito serves cognito_idp integrations. Access-log lines go to
+// accessLog (nil: to logger). The returned Builder's Close drops idle
+// backend connections.
+func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage.Service, reg prometheus.Registerer, logger *slog.Logger, accessLog io.Writer, firewall gateway.PipelineStage, iamDeps authorizer.Deps, cognito *integration.CognitoDeps) (*gateway.Gateway, *integration.Builder, error) {
 	apis, err := servedAPIs(cfg, logger)
 	if err != nil {
 		return nil, nil, err
@@ -45,6 +47,7 @@ func newGateway(cfg Config, st store.Store, tok *tokens.Service, usageSvc *usage
 		Region:         cfg.Region,
 		Account:        cfg.AccountID,
 		Logger:         logger,
+		AccessLog:      accessLog,
 		Registerer:     reg,
 	})
 	if err != nil {

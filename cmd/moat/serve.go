@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/moat-dev/moat/internal/accesslog"
 	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/apigatewayapi"
 	"github.com/moat-dev/moat/internal/awsapi"
@@ -147,10 +148,23 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 		return err
 	}
 	defer runtime.Close() // after the listeners stop: no invocation is left to run
+	// What requests log at info — the gateway's access log, the WAF's
+	// matches — is written behind them, in batches; Close (after the
+	// listeners have stopped) writes out what is queued.
+	var accessLog io.Writer
+	requestLog := logger
+	if logger.Enabled(ctx, slog.LevelInfo) {
+		w, err := accesslog.New(stderr, registry)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		accessLog, requestLog = w, newLogger(cfg.LogLevel, w)
+	}
 	// The WAF is the gateway's first stage and checks associations against
 	// the gateway's stages, so each is made knowing the other.
 	var gw *gateway.Gateway
-	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, logger, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
+	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, requestLog, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
 	if err != nil {
 		return err
 	}
@@ -158,7 +172,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	if err != nil {
 		return err
 	}
-	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, wafstage.New(firewall, cfg.Region), authorizer.Deps{
+	gw, integrations, err := newGateway(cfg, st, tok, usageSvc, registry, logger, accessLog, wafstage.New(firewall, cfg.Region), authorizer.Deps{
 		Sessions: identity.Credentials, RolePolicies: roleSvc, Revocations: identity.IdentityPools,
 		Admin: creds, Account: cfg.AccountID, Redis: redisClient, Functions: runtime,
 	}, cognito)
@@ -197,6 +211,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	srv, err := server.Listen(server.Config{
 		IdentityAddr: cfg.IdentityAddr,
 		GatewayAddr:  cfg.GatewayAddr,
+		ProfileAddr:  cfg.ProfileAddr,
 		Store:        st,
 		Mounts:       mounts,
 		Unclaimed:    frame.Unclaimed(),

@@ -10,43 +10,59 @@ import (
 // The line carries the path without its query string and the principal's
 // name, never a token, header value or query (they can carry secrets).
 func (g *Gateway) record(x *exchange) {
-	latency := time.Since(x.start)
+	now := time.Now()
+	latency := now.Sub(x.start)
 	status := x.w.status
 	if status == 0 {
 		status = 200 // a handler that wrote nothing answered 200 with no body
 	}
-	var apiName, stage, routeKey, principal string
+	r := x.req.HTTP
+	line := accessLine{time: now, requestID: x.req.RequestID, method: r.Method, path: r.URL.Path, status: status,
+		latency: latency, integrationLatency: x.integrationLatency,
+		apiKeyID:    x.apiKeyID, // the key's ID, never its value
+		usagePlanID: x.usagePlanID, userAgent: r.UserAgent(), sourceIP: sourceIP(r)}
 	switch {
 	case x.route != nil:
 		x.route.metrics.observe(status, latency, x.integrationLatency)
-		routeKey = x.route.key
+		line.route = x.route.key
 	case x.api != nil:
 		x.api.unmatched.observe(status, latency, 0)
 	}
 	if x.api != nil {
-		apiName = x.api.api.Name
+		line.api = x.api.api.Name
 	}
 	if x.req.Stage != nil {
-		stage = x.req.Stage.Name
+		line.stage = x.req.Stage.Name
 	}
 	if x.req.Identity != nil {
-		principal = x.req.Identity.Principal
+		line.principal = x.req.Identity.Principal
 	}
-	r := x.req.HTTP
-	g.log.LogAttrs(context.Background(), slog.LevelInfo, "request",
-		slog.String("requestId", x.req.RequestID),
-		slog.String("api", apiName),
-		slog.String("stage", stage),
-		slog.String("route", routeKey),
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
-		slog.Int("status", status),
-		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
-		slog.Float64("integration_latency_ms", float64(x.integrationLatency.Microseconds())/1000),
-		slog.String("principal", principal),
-		slog.String("apiKeyId", x.apiKeyID), // the key's ID, never its value
-		slog.String("usagePlanId", x.usagePlanID),
-		slog.String("user_agent", r.UserAgent()),
-		slog.String("source_ip", sourceIP(r)),
-	)
+	if g.cfg.AccessLog == nil {
+		g.log.LogAttrs(context.Background(), slog.LevelInfo, "request", line.attrs()...)
+		return
+	}
+	buf := lineBuffers.Get().(*[]byte)
+	*buf = line.appendTo((*buf)[:0])
+	_, _ = g.cfg.AccessLog.Write(*buf) // the writer counts what it cannot write
+	lineBuffers.Put(buf)
+}
+
+// attrs is the line as slog attributes, in the line's order.
+func (l *accessLine) attrs() []slog.Attr {
+	return []slog.Attr{
+		slog.String("requestId", l.requestID),
+		slog.String("api", l.api),
+		slog.String("stage", l.stage),
+		slog.String("route", l.route),
+		slog.String("method", l.method),
+		slog.String("path", l.path),
+		slog.Int("status", l.status),
+		slog.Float64("latency_ms", float64(l.latency.Microseconds())/1000),
+		slog.Float64("integration_latency_ms", float64(l.integrationLatency.Microseconds())/1000),
+		slog.String("principal", l.principal),
+		slog.String("apiKeyId", l.apiKeyID),
+		slog.String("usagePlanId", l.usagePlanID),
+		slog.String("user_agent", l.userAgent),
+		slog.String("source_ip", l.sourceIP),
+	}
 }

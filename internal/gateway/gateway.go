@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -30,6 +31,11 @@ type Config struct {
 	Region  string
 	Account string
 	Logger  *slog.Logger
+	// AccessLog receives the access-log line of every request, a JSON line
+	// as Logger's JSON handler would write the info record; nil: the
+	// record goes to Logger. moat gives it an accesslog.Writer, so no
+	// request waits on the log's destination.
+	AccessLog io.Writer
 	// Registerer receives the gateway's metrics; nil registers none.
 	Registerer prometheus.Registerer
 	// Pipeline is the stages between routing and the integration, in

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // exchange is one request on its way through the gateway.
@@ -27,7 +25,7 @@ type exchange struct {
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{start: time.Now(), w: &recorder{ResponseWriter: w}}
 	x.req.HTTP, x.req.x, x.req.Received = r, x, x.start
-	x.req.RequestID = uuid.NewString()
+	x.req.RequestID = newRequestID()
 	w.Header().Set("X-Amzn-Requestid", x.req.RequestID)
 	if err := g.serve(x); err != nil {
 		g.respond(x, err)

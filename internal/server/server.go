@@ -20,6 +20,9 @@ import (
 type Config struct {
 	IdentityAddr string // e.g. 127.0.0.1:9229; port 0 picks a free one
 	GatewayAddr  string // e.g. 127.0.0.1:8080
+	// ProfileAddr, when set, is a loopback address serving Go's runtime
+	// profiles (/debug/pprof/); "" serves none.
+	ProfileAddr string
 
 	Store store.Store // answers /healthz
 	// Mounts are the APIs on the identity listener (Cognito, IAM, API
@@ -51,6 +54,8 @@ type Server struct {
 	gateway  *http.Server
 	idLn     net.Listener
 	gwLn     net.Listener
+	profiles *http.Server // nil: no ProfileAddr
+	profLn   net.Listener
 }
 
 // Listen binds both addresses, so a port in use fails before anything is served.
@@ -83,11 +88,23 @@ func Listen(cfg Config) (*Server, error) {
 		idLn.Close()
 		return nil, fmt.Errorf("gateway listener: %w", err)
 	}
+	var profiles *http.Server
+	var profLn net.Listener
+	if cfg.ProfileAddr != "" {
+		if profLn, err = listenProfiles(cfg.ProfileAddr); err != nil {
+			idLn.Close()
+			gwLn.Close()
+			return nil, err
+		}
+		profiles = profileServer()
+	}
 	errorLog := slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)
 	return &Server{
-		cfg:  cfg,
-		idLn: idLn,
-		gwLn: gwLn,
+		cfg:      cfg,
+		idLn:     idLn,
+		gwLn:     gwLn,
+		profiles: profiles,
+		profLn:   profLn,
 		// The identity APIs take small bodies and answer quickly: a whole
 		// request, body included, must arrive within ReadTimeout.
 		identity: &http.Server{
@@ -115,7 +132,13 @@ func Listen(cfg Config) (*Server, error) {
 }
 
 // Close releases both listeners of a server that will not Serve.
-func (s *Server) Close() error { return errors.Join(s.idLn.Close(), s.gwLn.Close()) }
+func (s *Server) Close() error {
+	err := errors.Join(s.idLn.Close(), s.gwLn.Close())
+	if s.profLn != nil {
+		err = errors.Join(err, s.profLn.Close())
+	}
+	return err
+}
 
 // IdentityAddr is the bound identity address (with the real port when 0 was asked).
 func (s *Server) IdentityAddr() net.Addr { return s.idLn.Addr() }
@@ -131,6 +154,11 @@ func (s *Server) Serve(ctx context.Context) error {
 	failed := make(chan error, 2)
 	go func() { failed <- s.identity.Serve(s.idLn) }()
 	go func() { failed <- s.gateway.Serve(s.gwLn) }()
+	if s.profiles != nil {
+		s.cfg.Logger.Info("profiles served on http://" + s.profLn.Addr().String() + "/debug/pprof/")
+		go func() { _ = s.profiles.Serve(s.profLn) }() // a failure here stops no API
+		defer s.profiles.Close()
+	}
 
 	var serveErr error
 	select {

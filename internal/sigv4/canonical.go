@@ -117,16 +117,10 @@ func writeCanonicalQuery(b *strings.Builder, rawQuery string, presigned bool) {
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
-		k, v = queryUnescape(k), queryUnescape(v)
-		if presigned && k == "X-Amz-Signature" {
+		if presigned && queryUnescape(k) == "X-Amz-Signature" {
 			continue
 		}
-		enc.Reset()
-		uriEncode(&enc, k, false)
-		ek := enc.String()
-		enc.Reset()
-		uriEncode(&enc, v, false)
-		pairs = append(pairs, queryPair{ek, enc.String()})
+		pairs = append(pairs, queryPair{canonicalQueryPart(&enc, k), canonicalQueryPart(&enc, v)})
 	}
 	sort.Slice(pairs, func(i, j int) bool {
 		if pairs[i].key != pairs[j].key {
@@ -143,6 +137,36 @@ func writeCanonicalQuery(b *strings.Builder, rawQuery string, presigned bool) {
 		b.WriteString(p.value)
 	}
 }
+
+// canonicalQueryPart is a raw query name or value decoded and encoded
+// again as SigV4 encodes it. One already in that form — what SDKs send —
+// is its own answer, with nothing decoded, encoded or allocated.
+func canonicalQueryPart(enc *strings.Builder, raw string) string {
+	if isCanonicalEncoding(raw) {
+		return raw
+	}
+	enc.Reset()
+	uriEncode(enc, queryUnescape(raw), false)
+	return enc.String()
+}
+
+// isCanonicalEncoding says whether s is uriEncode's output for some
+// string: unreserved bytes, and %XX in upper-case hex for any other.
+func isCanonicalEncoding(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isUnreserved(c) {
+			continue
+		}
+		if c != '%' || i+2 >= len(s) || !isUpperHex(s[i+1]) || !isUpperHex(s[i+2]) || isUnreserved(unhex(s[i+1])<<4|unhex(s[i+2])) {
+			return false
+		}
+		i += 2
+	}
+	return true
+}
+
+func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
 
 // canonicalHeaderValue is the signed header's value: every occurrence,
 // trimmed and with runs of spaces collapsed, joined by commas in the order

@@ -35,14 +35,14 @@ func hasPresignedQuery(rawQuery string) bool {
 	if !strings.Contains(rawQuery, "X-Amz-") {
 		return false
 	}
-	found := false
-	forEachQueryPair(rawQuery, func(k, _ string) {
-		switch k {
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		k, _, _ := strings.Cut(part, "=")
+		switch queryUnescape(k) { // the names alone: values can be long (a session token)
 		case "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature":
-			found = true
+			return true
 		}
-	})
-	return found
+	}
+	return false
 }
 
 func forEachQueryPair(rawQuery string, fn func(k, v string)) {

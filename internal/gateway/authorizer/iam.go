@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -169,5 +170,24 @@ func securityToken(r *http.Request) string {
 	if !strings.Contains(r.URL.RawQuery, "X-Amz-Security-Token=") {
 		return ""
 	}
-	return r.URL.Query().Get("X-Amz-Security-Token")
+	return firstQueryValue(r.URL.RawQuery, "X-Amz-Security-Token")
+}
+
+// firstQueryValue is r.URL.Query().Get(name) without decoding every other
+// pair into a map: the first pair whose name decodes to name, skipping
+// those url.ParseQuery skips (a semicolon, a malformed escape).
+func firstQueryValue(rawQuery, name string) string {
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		if strings.Contains(part, ";") {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		if key, err := url.QueryUnescape(k); err != nil || key != name {
+			continue
+		}
+		if value, err := url.QueryUnescape(v); err == nil {
+			return value
+		}
+	}
+	return ""
 }

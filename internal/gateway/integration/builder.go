@@ -20,13 +20,14 @@ type Builder struct {
 	Cognito *CognitoDeps
 
 	shared *http.Transport
+	conns  *backendConns // the lean path's, for plain-http backends
 	mu     sync.Mutex
 	mtls   map[gateway.ClientCertificate]*http.Transport
 }
 
 // NewBuilder returns a Builder; pass its New as gateway.Config.NewIntegration.
 func NewBuilder() *Builder {
-	return &Builder{shared: newTransport(nil), mtls: map[gateway.ClientCertificate]*http.Transport{}}
+	return &Builder{shared: newTransport(nil), conns: newBackendConns(), mtls: map[gateway.ClientCertificate]*http.Transport{}}
 }
 
 // New builds route's integration; errors name the field at fault.
@@ -57,6 +58,7 @@ var types = map[string]func(*Builder, *gateway.API, gateway.IntegrationConfig) (
 // Close drops idle backend connections.
 func (b *Builder) Close() {
 	b.shared.CloseIdleConnections()
+	b.conns.close()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, t := range b.mtls {

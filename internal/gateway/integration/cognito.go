@@ -216,15 +216,10 @@ func (p *cognitoProxy) forward(w http.ResponseWriter, req *gateway.Request, call
 func (p *cognitoProxy) failed(req *gateway.Request, err error) error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return &gateway.Error{Type: gateway.IntegrationTimeout, Message: "Endpoint request timed out"}
+		return timedOut()
 	case req.HTTP.Context().Err() != nil:
 		return &gateway.Error{Type: gateway.IntegrationFailure, Status: 499, Message: "Client closed request"}
 	}
 	return &gateway.Error{Type: gateway.IntegrationFailure, Status: http.StatusBadGateway, Message: "Internal server error",
 		Cause: fmt.Errorf("cognito_idp upstream request failed: %w", err)}
-}
-
-func isTimeout(err error) bool {
-	var t interface{ Timeout() bool }
-	return errors.As(err, &t) && t.Timeout()
 }

@@ -37,7 +37,8 @@ type proxy struct {
 	path     *mapping // overwrite:path
 	secrets  []secret
 	rp       *httputil.ReverseProxy
-	hasQuery bool // query mappings or query secrets: the query is rebuilt
+	conns    *backendConns // the lean path's connections; nil: mTLS, ReverseProxy only
+	hasQuery bool          // query mappings or query secrets: the query is rebuilt
 }
 
 // call carries one request's state from Serve into the ReverseProxy hooks.
@@ -92,6 +93,9 @@ func (b *Builder) newProxy(c gateway.HTTPProxySettings) (*proxy, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.ClientCertificate == nil {
+		p.conns = b.conns
+	}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:        p.rewrite,
 		Transport:      transport,
@@ -111,12 +115,16 @@ func (t *uriTemplate) hasSecret(name string) bool {
 	return false
 }
 
-// Serve proxies the request. The timeout bounds the wait for the backend's
-// response headers; a streamed body may then take as long as it takes.
+// Serve proxies the request, on the lean path (forward.go) when it can.
+// The timeout bounds the wait for the backend's response headers; a
+// streamed body may then take as long as it takes.
 func (p *proxy) Serve(w http.ResponseWriter, req *gateway.Request) error {
 	target, err := url.Parse(p.uri.expandFor(req, p.secrets))
 	if err != nil {
 		return &gateway.Error{Type: gateway.BadRequestParameters, Message: "Bad request parameters"}
+	}
+	if p.leanEligible(req.HTTP, target) {
+		return p.forward(w, req, target)
 	}
 	ctx, cancel := context.WithCancelCause(req.HTTP.Context())
 	defer cancel(nil)
@@ -129,53 +137,11 @@ func (p *proxy) Serve(w http.ResponseWriter, req *gateway.Request) error {
 
 func callOf(r *http.Request) *call { return r.Context().Value(callKey{}).(*call) }
 
+// rewrite is ReverseProxy's hook: pr.Out has already lost its hop-by-hop
+// and forwarding headers.
 func (p *proxy) rewrite(pr *httputil.ProxyRequest) {
 	c := callOf(pr.In)
-	out := pr.Out
-	c.req.ApplyBackendHeaders(out.Header) // after ReverseProxy dropped what Connection names
-	out.URL = c.target
-	out.Host = ""
-	if p.path != nil {
-		v := p.path.source.value(c.req)
-		if !strings.HasPrefix(v, "/") {
-			v = "/" + v
-		}
-		out.URL.Path, out.URL.RawPath = v, ""
-	}
-	switch {
-	case pr.In.URL.RawQuery == "":
-	case out.URL.RawQuery == "":
-		out.URL.RawQuery = pr.In.URL.RawQuery
-	default:
-		out.URL.RawQuery += "&" + pr.In.URL.RawQuery
-	}
-	if p.method != "" {
-		out.Method = p.method
-	}
-	if xff, ok := pr.In.Header["X-Forwarded-For"]; ok {
-		out.Header["X-Forwarded-For"] = xff
-	}
-	pr.SetXForwarded()
-	for i := range p.headers {
-		p.headers[i].applyHeader(out.Header, c.req)
-	}
-	if p.hasQuery {
-		q := out.URL.Query()
-		for i := range p.queries {
-			p.queries[i].applyQuery(q, c.req)
-		}
-		for _, s := range p.secrets {
-			if s.in == "query" {
-				q.Set(s.name, s.value) // replaces any client-sent value
-			}
-		}
-		out.URL.RawQuery = q.Encode()
-	}
-	for _, s := range p.secrets {
-		if s.in == "header" {
-			out.Header[s.name] = []string{s.value} // replaces any client-sent value
-		}
-	}
+	p.shape(pr.Out, pr.In, c.req, c.target)
 }
 
 // SetsHeaders names the headers this integration writes on backend
@@ -204,15 +170,11 @@ func stopTimer(res *http.Response) error {
 // a transport error can quote the URL, which may hold an injected secret.
 func (p *proxy) failed(_ http.ResponseWriter, r *http.Request, err error) {
 	c := callOf(r)
-	switch {
-	case context.Cause(r.Context()) == errTimedOut:
-		c.err = &gateway.Error{Type: gateway.IntegrationTimeout, Message: "Endpoint request timed out"}
-	case c.req.HTTP.Context().Err() != nil:
-		c.err = &gateway.Error{Type: gateway.IntegrationFailure, Status: 499, Message: "Client closed request"}
-	default:
-		c.err = &gateway.Error{Type: gateway.IntegrationFailure, Status: http.StatusBadGateway, Message: "Internal server error",
-			Cause: errors.New("backend request failed: " + redactedError(err, p.secrets))}
+	if context.Cause(r.Context()) == errTimedOut {
+		c.err = timedOut()
+		return
 	}
+	c.err = p.failure(c.req.HTTP.Context(), err)
 }
 
 // redactedError is err's text with every secret value cut out.
