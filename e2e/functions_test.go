@@ -45,8 +45,8 @@ apis:
 func TestLambdaFunctions(t *testing.T) {
 	python := pythonWithBoto3(t)
 	dir := t.TempDir()
-	goZip := buildGoFunction(t, dir, "v1")
-	goZipV2 := buildGoFunction(t, dir, "v2")
+	goZip := buildGoFunction(t, dir, "gohandler", "v1")
+	goZipV2 := buildGoFunction(t, dir, "gohandler", "v2")
 	nodeZip := writeZip(t, filepath.Join(dir, "node.zip"), map[string]string{"index.js": nodeHandler})
 	pythonZip := writeZip(t, filepath.Join(dir, "python.zip"), map[string]string{"lambda_function.py": pythonHandler})
 
@@ -94,12 +94,12 @@ func tokenGet(t *testing.T, url, token string) (int, []byte) {
 	return resp.StatusCode, body
 }
 
-// buildGoFunction builds testdata/lambda/gohandler for Linux as Lambda's
+// buildGoFunction builds testdata/lambda/<pkg> for Linux as Lambda's
 // bootstrap and zips it, version telling one build from another.
-func buildGoFunction(t *testing.T, dir, version string) string {
+func buildGoFunction(t *testing.T, dir, pkg, version string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "bootstrap-"+version)
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-X main.version="+version, "-o", bin, "./testdata/lambda/gohandler")
+	bin := filepath.Join(dir, "bootstrap-"+pkg+"-"+version)
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-X main.version="+version, "-o", bin, "./testdata/lambda/"+pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the Go function: %v\n%s", err, out)
@@ -108,7 +108,7 @@ func buildGoFunction(t *testing.T, dir, version string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return writeZip(t, filepath.Join(dir, "go-"+version+".zip"), map[string]string{"bootstrap": string(code)})
+	return writeZip(t, filepath.Join(dir, pkg+"-"+version+".zip"), map[string]string{"bootstrap": string(code)})
 }
 
 func writeZip(t *testing.T, path string, files map[string]string) string {

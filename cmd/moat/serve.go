@@ -28,6 +28,7 @@ import (
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/tempcreds"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/wafapi"
 	"github.com/prometheus/client_golang/prometheus"
@@ -121,7 +122,17 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	limiter := newLimiter(redisClient)
 
 	tok := tokens.NewService(st, cfg.IdentityPublicURL)
-	identity, err := identityServices(ctx, st, tok, limiter, cfg, logger)
+	registry := prometheus.NewRegistry()
+	sessions, err := tempcreds.NewIssuer(ctx, st, nil)
+	if err != nil {
+		return err
+	}
+	runtime, err := newFunctions(ctx, cfg, st, sessions, registry, logger)
+	if err != nil {
+		return err
+	}
+	defer runtime.Close() // after the listeners stop: no invocation is left to run
+	identity, err := identityServices(ctx, st, tok, limiter, cfg, identityDeps{Sessions: sessions, Functions: runtime, Registry: registry}, logger)
 	if err != nil {
 		return err
 	}
@@ -137,16 +148,10 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 		return err
 	}
 	defer stopDemo()
-	registry := prometheus.NewRegistry()
 	usageSvc, err := newUsage(ctx, st, limiter, registry)
 	if err != nil {
 		return err
 	}
-	runtime, err := newFunctions(ctx, cfg, st, identity.Credentials, registry, logger)
-	if err != nil {
-		return err
-	}
-	defer runtime.Close() // after the listeners stop: no invocation is left to run
 	// The WAF is the gateway's first stage and checks associations against
 	// the gateway's stages, so each is made knowing the other.
 	var gw *gateway.Gateway

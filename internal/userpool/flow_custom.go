@@ -35,7 +35,7 @@ func (s *Service) customAuth(ctx context.Context, a *attempt) (*AuthOutput, erro
 	if !a.client.allowsFlow("ALLOW_CUSTOM_AUTH") {
 		return nil, invalidParameter("Custom auth flow not enabled for this client")
 	}
-	if h := s.hooks.CustomAuth; h == nil || !h.ServesPool(a.pool.ID) {
+	if h := s.hooks.CustomAuth; h == nil || !h.Serves(a.call) {
 		return s.walletChallenge(ctx, a)
 	}
 	username := a.params["USERNAME"]
@@ -104,7 +104,7 @@ func (s *Service) answerCustomChallenge(ctx context.Context, a *attempt, cs chal
 		return s.completeWalletSignIn(ctx, a, cs, sealed)
 	}
 	h := s.hooks.CustomAuth
-	if h == nil || !h.ServesPool(a.pool.ID) {
+	if h == nil || !h.Serves(a.call) {
 		return nil, errInvalidSession
 	}
 	u := store.User{Username: loop.Username}

@@ -95,7 +95,7 @@ func (s *Service) migrateUser(ctx context.Context, a *attempt, username, pw stri
 	if h == nil {
 		return store.User{}, false, nil
 	}
-	m, err := h.MigrateUser(ctx, &signin.MigrationEvent{Call: a.call, Username: username, Password: pw})
+	m, err := h.MigrateUser(ctx, &signin.MigrationEvent{Call: a.call, Source: signin.MigrateOnSignIn, Username: username, Password: pw})
 	if err != nil || m == nil {
 		return store.User{}, false, hookFailed(err)
 	}

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"net/netip"
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/userpool/signin"
@@ -75,7 +76,10 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		}
 		st.FailedSignIns, st.LockedUntilMillis, st.TempPasswordExpiresAt = 0, 0, 0
 	})
-	return &Empty{}, err
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, s.postConfirmation(ctx, p.call(c.ID, netip.Addr{}, in.ClientMetadata), signin.ConfirmedForgotPassword, u.Key)
 }
 
 type AdminResetUserPasswordInput struct {

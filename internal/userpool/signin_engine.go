@@ -31,8 +31,13 @@ type attempt struct {
 }
 
 func newAttempt(caller netip.Addr, p *pool, c *client, metadata, params map[string]string) *attempt {
-	return &attempt{call: signin.Call{PoolID: p.ID, ClientID: c.ID, Caller: caller, ClientMetadata: metadata},
-		pool: p, client: c, params: params}
+	return &attempt{call: p.call(c.ID, caller, metadata), pool: p, client: c, params: params}
+}
+
+// call is what a hook is told of a call to p: its client (none for admin
+// calls naming none), caller, ClientMetadata, and the pool's triggers.
+func (p *pool) call(clientID string, caller netip.Addr, metadata map[string]string) signin.Call {
+	return signin.Call{PoolID: p.ID, ClientID: clientID, Caller: caller, ClientMetadata: metadata, Triggers: p.Config.LambdaConfig}
 }
 
 // entryPoint is which API offers a flow: the public one, the signed admin
@@ -190,7 +195,13 @@ func statusRefusal(u store.User) error {
 // device signing in; a pool that tracks devices names a new one.
 func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
 	if h := s.hooks.PostAuthentication; h != nil {
-		if err := h.PostAuthentication(ctx, s.authenticationEvent(a, u)); err != nil {
+		e := s.authenticationEvent(a, u)
+		if a.flow != "" {
+			// InitiateAuth's ClientMetadata goes to the triggers before
+			// authentication only; RespondToAuthChallenge's reaches this one.
+			e.ClientMetadata = nil
+		}
+		if err := h.PostAuthentication(ctx, e); err != nil {
 			return nil, hookFailed(err)
 		}
 	}

@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"regexp"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -65,6 +66,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	pp := p.passwordPolicy()
 	temp, np, err := s.temporaryPasswordFor(ctx, p, username, in.TemporaryPassword)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := s.preSignUp(ctx, p.call("", netip.Addr{}, in.ClientMetadata), signin.SignUpByAdmin, username, attrs, in.ValidationData); err != nil {
 		return nil, err
 	}
 	if err := s.claimAliases(ctx, p, "", attrs, in.ForceAliasCreation); err != nil {
@@ -274,7 +278,10 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *UserRef) (*Empty, 
 		old.UpdatedAt = s.clock()
 		return old, change{kind: userConfirmed, operation: "AdminConfirmSignUp"}, nil
 	})
-	return &Empty{}, storeErr(err, errUserNotFound)
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	return &Empty{}, s.postConfirmation(ctx, p.call("", netip.Addr{}, nil), signin.ConfirmedSignUp, u.Key)
 }
 
 // setEnabled backs AdminDisableUser and AdminEnableUser. Disabling also ends
