@@ -111,7 +111,7 @@ func (s *Service) SignUp(ctx context.Context, caller netip.Addr, in *SignUpInput
 		}
 	}
 	if !hook.AutoConfirmUser && p.autoVerifies("email") && attrs["email"] != "" {
-		delivery, err := s.sendSignUpCode(ctx, p, u)
+		delivery, err := s.sendSignUpCode(ctx, p, u, messageFor{hook.Call, signin.MessageSignUp})
 		if err != nil {
 			return nil, err
 		}
@@ -154,8 +154,8 @@ func (p *pool) autoVerifies(attr string) bool {
 	return slices.Contains(p.Config.AutoVerifiedAttributes, attr)
 }
 
-func (s *Service) sendSignUpCode(ctx context.Context, p *pool, u store.User) (*CodeDeliveryDetails, error) {
-	return s.mailCode(ctx, p, u, codeSignUp, signUpCodeLife)
+func (s *Service) sendSignUpCode(ctx context.Context, p *pool, u store.User, m messageFor) (*CodeDeliveryDetails, error) {
+	return s.mailCode(ctx, p, u, codeSignUp, signUpCodeLife, m)
 }
 
 // checkWritable enforces the client's WriteAttributes (none listed: all writable).
@@ -244,7 +244,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if err := s.limiter.Codes(ctx, p.ID, u.Key); err != nil {
 		return nil, err
 	}
-	delivery, err := s.sendSignUpCode(ctx, p, u)
+	delivery, err := s.sendSignUpCode(ctx, p, u, messageFor{p.call(c.ID, netip.Addr{}, in.ClientMetadata), signin.MessageResendCode})
 	if err != nil {
 		return nil, err
 	}

@@ -90,7 +90,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, storeErr(err, poolNotFound(p.ID))
 	}
 	if in.MessageAction != "SUPPRESS" {
-		if err := s.sendInvitation(ctx, p, u, temp); err != nil {
+		if err := s.sendInvitation(ctx, p, u, temp, p.call("", netip.Addr{}, in.ClientMetadata)); err != nil {
 			return nil, err
 		}
 	}
@@ -184,7 +184,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
 	}
-	if err := s.sendInvitation(ctx, p, u, temp); err != nil {
+	if err := s.sendInvitation(ctx, p, u, temp, p.call("", netip.Addr{}, in.ClientMetadata)); err != nil {
 		return nil, err
 	}
 	return &AdminCreateUserOutput{User: userType(u, nil)}, nil

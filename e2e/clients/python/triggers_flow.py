@@ -6,7 +6,8 @@ PreAuthentication and PostAuthentication get Cognito-shaped events (their
 functions write them to MOAT_EVENTS_DIR); PreAuthentication refuses a
 user; UserMigration signs in a user from a legacy directory; a Go
 PreTokenGeneration V2_0 function changes both tokens; a function that
-sleeps 6 s and one that answers garbage fail as Cognito's do.
+sleeps 6 s and one that answers garbage fail as Cognito's do. Leaves
+custom-message and user-migration for the mail checks that follow.
 
 Environment: MOAT_IDENTITY_URL, MOAT_ADMIN_ACCESS_KEY_ID,
 MOAT_ADMIN_SECRET_ACCESS_KEY, MOAT_ROLE_ARN, MOAT_TRIGGERS_ZIP,
@@ -78,7 +79,7 @@ class Flow:
     def setup(self):
         zip_path = env("MOAT_TRIGGERS_ZIP")
         for name in ["pre_sign_up", "post_confirmation", "pre_authentication", "post_authentication",
-                     "user_migration", "garbage"]:
+                     "user_migration", "custom_message", "garbage"]:
             self.create(name.replace("_", "-"), "python3.12", "lambda_function." + name, zip_path)
         self.create("sleepy", "python3.12", "lambda_function.sleepy", zip_path, timeout=10)
         self.create("pre-token", "provided.al2023", "bootstrap", env("MOAT_PRETOKEN_ZIP"))
