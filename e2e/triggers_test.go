@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +40,29 @@ func TestUserPoolTriggers(t *testing.T) {
 		"MOAT_ROLE_ARN=arn:aws:iam::000000000000:role/lambda-exec",
 		"MOAT_TRIGGERS_ZIP="+triggersZip, "MOAT_PRETOKEN_ZIP="+preTokenZip, "MOAT_EVENTS_DIR="+events,
 	)
+
+	t.Run("metrics and log", func(t *testing.T) {
+		resp, err := http.Get(m.IdentityURL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		for _, want := range []string{
+			`moat_userpool_trigger_invocations_total{outcome="timeout",trigger="PreSignUp"} 1`,
+			`moat_userpool_trigger_invocations_total{outcome="invalid_response",trigger="PreSignUp"} 1`,
+			`moat_userpool_trigger_invocations_total{outcome="function_error",trigger="PreAuthentication"} 1`,
+			`moat_userpool_trigger_invocations_total{outcome="ok",trigger="PreTokenGeneration"} 4`,
+		} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
+		}
+		if log := m.log.tail(1 << 20); !strings.Contains(log, `"msg":"user-pool trigger invoked","pool":"us-east-1_`) ||
+			!strings.Contains(log, `"trigger":"UserMigration"`) {
+			t.Errorf("no log line per trigger invocation with its pool")
+		}
+	})
 
 	c := m.cognito(t)
 	function := func(name string) *string {

@@ -29,13 +29,20 @@ type customLoop struct {
 	Metadata string                   `json:"md,omitempty"`
 }
 
-var errInvalidLambdaResponse = awserr.New("InvalidLambdaResponseException", "Unrecognizable lambda output")
+var (
+	errInvalidLambdaResponse = awserr.New("InvalidLambdaResponseException", "Unrecognizable lambda output")
+	errIncompleteCustomAuth  = awserr.New(awserr.InvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
+)
 
 func (s *Service) customAuth(ctx context.Context, a *attempt) (*AuthOutput, error) {
 	if !a.client.allowsFlow("ALLOW_CUSTOM_AUTH") {
 		return nil, invalidParameter("Custom auth flow not enabled for this client")
 	}
 	if h := s.hooks.CustomAuth; h == nil || !h.Serves(a.call) {
+		if c := a.call.Triggers; c != nil && (c.DefineAuthChallenge != "" || c.CreateAuthChallenge != "" || c.VerifyAuthChallengeResponse != "") {
+			// Part of a challenge loop is no loop, and no wallet sign-in either.
+			return nil, errIncompleteCustomAuth
+		}
 		return s.walletChallenge(ctx, a)
 	}
 	username := a.params["USERNAME"]

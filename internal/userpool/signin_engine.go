@@ -172,7 +172,7 @@ func (s *Service) passwordAccepted(ctx context.Context, a *attempt, u store.User
 		if err != nil {
 			return nil, err
 		}
-		next.DeviceKey = d.Key
+		next.DeviceKey, next.Source = d.Key, signin.TokensForDevice
 		return s.issueChallenge(ctx, string(signin.DeviceSRPAuth), a, u, next)
 	}
 	next.DeviceKey = s.trackedDevice(ctx, a, u)
@@ -196,6 +196,7 @@ func statusRefusal(u store.User) error {
 func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
 	if h := s.hooks.PostAuthentication; h != nil {
 		e := s.authenticationEvent(a, u)
+		e.NewDevice = next.DeviceKey == "" && a.pool.tracksDevices()
 		if a.flow != "" {
 			// InitiateAuth's ClientMetadata goes to the triggers before
 			// authentication only; RespondToAuthChallenge's reaches this one.

@@ -77,6 +77,13 @@ class Flow:
         self.idp.admin_create_user(UserPoolId=self.pool_id, Username=self.wallet["address"], MessageAction="SUPPRESS")
         self.summary.append("three Node.js (ethers) functions as Define/Create/VerifyAuthChallenge")
 
+        partial = self.idp.create_user_pool(PoolName="partial", LambdaConfig={"DefineAuthChallenge": config["DefineAuthChallenge"]})["UserPool"]["Id"]
+        client = self.idp.create_user_pool_client(UserPoolId=partial, ClientName="dapp",
+                                                  ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH"])["UserPoolClient"]["ClientId"]
+        expect_error("InvalidParameterException", self.idp.initiate_auth,
+                     message="Custom auth lambda trigger is not configured for the user pool.",
+                     ClientId=client, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": self.wallet["address"]})
+
     def start(self):
         got = self.idp.initiate_auth(ClientId=self.client_id, AuthFlow="CUSTOM_AUTH",
                                      AuthParameters={"USERNAME": self.wallet["address"]})
