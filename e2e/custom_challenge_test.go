@@ -31,10 +31,16 @@ func TestCustomChallengeTriggers(t *testing.T) {
 		"MOAT_DEFINE_ZIP="+zips["define-auth-challenge"], "MOAT_CREATE_ZIP="+zips["create-auth-challenge"],
 		"MOAT_VERIFY_ZIP="+zips["verify-auth-challenge"], "MOAT_NODE="+node,
 	)
-	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var left struct{ Pool, Client, Key string }
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &left); err != nil {
-		t.Fatalf("the boto3 flow's last line: %v", err)
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, `{"pool"`) {
+			if err := json.Unmarshal([]byte(line), &left); err != nil {
+				t.Fatalf("the boto3 flow's ids: %v", err)
+			}
+		}
+	}
+	if left.Key == "" {
+		t.Fatal("the boto3 flow printed no pool, client and wallet")
 	}
 	runClientScript(t, []string{node, filepath.Join("clients", "node", "custom_challenge_signin.mjs")}, "",
 		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_USER_POOL_ID="+left.Pool, "MOAT_CLIENT_ID="+left.Client, "MOAT_WALLET_KEY="+left.Key)

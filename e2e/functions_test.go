@@ -15,14 +15,7 @@ import (
 // functionsConfig declares the functions' execution role and a REST API
 // whose route is a lambda_proxy to go-fn behind a TOKEN authorizer
 // (go-authorizer); the Lambda flow creates both functions.
-const functionsConfig = `
-roles:
-  - name: lambda-exec
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
-apis:
+const functionsConfig = functionsRoleConfig + `apis:
   - name: orders
     type: REST
     basePath: /fn
@@ -36,6 +29,16 @@ apis:
         path: /orders/{id}
         authorizer: tokens
         integration: {type: lambda_proxy, function: go-fn}
+`
+
+// functionsRoleConfig declares the execution role functions run as.
+const functionsRoleConfig = `
+roles:
+  - name: lambda-exec
+    assumeRolePolicy:
+      Version: "2012-10-17"
+      Statement:
+        - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
 `
 
 // TestLambdaFunctions deploys a Go (aws-lambda-go, provided.al2023), a

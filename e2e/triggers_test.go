@@ -109,13 +109,3 @@ func TestUserPoolTriggers(t *testing.T) {
 		signIn(t, c, client, "legacy-ann", "New-Legacy-Pass-2!")
 	})
 }
-
-// functionsRoleConfig declares the execution role trigger functions run as.
-const functionsRoleConfig = `
-roles:
-  - name: lambda-exec
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
-`

@@ -122,6 +122,11 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	limiter := newLimiter(redisClient)
 
 	tok := tokens.NewService(st, cfg.IdentityPublicURL)
+	// The config file's roles come first: its functions run as them.
+	roleSvc, err := newRoles(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
 	registry := prometheus.NewRegistry()
 	sessions, err := tempcreds.NewIssuer(ctx, st, nil)
 	if err != nil {
@@ -133,10 +138,6 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	}
 	defer runtime.Close() // after the listeners stop: no invocation is left to run
 	identity, err := identityServices(ctx, st, tok, limiter, cfg, identityDeps{Sessions: sessions, Functions: runtime, Registry: registry}, logger)
-	if err != nil {
-		return err
-	}
-	roleSvc, err := newRoles(ctx, st, cfg)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,8 @@ and signs in with InitiateAuth CUSTOM_AUTH and RespondToAuthChallenge, the
 wallet (ethers, through clients/node/wallet_sign.mjs) signing the nonce
 message; a wrong signer is refused, and three wrong answers end the
 session. Leaves the pool and a user for the amazon-cognito-identity-js run
-that follows, printing their ids as its last line.
+that follows, printing their ids (and the test wallet's key) as JSON on
+the line after its banner.
 
 Environment: MOAT_IDENTITY_URL, MOAT_ADMIN_ACCESS_KEY_ID,
 MOAT_ADMIN_SECRET_ACCESS_KEY, MOAT_ROLE_ARN, MOAT_DEFINE_ZIP,
@@ -21,8 +22,7 @@ import sys
 import boto3
 import jwt
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, expect_error, fail
+from wirecheck import check, env, expect_error, run_flow
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIGNER = os.path.join(HERE, "..", "node", "wallet_sign.mjs")
@@ -122,21 +122,10 @@ class Flow:
         self.wrong_signer()
 
 
-def main():
-    flow = None
-    try:
-        flow = Flow()
-        flow.run()
-    except KeyError as e:
-        return fail(flow, f"a response lacks the field {e}")
-    except (Mismatch, ClientError, BotoCoreError, jwt.PyJWTError, OSError, subprocess.CalledProcessError) as e:
-        return fail(flow, f"{type(e).__name__}: {e}")
-    print(f"boto3 {boto3.__version__} against {flow.identity_url}: all checks passed")
-    for line in flow.summary:
-        print("  ok:", line)
-    print(json.dumps({"pool": flow.pool_id, "client": flow.client_id, "key": flow.wallet["key"]}))
-    return 0
+def banner(flow):
+    ids = json.dumps({"pool": flow.pool_id, "client": flow.client_id, "key": flow.wallet["key"]})
+    return f"boto3 {boto3.__version__} against {flow.identity_url}: all checks passed\n{ids}"
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_flow(Flow, banner, errors=(jwt.PyJWTError, subprocess.CalledProcessError)))

@@ -24,8 +24,7 @@ import urllib.request
 import boto3
 import jwt
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, expect_error, fail
+from wirecheck import check, env, expect_error, run_flow
 
 PASSWORD = "Trigger-Pass-1!"
 
@@ -231,20 +230,6 @@ class Flow:
         self.broken_functions()
 
 
-def main():
-    flow = None
-    try:
-        flow = Flow()
-        flow.run()
-    except KeyError as e:
-        return fail(flow, f"a response lacks the field {e}")
-    except (Mismatch, ClientError, BotoCoreError, jwt.PyJWTError, OSError) as e:
-        return fail(flow, f"{type(e).__name__}: {e}")
-    print(f"boto3 {boto3.__version__} + PyJWT {jwt.__version__} against {flow.identity_url}: all checks passed")
-    for line in flow.summary:
-        print("  ok:", line)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_flow(Flow, lambda f: f"boto3 {boto3.__version__} + PyJWT {jwt.__version__} against {f.identity_url}: all checks passed",
+                      errors=(jwt.PyJWTError,)))

@@ -44,6 +44,26 @@ def fail(flow, reason):
     return 1
 
 
+def run_flow(make_flow, banner, errors=()):
+    """Run make_flow().run(), print banner(flow) and the flow's summary, and
+    return the exit code; a mismatch, a client error or one of errors is a
+    failure naming what passed before it."""
+    from botocore.exceptions import BotoCoreError
+
+    flow = None
+    try:
+        flow = make_flow()
+        flow.run()
+    except KeyError as e:
+        return fail(flow, f"a response lacks the field {e}")
+    except (Mismatch, ClientError, BotoCoreError, OSError) + tuple(errors) as e:
+        return fail(flow, f"{type(e).__name__}: {e}")
+    print(banner(flow))
+    for line in flow.summary:
+        print("  ok:", line)
+    return 0
+
+
 def expect_error(code, call, message=None, contains=None, **kwargs):
     """Call must fail with this error code, and this message (or one holding
     contains) when given."""
