@@ -11,8 +11,9 @@ import (
 
 // TestCustomChallengeTriggers: examples/wallet-lambdas' three Node.js
 // functions, created with boto3's lambda client, sign an ethers wallet in
-// through CUSTOM_AUTH, driven by boto3 and then by
-// amazon-cognito-identity-js's customChallenge callback.
+// through CUSTOM_AUTH, driven by boto3, by amazon-cognito-identity-js's
+// customChallenge callback, and by the command-line dApp written for the
+// built-in wallet sign-in.
 func TestCustomChallengeTriggers(t *testing.T) {
 	python := pythonWithBoto3(t)
 	node := nodeWithClients(t)
@@ -44,6 +45,14 @@ func TestCustomChallengeTriggers(t *testing.T) {
 	}
 	runClientScript(t, []string{node, filepath.Join("clients", "node", "custom_challenge_signin.mjs")}, "",
 		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_USER_POOL_ID="+left.Pool, "MOAT_CLIENT_ID="+left.Client, "MOAT_WALLET_KEY="+left.Key)
+
+	// The command-line dApp written for the built-in wallet sign-in signs
+	// in unchanged through the functions.
+	dapp := runClientScript(t, []string{node, filepath.Join("clients", "node", "wallet_signin.mjs")}, "",
+		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_CLIENT_ID="+left.Client, "MOAT_WALLET_KEY="+left.Key)
+	if !strings.Contains(dapp, `"cognito:username"`) || !strings.Contains(dapp, "Nonce: ") {
+		t.Errorf("wallet_signin.mjs did not sign the functions' message in:\n%s", dapp)
+	}
 }
 
 // bundleWalletLambda bundles examples/wallet-lambdas/<name>.mjs with its
