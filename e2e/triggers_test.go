@@ -52,7 +52,7 @@ func TestUserPoolTriggers(t *testing.T) {
 			`moat_userpool_trigger_invocations_total{outcome="timeout",trigger="PreSignUp"} 1`,
 			`moat_userpool_trigger_invocations_total{outcome="invalid_response",trigger="PreSignUp"} 1`,
 			`moat_userpool_trigger_invocations_total{outcome="function_error",trigger="PreAuthentication"} 1`,
-			`moat_userpool_trigger_invocations_total{outcome="ok",trigger="PreTokenGeneration"} 4`,
+			`moat_userpool_trigger_invocations_total{outcome="ok",trigger="PreTokenGeneration"} 5`,
 		} {
 			if !strings.Contains(string(body), want) {
 				t.Errorf("/metrics lacks %s", want)

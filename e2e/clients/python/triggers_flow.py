@@ -5,7 +5,8 @@ PreSignUp confirms one email domain and refuses another; PostConfirmation,
 PreAuthentication and PostAuthentication get Cognito-shaped events (their
 functions write them to MOAT_EVENTS_DIR); PreAuthentication refuses a
 user; UserMigration signs in a user from a legacy directory; a Go
-PreTokenGeneration V2_0 function changes both tokens; a function that
+PreTokenGeneration V2_0 function changes both tokens, a Python V1_0 one
+the ID token and the groups; a function that
 sleeps 6 s and one that answers garbage fail as Cognito's do. Leaves
 custom-message and user-migration for the mail checks that follow.
 
@@ -78,7 +79,7 @@ class Flow:
     def setup(self):
         zip_path = env("MOAT_TRIGGERS_ZIP")
         for name in ["pre_sign_up", "post_confirmation", "pre_authentication", "post_authentication",
-                     "user_migration", "custom_message", "garbage"]:
+                     "user_migration", "custom_message", "pre_token_v1", "garbage"]:
             self.create(name.replace("_", "-"), "python3.12", "lambda_function." + name, zip_path)
         self.create("sleepy", "python3.12", "lambda_function.sleepy", zip_path, timeout=10)
         self.create("pre-token", "provided.al2023", "bootstrap", env("MOAT_PRETOKEN_ZIP"))
@@ -205,6 +206,24 @@ class Flow:
                      AuthParameters={"USERNAME": "legacy-zed", "PASSWORD": "Wrong-Pass-1!"})
         self.summary.append("UserMigration signs in legacy-ann, who is then in the pool")
 
+    def token_v1(self):
+        self.idp.update_user_pool(UserPoolId=self.pool_id, LambdaConfig={"PreTokenGeneration": self.arns["pre-token-v1"]})
+        got = self.idp.describe_user_pool(UserPoolId=self.pool_id)["UserPool"]["LambdaConfig"]
+        check(got.get("PreTokenGeneration") == self.arns["pre-token-v1"], f"LambdaConfig after the V1 update: {got}")
+        auth = self.idp.initiate_auth(ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                      AuthParameters={"USERNAME": "ivy", "PASSWORD": PASSWORD})["AuthenticationResult"]
+        id_claims = self.verify(auth["IdToken"], audience=self.client_id)
+        access = self.verify(auth["AccessToken"])
+        check(id_claims.get("plan") == "v1" and id_claims.get("email") == "overridden@example.com"
+              and "email_verified" not in id_claims and id_claims["sub"] != "forged", f"V1 ID token: {id_claims}")
+        check(id_claims.get("cognito:groups") == ["readers"] and access.get("cognito:groups") == ["readers"],
+              f"V1 group override: {id_claims.get('cognito:groups')}, {access.get('cognito:groups')}")
+        check("plan" not in access and access["scope"] == "aws.cognito.signin.user.admin", f"V1 changed the access token: {access}")
+        e = self.event("TokenGeneration_Authentication")
+        check(e["version"] == "1" and e["response"] == {"claimsOverrideDetails": None} and "scopes" not in e["request"],
+              f"PreTokenGeneration V1 event: {e}")
+        self.summary.append("PreTokenGeneration V1 (Python): ID-token claims, suppression, group override; sub immutable")
+
     def broken_functions(self):
         self.idp.update_user_pool(UserPoolId=self.pool_id, LambdaConfig={"PreSignUp": self.arns["sleepy"]})
         got = self.idp.describe_user_pool(UserPoolId=self.pool_id)["UserPool"]["LambdaConfig"]
@@ -227,6 +246,7 @@ class Flow:
         self.sign_up()
         self.sign_in()
         self.migrate()
+        self.token_v1()
         self.broken_functions()
 
 

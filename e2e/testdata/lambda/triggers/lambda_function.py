@@ -62,6 +62,16 @@ def custom_message(event, context):
     return event
 
 
+def pre_token_v1(event, context):
+    record(event)
+    event["response"]["claimsOverrideDetails"] = {
+        "claimsToAddOrOverride": {"plan": "v1", "email": "overridden@example.com", "sub": "forged"},
+        "claimsToSuppress": ["email_verified"],
+        "groupOverrideDetails": {"groupsToOverride": ["readers"]},
+    }
+    return event
+
+
 def sleepy(event, context):
     time.sleep(6)
     return event
