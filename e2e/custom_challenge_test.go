@@ -44,7 +44,8 @@ func TestCustomChallengeTriggers(t *testing.T) {
 		t.Fatal("the boto3 flow printed no pool, client and wallet")
 	}
 	runClientScript(t, []string{node, filepath.Join("clients", "node", "custom_challenge_signin.mjs")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_USER_POOL_ID="+left.Pool, "MOAT_CLIENT_ID="+left.Client, "MOAT_WALLET_KEY="+left.Key)
+		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_USER_POOL_ID="+left.Pool, "MOAT_CLIENT_ID="+left.Client, "MOAT_WALLET_KEY="+left.Key,
+		"MOAT_PASSWORD=Wallet-Pass-1!")
 
 	// The command-line dApp written for the built-in wallet sign-in signs
 	// in unchanged through the functions.

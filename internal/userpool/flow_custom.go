@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/srp"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
@@ -27,6 +28,23 @@ type customLoop struct {
 	Rounds   []signin.ChallengeResult `json:"r,omitempty"`
 	Private  map[string]string        `json:"p,omitempty"`
 	Metadata string                   `json:"md,omitempty"`
+	// SRPA is the client's SRP_A when the loop began with SRP.
+	SRPA string `json:"a,omitempty"`
+}
+
+// customPasswordVerifier answers Define's PASSWORD_VERIFIER after SRP_A
+// with the SRP exchange; the proof's answer goes back to the loop.
+func (s *Service) customPasswordVerifier(a *attempt, u store.User, loop customLoop) (*AuthOutput, error) {
+	bigA, _ := srp.ParseA(loop.SRPA) // checked when the loop began
+	v := s.srpDecoy(a.pool, u.Username)
+	if !loop.NotFound {
+		var err error
+		if v, err = s.storedVerifier(a.pool, u); err != nil {
+			return nil, err
+		}
+	}
+	loop.SRPA = ""
+	return s.passwordVerifierChallenge(a, u, v, bigA, &loop)
 }
 
 var (
@@ -70,7 +88,17 @@ func (s *Service) customAuth(ctx context.Context, a *attempt) (*AuthOutput, erro
 			return nil, err
 		}
 	}
-	return s.nextCustomRound(ctx, a, u, customLoop{Hook: true, Username: u.Username, NotFound: notFound})
+	loop := customLoop{Hook: true, Username: u.Username, NotFound: notFound}
+	if a.params["CHALLENGE_NAME"] == string(signin.SRPA) {
+		// The client starts with SRP: the loop's first round is SRP_A,
+		// and Define may ask for the password's proof next.
+		if _, ok := srp.ParseA(a.params["SRP_A"]); !ok {
+			return nil, invalidParameter("SRP_A is not a valid value")
+		}
+		loop.SRPA = a.params["SRP_A"]
+		loop.Rounds = []signin.ChallengeResult{{ChallengeName: signin.SRPA, ChallengeResult: true}}
+	}
+	return s.nextCustomRound(ctx, a, u, loop)
 }
 
 // nextCustomRound asks the hook's Define what comes next: tokens, failure,
@@ -87,6 +115,8 @@ func (s *Service) nextCustomRound(ctx context.Context, a *attempt, u store.User,
 		return nil, errIncorrectCredentials
 	case define.IssueTokens:
 		return s.authenticated(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
+	case define.ChallengeName == signin.PasswordVerifier && loop.SRPA != "" && len(loop.Rounds) == 1:
+		return s.customPasswordVerifier(a, u, loop)
 	case define.ChallengeName != signin.CustomChallenge:
 		return nil, errInvalidLambdaResponse
 	}

@@ -1,9 +1,11 @@
 // Sign an ethers wallet in with amazon-cognito-identity-js through a pool's
 // custom-challenge triggers: CUSTOM_AUTH, and the customChallenge callback
-// answering with the signature of the message the challenge carries.
+// answering with the signature of the message the challenge carries; then
+// again with the password as well, which identity-js proves by SRP first
+// (CHALLENGE_NAME SRP_A, PASSWORD_VERIFIER) before the wallet's challenge.
 //
 // Environment: MOAT_IDENTITY_URL, MOAT_USER_POOL_ID, MOAT_CLIENT_ID,
-// MOAT_WALLET_KEY. Exits 1 naming the first mismatch.
+// MOAT_WALLET_KEY, MOAT_PASSWORD. Exits 1 naming the first mismatch.
 
 import cognito from 'amazon-cognito-identity-js';
 import { Wallet } from 'ethers';
@@ -16,10 +18,10 @@ function env(name) {
   return value;
 }
 
-function signIn(pool, wallet) {
+function signIn(pool, wallet, password) {
   const user = new CognitoUser({ Username: wallet.address, Pool: pool });
   user.setAuthenticationFlowType('CUSTOM_AUTH');
-  const details = new AuthenticationDetails({ Username: wallet.address });
+  const details = new AuthenticationDetails({ Username: wallet.address, Password: password });
   const rounds = [];
   return new Promise((resolve, reject) => {
     const callbacks = {
@@ -34,7 +36,8 @@ function signIn(pool, wallet) {
         }
       },
     };
-    user.initiateAuth(details, callbacks);
+    if (password) user.authenticateUser(details, callbacks);
+    else user.initiateAuth(details, callbacks);
   });
 }
 
@@ -42,11 +45,16 @@ async function main() {
   const pool = new CognitoUserPool({ UserPoolId: env('MOAT_USER_POOL_ID'), ClientId: env('MOAT_CLIENT_ID'),
     endpoint: `${env('MOAT_IDENTITY_URL').replace(/\/+$/, '')}/` });
   const wallet = new Wallet(env('MOAT_WALLET_KEY'));
-  const { session, rounds } = await signIn(pool, wallet);
-  const id = session.getIdToken().payload;
-  if (id['cognito:username'] !== wallet.address) throw new Error(`ID token for ${id['cognito:username']}, want ${wallet.address}`);
-  if (rounds.length !== 1 || !rounds[0].nonce) throw new Error(`challenges seen: ${JSON.stringify(rounds)}`);
-  console.log(`amazon-cognito-identity-js customChallenge: ${wallet.address} signed in after one challenge (nonce ${rounds[0].nonce})`);
+  for (const [how, password] of [['the wallet', undefined], ['the password (SRP), then the wallet', env('MOAT_PASSWORD')]]) {
+    const { session, rounds } = await signIn(pool, wallet, password);
+    const id = session.getIdToken().payload;
+    if (id['cognito:username'] !== wallet.address) throw new Error(`${how}: ID token for ${id['cognito:username']}, want ${wallet.address}`);
+    if (rounds.length !== 1 || !rounds[0].nonce) throw new Error(`${how}: challenges seen: ${JSON.stringify(rounds)}`);
+    console.log(`amazon-cognito-identity-js customChallenge: ${wallet.address} signed in with ${how} (nonce ${rounds[0].nonce})`);
+  }
+  const wrong = await signIn(pool, wallet, 'Not-The-Pass-1!').then(() => null, (e) => e);
+  if (wrong?.code !== 'NotAuthorizedException') throw new Error(`a wrong password: ${wrong?.code ?? 'signed in'}`);
+  console.log(`amazon-cognito-identity-js: a wrong password before the wallet fails with ${wrong.code}`);
 }
 
 main().catch((e) => {

@@ -24,6 +24,7 @@ import jwt
 from botocore.config import Config
 from wirecheck import check, env, expect_error, run_flow
 
+PASSWORD = "Wallet-Pass-1!"  # for the run that proves a password first (SRP_A)
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIGNER = os.path.join(HERE, "..", "node", "wallet_sign.mjs")
 
@@ -75,6 +76,7 @@ class Flow:
             ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
         self.wallet = new_wallet()
         self.idp.admin_create_user(UserPoolId=self.pool_id, Username=self.wallet["address"], MessageAction="SUPPRESS")
+        self.idp.admin_set_user_password(UserPoolId=self.pool_id, Username=self.wallet["address"], Password=PASSWORD, Permanent=True)
         self.summary.append("three Node.js (ethers) functions as Define/Create/VerifyAuthChallenge")
 
         partial = self.idp.create_user_pool(PoolName="partial", LambdaConfig={"DefineAuthChallenge": config["DefineAuthChallenge"]})["UserPool"]["Id"]
