@@ -61,6 +61,12 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 			}
 			return s.passwordAccepted(ctx, a, migrated)
 		}
+		if a.client.preventsUserExistenceErrors() {
+			// The hook is asked as for a user, told there is none.
+			if err := s.preAuthentication(ctx, a, store.User{Username: username}, true); err != nil {
+				return nil, err
+			}
+		}
 		if err := s.decoyCheck(ctx, a.pool, func() { password.Burn(pw) }); err != nil {
 			return nil, err
 		}
@@ -75,7 +81,7 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 	if err := a.client.checkSecretHash(a.params["SECRET_HASH"], username, u.Username, u.Sub); err != nil {
 		return nil, err
 	}
-	if err := s.preAuthentication(ctx, a, u); err != nil {
+	if err := s.preAuthentication(ctx, a, u, false); err != nil {
 		return nil, err
 	}
 	if err := s.verifyPassword(ctx, u, pw, a.signInFailure()); err != nil {

@@ -71,6 +71,9 @@ func (s *Service) srpStart(ctx context.Context, a *attempt) (*AuthOutput, error)
 		if !c.preventsUserExistenceErrors() {
 			return nil, errUserNotFound
 		}
+		if err := s.preAuthentication(ctx, a, store.User{Username: username}, true); err != nil {
+			return nil, err
+		}
 		return s.passwordVerifierChallenge(a, store.User{Username: username}, s.srpDecoy(p, username), bigA, nil)
 	}
 	if err != nil {
@@ -79,7 +82,7 @@ func (s *Service) srpStart(ctx context.Context, a *attempt) (*AuthOutput, error)
 	if err := c.checkSecretHash(params["SECRET_HASH"], username, u.Username, u.Sub); err != nil {
 		return nil, err
 	}
-	if err := s.preAuthentication(ctx, a, u); err != nil {
+	if err := s.preAuthentication(ctx, a, u, false); err != nil {
 		return nil, err
 	}
 	v, err := s.storedVerifier(p, u)

@@ -229,10 +229,15 @@ func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, n
 }
 
 // preAuthentication runs the before-authentication hook, if any, for a
-// user about to prove a password.
-func (s *Service) preAuthentication(ctx context.Context, a *attempt, u store.User) error {
+// user about to prove a password; notFound: the pool has no such user and
+// the client hides that (u is then only the name given).
+func (s *Service) preAuthentication(ctx context.Context, a *attempt, u store.User, notFound bool) error {
 	if h := s.hooks.PreAuthentication; h != nil {
-		return hookFailed(h.PreAuthentication(ctx, s.authenticationEvent(a, u)))
+		e := s.authenticationEvent(a, u)
+		if notFound {
+			e.UserAttributes, e.UserNotFound = map[string]string{}, true
+		}
+		return hookFailed(h.PreAuthentication(ctx, e))
 	}
 	return nil
 }

@@ -62,6 +62,10 @@ func (h *testHooks) PreSignUp(_ context.Context, e *signin.PreSignUpEvent) error
 }
 
 func (h *testHooks) PreAuthentication(_ context.Context, e *signin.AuthenticationEvent) error {
+	if e.UserNotFound {
+		h.record("PreAuthentication "+string(e.Flow)+" userNotFound "+e.Username+" "+e.UserAttributes["cognito:user_status"], e.Call)
+		return nil
+	}
 	h.record("PreAuthentication "+string(e.Flow), e.Call)
 	if e.Username == "blocked" {
 		return awserr.New("UserLambdaValidationException", "PreAuthentication failed with error Blocked..")
@@ -136,9 +140,11 @@ func TestHooksAreReached(t *testing.T) {
 		claims["cognito:username"] != "alice" || claims["sub"] == "forged" {
 		t.Fatalf("ID token claims after the hook: %s %v", payload, err)
 	}
-	_, err = signIn("blocked", "Any-Pass-1") // unknown: migration is asked, authentication hooks are not
+	// Unknown, on a client that hides users: migration is asked, then
+	// PreAuthentication is told there is no such user.
+	_, err = signIn("blocked", "Any-Pass-1")
 	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
-	want("unknown user", "UserMigration")
+	want("unknown user", "UserMigration", "PreAuthentication USER_PASSWORD_AUTH userNotFound blocked ")
 
 	// Refresh runs the token hook only.
 	if _, err := f.s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: f.clientID,
