@@ -21,7 +21,7 @@ import sys
 
 import boto3
 import jwt
-from botocore.config import Config
+from triggerfns import admin_clients, create_trigger_function
 from wirecheck import check, env, expect_error, run_flow
 
 PASSWORD = "Wallet-Pass-1!"  # for the run that proves a password first (SRP_A)
@@ -46,23 +46,11 @@ def sign(key, message):
 class Flow:
     def __init__(self):
         self.identity_url = env("MOAT_IDENTITY_URL")
-        kwargs = dict(endpoint_url=self.identity_url, region_name="us-east-1",
-                      aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
-                      aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
-                      config=Config(retries={"max_attempts": 1}, read_timeout=60))
-        self.fn = boto3.client("lambda", **kwargs)
-        self.idp = boto3.client("cognito-idp", **kwargs)
+        self.fn, self.idp = admin_clients("lambda", "cognito-idp")
         self.summary = []
 
     def create(self, name, zip_path):
-        with open(zip_path, "rb") as f:
-            code = f.read()
-        arn = self.fn.create_function(FunctionName=name, Runtime="nodejs20.x", Role=env("MOAT_ROLE_ARN"),
-                                      Handler="index.handler", Code={"ZipFile": code}, Timeout=5,
-                                      Environment={"Variables": {"APP_NAME": "moat e2e"}})["FunctionArn"]
-        self.fn.add_permission(FunctionName=name, StatementId="cognito", Action="lambda:InvokeFunction",
-                               Principal="cognito-idp.amazonaws.com")
-        return arn
+        return create_trigger_function(self.fn, name, "nodejs20.x", "index.handler", zip_path, 5, {"APP_NAME": "moat e2e"})
 
     def setup(self):
         config = {

@@ -24,15 +24,10 @@ import urllib.request
 
 import boto3
 import jwt
-from botocore.config import Config
+from triggerfns import admin_clients, create_trigger_function
 from wirecheck import check, env, expect_error, run_flow
 
 PASSWORD = "Trigger-Pass-1!"
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
 
 
 def add_version_config(request, version_config):
@@ -44,24 +39,14 @@ def add_version_config(request, version_config):
 class Flow:
     def __init__(self):
         self.identity_url = env("MOAT_IDENTITY_URL")
-        kwargs = dict(endpoint_url=self.identity_url, region_name="us-east-1",
-                      aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
-                      aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
-                      config=Config(retries={"max_attempts": 1}, read_timeout=60))
-        self.fn = boto3.client("lambda", **kwargs)
-        self.idp = boto3.client("cognito-idp", **kwargs)
+        self.fn, self.idp = admin_clients("lambda", "cognito-idp")
         self.events_dir = env("MOAT_EVENTS_DIR")
         self.arns = {}
         self.summary = []
 
     def create(self, name, runtime, handler, zip_path, timeout=3):
-        got = self.fn.create_function(
-            FunctionName=name, Runtime=runtime, Role=env("MOAT_ROLE_ARN"), Handler=handler,
-            Code={"ZipFile": read(zip_path)}, Timeout=timeout,
-            Environment={"Variables": {"EVENTS_DIR": self.events_dir}})
-        self.arns[name] = got["FunctionArn"]
-        self.fn.add_permission(FunctionName=name, StatementId="cognito", Action="lambda:InvokeFunction",
-                               Principal="cognito-idp.amazonaws.com")
+        self.arns[name] = create_trigger_function(self.fn, name, runtime, handler, zip_path, timeout,
+                                                  {"EVENTS_DIR": self.events_dir})
 
     def event(self, source):
         path = os.path.join(self.events_dir, source + ".json")
