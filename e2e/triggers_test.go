@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -90,6 +91,17 @@ func TestUserPoolTriggers(t *testing.T) {
 			t.Fatalf("the code in the custom message: %v", err)
 		}
 		signIn(t, c, client, "carla", "Trigger-Pass-1!")
+
+		if _, err := c.SignUp(t.Context(), &cip.SignUpInput{ClientId: &client.ID, Username: aws.String("dora"), Password: aws.String("Trigger-Pass-1!"),
+			UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("dora@example.com")}}}); err != nil {
+			t.Fatal(err)
+		}
+		sink.Wait(t, "dora@example.com", invitationTimeout)
+		_, err := c.ResendConfirmationCode(t.Context(), &cip.ResendConfirmationCodeInput{ClientId: &client.ID, Username: aws.String("dora")})
+		var invalid *types.InvalidLambdaResponseException
+		if !errors.As(err, &invalid) || aws.ToString(invalid.Message) != "Unrecognizable lambda output" {
+			t.Fatalf("a custom message without {####}: %v, want InvalidLambdaResponseException", err)
+		}
 	})
 
 	t.Run("UserMigration on ForgotPassword", func(t *testing.T) {

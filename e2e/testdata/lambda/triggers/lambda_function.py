@@ -59,6 +59,8 @@ def custom_message(event, context):
         code = event["request"]["codeParameter"]
         event["response"]["emailSubject"] = "Welcome to Acme"
         event["response"]["emailMessage"] = "Hello " + event["userName"] + ", your Acme code is " + code + "."
+    if event["triggerSource"] == "CustomMessage_ResendCode":
+        event["response"]["emailMessage"] = "A message without the code"  # Cognito refuses it
     return event
 
 
