@@ -15,14 +15,7 @@ import (
 // functionsConfig declares the functions' execution role and a REST API
 // whose route is a lambda_proxy to go-fn behind a TOKEN authorizer
 // (go-authorizer); the Lambda flow creates both functions.
-const functionsConfig = `
-roles:
-  - name: lambda-exec
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
-apis:
+const functionsConfig = functionsRoleConfig + `apis:
   - name: orders
     type: REST
     basePath: /fn
@@ -44,6 +37,16 @@ apis:
         integration: {type: lambda_proxy, function: go-private}
 `
 
+// functionsRoleConfig declares the execution role functions run as.
+const functionsRoleConfig = `
+roles:
+  - name: lambda-exec
+    assumeRolePolicy:
+      Version: "2012-10-17"
+      Statement:
+        - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+`
+
 // TestLambdaFunctions deploys a Go (aws-lambda-go, provided.al2023), a
 // Node.js and a Python function with boto3's lambda client and invokes
 // them every way Lambda does, then calls the Go function through the
@@ -51,8 +54,8 @@ apis:
 func TestLambdaFunctions(t *testing.T) {
 	python := pythonWithBoto3(t)
 	dir := t.TempDir()
-	goZip := buildGoFunction(t, dir, "v1")
-	goZipV2 := buildGoFunction(t, dir, "v2")
+	goZip := buildGoFunction(t, dir, "gohandler", "v1")
+	goZipV2 := buildGoFunction(t, dir, "gohandler", "v2")
 	nodeZip := writeZip(t, filepath.Join(dir, "node.zip"), map[string]string{"index.js": nodeHandler})
 	pythonZip := writeZip(t, filepath.Join(dir, "python.zip"), map[string]string{"lambda_function.py": pythonHandler})
 
@@ -109,12 +112,12 @@ func tokenGet(t *testing.T, url, token string) (int, []byte) {
 	return resp.StatusCode, body
 }
 
-// buildGoFunction builds testdata/lambda/gohandler for Linux as Lambda's
+// buildGoFunction builds testdata/lambda/<pkg> for Linux as Lambda's
 // bootstrap and zips it, version telling one build from another.
-func buildGoFunction(t *testing.T, dir, version string) string {
+func buildGoFunction(t *testing.T, dir, pkg, version string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "bootstrap-"+version)
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-X main.version="+version, "-o", bin, "./testdata/lambda/gohandler")
+	bin := filepath.Join(dir, "bootstrap-"+pkg+"-"+version)
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags", "-X main.version="+version, "-o", bin, "./testdata/lambda/"+pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the Go function: %v\n%s", err, out)
@@ -123,7 +126,7 @@ func buildGoFunction(t *testing.T, dir, version string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return writeZip(t, filepath.Join(dir, "go-"+version+".zip"), map[string]string{"bootstrap": string(code)})
+	return writeZip(t, filepath.Join(dir, pkg+"-"+version+".zip"), map[string]string{"bootstrap": string(code)})
 }
 
 func writeZip(t *testing.T, path string, files map[string]string) string {

@@ -17,14 +17,7 @@ import (
 // gatewayFunctionsConfig runs testdata/lambda/gatewayfn (built into
 // <data-dir>/gatewayfn) under the names API Gateway's exports in
 // internal/gateway/apidef/testdata invoke.
-const gatewayFunctionsConfig = `
-roles:
-  - name: lambda-exec
-    assumeRolePolicy:
-      Version: "2012-10-17"
-      Statement:
-        - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
-functions:
+const gatewayFunctionsConfig = functionsRoleConfig + `functions:
   - {name: orders-backend, runtime: provided.al2023, handler: bootstrap, role: "arn:aws:iam::000000000000:role/lambda-exec", code: gatewayfn}
   - {name: orders-authorizer, runtime: provided.al2023, handler: bootstrap, role: "arn:aws:iam::000000000000:role/lambda-exec", code: gatewayfn}
   - {name: notes-backend, runtime: provided.al2023, handler: bootstrap, role: "arn:aws:iam::000000000000:role/lambda-exec", code: gatewayfn}

@@ -29,7 +29,7 @@ func TestSectionErrorsNameTheKey(t *testing.T) {
 		"role": {"roles: [{name: web, maxSessionDuration: 60, assumeRolePolicy: '{}'}]\n",
 			"roles[0].maxSessionDuration: "},
 		"user pool setting": {"userPools: [{name: shop, settings: {LambdaConfig: {PreSignUp: x}}}]\n",
-			"userPools[0].settings: LambdaConfig: Lambda triggers is not supported by this moat version."},
+			"userPools[0].settings: 1 validation error detected: Value 'x' at 'lambdaConfig.preSignUp' failed to satisfy constraint: Member must have length between 20 and 2048"},
 		"pool named by an API": {"userPools: [{name: shop}]\napis: [{name: a, authorizers: [{name: p, type: COGNITO_USER_POOLS, userPools: [shopp]}], routes: []}]\n",
 			"apis[0].authorizers[0].userPools[0]: ${userPool:shopp} names no user pool of userPools: (declared: shop)"},
 		"client named by an identity pool": {"userPools: [{name: shop, clients: [{name: web}]}]\nidentityPools: [{name: shop, userPoolClients: [shop/app]}]\n",

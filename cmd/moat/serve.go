@@ -29,6 +29,7 @@ import (
 	"github.com/moat-dev/moat/internal/server"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/tempcreds"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/wafapi"
 	"github.com/prometheus/client_golang/prometheus"
@@ -122,11 +123,22 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	limiter := newLimiter(redisClient)
 
 	tok := tokens.NewService(st, cfg.IdentityPublicURL)
-	identity, err := identityServices(ctx, st, tok, limiter, cfg, logger)
+	// The config file's roles come first: its functions run as them.
+	roleSvc, err := newRoles(ctx, st, cfg)
 	if err != nil {
 		return err
 	}
-	roleSvc, err := newRoles(ctx, st, cfg)
+	registry := prometheus.NewRegistry()
+	sessions, err := tempcreds.NewIssuer(ctx, st, nil)
+	if err != nil {
+		return err
+	}
+	runtime, err := newFunctions(ctx, cfg, st, sessions, registry, logger)
+	if err != nil {
+		return err
+	}
+	defer runtime.Close() // after the listeners stop: no invocation is left to run
+	identity, err := identityServices(ctx, st, tok, limiter, cfg, identityDeps{Sessions: sessions, Functions: runtime, Registry: registry}, logger)
 	if err != nil {
 		return err
 	}
@@ -138,16 +150,10 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 		return err
 	}
 	defer stopDemo()
-	registry := prometheus.NewRegistry()
 	usageSvc, err := newUsage(ctx, st, limiter, registry)
 	if err != nil {
 		return err
 	}
-	runtime, err := newFunctions(ctx, cfg, st, identity.Credentials, registry, logger)
-	if err != nil {
-		return err
-	}
-	defer runtime.Close() // after the listeners stop: no invocation is left to run
 	// What requests log at info — the gateway's access log, the WAF's
 	// matches — is written behind them, in batches; Close (after the
 	// listeners have stopped) writes out what is queued.

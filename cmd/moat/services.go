@@ -15,8 +15,10 @@ import (
 	"github.com/moat-dev/moat/internal/tempcreds"
 	"github.com/moat-dev/moat/internal/throttle"
 	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/triggers"
 	"github.com/moat-dev/moat/internal/usage"
 	"github.com/moat-dev/moat/internal/userpool"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // identityAPI is what the identity listener serves besides /healthz and /metrics.
@@ -36,7 +38,16 @@ type identityAPI struct {
 	UserPools *userpool.Service
 }
 
-func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, limiter usage.Limiter, cfg Config, logger *slog.Logger) (*identityAPI, error) {
+// identityDeps are what the identity services share with the rest of moat:
+// the temporary-credential issuer, the functions user-pool triggers run on,
+// and the metrics registry.
+type identityDeps struct {
+	Sessions  *tempcreds.Issuer
+	Functions triggers.Invoker
+	Registry  prometheus.Registerer
+}
+
+func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, limiter usage.Limiter, cfg Config, deps identityDeps, logger *slog.Logger) (*identityAPI, error) {
 	sender, err := mailSender(cfg, logger)
 	if err != nil {
 		return nil, err
@@ -45,18 +56,19 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 	if err != nil {
 		return nil, err
 	}
+	hooks, err := triggers.New(triggers.Config{Functions: deps.Functions, Region: cfg.Region, Account: cfg.AccountID, Logger: logger, Registry: deps.Registry})
+	if err != nil {
+		return nil, err
+	}
 	pools, err := userpool.New(ctx, userpool.Config{
 		Store: st, Tokens: tok, Region: cfg.Region, Account: cfg.AccountID,
 		Mail: sender, SMS: texts, Limiter: throttle.New(signInBuckets{limiter}, cfg.UserPoolLimits), Logger: logger,
-		AuthDomainSuffix: cfg.AuthDomainSuffix, PublicURL: cfg.IdentityPublicURL,
+		AuthDomainSuffix: cfg.AuthDomainSuffix, PublicURL: cfg.IdentityPublicURL, Hooks: hooks.Hooks(),
 	})
 	if err != nil {
 		return nil, err
 	}
-	creds, err := tempcreds.NewIssuer(ctx, st, nil)
-	if err != nil {
-		return nil, err
-	}
+	creds := deps.Sessions
 	identityPools, err := identitypool.New(ctx, identitypool.Config{
 		Store: st, Tokens: tok, Credentials: creds, Region: cfg.Region, PublicURL: cfg.IdentityPublicURL,
 	})

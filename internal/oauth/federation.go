@@ -111,7 +111,7 @@ func (p *Provider) federationReturn(w http.ResponseWriter, r *http.Request, stat
 
 // finishFederation signs in the user the provider vouched for.
 func (p *Provider) finishFederation(w http.ResponseWriter, r *http.Request, req *authRequest, prov *userpool.IdentityProviderType, subject string, claims map[string]string) {
-	u, err := p.pools.FederatedSignIn(r.Context(), req.client.PoolID, prov.ProviderName, subject, claims)
+	u, err := p.pools.FederatedSignIn(r.Context(), req.client.PoolID, req.client.ClientID, prov.ProviderName, subject, claims)
 	if err != nil {
 		p.federationFailed(w, r, req, prov.ProviderName, err)
 		return

@@ -120,7 +120,7 @@ func TestLinkedProviderUser(t *testing.T) {
 	if _, err := tb.pools.AdminLinkProviderForUser(ctx, link); err == nil {
 		t.Fatal("an identity was linked twice")
 	}
-	u, err := tb.pools.FederatedSignIn(ctx, tb.poolID, "Okta", "00u42", map[string]string{"nickname": "Al"})
+	u, err := tb.pools.FederatedSignIn(ctx, tb.poolID, "", "Okta", "00u42", map[string]string{"nickname": "Al"})
 	if err != nil || u.Username != "alice" {
 		t.Fatalf("the linked identity signs in as %+v (%v)", u, err)
 	}
@@ -137,7 +137,7 @@ func TestLinkedProviderUser(t *testing.T) {
 	if _, err := tb.pools.AdminDisableProviderForUser(ctx, off); err != nil {
 		t.Fatal(err)
 	}
-	u, err = tb.pools.FederatedSignIn(ctx, tb.poolID, "Okta", "00u42", nil)
+	u, err = tb.pools.FederatedSignIn(ctx, tb.poolID, "", "Okta", "00u42", nil)
 	if err != nil || u.Username != "Okta_00u42" {
 		t.Fatalf("after unlinking: %+v (%v)", u, err)
 	}
@@ -147,7 +147,7 @@ func TestLinkedProviderUser(t *testing.T) {
 	if _, err := tb.pools.AdminDisableProviderForUser(ctx, off); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tb.pools.FederatedSignIn(ctx, tb.poolID, "Okta", "00u42", nil); err == nil {
+	if _, err := tb.pools.FederatedSignIn(ctx, tb.poolID, "", "Okta", "00u42", nil); err == nil {
 		t.Fatal("a disabled federated user signed in")
 	}
 }

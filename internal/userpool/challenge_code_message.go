@@ -43,7 +43,7 @@ func (m messageCode) issue(s *Service, ctx context.Context, a *attempt, u store.
 	if err != nil {
 		return nil, err
 	}
-	delivery, err := s.deliverSignInCode(ctx, m.medium, a.pool, u, code)
+	delivery, err := s.deliverSignInCode(ctx, m.medium, a.call, a.pool, u, code)
 	if err != nil {
 		return nil, err
 	}

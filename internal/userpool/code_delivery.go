@@ -8,6 +8,7 @@ import (
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/sms"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // codeMedium is a way a sign-in code reaches a user: by email or by SMS.
@@ -15,7 +16,8 @@ type codeMedium struct {
 	name      string // CODE_DELIVERY_DELIVERY_MEDIUM
 	attribute string // where the address is
 	mask      func(string) string
-	send      func(s *Service, ctx context.Context, p *pool, to, code string) error
+	// send delivers in the pool's wording, or the CustomMessage hook's.
+	send func(s *Service, ctx context.Context, p *pool, to, code string, custom *signin.MessageEvent) error
 }
 
 var (
@@ -26,12 +28,16 @@ var (
 var errSignInCodeDelivery = awserr.New(awserr.CodeDeliveryFailure, "Unable to deliver the sign-in code to the user. Try again when delivery works, or use another factor.")
 
 // deliverSignInCode sends a sign-in code by m and reports the masked destination.
-func (s *Service) deliverSignInCode(ctx context.Context, m codeMedium, p *pool, u store.User, code string) (*CodeDeliveryDetails, error) {
+func (s *Service) deliverSignInCode(ctx context.Context, m codeMedium, call signin.Call, p *pool, u store.User, code string) (*CodeDeliveryDetails, error) {
 	to := u.Attributes[m.attribute]
 	if to == "" {
 		return nil, invalidParameter("The user has no %s to send a code to.", m.attribute)
 	}
-	if err := m.send(s, ctx, p, to, code); err != nil {
+	custom, err := s.customMessage(ctx, messageFor{call, signin.MessageAuthentication}, u, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.send(s, ctx, p, to, code, custom); err != nil {
 		// The cause (a server's answer) is for the operator, not the client.
 		s.log.ErrorContext(ctx, "a sign-in code could not be delivered", "pool", p.ID, "medium", m.name, "error", err)
 		return nil, errSignInCodeDelivery
@@ -40,7 +46,7 @@ func (s *Service) deliverSignInCode(ctx context.Context, m codeMedium, p *pool, 
 }
 
 // mailSignInCode mails a code in the pool's EmailMfaConfiguration message.
-func (s *Service) mailSignInCode(ctx context.Context, p *pool, to, code string) error {
+func (s *Service) mailSignInCode(ctx context.Context, p *pool, to, code string, custom *signin.MessageEvent) error {
 	subject, body := "Your authentication code", "Your authentication code is {####}."
 	if m := p.Config.MFA; m != nil && m.Email != nil {
 		if m.Email.Subject != "" {
@@ -50,15 +56,17 @@ func (s *Service) mailSignInCode(ctx context.Context, p *pool, to, code string) 
 			body = m.Email.Message
 		}
 	}
+	subject, body = customEmail(custom, subject, body)
 	return s.mail.Send(ctx, mail.Message{To: to, Subject: subject, Body: strings.ReplaceAll(body, "{####}", code)})
 }
 
 // textSignInCode texts a code in the pool's SmsAuthenticationMessage.
-func (s *Service) textSignInCode(ctx context.Context, p *pool, to, code string) error {
+func (s *Service) textSignInCode(ctx context.Context, p *pool, to, code string, custom *signin.MessageEvent) error {
 	body := "Your authentication code is {####}."
 	if p.Config.SmsAuthenticationMessage != "" {
 		body = p.Config.SmsAuthenticationMessage
 	}
+	body = customSMS(custom, body)
 	return s.sms.Send(ctx, sms.Message{To: to, Body: strings.ReplaceAll(body, "{####}", code)})
 }
 

@@ -121,12 +121,17 @@ func maskEmail(addr string) string {
 
 // sendCode mails a code to the user's email with the pool's verification
 // template and reports the masked destination.
-func (s *Service) sendCode(ctx context.Context, p *pool, u store.User, code string) (*CodeDeliveryDetails, error) {
+func (s *Service) sendCode(ctx context.Context, p *pool, u store.User, code string, m messageFor) (*CodeDeliveryDetails, error) {
 	to := u.Attributes["email"]
 	if to == "" {
 		return nil, invalidParameter("Cannot send a code: the user has no email address.")
 	}
+	custom, err := s.customMessage(ctx, m, u, false)
+	if err != nil {
+		return nil, err
+	}
 	subject, body := p.verificationTemplate()
+	subject, body = customEmail(custom, subject, body)
 	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
 	if err := s.mail.Send(ctx, mail.Message{To: to, Subject: subject, Body: body}); err != nil {
 		// The cause (an SMTP server's answer) is for the operator, not the client.
@@ -174,13 +179,13 @@ func (s *Service) decoyDelivery(poolID, username string) *CodeDeliveryDetails {
 
 // mailCode issues a code for purpose and mails it to the user, and
 // remembers how long that took for decoy deliveries to match.
-func (s *Service) mailCode(ctx context.Context, p *pool, u store.User, purpose string, life time.Duration) (*CodeDeliveryDetails, error) {
+func (s *Service) mailCode(ctx context.Context, p *pool, u store.User, purpose string, life time.Duration, m messageFor) (*CodeDeliveryDetails, error) {
 	start := time.Now()
 	code, err := s.issueCode(ctx, p, u, purpose, life)
 	if err != nil {
 		return nil, err
 	}
-	delivery, err := s.sendCode(ctx, p, u, code)
+	delivery, err := s.sendCode(ctx, p, u, code, m)
 	if err == nil {
 		s.delivery.record(time.Since(start))
 	}

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"net/netip"
 	"strconv"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // A federated user is made (and, at each sign-in, updated) from what an
@@ -18,9 +20,12 @@ import (
 // AttributeMapping, an identities attribute naming the provider, and
 // membership of the automatic group <poolId>_<ProviderName>.
 
-// FederatedSignIn signs in the user a provider vouched for: subject is the
-// provider's user id (OIDC sub, SAML NameID), claims its attributes.
-func (s *Service) FederatedSignIn(ctx context.Context, poolID, providerName, subject string, claims map[string]string) (*SignedInUser, error) {
+// FederatedSignIn signs in the user a provider vouched for, through the app
+// client clientID: subject is the provider's user id (OIDC sub, SAML
+// NameID), claims its attributes. A first sign-in runs the pool's
+// PreSignUp hook (PreSignUp_ExternalProvider), which may refuse the user or
+// verify its email or phone.
+func (s *Service) FederatedSignIn(ctx context.Context, poolID, clientID, providerName, subject string, claims map[string]string) (*SignedInUser, error) {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
 		return nil, err
@@ -59,7 +64,7 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, providerName, sub
 		return u, ch, nil
 	})
 	if errors.Is(err, store.ErrNotFound) && linked == "" {
-		err = s.createFederatedUser(ctx, p, provider, username, subject, mapped)
+		err = s.createFederatedUser(ctx, p, p.call(clientID, netip.Addr{}, nil), provider, username, subject, mapped)
 	}
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
@@ -91,13 +96,16 @@ type identity struct {
 	DateCreated  string  `json:"dateCreated"`
 }
 
-func (s *Service) createFederatedUser(ctx context.Context, p *pool, provider *IdentityProviderType, username, subject string, mapped map[string]string) error {
+func (s *Service) createFederatedUser(ctx context.Context, p *pool, call signin.Call, provider *IdentityProviderType, username, subject string, mapped map[string]string) error {
 	now := s.clock()
 	identities, _ := json.Marshal([]identity{{UserID: subject, ProviderName: provider.ProviderName, ProviderType: provider.ProviderType,
 		Primary: "true", DateCreated: strconv.FormatInt(s.now().UnixMilli(), 10)}}) // plain structs always encode
 	attrs := map[string]string{"identities": string(identities)}
 	for k, v := range mapped {
 		attrs[k] = v
+	}
+	if _, err := s.preSignUp(ctx, call, signin.SignUpByProvider, username, attrs, nil); err != nil {
+		return err
 	}
 	sub := newSub()
 	attrs["sub"] = sub

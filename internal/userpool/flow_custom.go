@@ -5,6 +5,7 @@ import (
 	"maps"
 
 	"github.com/moat-dev/moat/internal/awserr"
+	"github.com/moat-dev/moat/internal/srp"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
@@ -27,15 +28,39 @@ type customLoop struct {
 	Rounds   []signin.ChallengeResult `json:"r,omitempty"`
 	Private  map[string]string        `json:"p,omitempty"`
 	Metadata string                   `json:"md,omitempty"`
+	// SRPA is the client's SRP_A when the loop began with SRP.
+	SRPA string `json:"a,omitempty"`
 }
 
-var errInvalidLambdaResponse = awserr.New("InvalidLambdaResponseException", "Unrecognizable lambda output")
+// customPasswordVerifier answers Define's PASSWORD_VERIFIER after SRP_A
+// with the SRP exchange; the proof's answer goes back to the loop.
+func (s *Service) customPasswordVerifier(a *attempt, u store.User, loop customLoop) (*AuthOutput, error) {
+	bigA, _ := srp.ParseA(loop.SRPA) // checked when the loop began
+	v := s.srpDecoy(a.pool, u.Username)
+	if !loop.NotFound {
+		var err error
+		if v, err = s.storedVerifier(a.pool, u); err != nil {
+			return nil, err
+		}
+	}
+	loop.SRPA = ""
+	return s.passwordVerifierChallenge(a, u, v, bigA, &loop)
+}
+
+var (
+	errInvalidLambdaResponse = awserr.New("InvalidLambdaResponseException", "Unrecognizable lambda output")
+	errIncompleteCustomAuth  = awserr.New(awserr.InvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
+)
 
 func (s *Service) customAuth(ctx context.Context, a *attempt) (*AuthOutput, error) {
 	if !a.client.allowsFlow("ALLOW_CUSTOM_AUTH") {
 		return nil, invalidParameter("Custom auth flow not enabled for this client")
 	}
-	if h := s.hooks.CustomAuth; h == nil || !h.ServesPool(a.pool.ID) {
+	if h := s.hooks.CustomAuth; h == nil || !h.Serves(a.call) {
+		if c := a.call.Triggers; c != nil && (c.DefineAuthChallenge != "" || c.CreateAuthChallenge != "" || c.VerifyAuthChallengeResponse != "") {
+			// Part of a challenge loop is no loop, and no wallet sign-in either.
+			return nil, errIncompleteCustomAuth
+		}
 		return s.walletChallenge(ctx, a)
 	}
 	username := a.params["USERNAME"]
@@ -63,7 +88,17 @@ func (s *Service) customAuth(ctx context.Context, a *attempt) (*AuthOutput, erro
 			return nil, err
 		}
 	}
-	return s.nextCustomRound(ctx, a, u, customLoop{Hook: true, Username: u.Username, NotFound: notFound})
+	loop := customLoop{Hook: true, Username: u.Username, NotFound: notFound}
+	if a.params["CHALLENGE_NAME"] == string(signin.SRPA) {
+		// The client starts with SRP: the loop's first round is SRP_A,
+		// and Define may ask for the password's proof next.
+		if _, ok := srp.ParseA(a.params["SRP_A"]); !ok {
+			return nil, invalidParameter("SRP_A is not a valid value")
+		}
+		loop.SRPA = a.params["SRP_A"]
+		loop.Rounds = []signin.ChallengeResult{{ChallengeName: signin.SRPA, ChallengeResult: true}}
+	}
+	return s.nextCustomRound(ctx, a, u, loop)
 }
 
 // nextCustomRound asks the hook's Define what comes next: tokens, failure,
@@ -80,6 +115,8 @@ func (s *Service) nextCustomRound(ctx context.Context, a *attempt, u store.User,
 		return nil, errIncorrectCredentials
 	case define.IssueTokens:
 		return s.authenticated(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
+	case define.ChallengeName == signin.PasswordVerifier && loop.SRPA != "" && len(loop.Rounds) == 1:
+		return s.customPasswordVerifier(a, u, loop)
 	case define.ChallengeName != signin.CustomChallenge:
 		return nil, errInvalidLambdaResponse
 	}
@@ -104,7 +141,7 @@ func (s *Service) answerCustomChallenge(ctx context.Context, a *attempt, cs chal
 		return s.completeWalletSignIn(ctx, a, cs, sealed)
 	}
 	h := s.hooks.CustomAuth
-	if h == nil || !h.ServesPool(a.pool.ID) {
+	if h == nil || !h.Serves(a.call) {
 		return nil, errInvalidSession
 	}
 	u := store.User{Username: loop.Username}

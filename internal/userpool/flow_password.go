@@ -55,11 +55,17 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 		if err := a.client.checkSecretHash(a.params["SECRET_HASH"], username); err != nil {
 			return nil, err
 		}
-		if migrated, ok, err := s.migrateUser(ctx, a, username, pw); ok || err != nil {
+		if migrated, ok, err := s.migrateUser(ctx, a.pool, a.call, signin.MigrateOnSignIn, username, pw); ok || err != nil {
 			if err != nil {
 				return nil, err
 			}
 			return s.passwordAccepted(ctx, a, migrated)
+		}
+		if a.client.preventsUserExistenceErrors() {
+			// The hook is asked as for a user, told there is none.
+			if err := s.preAuthentication(ctx, a, store.User{Username: username}, true); err != nil {
+				return nil, err
+			}
 		}
 		if err := s.decoyCheck(ctx, a.pool, func() { password.Burn(pw) }); err != nil {
 			return nil, err
@@ -75,7 +81,7 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 	if err := a.client.checkSecretHash(a.params["SECRET_HASH"], username, u.Username, u.Sub); err != nil {
 		return nil, err
 	}
-	if err := s.preAuthentication(ctx, a, u); err != nil {
+	if err := s.preAuthentication(ctx, a, u, false); err != nil {
 		return nil, err
 	}
 	if err := s.verifyPassword(ctx, u, pw, a.signInFailure()); err != nil {
@@ -88,14 +94,15 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 }
 
 // migrateUser asks the migration hook, when there is one, to vouch for a
-// user the pool does not have; a user it returns is created with the
-// password given and signs in.
-func (s *Service) migrateUser(ctx context.Context, a *attempt, username, pw string) (store.User, bool, error) {
+// user the pool does not have; a user it returns is created, with the
+// password given when signing in (none when resetting it, so the user must
+// reset it), and goes on signing in or resetting.
+func (s *Service) migrateUser(ctx context.Context, p *pool, call signin.Call, source signin.MigrationSource, username, pw string) (store.User, bool, error) {
 	h := s.hooks.UserMigration
 	if h == nil {
 		return store.User{}, false, nil
 	}
-	m, err := h.MigrateUser(ctx, &signin.MigrationEvent{Call: a.call, Username: username, Password: pw})
+	m, err := h.MigrateUser(ctx, &signin.MigrationEvent{Call: call, Source: source, Username: username, Password: pw})
 	if err != nil || m == nil {
 		return store.User{}, false, hookFailed(err)
 	}
@@ -103,26 +110,34 @@ func (s *Service) migrateUser(ctx context.Context, a *attempt, username, pw stri
 	if status != signin.ResetRequired {
 		status = signin.Confirmed
 	}
-	// The legacy store vouched for the password: it is kept as it is, the
-	// pool's policy notwithstanding (as Cognito does).
-	np, err := s.derivePassword(ctx, a.pool, username, pw)
-	if err != nil {
-		return store.User{}, false, err
+	if source == signin.MigrateOnForgotPassword {
+		status = signin.ResetRequired
 	}
 	attrs := map[string]string{}
 	for k, v := range m.UserAttributes {
 		attrs[k] = v
 	}
+	if err := s.claimAliases(ctx, p, "", attrs, m.ForceAliasCreation); err != nil {
+		return store.User{}, false, err
+	}
 	now := s.clock()
 	sub := newSub()
 	attrs["sub"] = sub
-	u := store.User{PoolID: a.pool.ID, Key: a.pool.userKey(username), Username: username, Sub: sub, Status: string(status),
+	u := store.User{PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub, Status: string(status),
 		Enabled: true, Attributes: attrs, CreatedAt: now, UpdatedAt: now}
-	if err := np.setOnState(&u); err != nil {
-		return store.User{}, false, err
+	if pw != "" {
+		// The legacy store vouched for the password: it is kept as it is,
+		// the pool's policy notwithstanding (as Cognito does).
+		np, err := s.derivePassword(ctx, p, username, pw)
+		if err != nil {
+			return store.User{}, false, err
+		}
+		if err := np.setOnState(&u); err != nil {
+			return store.User{}, false, err
+		}
 	}
-	if err := s.users.create(ctx, u, change{kind: userCreated, operation: "UserMigration", clientID: a.client.ID}); err != nil {
-		if errors.Is(err, store.ErrAlreadyExists) { // a concurrent sign-in migrated it first
+	if err := s.users.create(ctx, u, change{kind: userCreated, operation: "UserMigration", clientID: call.ClientID}); err != nil {
+		if errors.Is(err, store.ErrAlreadyExists) { // a concurrent call migrated it first
 			return store.User{}, false, errIncorrectCredentials
 		}
 		return store.User{}, false, awserr.Internal(err)

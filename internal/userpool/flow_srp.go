@@ -31,6 +31,9 @@ func init() {
 type srpChallenge struct {
 	Exchange srp.Exchange `json:"x"`
 	Username string       `json:"n"`
+	// Custom is the custom challenge loop the proof is a round of, when a
+	// DefineAuthChallenge asked for PASSWORD_VERIFIER after SRP_A.
+	Custom *customLoop `json:"c,omitempty"`
 }
 
 var errSRPTimestampFormat = invalidParameter("%s", srp.ErrTimestampFormat.Error())
@@ -68,7 +71,10 @@ func (s *Service) srpStart(ctx context.Context, a *attempt) (*AuthOutput, error)
 		if !c.preventsUserExistenceErrors() {
 			return nil, errUserNotFound
 		}
-		return s.passwordVerifierChallenge(a, store.User{Username: username}, s.srpDecoy(p, username), bigA)
+		if err := s.preAuthentication(ctx, a, store.User{Username: username}, true); err != nil {
+			return nil, err
+		}
+		return s.passwordVerifierChallenge(a, store.User{Username: username}, s.srpDecoy(p, username), bigA, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -76,14 +82,14 @@ func (s *Service) srpStart(ctx context.Context, a *attempt) (*AuthOutput, error)
 	if err := c.checkSecretHash(params["SECRET_HASH"], username, u.Username, u.Sub); err != nil {
 		return nil, err
 	}
-	if err := s.preAuthentication(ctx, a, u); err != nil {
+	if err := s.preAuthentication(ctx, a, u, false); err != nil {
 		return nil, err
 	}
 	v, err := s.storedVerifier(p, u)
 	if err != nil {
 		return nil, err
 	}
-	return s.passwordVerifierChallenge(a, u, v, bigA)
+	return s.passwordVerifierChallenge(a, u, v, bigA, nil)
 }
 
 // storedVerifier is the user's SRP verifier; a password set before SRP
@@ -107,13 +113,13 @@ func (s *Service) srpDecoy(p *pool, username string) srp.Verifier {
 }
 
 // passwordVerifierChallenge answers with the server's B. u.Key is empty for
-// a decoy.
-func (s *Service) passwordVerifierChallenge(a *attempt, u store.User, v srp.Verifier, bigA *big.Int) (*AuthOutput, error) {
+// a decoy; loop is the custom challenge loop the proof is a round of.
+func (s *Service) passwordVerifierChallenge(a *attempt, u store.User, v srp.Verifier, bigA *big.Int, loop *customLoop) (*AuthOutput, error) {
 	ex, ok := srp.Begin(v, bigA)
 	if !ok {
 		return nil, awserr.Internal(errors.New("userpool: unreadable SRP verifier"))
 	}
-	block := s.session.sealRaw(s.openChallenge(a, u.Key, signin.PasswordVerifier, srpChallenge{Exchange: ex, Username: u.Username}))
+	block := s.session.sealRaw(s.openChallenge(a, u.Key, signin.PasswordVerifier, srpChallenge{Exchange: ex, Username: u.Username, Custom: loop}))
 	return &AuthOutput{
 		ChallengeName: string(signin.PasswordVerifier),
 		ChallengeParameters: map[string]string{
@@ -206,6 +212,13 @@ func (s *Service) completePasswordVerifier(ctx context.Context, a *attempt, cs c
 	}
 	if !u.Enabled {
 		return nil, errUserDisabled
+	}
+	if loop := ch.Custom; loop != nil {
+		if err := statusRefusal(u); err != nil {
+			return nil, err
+		}
+		loop.Rounds = append(loop.Rounds, signin.ChallengeResult{ChallengeName: signin.PasswordVerifier, ChallengeResult: true})
+		return s.nextCustomRound(ctx, a, u, *loop)
 	}
 	return s.passwordAccepted(ctx, a, u)
 }

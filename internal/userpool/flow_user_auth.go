@@ -140,7 +140,7 @@ func (s *Service) passwordlessStart(ctx context.Context, a *attempt, u store.Use
 	if !u.Enabled {
 		return nil, errUserDisabled
 	}
-	if err := s.preAuthentication(ctx, a, u); err != nil {
+	if err := s.preAuthentication(ctx, a, u, false); err != nil {
 		return nil, err
 	}
 	return s.issueChallenge(ctx, name, a, u, nextStep{Source: signin.TokensForAuthentication})

@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"net/netip"
 
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/userpool/signin"
@@ -17,6 +18,15 @@ type ForgotPasswordInput struct {
 // ForgotPassword sends a reset code (valid one hour) to the user's verified email.
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (*CodeDeliveryOutput, error) {
 	p, c, u, err := s.publicUser(ctx, in.ClientId, in.SecretHash, in.Username)
+	if err == errUserNotFound {
+		migrated, ok, migrateErr := s.migrateUser(ctx, p, p.call(c.ID, netip.Addr{}, in.ClientMetadata), signin.MigrateOnForgotPassword, in.Username, "")
+		if migrateErr != nil {
+			return nil, migrateErr
+		}
+		if ok {
+			u, err = migrated, nil
+		}
+	}
 	if hidesMissingUser(err, c) {
 		return s.decoyCodeDelivery(ctx, p, in.Username)
 	}
@@ -32,7 +42,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordInput) (
 	if err := s.limiter.Codes(ctx, p.ID, u.Key); err != nil {
 		return nil, err
 	}
-	delivery, err := s.mailCode(ctx, p, u, codeReset, resetCodeLife)
+	delivery, err := s.mailCode(ctx, p, u, codeReset, resetCodeLife, messageFor{p.call(c.ID, netip.Addr{}, in.ClientMetadata), signin.MessageForgotPassword})
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +85,10 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		}
 		st.FailedSignIns, st.LockedUntilMillis, st.TempPasswordExpiresAt = 0, 0, 0
 	})
-	return &Empty{}, err
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, s.postConfirmation(ctx, p.call(c.ID, netip.Addr{}, in.ClientMetadata), signin.ConfirmedForgotPassword, u.Key)
 }
 
 type AdminResetUserPasswordInput struct {
@@ -105,7 +118,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUser
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
 	}
-	if _, err := s.mailCode(ctx, p, u, codeReset, resetCodeLife); err != nil {
+	if _, err := s.mailCode(ctx, p, u, codeReset, resetCodeLife, messageFor{p.call("", netip.Addr{}, in.ClientMetadata), signin.MessageForgotPassword}); err != nil {
 		return nil, err
 	}
 	return &Empty{}, nil

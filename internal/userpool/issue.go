@@ -112,23 +112,14 @@ func (s *Service) mint(ctx context.Context, sess session) (*AuthenticationResult
 	if sess.deviceKey != "" {
 		access["device_key"] = sess.deviceKey
 	}
-	if len(groups) > 0 {
-		names := make([]string, 0, len(groups))
-		var roles []string
-		for _, g := range groups {
-			names = append(names, g.Name)
-			if g.RoleARN != "" && !slices.Contains(roles, g.RoleARN) {
-				roles = append(roles, g.RoleARN)
-			}
-		}
-		id["cognito:groups"], access["cognito:groups"] = names, names
-		if len(roles) > 0 {
-			id["cognito:roles"] = roles
-			// Groups come ordered by precedence, so the first role is preferred.
-			id["cognito:preferred_role"] = roles[0]
+	if g := groupConfiguration(groups); len(g.Groups) > 0 {
+		id["cognito:groups"], access["cognito:groups"] = g.Groups, g.Groups
+		if len(g.IAMRoles) > 0 {
+			id["cognito:roles"] = g.IAMRoles
+			id["cognito:preferred_role"] = g.PreferredRole
 		}
 	}
-	if err := s.preTokenGeneration(ctx, sess, groups, id); err != nil {
+	if err := s.preTokenGeneration(ctx, sess, groups, id, access); err != nil {
 		return nil, err
 	}
 	result := &AuthenticationResult{ExpiresIn: int64(accessLife.Seconds()), TokenType: "Bearer"}
@@ -154,37 +145,95 @@ func (c *client) canRead(attr string) bool {
 		(strings.HasSuffix(attr, "_verified") && slices.Contains(c.Config.ReadAttributes, strings.TrimSuffix(attr, "_verified")))
 }
 
-// immutableClaims are the ID-token claims a token hook cannot change
-// (Cognito's list for PreTokenGeneration V1).
+// immutableClaims are the claims a token hook cannot change (Cognito's
+// list for PreTokenGeneration); an access token's identity claims and its
+// scope (changed through scopes) are kept as well.
 var immutableClaims = map[string]bool{"acr": true, "amr": true, "aud": true, "at_hash": true, "auth_time": true,
 	"azp": true, "cognito:username": true, "exp": true, "iat": true, "identities": true, "iss": true, "jti": true,
-	"nbf": true, "nonce": true, "origin_jti": true, "sub": true, "token_use": true}
+	"nbf": true, "nonce": true, "origin_jti": true, "sub": true, "token_use": true,
+	"client_id": true, "scope": true, "username": true, "event_id": true, "device_key": true}
+
+// simpleIDClaims are the ID-token claims that cannot take a complex value.
+var simpleIDClaims = map[string]bool{"phone_number_verified": true, "email_verified": true, "updated_at": true, "address": true}
 
 // preTokenGeneration runs the token hook, if any, and applies what it asks
-// of the ID token's claims.
-func (s *Service) preTokenGeneration(ctx context.Context, sess session, groups []store.Group, id map[string]any) error {
+// of the tokens' claims, scopes and groups.
+func (s *Service) preTokenGeneration(ctx context.Context, sess session, groups []store.Group, id, access map[string]any) error {
 	h := s.hooks.PreTokenGeneration
 	if h == nil {
 		return nil
 	}
-	names := make([]string, 0, len(groups))
-	for _, g := range groups {
-		names = append(names, g.Name)
-	}
 	e := &signin.TokenGenerationEvent{Call: sess.call, Source: sess.source, Username: sess.user.Username,
-		UserAttributes: hookAttributes(sess.user), Groups: names}
+		UserAttributes: hookAttributes(sess.user), Groups: groupConfiguration(groups), Scopes: strings.Fields(access["scope"].(string))}
 	if err := h.PreTokenGeneration(ctx, e); err != nil {
 		return hookFailed(err)
 	}
-	for name, value := range e.ClaimsToAddOrOverride {
-		if !immutableClaims[name] {
-			id[name] = value
+	for name, value := range e.ID.AddOrOverride {
+		switch value.(type) {
+		case map[string]any, []any:
+			if simpleIDClaims[name] {
+				return errInvalidLambdaResponse
+			}
 		}
 	}
-	for _, name := range e.ClaimsToSuppress {
-		if !immutableClaims[name] {
-			delete(id, name)
+	applyClaimChanges(id, e.ID)
+	applyClaimChanges(access, e.Access)
+	if len(e.ScopesToAdd) > 0 || len(e.ScopesToRemove) > 0 {
+		scopes := e.Scopes
+		for _, add := range e.ScopesToAdd {
+			if !slices.Contains(scopes, add) {
+				scopes = append(scopes, add)
+			}
+		}
+		scopes = slices.DeleteFunc(scopes, func(sc string) bool { return slices.Contains(e.ScopesToRemove, sc) })
+		access["scope"] = strings.Join(scopes, " ")
+	}
+	if g := e.GroupOverride; g != nil {
+		delete(id, "cognito:roles")
+		delete(id, "cognito:preferred_role")
+		if len(g.Groups) == 0 {
+			delete(id, "cognito:groups")
+			delete(access, "cognito:groups")
+		} else {
+			id["cognito:groups"], access["cognito:groups"] = g.Groups, g.Groups
+		}
+		if len(g.IAMRoles) > 0 {
+			id["cognito:roles"] = g.IAMRoles
+		}
+		if g.PreferredRole != "" {
+			id["cognito:preferred_role"] = g.PreferredRole
 		}
 	}
 	return nil
+}
+
+// applyClaimChanges adds, then suppresses (suppressing wins), leaving
+// immutable claims alone.
+func applyClaimChanges(claims map[string]any, c signin.ClaimChanges) {
+	for name, value := range c.AddOrOverride {
+		if !immutableClaims[name] {
+			claims[name] = value
+		}
+	}
+	for _, name := range c.Suppress {
+		if !immutableClaims[name] {
+			delete(claims, name)
+		}
+	}
+}
+
+// groupConfiguration is the user's groups, ordered by precedence, with
+// their roles; the first role is the preferred one.
+func groupConfiguration(groups []store.Group) signin.GroupConfiguration {
+	var g signin.GroupConfiguration
+	for _, group := range groups {
+		g.Groups = append(g.Groups, group.Name)
+		if group.RoleARN != "" && !slices.Contains(g.IAMRoles, group.RoleARN) {
+			g.IAMRoles = append(g.IAMRoles, group.RoleARN)
+		}
+	}
+	if len(g.IAMRoles) > 0 {
+		g.PreferredRole = g.IAMRoles[0]
+	}
+	return g
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 const (
@@ -15,11 +16,16 @@ const (
 )
 
 // sendInvitation mails a new user their temporary password using the pool's
-// invitation template. Users without an email get none (SMS is not sent).
-func (s *Service) sendInvitation(ctx context.Context, p *pool, u store.User, tempPassword string) error {
+// invitation template, or the CustomMessage hook's. Users without an email
+// get none (SMS is not sent).
+func (s *Service) sendInvitation(ctx context.Context, p *pool, u store.User, tempPassword string, call signin.Call) error {
 	to := u.Attributes["email"]
 	if to == "" {
 		return nil
+	}
+	custom, err := s.customMessage(ctx, messageFor{call, signin.MessageAdminCreateUser}, u, true)
+	if err != nil {
+		return err
 	}
 	subject, body := defaultInviteSubject, defaultInviteMessage
 	if c := p.Config.AdminCreateUserConfig; c != nil {
@@ -30,6 +36,7 @@ func (s *Service) sendInvitation(ctx context.Context, p *pool, u store.User, tem
 			body = v
 		}
 	}
+	subject, body = customEmail(custom, subject, body)
 	body = strings.NewReplacer("{username}", u.Username, "{####}", tempPassword).Replace(body)
 	if err := s.mail.Send(ctx, mail.Message{To: to, Subject: subject, Body: body}); err != nil {
 		return awserr.Internal(err)

@@ -48,7 +48,7 @@ func (s *Service) IssueOAuthTokens(ctx context.Context, g OAuthGrant, withRefres
 		scopes = []string{}
 	}
 	result, err := s.openSession(ctx, session{
-		call:   signin.Call{PoolID: p.ID, ClientID: c.ID, Caller: g.Caller},
+		call:   p.call(c.ID, g.Caller, nil),
 		source: signin.TokensForHostedAuth, pool: p, client: c, user: u,
 		originJTI: g.OriginJTI, authTime: g.AuthTime, scopes: scopes, nonce: g.Nonce,
 	})

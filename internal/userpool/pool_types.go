@@ -1,5 +1,7 @@
 package userpool
 
+import "github.com/moat-dev/moat/internal/userpool/signin"
+
 // The types in this file carry Cognito's field names because the Cognito API
 // is the vocabulary of this domain: what a team configures through an SDK is
 // exactly what moat stores and honours. The wire adapter only frames them.
@@ -9,7 +11,7 @@ package userpool
 type PoolConfig struct {
 	Policies                    *PoolPolicies          `json:"Policies,omitempty"`
 	DeletionProtection          string                 `json:"DeletionProtection,omitempty"`
-	LambdaConfig                map[string]any         `json:"LambdaConfig,omitempty"`
+	LambdaConfig                *signin.LambdaConfig   `json:"LambdaConfig,omitempty"`
 	AutoVerifiedAttributes      []string               `json:"AutoVerifiedAttributes,omitempty"`
 	AliasAttributes             []string               `json:"AliasAttributes,omitempty"`
 	UsernameAttributes          []string               `json:"UsernameAttributes,omitempty"`
@@ -126,10 +128,10 @@ type UserPoolType struct {
 
 // UserPoolDescription is one ListUserPools entry.
 type UserPoolDescription struct {
-	Id               string         `json:"Id"`
-	Name             string         `json:"Name"`
-	LambdaConfig     map[string]any `json:"LambdaConfig,omitempty"`
-	Status           string         `json:"Status,omitempty"`
-	CreationDate     float64        `json:"CreationDate"`
-	LastModifiedDate float64        `json:"LastModifiedDate"`
+	Id               string               `json:"Id"`
+	Name             string               `json:"Name"`
+	LambdaConfig     *signin.LambdaConfig `json:"LambdaConfig,omitempty"`
+	Status           string               `json:"Status,omitempty"`
+	CreationDate     float64              `json:"CreationDate"`
+	LastModifiedDate float64              `json:"LastModifiedDate"`
 }

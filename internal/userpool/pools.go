@@ -105,6 +105,9 @@ func normalizePoolConfig(cfg PoolConfig) (PoolConfig, error) {
 	if err := cfg.Policies.normalizeSignInPolicy(); err != nil {
 		return cfg, err
 	}
+	if cfg.LambdaConfig, err = normalizeLambdaConfig(cfg.LambdaConfig); err != nil {
+		return cfg, err
+	}
 	switch cfg.UserPoolTier {
 	case "":
 		cfg.UserPoolTier = "ESSENTIALS"
@@ -277,8 +280,12 @@ func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsInput) (*L
 	}
 	out := &ListUserPoolsOutput{UserPools: make([]UserPoolDescription, 0, len(page)), NextToken: next}
 	for _, p := range page {
+		var cfg PoolConfig
+		if err := json.Unmarshal(p.Settings, &cfg); err != nil {
+			return nil, awserr.Internal(err)
+		}
 		out.UserPools = append(out.UserPools, UserPoolDescription{
-			Id: p.ID, Name: p.Name, CreationDate: float64(p.CreatedAt), LastModifiedDate: float64(p.UpdatedAt),
+			LambdaConfig: cfg.LambdaConfig, Id: p.ID, Name: p.Name, CreationDate: float64(p.CreatedAt), LastModifiedDate: float64(p.UpdatedAt),
 		})
 	}
 	return out, nil

@@ -1,11 +1,14 @@
 package userpool
 
 import (
+	"net/netip"
+
 	"context"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 	"strings"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -49,7 +52,7 @@ type GetUserAttributeVerificationCodeInput struct {
 // GetUserAttributeVerificationCode sends a code proving the user's email.
 // moat delivers email only; phone numbers are verified by an administrator.
 func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeInput) (*CodeDeliveryOutput, error) {
-	p, u, _, err := s.accessTokenUser(ctx, in.AccessToken)
+	p, u, claims, err := s.accessTokenUser(ctx, in.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +65,8 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if err := s.limiter.Codes(ctx, p.ID, u.Key); err != nil {
 		return nil, err
 	}
-	delivery, err := s.mailCode(ctx, p, u, codeAttr+"email", signUpCodeLife)
+	delivery, err := s.mailCode(ctx, p, u, codeAttr+"email", signUpCodeLife,
+		messageFor{p.call(claims.ClientID, netip.Addr{}, in.ClientMetadata), signin.MessageVerifyUserAttribute})
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +127,8 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	}
 	out := &UpdateUserAttributesOutput{}
 	if u.Attributes["email"] != "" && u.Attributes["email_verified"] != "true" && p.autoVerifies("email") {
-		delivery, err := s.mailCode(ctx, p, u, codeAttr+"email", signUpCodeLife)
+		delivery, err := s.mailCode(ctx, p, u, codeAttr+"email", signUpCodeLife,
+			messageFor{p.call(c.ID, netip.Addr{}, in.ClientMetadata), signin.MessageUpdateUserAttribute})
 		if err != nil {
 			return nil, err
 		}

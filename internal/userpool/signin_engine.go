@@ -31,8 +31,13 @@ type attempt struct {
 }
 
 func newAttempt(caller netip.Addr, p *pool, c *client, metadata, params map[string]string) *attempt {
-	return &attempt{call: signin.Call{PoolID: p.ID, ClientID: c.ID, Caller: caller, ClientMetadata: metadata},
-		pool: p, client: c, params: params}
+	return &attempt{call: p.call(c.ID, caller, metadata), pool: p, client: c, params: params}
+}
+
+// call is what a hook is told of a call to p: its client (none for admin
+// calls naming none), caller, ClientMetadata, and the pool's triggers.
+func (p *pool) call(clientID string, caller netip.Addr, metadata map[string]string) signin.Call {
+	return signin.Call{PoolID: p.ID, ClientID: clientID, Caller: caller, ClientMetadata: metadata, Triggers: p.Config.LambdaConfig}
 }
 
 // entryPoint is which API offers a flow: the public one, the signed admin
@@ -167,7 +172,7 @@ func (s *Service) passwordAccepted(ctx context.Context, a *attempt, u store.User
 		if err != nil {
 			return nil, err
 		}
-		next.DeviceKey = d.Key
+		next.DeviceKey, next.Source = d.Key, signin.TokensForDevice
 		return s.issueChallenge(ctx, string(signin.DeviceSRPAuth), a, u, next)
 	}
 	next.DeviceKey = s.trackedDevice(ctx, a, u)
@@ -190,7 +195,14 @@ func statusRefusal(u store.User) error {
 // device signing in; a pool that tracks devices names a new one.
 func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, next nextStep) (*AuthOutput, error) {
 	if h := s.hooks.PostAuthentication; h != nil {
-		if err := h.PostAuthentication(ctx, s.authenticationEvent(a, u)); err != nil {
+		e := s.authenticationEvent(a, u)
+		e.NewDevice = next.DeviceKey == "" && a.pool.tracksDevices()
+		if a.flow != "" {
+			// InitiateAuth's ClientMetadata goes to the triggers before
+			// authentication only; RespondToAuthChallenge's reaches this one.
+			e.ClientMetadata = nil
+		}
+		if err := h.PostAuthentication(ctx, e); err != nil {
 			return nil, hookFailed(err)
 		}
 	}
@@ -217,10 +229,15 @@ func (s *Service) authenticated(ctx context.Context, a *attempt, u store.User, n
 }
 
 // preAuthentication runs the before-authentication hook, if any, for a
-// user about to prove a password.
-func (s *Service) preAuthentication(ctx context.Context, a *attempt, u store.User) error {
+// user about to prove a password; notFound: the pool has no such user and
+// the client hides that (u is then only the name given).
+func (s *Service) preAuthentication(ctx context.Context, a *attempt, u store.User, notFound bool) error {
 	if h := s.hooks.PreAuthentication; h != nil {
-		return hookFailed(h.PreAuthentication(ctx, s.authenticationEvent(a, u)))
+		e := s.authenticationEvent(a, u)
+		if notFound {
+			e.UserAttributes, e.UserNotFound = map[string]string{}, true
+		}
+		return hookFailed(h.PreAuthentication(ctx, e))
 	}
 	return nil
 }

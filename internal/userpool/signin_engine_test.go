@@ -31,6 +31,15 @@ func (h *testHooks) record(name string, call signin.Call) {
 	h.calls = append(h.calls, name)
 }
 
+func (h *testHooks) recordAdmin(name string, call signin.Call) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if call.Caller.IsValid() || call.PoolID == "" || call.ClientID != "" {
+		name += " (not an admin call)"
+	}
+	h.calls = append(h.calls, name)
+}
+
 func (h *testHooks) take() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -40,8 +49,12 @@ func (h *testHooks) take() []string {
 }
 
 func (h *testHooks) PreSignUp(_ context.Context, e *signin.PreSignUpEvent) error {
-	h.record("PreSignUp", e.Call)
-	if e.ValidationData["invite"] != "yes" {
+	if e.Source == signin.SignUpByAdmin { // an admin call: no client, no caller
+		h.recordAdmin(string(e.Source), e.Call)
+		return nil
+	}
+	h.record(string(e.Source), e.Call)
+	if e.Source == signin.SignUpBySelf && e.ValidationData["invite"] != "yes" {
 		return awserr.New("UserLambdaValidationException", "PreSignUp failed with error Invitation required..")
 	}
 	e.AutoConfirmUser, e.AutoVerifyEmail = true, true
@@ -49,6 +62,10 @@ func (h *testHooks) PreSignUp(_ context.Context, e *signin.PreSignUpEvent) error
 }
 
 func (h *testHooks) PreAuthentication(_ context.Context, e *signin.AuthenticationEvent) error {
+	if e.UserNotFound {
+		h.record("PreAuthentication "+string(e.Flow)+" userNotFound "+e.Username+" "+e.UserAttributes["cognito:user_status"], e.Call)
+		return nil
+	}
 	h.record("PreAuthentication "+string(e.Flow), e.Call)
 	if e.Username == "blocked" {
 		return awserr.New("UserLambdaValidationException", "PreAuthentication failed with error Blocked..")
@@ -63,8 +80,7 @@ func (h *testHooks) PostAuthentication(_ context.Context, e *signin.Authenticati
 
 func (h *testHooks) PreTokenGeneration(_ context.Context, e *signin.TokenGenerationEvent) error {
 	h.record("PreTokenGeneration "+string(e.Source), e.Call)
-	e.ClaimsToAddOrOverride = map[string]string{"custom:tier": "gold", "sub": "forged"}
-	e.ClaimsToSuppress = []string{"email", "cognito:username"}
+	e.ID = signin.ClaimChanges{AddOrOverride: map[string]any{"custom:tier": "gold", "sub": "forged"}, Suppress: []string{"email", "cognito:username"}}
 	return nil
 }
 
@@ -98,13 +114,13 @@ func TestHooksAreReached(t *testing.T) {
 	// Sign-up: refused without the invitation; confirmed and verified with it.
 	_, err := f.s.SignUp(ctx, testCaller, &SignUpInput{ClientId: f.clientID, Username: "newcomer", Password: "First-Pass-1"})
 	wantCode(t, err, "UserLambdaValidationException", "PreSignUp failed with error Invitation required..")
-	want("sign-up refused", "PreSignUp")
+	want("sign-up refused", "PreSignUp_SignUp")
 	up, err := f.s.SignUp(ctx, testCaller, &SignUpInput{ClientId: f.clientID, Username: "newcomer", Password: "First-Pass-1",
 		UserAttributes: []AttributeType{{Name: "email", Value: "newcomer@example.com"}}, ValidationData: []AttributeType{{Name: "invite", Value: "yes"}}})
 	if err != nil || !up.UserConfirmed || up.CodeDeliveryDetails != nil {
 		t.Fatalf("SignUp with the hook's confirmation: %+v %v", up, err)
 	}
-	want("sign-up", "PreSignUp")
+	want("sign-up", "PreSignUp_SignUp")
 	got, err := f.s.AdminGetUser(ctx, &UserRef{UserPoolId: f.poolID, Username: "newcomer"})
 	if err != nil || got.UserStatus != "CONFIRMED" || attributeMap(got.UserAttributes)["email_verified"] != "true" {
 		t.Fatalf("the hook's confirmation was not applied: %+v %v", got, err)
@@ -124,9 +140,11 @@ func TestHooksAreReached(t *testing.T) {
 		claims["cognito:username"] != "alice" || claims["sub"] == "forged" {
 		t.Fatalf("ID token claims after the hook: %s %v", payload, err)
 	}
-	_, err = signIn("blocked", "Any-Pass-1") // unknown: migration is asked, authentication hooks are not
+	// Unknown, on a client that hides users: migration is asked, then
+	// PreAuthentication is told there is no such user.
+	_, err = signIn("blocked", "Any-Pass-1")
 	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
-	want("unknown user", "UserMigration")
+	want("unknown user", "UserMigration", "PreAuthentication USER_PASSWORD_AUTH userNotFound blocked ")
 
 	// Refresh runs the token hook only.
 	if _, err := f.s.InitiateAuth(ctx, testCaller, &InitiateAuthInput{AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: f.clientID,
@@ -157,7 +175,7 @@ func TestHooksAreReached(t *testing.T) {
 	}
 	_, err = signIn("blocked", "Wrong-Pass-1")
 	wantCode(t, err, "UserLambdaValidationException", "PreAuthentication failed with error Blocked..")
-	want("blocked", "PreAuthentication USER_PASSWORD_AUTH")
+	want("blocked", "PreSignUp_AdminCreateUser", "PreAuthentication USER_PASSWORD_AUTH")
 }
 
 // TestChallengeRegistry: a challenge registered from outside the engine is
@@ -227,7 +245,7 @@ type riddleLoop struct {
 	defined [][]signin.ChallengeResult
 }
 
-func (r *riddleLoop) ServesPool(string) bool { return r.serve }
+func (r *riddleLoop) Serves(signin.Call) bool { return r.serve }
 
 func (r *riddleLoop) DefineAuthChallenge(_ context.Context, e *signin.DefineAuthChallengeEvent) error {
 	r.defined = append(r.defined, slices.Clone(e.Session))

@@ -77,7 +77,7 @@ func (s *Service) SignUp(ctx context.Context, caller netip.Addr, in *SignUpInput
 	if username == "" {
 		username = sub
 	}
-	hook, err := s.preSignUp(ctx, caller, p, c, in, username, attrs)
+	hook, err := s.preSignUp(ctx, p.call(c.ID, caller, in.ClientMetadata), signin.SignUpBySelf, username, attrs, in.ValidationData)
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +105,13 @@ func (s *Service) SignUp(ctx context.Context, caller netip.Addr, in *SignUpInput
 		return nil, storeErr(err, poolNotFound(p.ID))
 	}
 	out := &SignUpOutput{UserSub: sub, UserConfirmed: hook.AutoConfirmUser}
+	if hook.AutoConfirmUser {
+		if err := s.postConfirmation(ctx, hook.Call, signin.ConfirmedSignUp, u.Key); err != nil {
+			return nil, err
+		}
+	}
 	if !hook.AutoConfirmUser && p.autoVerifies("email") && attrs["email"] != "" {
-		delivery, err := s.sendSignUpCode(ctx, p, u)
+		delivery, err := s.sendSignUpCode(ctx, p, u, messageFor{hook.Call, signin.MessageSignUp})
 		if err != nil {
 			return nil, err
 		}
@@ -115,12 +120,15 @@ func (s *Service) SignUp(ctx context.Context, caller netip.Addr, in *SignUpInput
 	return out, nil
 }
 
-// preSignUp runs the before-sign-up hook, if any; it may confirm the user
-// and verify its email. attrs take the verification.
-func (s *Service) preSignUp(ctx context.Context, caller netip.Addr, p *pool, c *client, in *SignUpInput, username string, attrs map[string]string) (*signin.PreSignUpEvent, error) {
-	e := &signin.PreSignUpEvent{Call: signin.Call{PoolID: p.ID, ClientID: c.ID, Caller: caller, ClientMetadata: in.ClientMetadata},
-		Username: username, UserAttributes: maps.Clone(attrs), ValidationData: map[string]string{}}
-	for _, a := range in.ValidationData {
+// preSignUp runs the before-sign-up hook, if any; for a user signing up
+// it may confirm the user and verify its email or phone, which attrs take.
+// For an admin-created user its answer is ignored, as in Cognito.
+func (s *Service) preSignUp(ctx context.Context, call signin.Call, source signin.PreSignUpSource, username string, attrs map[string]string, validation []AttributeType) (*signin.PreSignUpEvent, error) {
+	e := &signin.PreSignUpEvent{Call: call, Source: source, Username: username, UserAttributes: maps.Clone(attrs)}
+	for _, a := range validation {
+		if e.ValidationData == nil {
+			e.ValidationData = map[string]string{}
+		}
 		e.ValidationData[a.Name] = a.Value
 	}
 	h := s.hooks.PreSignUp
@@ -130,8 +138,14 @@ func (s *Service) preSignUp(ctx context.Context, caller netip.Addr, p *pool, c *
 	if err := h.PreSignUp(ctx, e); err != nil {
 		return nil, hookFailed(err)
 	}
+	if source == signin.SignUpByAdmin {
+		e.AutoConfirmUser, e.AutoVerifyEmail, e.AutoVerifyPhone = false, false, false
+	}
 	if e.AutoVerifyEmail && attrs["email"] != "" {
 		attrs["email_verified"] = "true"
+	}
+	if e.AutoVerifyPhone && attrs["phone_number"] != "" {
+		attrs["phone_number_verified"] = "true"
 	}
 	return e, nil
 }
@@ -140,8 +154,8 @@ func (p *pool) autoVerifies(attr string) bool {
 	return slices.Contains(p.Config.AutoVerifiedAttributes, attr)
 }
 
-func (s *Service) sendSignUpCode(ctx context.Context, p *pool, u store.User) (*CodeDeliveryDetails, error) {
-	return s.mailCode(ctx, p, u, codeSignUp, signUpCodeLife)
+func (s *Service) sendSignUpCode(ctx context.Context, p *pool, u store.User, m messageFor) (*CodeDeliveryDetails, error) {
+	return s.mailCode(ctx, p, u, codeSignUp, signUpCodeLife, m)
 }
 
 // checkWritable enforces the client's WriteAttributes (none listed: all writable).
@@ -195,7 +209,10 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*E
 			u.Attributes["email_verified"] = "true"
 		}
 	})
-	return &Empty{}, err
+	if err != nil {
+		return nil, err
+	}
+	return &Empty{}, s.postConfirmation(ctx, p.call(c.ID, netip.Addr{}, in.ClientMetadata), signin.ConfirmedSignUp, u.Key)
 }
 
 type ResendConfirmationCodeInput struct {
@@ -227,7 +244,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if err := s.limiter.Codes(ctx, p.ID, u.Key); err != nil {
 		return nil, err
 	}
-	delivery, err := s.sendSignUpCode(ctx, p, u)
+	delivery, err := s.sendSignUpCode(ctx, p, u, messageFor{p.call(c.ID, netip.Addr{}, in.ClientMetadata), signin.MessageResendCode})
 	if err != nil {
 		return nil, err
 	}

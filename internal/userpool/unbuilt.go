@@ -5,8 +5,8 @@ import (
 )
 
 // A setting moat stores must take effect. The settings below name features
-// this moat does not have yet (Lambda triggers, SMS verification messages,
-// SES, threat protection, the hosted UI and OAuth, federation, analytics), so
+// this moat does not have yet (SMS verification messages, SES, threat
+// protection, analytics; lambda_config.go refuses the triggers not built), so
 // asking for them is refused with the feature named, never stored and
 // ignored. Each later feature lifts its refusal here.
 
@@ -26,8 +26,6 @@ func refuseUnbuiltPool(cfg PoolConfig) error {
 		return invalidParameter("1 validation error detected: Value '%s' at 'userPoolTier' failed to satisfy constraint: Member must satisfy enum value set: [LITE, ESSENTIALS, PLUS]", cfg.UserPoolTier)
 	}
 	switch {
-	case len(cfg.LambdaConfig) > 0:
-		return unbuilt("LambdaConfig", "Lambda triggers")
 	case !isDefaultSMS(cfg.SmsVerificationMessage):
 		return unbuilt("SmsVerificationMessage", "verification codes by SMS")
 	case cfg.VerificationMessageTemplate != nil && !isDefaultSMS(cfg.VerificationMessageTemplate.SmsMessage):

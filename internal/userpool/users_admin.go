@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"regexp"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -67,6 +68,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.preSignUp(ctx, p.call("", netip.Addr{}, in.ClientMetadata), signin.SignUpByAdmin, username, attrs, in.ValidationData); err != nil {
+		return nil, err
+	}
 	if err := s.claimAliases(ctx, p, "", attrs, in.ForceAliasCreation); err != nil {
 		return nil, err
 	}
@@ -86,7 +90,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		return nil, storeErr(err, poolNotFound(p.ID))
 	}
 	if in.MessageAction != "SUPPRESS" {
-		if err := s.sendInvitation(ctx, p, u, temp); err != nil {
+		if err := s.sendInvitation(ctx, p, u, temp, p.call("", netip.Addr{}, in.ClientMetadata)); err != nil {
 			return nil, err
 		}
 	}
@@ -180,7 +184,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *pool, in *AdminCreate
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
 	}
-	if err := s.sendInvitation(ctx, p, u, temp); err != nil {
+	if err := s.sendInvitation(ctx, p, u, temp, p.call("", netip.Addr{}, in.ClientMetadata)); err != nil {
 		return nil, err
 	}
 	return &AdminCreateUserOutput{User: userType(u, nil)}, nil
@@ -274,7 +278,10 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, in *UserRef) (*Empty, 
 		old.UpdatedAt = s.clock()
 		return old, change{kind: userConfirmed, operation: "AdminConfirmSignUp"}, nil
 	})
-	return &Empty{}, storeErr(err, errUserNotFound)
+	if err != nil {
+		return nil, storeErr(err, errUserNotFound)
+	}
+	return &Empty{}, s.postConfirmation(ctx, p.call("", netip.Addr{}, nil), signin.ConfirmedSignUp, u.Key)
 }
 
 // setEnabled backs AdminDisableUser and AdminEnableUser. Disabling also ends

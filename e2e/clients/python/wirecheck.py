@@ -58,8 +58,9 @@ def fail(flow, reason):
 
 def run(make_flow, banner, step=None, errors=()):
     """Build a flow and run it (step(flow), or flow.run()); print banner
-    (formatted with the flow's identity_url as {url}) and what passed, or
-    the failure; returns the exit code."""
+    (formatted with the flow's identity_url as {url}, then ": all checks
+    passed"; or, a function, banner(flow) as it is) and what passed, or the
+    failure; returns the exit code."""
     flow = None
     try:
         flow = make_flow()
@@ -71,7 +72,10 @@ def run(make_flow, banner, step=None, errors=()):
         return fail(flow, f"a response lacks the field {e}")
     except (Mismatch, ClientError, BotoCoreError, OSError, *errors) as e:
         return fail(flow, f"{type(e).__name__}: {e}")
-    print(banner.format(url=getattr(flow, "identity_url", "moat")) + ": all checks passed")
+    if callable(banner):
+        print(banner(flow))
+    else:
+        print(banner.format(url=getattr(flow, "identity_url", "moat")) + ": all checks passed")
     for line in flow.summary:
         print("  ok:", line)
     return 0

@@ -6,26 +6,30 @@ import (
 )
 
 // Hooks are the points of sign-up and sign-in where a pool's triggers
-// attach (Cognito's PreSignUp, PreAuthentication, PostAuthentication,
-// PreTokenGeneration, UserMigration and the custom challenge loop). Each is optional: a nil hook is
-// not called. A hook's error fails the operation; an awserr error reaches
+// attach (Cognito's PreSignUp, PostConfirmation, PreAuthentication,
+// PostAuthentication, PreTokenGeneration, UserMigration, CustomMessage and
+// the custom challenge loop). Each is optional: a nil hook is not called. A hook's error fails the operation; an awserr error reaches
 // the client as it is, any other is an internal error.
 type Hooks struct {
 	PreSignUp          PreSignUp
+	PostConfirmation   PostConfirmation
 	PreAuthentication  PreAuthentication
 	PostAuthentication PostAuthentication
 	PreTokenGeneration PreTokenGeneration
 	UserMigration      UserMigration
+	CustomMessage      CustomMessage
 	CustomAuth         CustomAuthLoop
 }
 
 // Call is what every hook is told: where the call came from, for which
-// pool and client, and the caller's ClientMetadata.
+// pool and client (none for admin calls that name no client), the
+// caller's ClientMetadata, and the pool's configured triggers.
 type Call struct {
 	PoolID         string
 	ClientID       string
 	Caller         netip.Addr
 	ClientMetadata map[string]string
+	Triggers       *LambdaConfig
 }
 
 // PreSignUp runs before SignUp creates the user; it may refuse the user, or
@@ -34,14 +38,85 @@ type PreSignUp interface {
 	PreSignUp(ctx context.Context, e *PreSignUpEvent) error
 }
 
+// PreSignUpSource is which call creates the user (Cognito's triggerSource).
+type PreSignUpSource string
+
+const (
+	SignUpBySelf     PreSignUpSource = "PreSignUp_SignUp"
+	SignUpByAdmin    PreSignUpSource = "PreSignUp_AdminCreateUser"
+	SignUpByProvider PreSignUpSource = "PreSignUp_ExternalProvider"
+)
+
 type PreSignUpEvent struct {
 	Call
+	Source         PreSignUpSource
 	Username       string
 	UserAttributes map[string]string
 	ValidationData map[string]string
-	// Set by the hook.
+	// Set by the hook; ignored for SignUpByAdmin, as in Cognito.
 	AutoConfirmUser bool
 	AutoVerifyEmail bool
+	AutoVerifyPhone bool
+}
+
+// PostConfirmation runs after a user is confirmed (by code, by an admin, by
+// a PreSignUp hook) or has reset a password; its error fails the call.
+type PostConfirmation interface {
+	PostConfirmation(ctx context.Context, e *ConfirmationEvent) error
+}
+
+// ConfirmationSource is Cognito's PostConfirmation triggerSource.
+type ConfirmationSource string
+
+const (
+	ConfirmedSignUp         ConfirmationSource = "PostConfirmation_ConfirmSignUp"
+	ConfirmedForgotPassword ConfirmationSource = "PostConfirmation_ConfirmForgotPassword"
+)
+
+type ConfirmationEvent struct {
+	Call
+	Source         ConfirmationSource
+	Username       string
+	UserAttributes map[string]string
+}
+
+// CustomMessage runs before a code (or a temporary password) is sent: it
+// may replace the message, which must still carry the placeholders.
+type CustomMessage interface {
+	CustomMessage(ctx context.Context, e *MessageEvent) error
+}
+
+// MessageSource is Cognito's CustomMessage triggerSource.
+type MessageSource string
+
+const (
+	MessageSignUp              MessageSource = "CustomMessage_SignUp"
+	MessageAdminCreateUser     MessageSource = "CustomMessage_AdminCreateUser"
+	MessageResendCode          MessageSource = "CustomMessage_ResendCode"
+	MessageForgotPassword      MessageSource = "CustomMessage_ForgotPassword"
+	MessageUpdateUserAttribute MessageSource = "CustomMessage_UpdateUserAttribute"
+	MessageVerifyUserAttribute MessageSource = "CustomMessage_VerifyUserAttribute"
+	MessageAuthentication      MessageSource = "CustomMessage_Authentication"
+)
+
+// Placeholders a custom message carries for the code and the username.
+const (
+	CodePlaceholder     = "{####}"
+	UsernamePlaceholder = "{username}"
+)
+
+type MessageEvent struct {
+	Call
+	Source         MessageSource
+	Username       string
+	UserAttributes map[string]string
+	// UsernameParameter is the username placeholder, set only when the
+	// message must carry it (an invitation).
+	UsernameParameter string
+	// Set by the hook: empty keeps the pool's message.
+	EmailMessage string
+	EmailSubject string
+	SMSMessage   string
 }
 
 // PreAuthentication runs before a password (or SRP proof) is checked; its
@@ -61,6 +136,11 @@ type AuthenticationEvent struct {
 	Flow           AuthFlow
 	Username       string
 	UserAttributes map[string]string
+	// UserNotFound: the pool has no such user and the client hides that
+	// (PreAuthentication only).
+	UserNotFound bool
+	// NewDevice: a device not seen before signed in (PostAuthentication).
+	NewDevice bool
 }
 
 // TokenSource is why tokens are being minted (Cognito's triggerSource).
@@ -71,11 +151,13 @@ const (
 	TokensForNewPassword    TokenSource = "TokenGeneration_NewPasswordChallenge"
 	TokensForRefresh        TokenSource = "TokenGeneration_RefreshTokens"
 	TokensForHostedAuth     TokenSource = "TokenGeneration_HostedAuth"
+	TokensForDevice         TokenSource = "TokenGeneration_AuthenticateDevice"
 )
 
 // PreTokenGeneration runs before ID and access tokens are signed; it may add
-// or override ID-token claims and suppress others (Cognito's V1 event).
-// Claims Cognito keeps immutable cannot be changed.
+// or override claims and suppress others, add and suppress access-token
+// scopes, and replace the groups. Claims Cognito keeps immutable cannot be
+// changed.
 type PreTokenGeneration interface {
 	PreTokenGeneration(ctx context.Context, e *TokenGenerationEvent) error
 }
@@ -85,10 +167,28 @@ type TokenGenerationEvent struct {
 	Source         TokenSource
 	Username       string
 	UserAttributes map[string]string
-	Groups         []string
-	// Set by the hook.
-	ClaimsToAddOrOverride map[string]string
-	ClaimsToSuppress      []string
+	Groups         GroupConfiguration
+	Scopes         []string // the access token's
+	// Set by the hook: the ID token's changes, the access token's, and
+	// the groups both tokens carry instead (nil: unchanged).
+	ID             ClaimChanges
+	Access         ClaimChanges
+	ScopesToAdd    []string
+	ScopesToRemove []string
+	GroupOverride  *GroupConfiguration
+}
+
+// ClaimChanges are a token hook's edits of one token's claims.
+type ClaimChanges struct {
+	AddOrOverride map[string]any
+	Suppress      []string
+}
+
+// GroupConfiguration is the user's groups with their roles.
+type GroupConfiguration struct {
+	Groups        []string
+	IAMRoles      []string
+	PreferredRole string
 }
 
 // UserMigration runs when a password sign-in names a user the pool does not
@@ -98,10 +198,19 @@ type UserMigration interface {
 	MigrateUser(ctx context.Context, e *MigrationEvent) (*MigratedUser, error)
 }
 
+// MigrationSource is Cognito's UserMigration triggerSource.
+type MigrationSource string
+
+const (
+	MigrateOnSignIn         MigrationSource = "UserMigration_Authentication"
+	MigrateOnForgotPassword MigrationSource = "UserMigration_ForgotPassword"
+)
+
 type MigrationEvent struct {
 	Call
+	Source   MigrationSource
 	Username string
-	Password string
+	Password string // none on MigrateOnForgotPassword
 }
 
 // MigratedUser is a user a migration hook vouches for; nil means not found.
@@ -109,6 +218,10 @@ type MigratedUser struct {
 	UserAttributes map[string]string
 	// FinalStatus is Confirmed or ResetRequired.
 	FinalStatus UserStatus
+	// SuppressMessage is messageAction SUPPRESS: no welcome message.
+	SuppressMessage bool
+	// ForceAliasCreation moves an alias another user holds to this one.
+	ForceAliasCreation bool
 }
 
 // CustomAuthLoop answers the steps of Cognito's custom challenge loop
@@ -116,8 +229,8 @@ type MigratedUser struct {
 // For the pools it serves, CUSTOM_AUTH runs it instead of the built-in
 // wallet sign-in.
 type CustomAuthLoop interface {
-	// ServesPool reports whether the pool has these triggers.
-	ServesPool(poolID string) bool
+	// Serves reports whether the call's pool has these triggers.
+	Serves(c Call) bool
 	DefineAuthChallenge(ctx context.Context, e *DefineAuthChallengeEvent) error
 	CreateAuthChallenge(ctx context.Context, e *CreateAuthChallengeEvent) error
 	VerifyAuthChallengeResponse(ctx context.Context, e *VerifyAuthChallengeEvent) error

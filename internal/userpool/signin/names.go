@@ -25,6 +25,7 @@ type ChallengeName string
 const (
 	NewPasswordRequired ChallengeName = "NEW_PASSWORD_REQUIRED"
 	PasswordVerifier    ChallengeName = "PASSWORD_VERIFIER"
+	SRPA                ChallengeName = "SRP_A" // a custom loop's first round, when it begins with SRP
 	CustomChallenge     ChallengeName = "CUSTOM_CHALLENGE"
 
 	// Second factors, and setting one up.
