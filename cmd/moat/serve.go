@@ -184,7 +184,12 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	}
 	tok.ServeOAuthEndpoints(hosted.EndpointsBase)
 	mounts = append(mounts, hosted)
-	mounts = append(mounts,
+	con, err := newConsole(cfg, creds, consoleParts{identity: identity, roles: roleSvc, gateway: gw, functions: runtime,
+		usage: usageSvc, firewall: firewall, store: st}, proxies, logger)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	mounts = append(mounts, con,
 		frame.JSON(wafapi.Service(firewall), auth),
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),
 		frame.Query(iamapi.API(roleSvc), iamAuthenticator(creds, cfg)),

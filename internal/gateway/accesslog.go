@@ -48,5 +48,11 @@ func (g *Gateway) record(x *exchange) {
 		slog.String("usagePlanId", x.usagePlanID),
 		slog.String("user_agent", r.UserAgent()),
 		slog.String("source_ip", sourceIP(r)),
+		slog.String("errorType", x.errorType),
 	)
+	if g.tail.watching.Load() > 0 {
+		g.tail.publish(AccessRecord{Time: x.start, RequestID: x.req.RequestID, API: apiName, Stage: stage, Route: routeKey,
+			Method: r.Method, Path: r.URL.Path, Status: status, LatencyMS: float64(latency.Microseconds()) / 1000,
+			Principal: principal, APIKeyID: x.apiKeyID, ErrorType: x.errorType, Reason: x.reason})
+	}
 }
