@@ -129,7 +129,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			Status           int
 			Request, Refusal string
 		}
-		InvokeResult, InvokeLog       string
+		InvokeResult, InvokeLog        string
 		NoCSRF, NoCookie, NoCookiePage int
 		SignedOutAt, AfterSignOut      string
 		ViewerBadge                    string
