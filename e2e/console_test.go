@@ -30,10 +30,47 @@ roles:
       Version: "2012-10-17"
       Statement:
         - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+  - name: shoppers
+    assumeRolePolicy:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal: {Federated: cognito-identity.amazonaws.com}
+          Action: sts:AssumeRoleWithWebIdentity
+          Condition: {StringLike: {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}}
+    policies:
+      invoke:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Action: execute-api:Invoke, Resource: "arn:aws:execute-api:*:*:*/*/GET/orders"}
+identityPools:
+  - name: shoppers
+    settings: {AllowUnauthenticatedIdentities: true}
+    roles: {authenticated: shoppers, unauthenticated: shoppers}
+apiKeys:
+  - {name: partner, valueFromEnv: MOAT_TEST_PARTNER_KEY}
+usagePlans:
+  - name: gold
+    quota: {limit: 1000, period: DAY}
+    apiStages: [{api: shop, stage: $default}]
+    apiKeys: [partner]
+webACLs:
+  - Name: front
+    DefaultAction: {Allow: {}}
+    VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: front}
+    Resources: [arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/$default]
+    Rules:
+      - Name: no-evil
+        Priority: 0
+        # SearchString is base64, as in WAFv2's JSON: "evil".
+        Statement: {ByteMatchStatement: {SearchString: ZXZpbA==, FieldToMatch: {SingleHeader: {Name: x-probe}}, TextTransformations: [{Priority: 0, Type: NONE}], PositionalConstraint: CONTAINS}}
+        Action: {Block: {}}
+        VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: no-evil}
 functions:
   - {name: greeter, runtime: nodejs20.x, handler: index.handler, role: "arn:aws:iam::000000000000:role/lambda-exec", code: greeter}
 apis:
   - name: shop
+    id: a1b2c3d4e5
     type: REST
     basePath: /shop
     authorizers:
@@ -41,6 +78,7 @@ apis:
     routes:
       - {method: GET, path: /open, integration: {type: mock, body: '{"open":true}'}}
       - {method: GET, path: /orders, authorizer: signed, integration: {type: mock, body: '{"orders":[]}'}}
+      - {method: GET, path: /partner, apiKeyRequired: true, integration: {type: mock, body: '{"partner":true}'}}
 console:
   credentials:
     - {accessKeyId: AKIACONSOLEVIEWER001, secretFromEnv: MOAT_TEST_VIEWER_SECRET, console: read-only}
@@ -72,7 +110,18 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	viewerSecret := "viewer-" + testenv.RandomHex(16)
-	m := startMoat(t, moatOptions{DataDir: dir, Config: consoleConfig, Env: []string{"MOAT_TEST_VIEWER_SECRET=" + viewerSecret}})
+	partnerKey := "partner" + testenv.RandomHex(12)
+	m := startMoat(t, moatOptions{DataDir: dir, Config: consoleConfig,
+		Env: []string{"MOAT_TEST_VIEWER_SECRET=" + viewerSecret, "MOAT_TEST_PARTNER_KEY=" + partnerKey}})
+	// Traffic for the usage chart and the WAF's counts and samples.
+	for range 3 {
+		if got := callGateway(t, m, "/shop/partner", "X-API-Key", partnerKey); got.status != 200 {
+			t.Fatalf("GET /shop/partner with the key: %+v", got)
+		}
+	}
+	if got := callGateway(t, m, "/shop/open", "X-Probe", "evil"); got.status != 403 {
+		t.Fatalf("an evil GET /shop/open past the WAF: %+v", got)
+	}
 	username := "zara-" + testenv.RandomHex(3)
 	shots := artifactDir(t)
 	common := []string{"MOAT_CONSOLE=" + m.IdentityURL + "/console", "MOAT_ADMIN_KEY_ID=" + m.AdminKeyID, "MOAT_ADMIN_SECRET=" + m.AdminSecret,
@@ -129,16 +178,20 @@ func TestConsoleInBrowser(t *testing.T) {
 			Status           int
 			Request, Refusal string
 		}
-		InvokeResult, InvokeLog        string
-		NoCSRF, NoCookie, NoCookiePage int
-		SignedOutAt, AfterSignOut      string
-		ViewerBadge                    string
-		ViewerCreateForm               int
-		ViewerFound                    []string
-		ViewerChanges                  map[string]int
-		ViewerSeesEnabled              string
-		Screenshots                    []string
-		Overflows                      []string
+		InvokeResult, InvokeLog                           string
+		AllowedDecision, DeniedDecision, BadPolicyVerdict string
+		SimulatedWithoutScript                            string
+		UsageCaption                                      string
+		WAFRules                                          []string
+		NoCSRF, NoCookie, NoCookiePage                    int
+		SignedOutAt, AfterSignOut                         string
+		ViewerBadge                                       string
+		ViewerCreateForm                                  int
+		ViewerFound                                       []string
+		ViewerChanges                                     map[string]int
+		ViewerSeesEnabled                                 string
+		Screenshots                                       []string
+		Overflows                                         []string
 	}
 	runConsolePhase(t, script, "use", append(common, "MOAT_POOL_ID="+built.PoolID), &used)
 	if used.FirstPageRows != 50 || used.SecondPageRows != 50 {
@@ -163,6 +216,16 @@ func TestConsoleInBrowser(t *testing.T) {
 	if !strings.Contains(used.InvokeResult, `"greeting":"hello console"`) || !strings.Contains(used.InvokeLog, "greeting console") {
 		t.Errorf("invoking the function: %q, log %q", used.InvokeResult, used.InvokeLog)
 	}
+	if used.AllowedDecision != "Allow" || used.DeniedDecision != "ImplicitDeny" || !strings.Contains(used.BadPolicyVerdict, "MalformedPolicyDocument") || used.SimulatedWithoutScript != "Allow" {
+		t.Errorf("the policy editor: GET /orders %q, DELETE /orders %q, a broken document %q; the form's own answer %q",
+			used.AllowedDecision, used.DeniedDecision, used.BadPolicyVerdict, used.SimulatedWithoutScript)
+	}
+	if !strings.Contains(used.UsageCaption, "3 requests") {
+		t.Errorf("the usage chart's caption: %q", used.UsageCaption)
+	}
+	if len(used.WAFRules) != 2 || !strings.Contains(used.WAFRules[0], "no-evil") || !strings.Contains(used.WAFRules[0], "1 matched") || !strings.Contains(used.WAFRules[0], "GET /shop/open") {
+		t.Errorf("the web ACL's rules: %q", used.WAFRules)
+	}
 	if used.NoCSRF != 403 || used.NoCookie != 401 || used.NoCookiePage != 303 {
 		t.Errorf("without the CSRF token: %d; without the cookie: a change %d, a page %d", used.NoCSRF, used.NoCookie, used.NoCookiePage)
 	}
@@ -177,7 +240,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			t.Errorf("the read-only credential's %s: %d, want 403", change, status)
 		}
 	}
-	if len(used.ViewerChanges) != 4 || used.ViewerSeesEnabled != "yes" {
+	if len(used.ViewerChanges) != 6 || used.ViewerSeesEnabled != "yes" {
 		t.Errorf("read-only changes tried %v; the user is still enabled: %q", used.ViewerChanges, used.ViewerSeesEnabled)
 	}
 	if _, err := idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(built.PoolID)}); err != nil {

@@ -14,7 +14,8 @@ import (
 
 // pageNames are the templates under web/console, each parsed with layout.html.
 var pageNames = []string{"signin", "refused", "pools", "pool", "client_created", "users", "user",
-	"apis", "api", "functions", "function"}
+	"apis", "api", "functions", "function", "identity_pools", "identity_pool",
+	"usage", "waf", "events"}
 
 type pages struct{ byName map[string]*template.Template }
 

@@ -33,6 +33,17 @@ func (c *Console) routes() *http.ServeMux {
 	m.Handle("GET /console/functions", c.view(c.functionsPage))
 	m.Handle("GET /console/functions/{function}", c.view(c.functionPage))
 	m.Handle("POST /console/functions/{function}/invoke", c.post("Invoke", true, c.invoke))
+
+	m.Handle("GET /console/identity-pools", c.view(c.identityPoolsPage))
+	m.Handle("GET /console/identity-pools/{pool}", c.view(c.identityPoolPage))
+	m.Handle("POST /console/identity-pools/{pool}/simulate", c.post("SimulatePolicy", false, c.simulate))
+	m.Handle("POST /console/identity-pools/{pool}/policy", c.post("PutRolePolicy", true, c.savePolicy))
+	m.Handle("POST /console/policy/check", c.post("CheckPolicy", false, c.policyCheckAPI))
+
+	m.Handle("GET /console/usage", c.view(c.usagePage))
+	m.Handle("GET /console/waf", c.view(c.wafPage))
+	m.Handle("GET /console/events", c.view(c.eventsPage))
+	m.Handle("POST /console/events/redrive", c.post("RedriveEvent", true, c.redrive))
 	return m
 }
 

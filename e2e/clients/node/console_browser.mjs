@@ -137,6 +137,42 @@ async function main() {
       result.invokeLog = await text(page, '#invoke-log');
       await shoot(page, 'function');
 
+      // The identity pool's policy editor, answering as the document is typed.
+      await page.goto(`${consoleURL}/identity-pools`);
+      await shoot(page, 'identity-pools');
+      await page.click('table a');
+      await page.waitForLoadState('load');
+      result.identityPoolPath = new URL(page.url()).pathname;
+      const arn = await page.getAttribute('#api-arns option', 'value');
+      const decided = async (resource) => {
+        await page.fill('#sim-resource', resource);
+        await page.waitForFunction(() => document.getElementById('sim-decision').dataset.for === document.getElementById('sim-resource').value);
+        return text(page, '#sim-decision');
+      };
+      result.allowedDecision = await decided(`${arn}orders`);
+      result.deniedDecision = await decided(arn.replace(/GET\/$/, 'DELETE/orders'));
+      await shoot(page, 'identity-pool');
+      const policy = await page.inputValue('#policy-document');
+      await page.fill('#policy-document', policy.replace('"Statement"', '"Statment"'));
+      await page.waitForFunction(() => document.getElementById('policy-verdict').classList.contains('bad'));
+      result.badPolicyVerdict = await text(page, '#policy-verdict');
+      await page.fill('#policy-document', policy);
+      await page.fill('#sim-resource', `${arn}orders`);
+      await submit(page, '#policy-form button[type=submit]');
+      result.simulatedWithoutScript = await text(page, '#sim-decision');
+
+      await page.goto(`${consoleURL}/usage`);
+      result.usageCaption = await text(page, '.chart figcaption');
+      await shoot(page, 'usage');
+      await page.goto(`${consoleURL}/waf`);
+      await shoot(page, 'waf');
+      await page.click('table a');
+      await page.waitForLoadState('load');
+      result.wafRules = await page.locator('.rule').allTextContents();
+      await shoot(page, 'waf-acl');
+      await page.goto(`${consoleURL}/events`);
+      await shoot(page, 'events');
+
       // A change without the CSRF token, from the signed-in page itself.
       result.noCSRF = await page.evaluate(async (url) => (await fetch(url, { method: 'POST', body: new URLSearchParams({ name: 'sneaky' }) })).status,
         `${consoleURL}/pools`);
@@ -166,6 +202,8 @@ async function main() {
         ['disableUser', `/pools/${poolID}/users/${env('MOAT_USERNAME')}/disable`, {}],
         ['createUser', `/pools/${poolID}/users`, { username: 'viewer-made' }],
         ['invoke', `/functions/${env('MOAT_FUNCTION')}/invoke`, { event: '{}' }],
+        ['savePolicy', `${result.identityPoolPath.replace(/^\/console/, '')}/policy`, { role: 'arn:aws:iam::000000000000:role/shoppers', policyName: 'x', document: '{}' }],
+        ['redrive', '/events/redrive', { target: 'crm', eventId: 'e1' }],
       ]) {
         result.viewerChanges[name] = await page.evaluate(async ([url, body]) =>
           (await fetch(url, { method: 'POST', body: new URLSearchParams(body), redirect: 'manual' })).status,
