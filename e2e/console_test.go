@@ -243,10 +243,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if len(used.ViewerChanges) != 6 || used.ViewerSeesEnabled != "yes" {
 		t.Errorf("read-only changes tried %v; the user is still enabled: %q", used.ViewerChanges, used.ViewerSeesEnabled)
 	}
-	if _, err := idp.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(built.PoolID)}); err != nil {
-		t.Fatal(err)
-	}
-	pools, err := idp.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	pools, err := idp.ListUserPools(context.Background(), &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
 	if err != nil || len(pools.UserPools) != 1 {
 		t.Errorf("pools after the refused changes: %v %v", pools, err)
 	}
@@ -289,7 +286,7 @@ func fillPool(t *testing.T, m *Moat, poolID string, n int) time.Duration {
 	t.Helper()
 	idp := m.cognito(t)
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	names := make(chan string)
 	go func() {
