@@ -103,7 +103,7 @@ func (c *Console) done(w http.ResponseWriter, r *http.Request, rq *request, to, 
 func (c *Console) back(w http.ResponseWriter, r *http.Request) {
 	to := r.PostFormValue("back")
 	if u, err := url.Parse(to); err != nil || u.Host != "" || u.Scheme != "" || !c.Matches(&http.Request{URL: u}) {
-		to = r.URL.Path
+		to = r.URL.EscapedPath()
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
