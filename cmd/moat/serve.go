@@ -56,7 +56,9 @@ Replicas sharing a database must share the key; rotate it with
 
 Admin credentials sign the admin APIs (SigV4, as with AWS). Set them with
 MOAT_ADMIN_ACCESS_KEY_ID and MOAT_ADMIN_SECRET_ACCESS_KEY, or let moat generate
-a pair on first start: it keeps them in its store and prints them once.`,
+a pair on first start: it keeps them in its store and prints them once. The
+same pair signs in to the web console at <identity listener>/console (config
+file console: adds read-only console credentials).`,
 		Example: `  moat serve --data-dir /var/lib/moat --region eu-west-1
   MOAT_LOG_LEVEL=debug moat serve --config /etc/moat.yaml
 

@@ -11,12 +11,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/admin"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/testenv"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/userpool"
 )
@@ -31,24 +31,7 @@ var (
 type testbed struct {
 	url   string
 	pools *userpool.Service
-	logs  *lockedBuffer
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	logs  *testenv.LogBuffer
 }
 
 func newTestbed(t testing.TB) *testbed {
@@ -65,7 +48,7 @@ func newTestbed(t testing.TB) *testbed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &testenv.LogBuffer{}
 	c, err := New(Config{Admin: adminCreds, Others: []Credential{{Credentials: viewerCreds, Role: ReadOnly}},
 		UserPools: pools, Store: st, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {

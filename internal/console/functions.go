@@ -10,19 +10,10 @@ import (
 	"github.com/moat-dev/moat/internal/functions"
 )
 
-type functionsData struct {
-	Functions []functions.Function
-	Next      string
-}
-
 func (c *Console) functionsPage(w http.ResponseWriter, r *http.Request, rq *request) {
-	v := &view{Title: "Functions", Section: "functions"}
-	list, next, err := c.cfg.Functions.List(r.Context(), r.URL.Query().Get("page"), pageSize)
-	if err != nil {
-		v.Flash = flash{Text: errorText(err), Error: true}
-	}
-	v.Data = functionsData{Functions: list, Next: next}
-	c.show(w, r, rq, "functions", v)
+	showList(c, w, r, rq, "functions", &view{Title: "Functions", Section: "functions"}, func(token string) ([]functions.Function, string, error) {
+		return c.cfg.Functions.List(r.Context(), token, pageSize)
+	})
 }
 
 type functionData struct {

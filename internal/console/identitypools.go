@@ -11,20 +11,14 @@ import (
 	"github.com/moat-dev/moat/internal/identitypool"
 )
 
-type identityPoolsData struct {
-	Pools []identitypool.PoolShortDescription
-	Next  string
-}
-
 func (c *Console) identityPoolsPage(w http.ResponseWriter, r *http.Request, rq *request) {
-	v := &view{Title: "Identity pools", Section: "identity-pools"}
-	out, err := c.cfg.IdentityPools.ListIdentityPools(r.Context(), &identitypool.ListIdentityPoolsInput{MaxResults: pageSize, NextToken: r.URL.Query().Get("page")})
-	if err != nil {
-		v.Flash = flash{Text: errorText(err), Error: true}
-		out = &identitypool.ListIdentityPoolsOutput{}
-	}
-	v.Data = identityPoolsData{Pools: out.IdentityPools, Next: out.NextToken}
-	c.show(w, r, rq, "identity_pools", v)
+	showList(c, w, r, rq, "identity_pools", &view{Title: "Identity pools", Section: "identity-pools"}, func(token string) ([]identitypool.PoolShortDescription, string, error) {
+		out, err := c.cfg.IdentityPools.ListIdentityPools(r.Context(), &identitypool.ListIdentityPoolsInput{MaxResults: pageSize, NextToken: token})
+		if err != nil {
+			return nil, "", err
+		}
+		return out.IdentityPools, out.NextToken, nil
+	})
 }
 
 type identityPoolData struct {

@@ -12,20 +12,14 @@ import (
 // same paged query the API uses.
 const pageSize = 50
 
-type poolsData struct {
-	Pools []userpool.UserPoolDescription
-	Next  string
-}
-
 func (c *Console) poolsPage(w http.ResponseWriter, r *http.Request, rq *request) {
-	v := &view{Title: "User pools", Section: "pools"}
-	out, err := c.cfg.UserPools.ListUserPools(r.Context(), &userpool.ListUserPoolsInput{MaxResults: pageSize, NextToken: r.URL.Query().Get("page")})
-	if err != nil {
-		v.Flash = flash{Text: errorText(err), Error: true}
-		out = &userpool.ListUserPoolsOutput{}
-	}
-	v.Data = poolsData{Pools: out.UserPools, Next: out.NextToken}
-	c.show(w, r, rq, "pools", v)
+	showList(c, w, r, rq, "pools", &view{Title: "User pools", Section: "pools"}, func(token string) ([]userpool.UserPoolDescription, string, error) {
+		out, err := c.cfg.UserPools.ListUserPools(r.Context(), &userpool.ListUserPoolsInput{MaxResults: pageSize, NextToken: token})
+		if err != nil {
+			return nil, "", err
+		}
+		return out.UserPools, out.NextToken, nil
+	})
 }
 
 func (c *Console) createPool(w http.ResponseWriter, r *http.Request, rq *request) error {

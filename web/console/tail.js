@@ -5,6 +5,7 @@ const state = document.getElementById('tail-state');
 const body = table.tBodies[0];
 const keep = 200;
 
+const labels = [...table.tHead.rows[0].cells].map((th) => th.textContent);
 const cell = (text, className) => {
   const td = document.createElement('td');
   td.textContent = text;
@@ -28,6 +29,7 @@ source.addEventListener('request', (event) => {
     cell(rec.principal || '—', 'wrap'),
     cell(rec.errorType ? `${rec.errorType}: ${rec.reason}` : '', 'wrap refusal'),
   );
+  [...row.cells].forEach((td, i) => { td.dataset.label = labels[i]; });
   body.prepend(row);
   while (body.rows.length > keep) body.deleteRow(-1);
 });
