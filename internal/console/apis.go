@@ -65,7 +65,8 @@ func stageNames(api gateway.API) []string {
 const tailHeartbeat = 15 * time.Second
 
 // tail streams the API's finished requests as server-sent events, one
-// JSON AccessRecord each, from now until the page goes away.
+// JSON AccessRecord each, from now until the page goes away or the
+// session ends (signed out, or idle: the stream itself is not a use).
 func (c *Console) tail(w http.ResponseWriter, r *http.Request, rq *request) {
 	api, ok := c.servedAPI(r.PathValue("api"))
 	if !ok {
@@ -96,6 +97,9 @@ func (c *Console) tail(w http.ResponseWriter, r *http.Request, rq *request) {
 		case rec := <-records:
 			b, _ := json.Marshal(rec) // plain strings and numbers
 			fmt.Fprintf(w, "event: request\ndata: %s\n\n", b)
+		}
+		if !c.sessions.alive(rq.token) {
+			return
 		}
 		if rc.Flush() != nil {
 			return

@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/moat-dev/moat/internal/admin"
+	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/gateway/integration"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 	"github.com/moat-dev/moat/internal/testenv"
@@ -29,9 +31,10 @@ var (
 // testbed is the console over a real user-pool service on SQLite, on a
 // real listener, its log kept.
 type testbed struct {
-	url   string
-	pools *userpool.Service
-	logs  *testenv.LogBuffer
+	url     string
+	pools   *userpool.Service
+	gateway *httptest.Server // serves the API "shop" at /shop
+	logs    *testenv.LogBuffer
 }
 
 func newTestbed(t testing.TB) *testbed {
@@ -48,15 +51,24 @@ func newTestbed(t testing.TB) *testbed {
 	if err != nil {
 		t.Fatal(err)
 	}
+	builder := integration.NewBuilder()
+	t.Cleanup(builder.Close)
+	gw, err := gateway.New(gateway.Config{NewIntegration: builder.New, Logger: quiet, APIs: []gateway.API{{Name: "shop", BasePath: "/shop",
+		Routes: []gateway.Route{{Method: "GET", Path: "/open", Integration: gateway.IntegrationConfig{Type: "mock", Body: "ok"}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gwSrv := httptest.NewServer(gw)
+	t.Cleanup(gwSrv.Close)
 	logs := &testenv.LogBuffer{}
 	c, err := New(Config{Admin: adminCreds, Others: []Credential{{Credentials: viewerCreds, Role: ReadOnly}},
-		UserPools: pools, Store: st, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+		UserPools: pools, Gateway: gw, Store: st, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
-	return &testbed{url: srv.URL, pools: pools, logs: logs}
+	return &testbed{url: srv.URL, pools: pools, gateway: gwSrv, logs: logs}
 }
 
 // browser is a cookie-keeping client that does not follow redirects.

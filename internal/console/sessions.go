@@ -78,6 +78,16 @@ func (s *sessions) open(token string) (session, bool) {
 	return *sess, true
 }
 
+// alive says whether the token's session is still open, without counting
+// this as a use: a live tail left open does not keep a session from idling out.
+func (s *sessions) alive(token string) bool {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.byKey[sha256.Sum256([]byte(token))]
+	return ok && !s.expired(sess, now)
+}
+
 // takeFlash returns the session's message and clears it.
 func (s *sessions) takeFlash(token string) flash {
 	key := sha256.Sum256([]byte(token))

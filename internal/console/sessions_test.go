@@ -29,7 +29,14 @@ func TestSessionLifetime(t *testing.T) {
 	}
 
 	idle := s.start(Credential{Role: ReadOnly})
-	now = now.Add(15*time.Minute + time.Second)
+	now = now.Add(10 * time.Minute)
+	if !s.alive(idle) {
+		t.Error("a session 10 minutes idle is not alive")
+	}
+	now = now.Add(5*time.Minute + time.Second) // alive did not count as a use
+	if s.alive(idle) {
+		t.Error("a session 15 minutes idle is alive")
+	}
 	if _, ok := s.open(idle); ok {
 		t.Error("a session idle past the timeout is still open")
 	}
