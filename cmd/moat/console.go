@@ -13,6 +13,7 @@ import (
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/usage"
 	"github.com/moat-dev/moat/internal/waf"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // consoleParts are the services the console shows, made by serve.
@@ -24,6 +25,7 @@ type consoleParts struct {
 	usage     *usage.Service
 	firewall  *waf.Service
 	store     store.Store
+	metrics   prometheus.Gatherer
 }
 
 // newConsole is the console at /console on the identity listener.
@@ -35,7 +37,7 @@ func newConsole(cfg Config, creds admin.Credentials, parts consoleParts, proxies
 	return console.New(console.Config{
 		Admin: creds, Others: others, IdleTimeout: cfg.Console.IdleTimeout,
 		UserPools: parts.identity.UserPools, IdentityPools: parts.identity.IdentityPools, Roles: parts.roles,
-		Gateway: parts.gateway, Functions: parts.functions, Usage: parts.usage, WAF: parts.firewall, Store: parts.store,
+		Gateway: parts.gateway, Functions: parts.functions, Usage: parts.usage, WAF: parts.firewall, Store: parts.store, Metrics: parts.metrics,
 		Secure: strings.HasPrefix(cfg.IdentityPublicURL, "https://"), Proxies: proxies, Logger: logger,
 	})
 }

@@ -187,7 +187,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	tok.ServeOAuthEndpoints(hosted.EndpointsBase)
 	mounts = append(mounts, hosted)
 	con, err := newConsole(cfg, creds, consoleParts{identity: identity, roles: roleSvc, gateway: gw, functions: runtime,
-		usage: usageSvc, firewall: firewall, store: st}, proxies, logger)
+		usage: usageSvc, firewall: firewall, store: st, metrics: registry}, proxies, logger)
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
 	}

@@ -27,6 +27,7 @@ func (c *Console) servedAPI(name string) (gateway.API, bool) {
 type apiData struct {
 	API    gateway.API
 	Policy string
+	Routes []routeRow
 	// WebACLs name the web ACL each stage is associated with.
 	WebACLs map[string]string
 }
@@ -39,6 +40,18 @@ func (c *Console) apiPage(w http.ResponseWriter, r *http.Request, rq *request) {
 	}
 	d := apiData{API: api, WebACLs: map[string]string{}}
 	d.Policy = string(api.ResourcePolicy)
+	stats := map[string]*routeStats{}
+	if c.cfg.Metrics != nil {
+		families, err := c.cfg.Metrics.Gather()
+		if err != nil {
+			c.log.Warn("console: reading metrics", "err", err)
+		}
+		stats = routeStatsOf(families, api.Name)
+	}
+	for i := range api.Routes {
+		key := api.Routes[i].Key()
+		d.Routes = append(d.Routes, routeRow{Route: api.Routes[i], Key: key, Stats: stats[key]})
+	}
 	if c.cfg.WAF != nil {
 		for _, stage := range stageNames(api) {
 			arn := waf.StageARN(c.cfg.UserPools.Region(), api.ID, stage)
@@ -48,6 +61,13 @@ func (c *Console) apiPage(w http.ResponseWriter, r *http.Request, rq *request) {
 		}
 	}
 	c.show(w, r, rq, "api", &view{Title: api.Name, Section: "apis", Data: &d})
+}
+
+// routeRow is a route with its traffic (nil before its first request).
+type routeRow struct {
+	gateway.Route
+	Key   string
+	Stats *routeStats
 }
 
 func stageNames(api gateway.API) []string {

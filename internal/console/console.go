@@ -27,6 +27,7 @@ import (
 	"github.com/moat-dev/moat/internal/usage"
 	"github.com/moat-dev/moat/internal/userpool"
 	"github.com/moat-dev/moat/internal/waf"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Config is what the console shows and who may sign in to it.
@@ -44,6 +45,8 @@ type Config struct {
 	Usage         *usage.Service
 	WAF           *waf.Service
 	Store         store.Store // the event outbox's dead letters
+	// Metrics is moat's registry, which the API pages' route charts read.
+	Metrics prometheus.Gatherer
 
 	// Secure marks the cookies Secure (the identity listener is reached over HTTPS).
 	Secure  bool

@@ -21,6 +21,7 @@ import (
 	"github.com/moat-dev/moat/internal/testenv"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/userpool"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 var (
@@ -53,7 +54,8 @@ func newTestbed(t testing.TB) *testbed {
 	}
 	builder := integration.NewBuilder()
 	t.Cleanup(builder.Close)
-	gw, err := gateway.New(gateway.Config{NewIntegration: builder.New, Logger: quiet, APIs: []gateway.API{{Name: "shop", BasePath: "/shop",
+	registry := prometheus.NewRegistry()
+	gw, err := gateway.New(gateway.Config{NewIntegration: builder.New, Logger: quiet, Registerer: registry, APIs: []gateway.API{{Name: "shop", BasePath: "/shop",
 		Routes: []gateway.Route{{Method: "GET", Path: "/open", Integration: gateway.IntegrationConfig{Type: "mock", Body: "ok"}}}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +64,7 @@ func newTestbed(t testing.TB) *testbed {
 	t.Cleanup(gwSrv.Close)
 	logs := &testenv.LogBuffer{}
 	c, err := New(Config{Admin: adminCreds, Others: []Credential{{Credentials: viewerCreds, Role: ReadOnly}},
-		UserPools: pools, Gateway: gw, Store: st, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+		UserPools: pools, Gateway: gw, Store: st, Metrics: registry, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
