@@ -15,7 +15,7 @@ func TestAPIPageRouteCharts(t *testing.T) {
 	c := browser(t)
 	tb.signIn(t, c, adminCreds)
 	_, page := get(t, c, tb.url+"/console/apis/shop")
-	if !strings.Contains(page, `<td data-label="Requests">0</td>`) || strings.Contains(page, "<svg") {
+	if !strings.Contains(page, `<td data-label="Requests">0</td>`) || !strings.Contains(page, `<td data-label="Mean latency">—</td>`) || strings.Contains(page, "<svg") {
 		t.Errorf("before any request: %s", page)
 	}
 	for range 3 {
@@ -31,7 +31,7 @@ func TestAPIPageRouteCharts(t *testing.T) {
 		n, _ := strconv.Atoi(b[2])
 		total += n
 	}
-	if len(bars) != 12 || !strings.Contains(page, "latency of 3 requests") || total != 3 {
+	if len(bars) != 12 || !strings.Contains(page, "over 3 requests since start") || total != 3 {
 		t.Errorf("the latency chart's bars: %v", bars)
 	}
 	if res, _ := get(t, c, tb.url+"/console/apis/nope"); res.StatusCode != http.StatusNotFound {
