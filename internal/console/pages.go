@@ -52,26 +52,11 @@ var funcs = template.FuncMap{
 }
 
 func loadPages() (*pages, error) {
-	layout, err := fs.ReadFile(web.Console, "console/layout.html")
+	byName, err := web.Pages(web.Console, "console", pageNames, funcs)
 	if err != nil {
 		return nil, err
 	}
-	pg := &pages{byName: map[string]*template.Template{}}
-	for _, name := range pageNames {
-		body, err := fs.ReadFile(web.Console, "console/"+name+".html")
-		if err != nil {
-			return nil, err
-		}
-		t, err := template.New(name).Funcs(funcs).Parse(string(layout))
-		if err == nil {
-			_, err = t.Parse(string(body))
-		}
-		if err != nil {
-			return nil, err
-		}
-		pg.byName[name] = t
-	}
-	return pg, nil
+	return &pages{byName: byName}, nil
 }
 
 // view is what every page shows around its own Data: the session's
