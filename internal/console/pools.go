@@ -41,7 +41,7 @@ type poolData struct {
 	Pool    userpool.UserPoolType
 	MFA     *userpool.MfaConfigOutput
 	Domain  string
-	Clients []userpool.UserPoolClientDescription
+	Clients []poolClient
 	Groups  []userpool.GroupType
 }
 
@@ -64,7 +64,9 @@ func (c *Console) poolPage(w http.ResponseWriter, r *http.Request, rq *request) 
 		d.Domain = host
 	}
 	if clients, err := c.cfg.UserPools.ListUserPoolClients(ctx, &userpool.ListUserPoolClientsInput{UserPoolId: id, MaxResults: 60}); err == nil {
-		d.Clients = clients.UserPoolClients
+		for _, desc := range clients.UserPoolClients {
+			d.Clients = append(d.Clients, c.describeClient(r, desc))
+		}
 	} else {
 		problems = append(problems, errorText(err))
 	}
@@ -98,4 +100,33 @@ func (c *Console) createGroup(w http.ResponseWriter, r *http.Request, rq *reques
 		return err
 	}
 	return c.done(w, r, rq, poolPath(in.UserPoolId)+"#groups", "Created group "+in.GroupName+".")
+}
+
+// poolClient is an app client as the pool page lists it: its flows, its
+// OAuth settings and, when it has a callback URL, a link that opens its
+// hosted sign-in page (the hosted UI's preview). Its secret is not here.
+type poolClient struct {
+	userpool.UserPoolClientDescription
+	Flows, OAuthFlows, Scopes []string
+	HasSecret                 bool
+	Preview                   string
+}
+
+func (c *Console) describeClient(r *http.Request, desc userpool.UserPoolClientDescription) poolClient {
+	pc := poolClient{UserPoolClientDescription: desc}
+	out, err := c.cfg.UserPools.DescribeUserPoolClient(r.Context(), &userpool.ClientRef{UserPoolId: desc.UserPoolId, ClientId: desc.ClientId})
+	if err != nil {
+		return pc
+	}
+	cl := out.UserPoolClient
+	pc.Flows, pc.OAuthFlows, pc.Scopes, pc.HasSecret = cl.ExplicitAuthFlows, cl.AllowedOAuthFlows, cl.AllowedOAuthScopes, cl.ClientSecret != ""
+	if cl.AllowedOAuthFlowsUserPoolClient && len(cl.CallbackURLs) > 0 && len(cl.AllowedOAuthFlows) > 0 {
+		responseType := "code"
+		if cl.AllowedOAuthFlows[0] == "implicit" {
+			responseType = "token"
+		}
+		pc.Preview = "/login?" + url.Values{"client_id": {cl.ClientId}, "response_type": {responseType},
+			"redirect_uri": {cl.CallbackURLs[0]}, "scope": {strings.Join(cl.AllowedOAuthScopes, " ")}}.Encode()
+	}
+	return pc
 }
