@@ -161,8 +161,12 @@ func TestSignInSessionAndCSRF(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || session == nil || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || session.Path != "/console" {
 		t.Fatalf("signing in: %d, cookie %+v", res.StatusCode, session)
 	}
-	_, page = get(t, c, tb.url+"/console/pools")
+	res, page = get(t, c, tb.url+"/console/pools")
 	csrf := csrfInput.FindStringSubmatch(page)[1]
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") ||
+		res.Header.Get("X-Frame-Options") != "DENY" || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("a page's headers: %v", res.Header)
+	}
 
 	if res := post(t, c, tb.url+"/console/pools", url.Values{"name": {"NoToken"}}); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a change without the CSRF token: %d", res.StatusCode)
