@@ -23,3 +23,10 @@ var Dapp embed.FS
 //
 //go:embed hosted
 var Hosted embed.FS
+
+// Console is moat's web console: console/ holds the html/template pages
+// (layout.html and one file per page), the stylesheet and the small ES
+// modules some pages load (the live request tail, the policy editor).
+//
+//go:embed console
+var Console embed.FS

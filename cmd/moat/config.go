@@ -12,6 +12,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/clientip"
 	"github.com/moat-dev/moat/internal/configfile"
+	"github.com/moat-dev/moat/internal/console"
 	"github.com/moat-dev/moat/internal/events"
 	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/gateway"
@@ -78,6 +79,8 @@ type Config struct {
 	Events events.Section `yaml:"events"`
 	// Functions is functions:, Lambda functions declared in the file.
 	Functions functions.Section `yaml:"functions"`
+	// Console is console:, the web console's idle timeout and read-only credentials.
+	Console console.Section `yaml:"console"`
 }
 
 // setting is one flag: its name is also its YAML key and, upper-cased with

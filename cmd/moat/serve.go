@@ -58,7 +58,9 @@ Replicas sharing a database must share the key; rotate it with
 
 Admin credentials sign the admin APIs (SigV4, as with AWS). Set them with
 MOAT_ADMIN_ACCESS_KEY_ID and MOAT_ADMIN_SECRET_ACCESS_KEY, or let moat generate
-a pair on first start: it keeps them in its store and prints them once.`,
+a pair on first start: it keeps them in its store and prints them once. The
+same pair signs in to the web console at <identity listener>/console (config
+file console: adds read-only console credentials).`,
 		Example: `  moat serve --data-dir /var/lib/moat --region eu-west-1
   MOAT_LOG_LEVEL=debug moat serve --config /etc/moat.yaml
 
@@ -208,7 +210,12 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	}
 	tok.ServeOAuthEndpoints(hosted.EndpointsBase)
 	mounts = append(mounts, hosted)
-	mounts = append(mounts,
+	con, err := newConsole(cfg, creds, consoleParts{identity: identity, roles: roleSvc, gateway: gw, functions: runtime,
+		usage: usageSvc, firewall: firewall, store: st, metrics: registry}, proxies, logger)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	mounts = append(mounts, con,
 		frame.JSON(wafapi.Service(firewall), auth),
 		frame.REST(apigatewayapi.New(apigatewayapi.Config{Store: st, Usage: usageSvc, KnownStage: gw.HasStage}), auth),
 		frame.Query(iamapi.API(roleSvc), iamAuthenticator(creds, cfg)),

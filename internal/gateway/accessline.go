@@ -18,7 +18,7 @@ type accessLine struct {
 	status                           int
 	latency, integrationLatency      time.Duration
 	principal, apiKeyID, usagePlanID string
-	userAgent, sourceIP              string
+	userAgent, sourceIP, errorType   string
 }
 
 var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -45,6 +45,7 @@ func (l *accessLine) appendTo(b []byte) []byte {
 	b = appendField(b, "usagePlanId", l.usagePlanID)
 	b = appendField(b, "user_agent", l.userAgent)
 	b = appendField(b, "source_ip", l.sourceIP)
+	b = appendField(b, "errorType", l.errorType)
 	return append(b, "}\n"...)
 }
 

@@ -37,6 +37,12 @@ func (g *Gateway) record(x *exchange) {
 	if x.req.Identity != nil {
 		line.principal = x.req.Identity.Principal
 	}
+	line.errorType = x.errorType
+	if g.tail.watching.Load() > 0 {
+		g.tail.publish(AccessRecord{Time: x.start, RequestID: line.requestID, API: line.api, Stage: line.stage, Route: line.route,
+			Method: line.method, Path: line.path, Status: status, LatencyMS: float64(latency.Microseconds()) / 1000,
+			Principal: line.principal, APIKeyID: line.apiKeyID, ErrorType: x.errorType, Reason: x.reason})
+	}
 	if g.cfg.AccessLog == nil {
 		g.log.LogAttrs(context.Background(), slog.LevelInfo, "request", line.attrs()...)
 		return
@@ -64,5 +70,6 @@ func (l *accessLine) attrs() []slog.Attr {
 		slog.String("usagePlanId", l.usagePlanID),
 		slog.String("user_agent", l.userAgent),
 		slog.String("source_ip", l.sourceIP),
+		slog.String("errorType", l.errorType),
 	}
 }

@@ -52,6 +52,7 @@ type Gateway struct {
 	// apis is what is served now; Reload swaps it whole, so a request runs
 	// from start to end on the APIs it began with.
 	apis atomic.Pointer[compiledAPIs]
+	tail tail // the console's live view of finished requests
 }
 
 // compiledAPIs is one configuration's APIs, compiled.
@@ -127,3 +128,13 @@ func (g *Gateway) compile(apis []API) (*compiledAPIs, error) {
 }
 
 var _ http.Handler = (*Gateway)(nil)
+
+// APIs are the definitions served now, for the console to show.
+func (g *Gateway) APIs() []API {
+	var apis []API
+	for _, b := range g.apis.Load().mounts {
+		apis = append(apis, *b.api)
+	}
+	slices.SortFunc(apis, func(a, b API) int { return cmp.Compare(a.Name, b.Name) })
+	return apis
+}

@@ -29,6 +29,7 @@ func (g *Gateway) respond(x *exchange, err error) {
 		g.log.Warn("response interrupted", "requestId", x.req.RequestID, "error", gwErr.Error())
 		return
 	}
+	x.errorType, x.reason = string(gwErr.Type), cmp.Or(gwErr.Reason, gwErr.Message)
 	status := gwErr.Status
 	if status == 0 {
 		status = DefaultStatus(gwErr.Type)

@@ -18,6 +18,8 @@ type exchange struct {
 	integrationLatency time.Duration
 	// apiKeyID and usagePlanID name the caller's usage plan for the access log.
 	apiKeyID, usagePlanID string
+	// errorType and reason are what the request was refused or failed for.
+	errorType, reason string
 }
 
 // ServeHTTP selects the API, stage and route, runs the pipeline, and answers

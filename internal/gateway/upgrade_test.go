@@ -1,13 +1,11 @@
 package gateway_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/integration"
+	"github.com/moat-dev/moat/internal/testenv"
 )
 
 // Issue 10, item 3: a backend that answers any upgrade with 101 would make
@@ -68,7 +67,7 @@ func TestUpgradesOnlyOnWebSocketRoutes(t *testing.T) {
 		return gateway.Route{Method: "GET", Path: path, Authorizer: "jwt", WebSocket: ws,
 			Integration: gateway.IntegrationConfig{Type: "http_proxy", URI: uri}}
 	}
-	var log lockedBuffer
+	var log testenv.LogBuffer
 	b := integration.NewBuilder()
 	t.Cleanup(b.Close)
 	g, err := gateway.New(gateway.Config{NewIntegration: b.New, Logger: slog.New(slog.NewJSONHandler(&log, nil)),
@@ -133,24 +132,6 @@ func TestUpgradesOnlyOnWebSocketRoutes(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// lockedBuffer is a log a test reads while the gateway may still write it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestWebSocketRouteNeedsAProxy(t *testing.T) {

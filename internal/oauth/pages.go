@@ -16,26 +16,11 @@ var pageNames = []string{"login", "signup", "confirm", "forgot", "reset", "new_p
 	"mfa_code", "mfa_setup", "choose", "passkey", "passkey_add"}
 
 func loadPages() (*pages, error) {
-	layout, err := fs.ReadFile(web.Hosted, "hosted/layout.html")
+	byName, err := web.Pages(web.Hosted, "hosted", pageNames, nil)
 	if err != nil {
 		return nil, err
 	}
-	pg := &pages{byName: map[string]*template.Template{}}
-	for _, name := range pageNames {
-		body, err := fs.ReadFile(web.Hosted, "hosted/"+name+".html")
-		if err != nil {
-			return nil, err
-		}
-		t, err := template.New(name).Parse(string(layout))
-		if err == nil {
-			_, err = t.Parse(string(body))
-		}
-		if err != nil {
-			return nil, err
-		}
-		pg.byName[name] = t
-	}
-	return pg, nil
+	return &pages{byName: byName}, nil
 }
 
 // assets serves the stylesheet beside the pages.

@@ -1,7 +1,6 @@
 package oauth
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -16,13 +15,13 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/mail/mailtest"
 	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
+	"github.com/moat-dev/moat/internal/testenv"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/userpool"
 )
@@ -32,7 +31,7 @@ import (
 type testbed struct {
 	t        testing.TB
 	provider *Provider
-	logs     *lockedBuffer // the provider's log
+	logs     *testenv.LogBuffer // the provider's log
 	url      string
 	pools    *userpool.Service
 	tokens   *tokens.Service
@@ -60,7 +59,7 @@ func newTestbed(t testing.TB) *testbed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &testenv.LogBuffer{}
 	p, err := New(Config{Pools: pools, PublicURL: srv.URL, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -255,21 +254,3 @@ func (tb *testbed) tokenRequest(form url.Values, basicID, basicSecret string) (i
 
 // testCaller is the address API calls in tests come from.
 var testCaller = netip.MustParseAddr("127.0.0.1")
-
-// lockedBuffer is a log sink handlers may write to concurrently.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
