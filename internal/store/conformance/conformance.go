@@ -60,6 +60,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"EventDelivery", testEventDelivery},
 		{"Leases", testLeases},
 		{"Functions", testFunctions}, {"FunctionEvents", testFunctionEvents},
+		{"UserImports", testUserImports}, {"CreateUsers", testCreateUsers},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
