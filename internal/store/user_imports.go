@@ -11,8 +11,8 @@ type UserImports interface {
 	// ErrAlreadyExists when the ID is taken.
 	CreateUserImportJob(ctx context.Context, j UserImportJob) error
 	GetUserImportJob(ctx context.Context, poolID, id string) (UserImportJob, error)
-	// ListUserImportJobs is the pool's jobs, newest first (by CreatedAt,
-	// then ID descending); ErrNotFound without the pool.
+	// ListUserImportJobs is the pool's jobs, ordered by ID; ErrNotFound
+	// without the pool.
 	ListUserImportJobs(ctx context.Context, poolID string) ([]UserImportJob, error)
 	UpdateUserImportJob(ctx context.Context, poolID, id string, update func(UserImportJob) (UserImportJob, error)) error
 
@@ -30,21 +30,18 @@ type UserImports interface {
 // whose parts are the job's CSV ("" before one completed). Times are Unix
 // seconds, 0 when not yet.
 type UserImportJob struct {
-	PoolID      string
-	ID          string
-	Name        string
-	RoleARN     string
-	Status      string
-	Upload      string
-	CreatedAt   int64
-	StartedAt   int64
-	CompletedAt int64
-	Imported    int64
-	Skipped     int64
-	Failed      int64
-	// Rows is how many rows of the file the job has read: where a resumed
-	// run continues.
-	Rows              int64
+	PoolID            string
+	ID                string
+	Name              string
+	RoleARN           string
+	Status            string
+	Upload            string
+	CreatedAt         int64
+	StartedAt         int64
+	CompletedAt       int64
+	Imported          int64
+	Skipped           int64
+	Failed            int64
 	CompletionMessage string
 }
 

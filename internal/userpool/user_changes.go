@@ -36,6 +36,7 @@ type poolStore interface {
 	store.IdentityProviders
 	store.UICustomizations
 	store.ProviderLinks
+	store.UserImports // jobs and their files; the users they make go through userWrites
 	Atomic(ctx context.Context, fn func(tx store.Store) error) error
 }
 
@@ -139,6 +140,35 @@ func (w *userWrites) create(ctx context.Context, u store.User, ch change) error 
 		}
 		return w.record(ctx, tx, u, ch)
 	})
+}
+
+// createMany stores users in one transaction, each with ch's event, and
+// returns the keys stored: a user whose username is taken is left out.
+func (w *userWrites) createMany(ctx context.Context, users []store.User, ch change) ([]string, error) {
+	if len(users) == 0 {
+		return nil, nil
+	}
+	var stored []string
+	err := w.store.Atomic(ctx, func(tx store.Store) error {
+		var err error
+		if stored, err = tx.CreateUsers(ctx, users); err != nil {
+			return err
+		}
+		made := map[string]bool{}
+		for _, k := range stored {
+			made[k] = true
+		}
+		for _, u := range users {
+			if made[u.Key] {
+				delete(made, u.Key)
+				if err := w.record(ctx, tx, u, ch); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return stored, err
 }
 
 // update changes the user under key as fn says; fn also says which change

@@ -10,14 +10,14 @@ var userImportJobs = &table[store.UserImportJob]{
 	name: "user_import_jobs", what: "user import job",
 	keys: []string{"pool_id", "id"},
 	columns: []string{"pool_id", "id", "name", "role_arn", "status", "upload", "created_at", "started_at", "completed_at",
-		"imported", "skipped", "failed", "rows_read", "completion_message"},
+		"imported", "skipped", "failed", "completion_message"},
 	row: func(j store.UserImportJob) []any {
 		return []any{j.PoolID, j.ID, j.Name, j.RoleARN, j.Status, j.Upload, j.CreatedAt, j.StartedAt, j.CompletedAt,
-			j.Imported, j.Skipped, j.Failed, j.Rows, j.CompletionMessage}
+			j.Imported, j.Skipped, j.Failed, j.CompletionMessage}
 	},
 	scan: func(row scanner) (j store.UserImportJob, err error) {
 		return j, row.Scan(&j.PoolID, &j.ID, &j.Name, &j.RoleARN, &j.Status, &j.Upload, &j.CreatedAt, &j.StartedAt, &j.CompletedAt,
-			&j.Imported, &j.Skipped, &j.Failed, &j.Rows, &j.CompletionMessage)
+			&j.Imported, &j.Skipped, &j.Failed, &j.CompletionMessage)
 	},
 	frozen:      func(j store.UserImportJob) []any { return []any{j.CreatedAt} },
 	frozenNames: "PoolID, ID or CreatedAt",
@@ -32,7 +32,7 @@ func (s *Store) GetUserImportJob(ctx context.Context, poolID, id string) (store.
 }
 
 func (s *Store) ListUserImportJobs(ctx context.Context, poolID string) ([]store.UserImportJob, error) {
-	return userImportJobs.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "created_at DESC, id DESC", poolID)
+	return userImportJobs.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "id", poolID)
 }
 
 func (s *Store) UpdateUserImportJob(ctx context.Context, poolID, id string, update func(store.UserImportJob) (store.UserImportJob, error)) error {

@@ -14,7 +14,6 @@ CREATE TABLE user_import_jobs (
     imported           BIGINT NOT NULL,
     skipped            BIGINT NOT NULL,
     failed             BIGINT NOT NULL,
-    rows_read          BIGINT NOT NULL,
     completion_message TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (pool_id, id)
 );
