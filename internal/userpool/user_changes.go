@@ -117,6 +117,15 @@ func (w *userWrites) record(ctx context.Context, tx store.Store, u store.User, c
 	if ch.kind == bookkeeping {
 		return nil
 	}
+	e, err := w.event(u, ch)
+	if err != nil {
+		return err
+	}
+	return tx.AppendEvent(ctx, e)
+}
+
+// event is ch's event about u, as the outbox keeps it.
+func (w *userWrites) event(u store.User, ch change) (store.OutboxEvent, error) {
 	attrs := slices.Clone(ch.attrs)
 	slices.Sort(attrs)
 	e, err := w.origin.New(string(ch.kind), w.now(), []string{poolARN(w.origin, u.PoolID)}, UserEventDetail{
@@ -124,9 +133,9 @@ func (w *userWrites) record(ctx context.Context, tx store.Store, u store.User, c
 		ClientID: ch.clientID, AuthFlow: ch.authFlow, ChangedAttributes: slices.Compact(attrs), GroupName: ch.group, Reason: ch.reason,
 	})
 	if err != nil {
-		return err
+		return store.OutboxEvent{}, err
 	}
-	return events.Record(ctx, tx, u.PoolID+"/"+u.Sub, e)
+	return events.Outbox(u.PoolID+"/"+u.Sub, e)
 }
 
 func poolARN(o events.Origin, poolID string) string {
@@ -158,15 +167,18 @@ func (w *userWrites) createMany(ctx context.Context, users []store.User, ch chan
 		for _, k := range stored {
 			made[k] = true
 		}
+		es := make([]store.OutboxEvent, 0, len(stored))
 		for _, u := range users {
 			if made[u.Key] {
 				delete(made, u.Key)
-				if err := w.record(ctx, tx, u, ch); err != nil {
+				e, err := w.event(u, ch)
+				if err != nil {
 					return err
 				}
+				es = append(es, e)
 			}
 		}
-		return nil
+		return tx.AppendEvents(ctx, es)
 	})
 	return stored, err
 }

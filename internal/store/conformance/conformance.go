@@ -55,7 +55,7 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"IdentityProviders", testIdentityProviders},
 		{"UICustomizations", testUICustomizations},
 		{"ProviderLinks", testProviderLinks},
-		{"Outbox", testOutbox},
+		{"Outbox", testOutbox}, {"OutboxBulk", testOutboxBulk},
 		{"OutboxCommitOrder", testOutboxCommitOrder},
 		{"EventDelivery", testEventDelivery},
 		{"Leases", testLeases},
