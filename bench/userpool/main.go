@@ -76,6 +76,10 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("moat user pool at scale: %d and %d users; this machine: %d cores, load %s\n\n", o.small, o.users, runtime.NumCPU(), loadAverage())
 	for _, kind := range strings.Split(o.backends, ",") {
 		if err := runBackend(ctx, o, binary, filepath.Join(dir, kind), kind); err != nil {
+			// What moat logged is gone with the directory: show its end.
+			if log, _ := os.ReadFile(filepath.Join(dir, kind, "moat.log")); len(log) > 0 {
+				fmt.Fprintf(os.Stderr, "moat's log ends:\n%s\n", log[max(0, len(log)-4000):])
+			}
 			return fmt.Errorf("%s: %w", kind, err)
 		}
 	}
@@ -105,7 +109,7 @@ func runBackend(ctx context.Context, o options, binary, dir, kind string) error 
 		return admin, public
 	}
 	admin, public := clients(m)
-	p, err := setUpPool(ctx, admin, public)
+	p, err := setUpPool(ctx, m.identityURL, aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret}, admin, public)
 	if err != nil {
 		return err
 	}
