@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/moat-dev/moat/internal/store"
@@ -104,7 +105,7 @@ func (s *Store) FindUsersByAttributeValues(ctx context.Context, poolID, name str
 	found := []store.User{}
 	for start := 0; start < len(values); start += attributesPerInsert {
 		chunk := values[start:min(start+attributesPerInsert, len(values))]
-		args := []any{poolID, name}
+		args := append(slices.Clone(s.dialect.planEach), poolID, name)
 		for _, v := range chunk {
 			args = append(args, v)
 		}
@@ -120,7 +121,7 @@ func (s *Store) FindUsersByAttributeValues(ctx context.Context, poolID, name str
 			}
 			continue
 		}
-		keyArgs := []any{poolID}
+		keyArgs := append(slices.Clone(s.dialect.planEach), poolID)
 		for _, k := range keys {
 			keyArgs = append(keyArgs, k)
 		}
