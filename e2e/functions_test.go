@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/moat-dev/moat/internal/functions/functionstest"
 )
 
 // functionsConfig declares the functions' execution role and a REST API
@@ -131,23 +131,7 @@ func buildGoFunction(t *testing.T, dir, pkg, version string) string {
 
 func writeZip(t *testing.T, path string, files map[string]string) string {
 	t.Helper()
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	for name, content := range files {
-		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
-		h.SetMode(0o755)
-		f, err := w.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.Write([]byte(content)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+	if err := os.WriteFile(path, functionstest.Zip(t, files), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -1,13 +1,12 @@
 package functions
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/moat-dev/moat/internal/functions/functionstest"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore"
 )
@@ -61,24 +60,7 @@ func newRuntimeOn(t testing.TB, st store.Store, tweak func(*Config)) *Runtime {
 
 // zipOf is a deployment package holding files.
 func zipOf(t testing.TB, files map[string]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	for name, content := range files {
-		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
-		h.SetMode(0o755)
-		f, err := w.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.Write([]byte(content)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return functionstest.Zip(t, files)
 }
 
 // pythonFunction creates name running source as lambda_function.py.

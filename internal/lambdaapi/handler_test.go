@@ -1,8 +1,6 @@
 package lambdaapi
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -15,6 +13,7 @@ import (
 	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/functions"
+	"github.com/moat-dev/moat/internal/functions/functionstest"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 )
@@ -70,20 +69,7 @@ func (s *lambdaServer) do(method, path, body string, headers ...string) awsapite
 }
 
 func pythonZip(t testing.TB, source string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	f, err := w.Create("lambda_function.py")
-	if err == nil {
-		_, err = f.Write([]byte(source))
-	}
-	if err == nil {
-		err = w.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return functionstest.Zip(t, map[string]string{"lambda_function.py": source})
 }
 
 const echo = `
