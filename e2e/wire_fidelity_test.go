@@ -6,13 +6,14 @@ import (
 )
 
 // TestBoto3WireFidelity checks with boto3 what real clients trip over:
-// ExplicitAuthFlows, schema and attribute rules, and refused settings,
+// ExplicitAuthFlows, schema and attribute rules, aliases, and refused settings,
 // against AWS's documented answers.
 func TestBoto3WireFidelity(t *testing.T) {
 	t.Parallel()
 	python := pythonWithBoto3(t)
-	m := startMoat(t, moatOptions{})
+	const account = "123456789012" // user-pool ARNs must carry it
+	m := startMoat(t, moatOptions{Args: []string{"--account-id", account}})
 	runClientScript(t, []string{python, filepath.Join("clients", "python", "wire_fidelity.py")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_REGION="+m.Region,
+		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_REGION="+m.Region, "MOAT_ACCOUNT_ID="+account,
 		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID, "MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret)
 }
