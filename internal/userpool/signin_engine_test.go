@@ -176,6 +176,22 @@ func TestHooksAreReached(t *testing.T) {
 	_, err = signIn("blocked", "Wrong-Pass-1")
 	wantCode(t, err, "UserLambdaValidationException", "PreAuthentication failed with error Blocked..")
 	want("blocked", "PreSignUp_AdminCreateUser", "PreAuthentication USER_PASSWORD_AUTH")
+
+	// A temporary password changed through NEW_PASSWORD_REQUIRED: the token
+	// hook is told the tokens come from that challenge.
+	if _, err := f.s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: f.poolID, Username: "invited", TemporaryPassword: "Temp-Pass-1", MessageAction: "SUPPRESS"}); err != nil {
+		t.Fatal(err)
+	}
+	hooks.take()
+	ch, err := signIn("invited", "Temp-Pass-1")
+	if err != nil || ch.ChallengeName != "NEW_PASSWORD_REQUIRED" {
+		t.Fatalf("a temporary password: %+v %v", ch, err)
+	}
+	if _, err := f.s.RespondToAuthChallenge(ctx, testCaller, &RespondToAuthChallengeInput{ClientId: f.clientID, ChallengeName: "NEW_PASSWORD_REQUIRED",
+		Session: ch.Session, ChallengeResponses: map[string]string{"USERNAME": "invited", "NEW_PASSWORD": "Next-Pass-2"}}); err != nil {
+		t.Fatalf("NEW_PASSWORD_REQUIRED: %v", err)
+	}
+	want("new password", "PreAuthentication USER_PASSWORD_AUTH", "PostAuthentication CONFIRMED", "PreTokenGeneration TokenGeneration_NewPasswordChallenge")
 }
 
 // TestChallengeRegistry: a challenge registered from outside the engine is
