@@ -10,25 +10,46 @@ import (
 	"time"
 )
 
-// proc is a measured proxy: its process and, for nginx, its workers.
+// proc is a measured process: a proxy, the backend.
 type proc struct {
 	pid int
 }
 
-// cpuTime is the CPU time (user + system) used so far by the process and
-// its live children (nginx's workers), from /proc/<pid>/stat.
+// cpuMeter reads the CPU time (user + system) some processes have used so far.
+type cpuMeter func() (time.Duration, error)
+
+// cpuTime is the CPU time used so far by the process and its live
+// children (nginx's workers), from /proc/<pid>/stat.
 func (p proc) cpuTime() (time.Duration, error) {
-	ticks, err := statTicks(p.pid)
+	own, err := p.ownTime()
 	if err != nil {
 		return 0, err
 	}
+	children, err := p.childrenTime()
+	return own + children, err
+}
+
+// ownTime is the CPU time of the process alone (moat without its function workers).
+func (p proc) ownTime() (time.Duration, error) {
+	ticks, err := statTicks(p.pid)
+	return ticksTime(ticks), err
+}
+
+// childrenTime is the CPU time of the process's live children (moat's
+// function workers).
+func (p proc) childrenTime() (time.Duration, error) {
+	var ticks int64
 	for _, child := range childrenOf(p.pid) {
 		t, err := statTicks(child)
 		if err == nil {
 			ticks += t
 		}
 	}
-	return time.Duration(ticks) * time.Second / time.Duration(clockTicks), nil
+	return ticksTime(ticks), nil
+}
+
+func ticksTime(ticks int64) time.Duration {
+	return time.Duration(ticks) * time.Second / time.Duration(clockTicks)
 }
 
 // statTicks reads utime + stime (fields 14 and 15) of /proc/<pid>/stat.

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -25,10 +27,16 @@ func main() {
 	flag.IntVar(&opts.connections, "connections", 32, "wrk connections (kept alive)")
 	flag.IntVar(&opts.rounds, "rounds", 1, "measure every configuration this many times, round by round, and show each one's median (for a busy machine)")
 	flag.StringVar(&opts.profileDir, "profile", "", "write a CPU profile of moat over each measured run into this directory (<configuration>.pprof; read with go tool pprof)")
+	only := flag.String("run", "", "measure only the configurations whose names match this regular expression (\"Lambda API\" for the Invoke measurements)")
 	oauth := flag.Bool("oauth", false, "measure the OAuth token endpoint instead (client_credentials and code exchanges per second); needs neither nginx nor wrk")
 	flag.Parse()
 	if opts.rounds < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -rounds must be at least 1")
+		os.Exit(2)
+	}
+	var err error
+	if opts.only, err = regexp.Compile(*only); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -run:", err)
 		os.Exit(2)
 	}
 
@@ -53,7 +61,8 @@ type options struct {
 	duration             time.Duration
 	threads, connections int
 	rounds               int
-	profileDir           string // "": no profiles
+	profileDir           string         // "": no profiles
+	only                 *regexp.Regexp // the configurations measured
 }
 
 // run starts the backend, nginx and moat, measures each configuration and
@@ -71,11 +80,11 @@ func run(ctx context.Context, opts options) error {
 	}
 	defer os.RemoveAll(dir)
 
-	backend, err := startBackend()
+	backend, err := startBackend(ctx, dir)
 	if err != nil {
 		return err
 	}
-	defer backend.Close()
+	defer backend.stop()
 
 	nginx, err := startNginx(ctx, dir, backend.addr)
 	if err != nil {
@@ -83,7 +92,7 @@ func run(ctx context.Context, opts options) error {
 	}
 	defer nginx.stop()
 
-	moat, err := startMoatForBench(ctx, dir, backend.addr, opts.profileDir != "")
+	moat, err := startMoatForBench(ctx, dir, backend, opts.profileDir != "")
 	if err != nil {
 		return err
 	}
@@ -93,7 +102,7 @@ func run(ctx context.Context, opts options) error {
 	keyed := moat.url + "/keyed/prod/items/42"
 	wafHeaders := []string{auth, "User-Agent: wrk"}
 	cases := []benchCase{
-		{name: "nginx (proxy_pass, keepalive)", proc: nginx.proc, url: nginx.url + "/items/42", headers: []string{auth}},
+		{name: "nginx (proxy_pass, keepalive)", proxy: nginx.proc.cpuTime, backend: backend.proc.cpuTime, url: nginx.url + "/items/42", headers: []string{auth}},
 		moat.bench("plain proxy", "/plain/items/42", []string{auth}, nil),
 		moat.bench("JWT authorizer", "/jwt/items/42", []string{auth}, &refusal{url: moat.url + "/jwt/items/42"}),
 		moat.bench("JWT + CORS", "/cors/items/42", []string{auth, "Origin: " + benchOrigin}, &refusal{url: moat.url + "/cors/items/42"}),
@@ -104,6 +113,7 @@ func run(ctx context.Context, opts options) error {
 		moat.bench("WAF, CRS common rule set", "/wafcrs/prod/items/42", wafHeaders, &refusal{url: moat.url + "/wafcrs/prod/items/42?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"}),
 		moat.bench("lambda_proxy → warm Go function", "/fn/items/42", []string{auth}, nil),
 	}
+	cases = slices.DeleteFunc(cases, func(c benchCase) bool { return !opts.only.MatchString(c.name) })
 	// Each round measures every configuration once, so a burst of other
 	// work on the machine lands on one round of each rather than on every
 	// run of one configuration; the table shows each one's median round.
@@ -123,5 +133,13 @@ func run(ctx context.Context, opts options) error {
 		results[i] = median(runs[i])
 	}
 	printTable(os.Stdout, results, opts)
+	if opts.only.MatchString(lambdaAPIName) {
+		fmt.Fprintf(os.Stderr, "bench: %s...\n", lambdaAPIName)
+		l, err := moat.measureLambdaAPI(ctx, dir)
+		if err != nil {
+			return fmt.Errorf("%s: %w", lambdaAPIName, err)
+		}
+		l.print(os.Stdout)
+	}
 	return nil
 }

@@ -121,7 +121,12 @@ type moatServer struct {
 	// profiles is the base URL of moat's profile listener; "": none.
 	profiles string
 	proc     proc
+	backend  proc // the HTTP backend its routes forward to
 	cmd      *exec.Cmd
+	// identity is the identity listener's URL, where the Lambda API is,
+	// and admin the credentials it accepts.
+	identity string
+	admin    aws.Credentials
 }
 
 // startMoatForBench builds moat, starts it once to create a pool, an app
@@ -129,7 +134,7 @@ type moatServer struct {
 // pool, and signs in once for the ID token every request then carries.
 // With that token it gets identity-pool credentials and presigns the one
 // request the IAM configuration replays.
-func startMoatForBench(ctx context.Context, dir, backendAddr string, profile bool) (*moatServer, error) {
+func startMoatForBench(ctx context.Context, dir string, backend *backend, profile bool) (*moatServer, error) {
 	binary := filepath.Join(dir, "moat")
 	build := exec.CommandContext(ctx, "go", "build", "-o", binary, "./cmd/moat")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -175,12 +180,13 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, profile boo
 		}
 		profiling, profiles = "profile-addr: "+addr+"\n", "http://"+addr
 	}
-	config := fmt.Sprintf(moatConfig, backendAddr, "http://"+identity+"/"+poolID, clientID, benchOrigin, profiling, benchRole, apiKeyEnv)
+	config := fmt.Sprintf(moatConfig, backend.addr, "http://"+identity+"/"+poolID, clientID, benchOrigin, profiling, benchRole, apiKeyEnv)
 	cmd, err := l.start(ctx, config)
 	if err != nil {
 		return nil, err
 	}
-	m := &moatServer{url: "http://" + gatewayAddr, apiKey: apiKey, profiles: profiles, proc: proc{cmd.Process.Pid}, cmd: cmd}
+	m := &moatServer{url: "http://" + gatewayAddr, apiKey: apiKey, profiles: profiles, proc: proc{cmd.Process.Pid}, backend: backend.proc, cmd: cmd,
+		identity: "http://" + identity, admin: aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret}}
 	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: &clientID,
 		AuthParameters: map[string]string{"USERNAME": "bench", "PASSWORD": benchPassword},
@@ -205,9 +211,11 @@ func startMoatForBench(ctx context.Context, dir, backendAddr string, profile boo
 func (m *moatServer) stop() { stopProcess(m.cmd) }
 
 // bench is the configuration name measuring GET path (with headers) on
-// moat's gateway, refused without its credential as refused says.
+// moat's gateway, refused without its credential as refused says. Its CPU
+// is moat's own, the backend's and moat's function workers' (its children).
 func (m *moatServer) bench(name, path string, headers []string, refused *refusal) benchCase {
-	return benchCase{name: "moat: " + name, proc: m.proc, url: m.url + path, headers: headers, refusal: refused, profiles: m.profiles}
+	return benchCase{name: "moat: " + name, proxy: m.proc.ownTime, backend: m.backend.cpuTime, workers: m.proc.childrenTime,
+		url: m.url + path, headers: headers, refusal: refused, profiles: m.profiles}
 }
 
 // launcher starts moat with the same addresses, data and credentials each time.

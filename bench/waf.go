@@ -1,18 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // The two WAF configurations: a web ACL of ten ordinary rules (an IP set,
@@ -85,34 +79,20 @@ func tenRules(ipSetARN string) []map[string]any {
 }
 
 // wafClient calls moat's WAFv2 API, signed with the admin credentials.
-type wafClient struct {
-	url   string
-	creds aws.Credentials
-}
+type wafClient struct{ signedClient }
 
 func (c wafClient) call(ctx context.Context, op string, in any) (map[string]any, error) {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url+"/", bytes.NewReader(body))
+	header := http.Header{"Content-Type": {"application/x-amz-json-1.1"}, "X-Amz-Target": {"AWSWAF_20190729." + op}}
+	status, _, data, err := c.send(ctx, http.MethodPost, "/", header, body)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSWAF_20190729."+op)
-	sum := sha256.Sum256(body)
-	if err := v4.NewSigner().SignHTTP(ctx, c.creds, req, hex.EncodeToString(sum[:]), "wafv2", benchRegion, time.Now()); err != nil {
-		return nil, err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 200 {
-		return nil, fmt.Errorf("wafv2 %s: %d %s", op, res.StatusCode, data)
+	if status != 200 {
+		return nil, fmt.Errorf("wafv2 %s: %d %s", op, status, data)
 	}
 	var out map[string]any
 	return out, json.Unmarshal(data, &out)
@@ -133,7 +113,7 @@ func (c wafClient) protect(ctx context.Context, name, apiID string, rules []map[
 
 // setupWAF puts the two web ACLs in front of their stages.
 func setupWAF(ctx context.Context, identityURL string, creds aws.Credentials) error {
-	c := wafClient{url: identityURL, creds: creds}
+	c := wafClient{signedClient{url: identityURL, service: "wafv2", creds: creds}}
 	set, err := c.call(ctx, "CreateIPSet", map[string]any{"Name": "bench-deny", "Scope": "REGIONAL", "IPAddressVersion": "IPV4",
 		"Addresses": []string{"192.0.2.0/24", "198.51.100.7/32", "203.0.113.0/24"}})
 	if err != nil {

@@ -12,25 +12,31 @@ import (
 
 // benchCase is one proxy configuration driven by wrk.
 type benchCase struct {
-	name    string
-	proc    proc
-	url     string
-	headers []string
-	refusal *refusal // nil: the configuration authorizes nothing
+	name string
+	// The CPU a request costs is counted over three parts: the proxy's own
+	// processes, the HTTP backend and moat's function workers (nil: none).
+	proxy, backend, workers cpuMeter
+	url                     string
+	headers                 []string
+	refusal                 *refusal // nil: the configuration authorizes nothing
 	// profiles is the base URL of the proxy's profile listener; "": none.
 	profiles string
 }
 
 // result is one measured run.
 type result struct {
-	name        string
-	requests    int64
-	rps         float64
-	p50, p99    time.Duration
-	cpuPerReq   time.Duration
-	nonSuccess  int64
-	measuredFor time.Duration
+	name     string
+	requests int64
+	rps      float64
+	p50, p99 time.Duration
+	// CPU per request of the proxy, the backend and the function workers.
+	proxyCPU, backendCPU, workerCPU time.Duration
+	nonSuccess                      int64
+	measuredFor                     time.Duration
 }
+
+// cpuPerReq is the request's whole CPU: proxy, backend and workers.
+func (r result) cpuPerReq() time.Duration { return r.proxyCPU + r.backendCPU + r.workerCPU }
 
 // measure checks the configuration answers 200 and refuses what it must,
 // warms the proxy up (connections, keys, the verified-token cache), then
@@ -46,7 +52,8 @@ func measure(ctx context.Context, c benchCase, opts options) (result, error) {
 	if _, err := runWrk(ctx, c, opts, time.Second); err != nil {
 		return result{}, err
 	}
-	before, err := c.proc.cpuTime()
+	meters := []cpuMeter{c.proxy, c.backend, c.workers}
+	before, err := readMeters(meters)
 	if err != nil {
 		return result{}, err
 	}
@@ -58,7 +65,7 @@ func measure(ctx context.Context, c benchCase, opts options) (result, error) {
 	if err := <-profiled; err != nil {
 		return result{}, err
 	}
-	after, err := c.proc.cpuTime()
+	after, err := readMeters(meters)
 	if err != nil {
 		return result{}, err
 	}
@@ -66,9 +73,25 @@ func measure(ctx context.Context, c benchCase, opts options) (result, error) {
 		return r, fmt.Errorf("%d of %d responses were not 2xx/3xx", r.nonSuccess, r.requests)
 	}
 	if r.requests > 0 {
-		r.cpuPerReq = (after - before) / time.Duration(r.requests)
+		n := time.Duration(r.requests)
+		r.proxyCPU, r.backendCPU, r.workerCPU = (after[0]-before[0])/n, (after[1]-before[1])/n, (after[2]-before[2])/n
 	}
 	return r, nil
+}
+
+// readMeters reads each meter; a nil one reads 0.
+func readMeters(meters []cpuMeter) ([]time.Duration, error) {
+	out := make([]time.Duration, len(meters))
+	for i, m := range meters {
+		if m == nil {
+			continue
+		}
+		var err error
+		if out[i], err = m(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func runWrk(ctx context.Context, c benchCase, opts options, d time.Duration) (result, error) {
