@@ -49,7 +49,11 @@ func (r *Runtime) Invoke(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.invoke(ctx, req.Function, req.Payload, clientContext, func(*invocable) error { return nil })
+	payload, err := checkPayload(req.Payload, MaxPayload)
+	if err != nil {
+		return nil, err
+	}
+	return r.invoke(ctx, req.Function, payload, clientContext, func(*invocable) error { return nil })
 }
 
 // InvokeFunction runs function (a name, a function ARN or partial ARN, optionally "name:qualifier") synchronously with payload as the event,
@@ -57,22 +61,22 @@ func (r *Runtime) Invoke(ctx context.Context, req Request) (*Response, error) {
 // execute-api ARN) is checked against the function's AddPermission statements when it has a policy (no policy: allowed, as moat's admin
 // created both). As on Lambda's Invoke, a handler that failed, crashed or timed out is a function error: functionError "Unhandled" and
 // Lambda's error JSON {"errorMessage","errorType",…} as result; err says the function could not be invoked (not found, not permitted,
-// throttled, a bad payload).
+// throttled, a payload too large). The payload is JSON its caller built (an event, a trigger's request), so
+// only its size is checked: a service's every call is not scanned again.
 func (r *Runtime) InvokeFunction(ctx context.Context, principal, function, sourceARN string, payload []byte) (result []byte, functionError string, err error) {
-	res, err := r.invoke(ctx, function, payload, "", func(c *invocable) error { return r.authorize(c, principal, sourceARN) })
+	if err := checkSize(payload, MaxPayload); err != nil {
+		return nil, "", err
+	}
+	res, err := r.invoke(ctx, function, orEmptyEvent(payload), "", func(c *invocable) error { return r.authorize(c, principal, sourceARN) })
 	if err != nil {
 		return nil, "", err
 	}
 	return res.Payload, res.FunctionError, nil
 }
 
-// invoke is every synchronous invocation: the payload checked, the
+// invoke is every synchronous invocation, its payload checked: the
 // function found and admitted, run, its outcome as Lambda reports it.
 func (r *Runtime) invoke(ctx context.Context, function string, payload []byte, clientContext string, admit func(*invocable) error) (*Response, error) {
-	payload, err := checkPayload(payload, MaxPayload)
-	if err != nil {
-		return nil, err
-	}
 	c, ref, err := r.lookup(ctx, function)
 	if err != nil {
 		return nil, err
@@ -99,17 +103,29 @@ func (r *Runtime) DryRun(ctx context.Context, function string) error {
 
 // checkPayload is the event as runtimes get it: JSON, at most limit bytes.
 func checkPayload(b []byte, limit int) ([]byte, error) {
-	if len(b) > limit {
-		return nil, &awserr.Error{Code: codeTooLarge, Status: 413,
-			Message: "Request must be smaller than " + strconv.Itoa(limit) + " bytes for the InvokeFunction operation"}
+	if err := checkSize(b, limit); err != nil {
+		return nil, err
 	}
-	if len(b) == 0 {
-		return []byte("{}"), nil
-	}
-	if !json.Valid(b) {
+	if len(b) > 0 && !json.Valid(b) {
 		return nil, awserr.New(codeInvalidContent, "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value")
 	}
-	return b, nil
+	return orEmptyEvent(b), nil
+}
+
+func checkSize(b []byte, limit int) error {
+	if len(b) > limit {
+		return &awserr.Error{Code: codeTooLarge, Status: 413,
+			Message: "Request must be smaller than " + strconv.Itoa(limit) + " bytes for the InvokeFunction operation"}
+	}
+	return nil
+}
+
+// orEmptyEvent is an empty payload as Lambda hands it on: {}.
+func orEmptyEvent(b []byte) []byte {
+	if len(b) == 0 {
+		return []byte("{}")
+	}
+	return b
 }
 
 // decodeClientContext is X-Amz-Client-Context as the runtime gets it:
@@ -144,9 +160,6 @@ func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, pay
 		clientContext: clientContext, done: make(chan answer, 1)}
 	p, w, err := r.acquire(fn)
 	if err != nil {
-		if e := (*awserr.Error)(nil); errors.As(err, &e) && e.Code == codeTooMany {
-			r.metrics.throttle(fn.Name)
-		}
 		return result{}, err
 	}
 	start := time.Now()
@@ -157,8 +170,8 @@ func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, pay
 		w, res = r.runLocal(ctx, fn, p, w, inv)
 	}
 	took := time.Since(start)
-	r.release(fn.Name, p, w, res.outcome == succeeded || res.outcome == handlerFailed)
-	r.metrics.invoked(fn.Name, took, res.outcome != succeeded)
+	r.release(p, w, res.outcome == succeeded || res.outcome == handlerFailed)
+	p.metrics.invoked(took, res.outcome != succeeded)
 	return res, nil
 }
 
@@ -167,7 +180,7 @@ func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, pay
 func (r *Runtime) runLocal(ctx context.Context, fn store.Function, p *pool, w *worker, inv *invocation) (*worker, result) {
 	initMs := 0.0
 	if w == nil {
-		r.metrics.coldStart(fn.Name)
+		p.metrics.coldStart()
 		root, err := r.taskRoot(ctx, fn)
 		if err == nil {
 			w, err = r.startWorker(ctx, fn, root)

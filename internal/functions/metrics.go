@@ -44,31 +44,50 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
-func (m *metrics) invoked(function string, took time.Duration, failed bool) {
+// series are one function's metrics, looked up once (by its pool) rather
+// than by label on every invocation; nil when nothing is counted.
+type series struct {
+	invocations, errors, throttles, coldStarts prometheus.Counter
+	duration                                   prometheus.Observer
+	concurrent                                 prometheus.Gauge
+}
+
+func (m *metrics) series(function string) *series {
 	if m == nil {
+		return nil
+	}
+	return &series{
+		invocations: m.invocations.WithLabelValues(function), errors: m.errors.WithLabelValues(function),
+		throttles: m.throttles.WithLabelValues(function), coldStarts: m.coldStarts.WithLabelValues(function),
+		duration: m.duration.WithLabelValues(function), concurrent: m.concurrent.WithLabelValues(function),
+	}
+}
+
+func (s *series) invoked(took time.Duration, failed bool) {
+	if s == nil {
 		return
 	}
-	m.invocations.WithLabelValues(function).Inc()
-	m.duration.WithLabelValues(function).Observe(took.Seconds())
+	s.invocations.Inc()
+	s.duration.Observe(took.Seconds())
 	if failed {
-		m.errors.WithLabelValues(function).Inc()
+		s.errors.Inc()
 	}
 }
 
-func (m *metrics) throttle(function string) {
-	if m != nil {
-		m.throttles.WithLabelValues(function).Inc()
+func (s *series) throttle() {
+	if s != nil {
+		s.throttles.Inc()
 	}
 }
 
-func (m *metrics) coldStart(function string) {
-	if m != nil {
-		m.coldStarts.WithLabelValues(function).Inc()
+func (s *series) coldStart() {
+	if s != nil {
+		s.coldStarts.Inc()
 	}
 }
 
-func (m *metrics) concurrency(function string, n int) {
-	if m != nil {
-		m.concurrent.WithLabelValues(function).Set(float64(n))
+func (s *series) concurrency(n int) {
+	if s != nil {
+		s.concurrent.Set(float64(n))
 	}
 }

@@ -12,7 +12,8 @@ import (
 type pool struct {
 	idle     []*worker // warm, the most recently used last
 	busy     map[*worker]bool
-	inflight int // invocations running, cold starts included
+	inflight int     // invocations running, cold starts included
+	metrics  *series // the function's
 }
 
 var errClosed = errors.New("functions: the runtime is shut down")
@@ -34,18 +35,20 @@ func (r *Runtime) acquire(fn store.Function) (*pool, *worker, error) {
 	}
 	p := r.pools[fn.Name]
 	if p == nil {
-		p = &pool{busy: map[*worker]bool{}}
+		p = &pool{busy: map[*worker]bool{}, metrics: r.metrics.series(fn.Name)}
 		r.pools[fn.Name] = p
 	}
 	if fn.ReservedConcurrency >= 0 && p.inflight >= int(fn.ReservedConcurrency) {
+		p.metrics.throttle()
 		return nil, nil, throttle(reasonReserved)
 	}
 	if r.running >= r.maxConcurrency {
+		p.metrics.throttle()
 		return nil, nil, throttle(reasonAccount)
 	}
 	p.inflight++
 	r.running++
-	r.metrics.concurrency(fn.Name, p.inflight)
+	p.metrics.concurrency(p.inflight)
 	now := time.Now()
 	for len(p.idle) > 0 {
 		w := p.idle[len(p.idle)-1]
@@ -73,11 +76,11 @@ func (r *Runtime) started(p *pool, w *worker) bool {
 
 // release ends an invocation; the worker (nil when none started) goes
 // back to the warm pool when keep, and is killed otherwise.
-func (r *Runtime) release(fn string, p *pool, w *worker, keep bool) {
+func (r *Runtime) release(p *pool, w *worker, keep bool) {
 	r.mu.Lock()
 	p.inflight--
 	r.running--
-	r.metrics.concurrency(fn, p.inflight)
+	p.metrics.concurrency(p.inflight)
 	if w != nil {
 		delete(p.busy, w)
 		if keep && !r.closed && w.alive() {

@@ -72,7 +72,8 @@ const (
 )
 
 // FunctionInvoker runs functions for the gateway: aws_proxy integrations
-// and Lambda authorizers. function is a name, an ARN or partial ARN,
+// and Lambda authorizers. payload is the event as JSON the gateway
+// built (it is not validated again). function is a name, an ARN or partial ARN,
 // optionally name:qualifier; sourceARN is the execute-api ARN the call is
 // made for, checked against the function's AddPermission statements for
 // principal. functionError is "" on success or "Unhandled" when the handler

@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
-	"github.com/aws/aws-lambda-go/events"
 	"golang.org/x/net/http/httpguts"
 )
 
@@ -34,6 +34,31 @@ var hopByHop = map[string]bool{
 	"Te": true, "Trailer": true, "Upgrade": true, "Proxy-Connection": true,
 }
 
+// proxyAnswer is a function's proxy answer as both payload formats write
+// it (aws-lambda-go's APIGatewayProxyResponse and
+// APIGatewayV2HTTPResponse), decoded in one pass. statusCode stays raw to
+// tell an answer without one, and cookies (2.0's alone) until 2.0 reads them.
+type proxyAnswer struct {
+	StatusCode        json.RawMessage     `json:"statusCode"`
+	Headers           map[string]string   `json:"headers"`
+	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+	Body              string              `json:"body"`
+	IsBase64Encoded   bool                `json:"isBase64Encoded"`
+	Cookies           json.RawMessage     `json:"cookies"`
+}
+
+// status is statusCode as an int, as the events types read it.
+func (a *proxyAnswer) status() (int, error) {
+	if a.StatusCode == nil || string(a.StatusCode) == "null" {
+		return 0, malformed("statusCode is missing")
+	}
+	n, err := strconv.Atoi(string(a.StatusCode))
+	if err != nil {
+		return 0, malformed("statusCode %.40s is not an integer", a.StatusCode)
+	}
+	return n, nil
+}
+
 // ParseV1 reads a payload 1.0 answer: {statusCode, headers,
 // multiValueHeaders, body, isBase64Encoded}; a header in both maps keeps
 // only its multiValueHeaders values. decode says whether a base64 body of
@@ -43,18 +68,19 @@ func ParseV1(result []byte, decode func(contentType string) bool) (Response, err
 	if !isObject(result) {
 		return Response{}, malformed("the answer is not a JSON object")
 	}
-	var r events.APIGatewayProxyResponse
-	if err := json.Unmarshal(result, &r); err != nil {
+	var a proxyAnswer
+	if err := json.Unmarshal(result, &a); err != nil {
 		return Response{}, malformed("%v", err)
 	}
-	if err := requireStatusCode(result); err != nil {
+	status, err := a.status()
+	if err != nil {
 		return Response{}, err
 	}
 	h := http.Header{}
-	if err := addHeaders(h, r.Headers); err != nil {
+	if err := addHeaders(h, a.Headers); err != nil {
 		return Response{}, err
 	}
-	for name, values := range r.MultiValueHeaders {
+	for name, values := range a.MultiValueHeaders {
 		if err := checkHeader(name, values...); err != nil {
 			return Response{}, err
 		}
@@ -63,7 +89,7 @@ func ParseV1(result []byte, decode func(contentType string) bool) (Response, err
 		}
 		h[http.CanonicalHeaderKey(name)] = append([]string(nil), values...)
 	}
-	return finish(r.StatusCode, h, r.Body, r.IsBase64Encoded, decode)
+	return finish(status, h, a.Body, a.IsBase64Encoded, decode)
 }
 
 // ParseV2 reads a payload 2.0 answer. An object with statusCode is
@@ -71,31 +97,45 @@ func ParseV1(result []byte, decode func(contentType string) bool) (Response, err
 // JSON is the body of a 200 application/json answer (a JSON string: its
 // text), as API Gateway infers.
 func ParseV2(result []byte) (Response, error) {
-	if !json.Valid(result) {
-		return Response{}, malformed("the answer is not JSON")
-	}
-	var probe struct {
-		StatusCode json.RawMessage `json:"statusCode"`
-	}
-	if !isObject(result) || json.Unmarshal(result, &probe) != nil || probe.StatusCode == nil {
+	if !isObject(result) {
+		if !json.Valid(result) {
+			return Response{}, malformed("the answer is not JSON")
+		}
 		return inferred(result), nil
 	}
-	var r events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(result, &r); err != nil {
+	var a proxyAnswer
+	err := json.Unmarshal(result, &a)
+	var syntax *json.SyntaxError
+	switch {
+	case errors.As(err, &syntax):
+		return Response{}, malformed("the answer is not JSON")
+	case a.StatusCode == nil: // whatever its other fields hold
+		return inferred(result), nil
+	case err != nil:
 		return Response{}, malformed("%v", err)
 	}
+	status, err := a.status()
+	if err != nil {
+		return Response{}, err
+	}
+	var cookies []string
+	if a.Cookies != nil {
+		if err := json.Unmarshal(a.Cookies, &cookies); err != nil {
+			return Response{}, malformed("%v", err)
+		}
+	}
 	h := http.Header{}
-	if err := addHeaders(h, r.Headers); err != nil {
+	if err := addHeaders(h, a.Headers); err != nil {
 		return Response{}, err
 	}
-	if err := checkHeader("Set-Cookie", r.Cookies...); err != nil {
+	if err := checkHeader("Set-Cookie", cookies...); err != nil {
 		return Response{}, err
 	}
-	h["Set-Cookie"] = append(h["Set-Cookie"], r.Cookies...)
+	h["Set-Cookie"] = append(h["Set-Cookie"], cookies...)
 	if len(h["Set-Cookie"]) == 0 {
 		delete(h, "Set-Cookie")
 	}
-	return finish(r.StatusCode, h, r.Body, r.IsBase64Encoded, func(string) bool { return true })
+	return finish(status, h, a.Body, a.IsBase64Encoded, func(string) bool { return true })
 }
 
 // inferred is 2.0's answer to valid JSON without a statusCode.
@@ -111,18 +151,6 @@ func inferred(result []byte) Response {
 func isObject(b []byte) bool {
 	b = bytes.TrimSpace(b)
 	return len(b) > 0 && b[0] == '{'
-}
-
-// requireStatusCode refuses an answer without statusCode, which the
-// events type would read as 0.
-func requireStatusCode(result []byte) error {
-	var probe struct {
-		StatusCode json.RawMessage `json:"statusCode"`
-	}
-	if json.Unmarshal(result, &probe) != nil || probe.StatusCode == nil || string(probe.StatusCode) == "null" {
-		return malformed("statusCode is missing")
-	}
-	return nil
 }
 
 func addHeaders(h http.Header, headers map[string]string) error {
