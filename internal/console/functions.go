@@ -58,7 +58,7 @@ func (c *Console) invoke(w http.ResponseWriter, r *http.Request, rq *request) er
 	if !json.Valid([]byte(event)) {
 		return badInput("The test event is not JSON.")
 	}
-	res, err := c.cfg.Functions.Invoke(r.Context(), functions.Request{Function: r.PathValue("function"), Payload: []byte(event)})
+	res, err := c.cfg.Functions.Invoke(r.Context(), functions.Request{Function: r.PathValue("function"), Payload: []byte(event), LogTail: true})
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (r *Runtime) runEvent(ctx context.Context, e store.FunctionEvent) {
 	if err != nil {
 		return // deleted with its function, or the store is away: the lease brings it back
 	}
-	res, err := r.run(ctx, fn, reference{name: fn.Name}, e.Payload, "")
+	res, err := r.run(ctx, fn, reference{name: fn.Name}, e.Payload, "", false)
 	if ctx.Err() != nil {
 		return // shutting down: the lease brings it back
 	}

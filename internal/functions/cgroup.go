@@ -199,6 +199,24 @@ func (g *cgroup) writeIfPresent(file, value string) error {
 	return nil
 }
 
+// peakBytes is the most memory the cgroup has held (v2 memory.peak, v1
+// memory.max_usage_in_bytes); false when it has no such file.
+func (g *cgroup) peakBytes() (int64, bool) {
+	if g == nil {
+		return 0, false
+	}
+	file := "memory.max_usage_in_bytes"
+	if g.v2 {
+		file = "memory.peak"
+	}
+	b, err := os.ReadFile(filepath.Join(g.dir, file))
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	return n, err == nil
+}
+
 // enter follows the worker's start: on v2 the process started inside;
 // on v1, which has no CLONE_INTO_CGROUP, it is moved in straight away,
 // before an interpreter has loaded anything.

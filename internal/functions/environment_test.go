@@ -23,7 +23,7 @@ func TestProvidedRuntimeCPUs(t *testing.T) {
 		if _, err := r.Create(ctx, name, d, zipOf(t, map[string]string{"bootstrap": printEnvironment})); err != nil {
 			t.Fatal(err)
 		}
-		res, err := r.Invoke(ctx, Request{Function: name})
+		res, err := r.Invoke(ctx, Request{Function: name, LogTail: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,6 +29,8 @@ type Request struct {
 	Payload  []byte // the event, JSON; empty means {}
 	// ClientContext is X-Amz-Client-Context: base64 of a JSON object.
 	ClientContext string
+	// LogTail asks for the invocation's log in Response.Log (LogType Tail).
+	LogTail bool
 }
 
 // Response is what an invocation returned.
@@ -37,7 +39,7 @@ type Response struct {
 	// FunctionError is "" or FunctionErrorUnhandled; Payload then holds
 	// {"errorMessage","errorType",…} as the runtime or Lambda wrote it.
 	FunctionError string
-	Log           []byte // the invocation's last 4 KB of log
+	Log           []byte // with LogTail, the invocation's last 4 KB of log
 	Version       string // X-Amz-Executed-Version
 }
 
@@ -53,7 +55,7 @@ func (r *Runtime) Invoke(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.invoke(ctx, req.Function, payload, clientContext, func(*invocable) error { return nil })
+	return r.invoke(ctx, req.Function, payload, clientContext, req.LogTail, func(*invocable) error { return nil })
 }
 
 // InvokeFunction runs function (a name, a function ARN or partial ARN, optionally "name:qualifier") synchronously with payload as the event,
@@ -67,7 +69,7 @@ func (r *Runtime) InvokeFunction(ctx context.Context, principal, function, sourc
 	if err := checkSize(payload, MaxPayload); err != nil {
 		return nil, "", err
 	}
-	res, err := r.invoke(ctx, function, orEmptyEvent(payload), "", func(c *invocable) error { return r.authorize(c, principal, sourceARN) })
+	res, err := r.invoke(ctx, function, orEmptyEvent(payload), "", false, func(c *invocable) error { return r.authorize(c, principal, sourceARN) })
 	if err != nil {
 		return nil, "", err
 	}
@@ -76,7 +78,7 @@ func (r *Runtime) InvokeFunction(ctx context.Context, principal, function, sourc
 
 // invoke is every synchronous invocation, its payload checked: the
 // function found and admitted, run, its outcome as Lambda reports it.
-func (r *Runtime) invoke(ctx context.Context, function string, payload []byte, clientContext string, admit func(*invocable) error) (*Response, error) {
+func (r *Runtime) invoke(ctx context.Context, function string, payload []byte, clientContext string, tail bool, admit func(*invocable) error) (*Response, error) {
 	c, ref, err := r.lookup(ctx, function)
 	if err != nil {
 		return nil, err
@@ -84,7 +86,7 @@ func (r *Runtime) invoke(ctx context.Context, function string, payload []byte, c
 	if err := admit(c); err != nil {
 		return nil, err
 	}
-	res, err := r.run(ctx, c.fn, ref, payload, clientContext)
+	res, err := r.run(ctx, c.fn, ref, payload, clientContext, tail)
 	if err != nil {
 		return nil, err
 	}
@@ -149,15 +151,16 @@ func decodeClientContext(s string) (string, error) {
 	return string(b), nil
 }
 
-// run invokes fn: on its remote endpoint, or on a warm worker or a new one.
-func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, payload []byte, clientContext string) (result, error) {
+// run invokes fn: on its remote endpoint, or on a warm worker or a new one;
+// with tail, the result has the invocation's log.
+func (r *Runtime) run(ctx context.Context, fn store.Function, ref reference, payload []byte, clientContext string, tail bool) (result, error) {
 	if fn.URL == "" {
 		if err := r.checkMemoryEnforced(false); err != nil {
 			return result{}, err
 		}
 	}
 	inv := &invocation{id: uuid.NewString(), payload: payload, functionARN: r.qualified(ref),
-		clientContext: clientContext, done: make(chan answer, 1)}
+		clientContext: clientContext, tail: tail, done: make(chan answer, 1)}
 	p, w, err := r.acquire(fn)
 	if err != nil {
 		return result{}, err
@@ -199,7 +202,7 @@ func (r *Runtime) runLocal(ctx context.Context, fn store.Function, p *pool, w *w
 		}
 		w.out.begin(inv.id)
 		if res := w.init(inv); res != nil {
-			res.log = w.out.end(report(inv.id, 0, fn.MemorySize, float64(time.Since(w.started).Microseconds())/1000))
+			res.log = w.finish(inv, 0, float64(time.Since(w.started).Microseconds())/1000)
 			return w, *res
 		}
 		initMs = w.initMs
@@ -209,6 +212,6 @@ func (r *Runtime) runLocal(ctx context.Context, fn store.Function, p *pool, w *w
 	start := time.Now()
 	inv.deadline = start.Add(time.Duration(fn.Timeout) * time.Second)
 	res := w.invoke(inv)
-	res.log = w.out.end(report(inv.id, float64(time.Since(start).Microseconds())/1000, fn.MemorySize, initMs))
+	res.log = w.finish(inv, float64(time.Since(start).Microseconds())/1000, initMs)
 	return w, res
 }

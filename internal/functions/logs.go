@@ -138,19 +138,44 @@ func (o *output) appendTail(b []byte) {
 	}
 }
 
-// begin starts an invocation's log with Lambda's START line.
+// begin starts an invocation's log: the lines that follow are its.
 func (o *output) begin(requestID string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.requestID = requestID
 	o.tail.Reset()
-	o.appendTail([]byte("START RequestId: " + requestID + " Version: " + latest))
 }
 
-// end waits until every line the process wrote before answering is read,
-// ends the invocation's log with Lambda's END and
-// REPORT lines, and returns its last 4 KB.
-func (o *output) end(report string) []byte {
+// end waits until every line the process wrote before answering is read
+// and ends the invocation's log. With a report it returns that log's last
+// 4 KB, between Lambda's START line and its END and REPORT lines; without
+// (the caller wants no log) nothing is formatted.
+func (o *output) end(report func() string) []byte {
+	o.settle()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	id := o.requestID
+	o.requestID = ""
+	if report == nil {
+		return nil
+	}
+	lines := o.tail.Bytes()
+	var log bytes.Buffer
+	log.Grow(min(len(lines), tailBytes) + 256)
+	if len(lines) <= tailBytes {
+		log.WriteString("START RequestId: " + id + " Version: " + latest + "\n")
+	}
+	log.Write(lines)
+	log.WriteString("END RequestId: " + id + "\n" + report() + "\n")
+	tail := log.Bytes()
+	if len(tail) > tailBytes {
+		tail = tail[len(tail)-tailBytes:]
+	}
+	return tail
+}
+
+// settle returns once every line the process wrote so far is logged.
+func (o *output) settle() {
 	if !o.caughtUp() {
 		if _, err := o.write.Write(drainMark); err == nil {
 			<-o.drained
@@ -161,16 +186,6 @@ func (o *output) end(report string) []byte {
 			}
 		}
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.appendTail([]byte("END RequestId: " + o.requestID))
-	o.appendTail([]byte(report))
-	o.requestID = ""
-	tail := o.tail.Bytes()
-	if len(tail) > tailBytes {
-		tail = tail[len(tail)-tailBytes:]
-	}
-	return bytes.Clone(tail)
 }
 
 // caughtUp reports that every line written so far has been logged: the
@@ -192,18 +207,22 @@ func (o *output) caughtUp() bool {
 	return pending == 0 && !o.reading.Load() && !o.partial.Load()
 }
 
-// report is Lambda's REPORT line.
-func report(requestID string, durationMs float64, memoryMB int64, initMs float64) string {
-	s := "REPORT RequestId: " + requestID + "\t"
-	if initMs > 0 {
-		s += "Init Duration: " + strconv.FormatFloat(initMs, 'f', 2, 64) + " ms\t"
-	}
+// report is Lambda's REPORT line, its fields in Lambda's order; maxUsedMB
+// < 0 leaves Max Memory Used out (unknown), initMs 0 Init Duration (a warm start).
+func report(requestID string, durationMs float64, memoryMB, maxUsedMB int64, initMs float64) string {
 	billed := int64(durationMs)
 	if float64(billed) < durationMs {
 		billed++
 	}
-	return s + "Duration: " + strconv.FormatFloat(durationMs, 'f', 2, 64) + " ms\tBilled Duration: " +
+	s := "REPORT RequestId: " + requestID + "\tDuration: " + strconv.FormatFloat(durationMs, 'f', 2, 64) + " ms\tBilled Duration: " +
 		strconv.FormatInt(billed, 10) + " ms\tMemory Size: " + strconv.FormatInt(memoryMB, 10) + " MB\t"
+	if maxUsedMB >= 0 {
+		s += "Max Memory Used: " + strconv.FormatInt(maxUsedMB, 10) + " MB\t"
+	}
+	if initMs > 0 {
+		s += "Init Duration: " + strconv.FormatFloat(initMs, 'f', 2, 64) + " ms\t"
+	}
+	return s
 }
 
 // close ends the capture once the process has exited: the reader sees EOF

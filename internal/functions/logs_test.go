@@ -3,6 +3,7 @@ package functions
 import (
 	"context"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +50,7 @@ func TestOutputCapture(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		return string(o.end("REPORT RequestId: " + id))
+		return string(o.end(func() string { return "REPORT RequestId: " + id }))
 	}
 
 	tail := invoke("r1", "one\n", "two\nthr", "ee\n")
@@ -64,9 +65,17 @@ func TestOutputCapture(t *testing.T) {
 	}
 	long := strings.Repeat("x", maxLogLine+10)
 	invoke("r4", long+"\n")
+	// No log wanted: none is returned, and the lines are logged all the same.
+	o.begin("r5")
+	if _, err := o.write.Write([]byte("five\n")); err != nil {
+		t.Fatal(err)
+	}
+	if tail := o.end(nil); tail != nil {
+		t.Fatalf("no report, tail %q", tail)
+	}
 	logged.mu.Lock()
 	defer logged.mu.Unlock()
-	want := []string{"r1 one", "r1 two", "r1 three", "r3 no newline", "r4 " + long[:maxLogLine], "r4 " + long[maxLogLine:]}
+	want := []string{"r1 one", "r1 two", "r1 three", "r3 no newline", "r4 " + long[:maxLogLine], "r4 " + long[maxLogLine:], "r5 five"}
 	if strings.Join(logged.lines, "|") != strings.Join(want, "|") {
 		t.Fatalf("logged %d lines %q…; want %q…", len(logged.lines), shorten(logged.lines), shorten(want))
 	}
@@ -78,4 +87,32 @@ func shorten(lines []string) []string {
 		out = append(out, l[:min(len(l), 20)])
 	}
 	return out
+}
+
+// The REPORT line an invocation's tail ends with has Lambda's fields: Init
+// Duration on the cold start only, and the worker's peak memory; without
+// LogTail no log is made.
+func TestReportLine(t *testing.T) {
+	r, _ := newTestRuntime(t, nil)
+	pythonFunction(t, r, "reported", "def handler(event, context):\n    return 1\n", Definition{})
+	ctx := context.Background()
+	reportOf := func(tail bool) string {
+		t.Helper()
+		res, err := r.Invoke(ctx, Request{Function: "reported", LogTail: tail})
+		if err != nil || res.FunctionError != "" {
+			t.Fatalf("%v %s", err, res.Payload)
+		}
+		_, line, _ := strings.Cut(string(res.Log), "REPORT RequestId: ")
+		return line
+	}
+	fields := regexp.MustCompile(`^[0-9a-f-]{36}\tDuration: [0-9]+\.[0-9]{2} ms\tBilled Duration: [0-9]+ ms\tMemory Size: 128 MB\tMax Memory Used: ([1-9][0-9]*) MB\t(Init Duration: [0-9]+\.[0-9]{2} ms\t)?\n$`)
+	if line := reportOf(true); fields.FindStringSubmatch(line) == nil || !strings.Contains(line, "Init Duration") {
+		t.Fatalf("cold start's REPORT: %q", line)
+	}
+	if res, err := r.Invoke(ctx, Request{Function: "reported"}); err != nil || res.Log != nil {
+		t.Fatalf("no LogTail: log %q, %v", res.Log, err)
+	}
+	if line := reportOf(true); fields.FindStringSubmatch(line) == nil || strings.Contains(line, "Init Duration") {
+		t.Fatalf("warm REPORT: %q", line)
+	}
 }

@@ -57,3 +57,9 @@ func (r *Runtime) runRemote(ctx context.Context, fn store.Function, inv *invocat
 func remoteFailure(inv *invocation, why string) result {
 	return result{payload: errorJSON("Runtime.ExitError", "RequestId: "+inv.id+" Error: "+why), outcome: crashed}
 }
+
+func setIfAny(h http.Header, name, value string) {
+	if value != "" {
+		h.Set(name, value)
+	}
+}

@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -25,6 +27,7 @@ type invocation struct {
 	traceID         string
 	clientContext   string      // JSON, decoded from X-Amz-Client-Context
 	cognitoIdentity string      // JSON
+	tail            bool        // its log is wanted
 	done            chan answer // receives the runtime's one answer
 }
 
@@ -39,18 +42,26 @@ type answer struct {
 // emulator: the first next ends init; each invocation takes exactly one
 // response or error; a next while an invocation is unanswered serves the
 // same event again.
+//
+// It is on every invocation's path, twice (the event to a waiting next, the
+// answer), so it is served leanly rather than by net/http's server: each
+// connection's requests read in turn with http.ReadRequest, each answer
+// written in one write, and an event written by the invoking goroutine
+// itself to the next that waits for it (no handoff, no background reads:
+// the connection's own reader sees the worker go).
 type runtimeAPI struct {
 	listener net.Listener
-	server   *http.Server
-	events   chan *invocation // the invocation to serve next
-	ready    chan struct{}    // closed at the first next: init is over
-	initErr  chan []byte      // an /init/error's body
-	closed   chan struct{}
+	ready    chan struct{} // closed at the first next: init is over
+	initErr  chan []byte   // an /init/error's body
 
-	mu        sync.Mutex
-	readyOnce sync.Once
-	current   *invocation // served and not yet answered
-	initDone  bool
+	mu       sync.Mutex
+	initDone bool         // a next or an init error came
+	asked    bool         // a next came: ready is closed
+	waiting  *runtimeConn // a connection whose next waits for an event
+	queued   *invocation  // handed over before the runtime asked for it
+	current  *invocation  // served and not yet answered
+	conns    map[*runtimeConn]struct{}
+	shut     bool
 }
 
 func startRuntimeAPI() (*runtimeAPI, error) {
@@ -58,121 +69,303 @@ func startRuntimeAPI() (*runtimeAPI, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &runtimeAPI{listener: ln, events: make(chan *invocation), ready: make(chan struct{}),
-		initErr: make(chan []byte, 1), closed: make(chan struct{})}
-	a.server = &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = a.server.Serve(ln) }()
+	a := &runtimeAPI{listener: ln, ready: make(chan struct{}), initErr: make(chan []byte, 1), conns: map[*runtimeConn]struct{}{}}
+	go a.accept()
 	return a, nil
 }
 
 // address is AWS_LAMBDA_RUNTIME_API: host:port.
 func (a *runtimeAPI) address() string { return a.listener.Addr().String() }
 
+// close stops the listener and ends every connection.
 func (a *runtimeAPI) close() {
-	close(a.closed)
-	_ = a.server.Close()
-}
-
-func (a *runtimeAPI) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", a.next)
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", func(w http.ResponseWriter, r *http.Request) { a.post(w, r, false) })
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", func(w http.ResponseWriter, r *http.Request) { a.post(w, r, true) })
-	mux.HandleFunc("POST /2018-06-01/runtime/init/error", a.initError)
-	mux.HandleFunc("GET /2018-06-01/ping", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	return mux
-}
-
-func (a *runtimeAPI) next(w http.ResponseWriter, r *http.Request) {
 	a.mu.Lock()
-	a.initDone = true
-	inv := a.current
+	a.shut = true
+	conns := a.conns
+	a.conns, a.waiting = nil, nil
 	a.mu.Unlock()
-	a.readyOnce.Do(func() { close(a.ready) })
-	if inv == nil {
-		select {
-		case inv = <-a.events:
-		case <-r.Context().Done():
-			return
-		case <-a.closed:
+	_ = a.listener.Close()
+	for c := range conns {
+		_ = c.conn.Close()
+	}
+}
+
+func (a *runtimeAPI) accept() {
+	for {
+		conn, err := a.listener.Accept()
+		if err != nil {
+			return // closed
+		}
+		c := &runtimeConn{api: a, conn: conn, limit: &limitedReader{r: conn}}
+		c.r = bufio.NewReader(c.limit)
+		a.mu.Lock()
+		shut := a.shut
+		if !shut {
+			a.conns[c] = struct{}{}
+		}
+		a.mu.Unlock()
+		if shut {
+			_ = conn.Close()
 			return
 		}
-		a.mu.Lock()
-		a.current = inv
-		a.mu.Unlock()
+		go c.serve()
 	}
-	h := w.Header()
-	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
-	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.deadline.UnixMilli(), 10))
-	h.Set("Lambda-Runtime-Invoked-Function-Arn", inv.functionARN)
-	setIfAny(h, "Lambda-Runtime-Trace-Id", inv.traceID)
-	setIfAny(h, "Lambda-Runtime-Client-Context", inv.clientContext)
-	setIfAny(h, "Lambda-Runtime-Cognito-Identity", inv.cognitoIdentity)
-	h.Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(inv.payload)
 }
 
-func setIfAny(h http.Header, name, value string) {
-	if value != "" {
-		h.Set(name, value)
+// hand gives inv to the runtime: written at once to a next that waits for
+// it, else kept for the next to come.
+func (a *runtimeAPI) hand(inv *invocation) {
+	a.mu.Lock()
+	c := a.waiting
+	a.waiting = nil
+	if c != nil {
+		a.current = inv
+	} else {
+		a.queued = inv
+	}
+	a.mu.Unlock()
+	if c != nil {
+		c.writeEvent(inv) // if the connection is gone, a next on another serves inv again
 	}
 }
+
+// Bounds on what a runtime sends: a request's headers, and an answer with
+// its chunked framing and trailers.
+const (
+	maxRuntimeHeader = 1 << 20
+	maxRuntimeBody   = maxResponse + 64<<10
+)
+
+// runtimeConn is one connection of the worker's runtime client.
+type runtimeConn struct {
+	api   *runtimeAPI
+	conn  net.Conn
+	limit *limitedReader
+	r     *bufio.Reader
+
+	wmu sync.Mutex // the answer being written; reused for each
+	out []byte
+}
+
+// serve answers the connection's requests in turn until it closes.
+func (c *runtimeConn) serve() {
+	defer c.drop()
+	for {
+		c.limit.n = maxRuntimeHeader
+		req, err := http.ReadRequest(c.r)
+		if err != nil {
+			return
+		}
+		c.limit.n = maxRuntimeBody
+		c.handle(req)
+		// What a handler left of the body is read, to reach the next request.
+		if _, err := io.Copy(io.Discard, req.Body); err != nil || req.Close {
+			return
+		}
+	}
+}
+
+// drop forgets the connection, closed by the runtime or by moat.
+func (c *runtimeConn) drop() {
+	_ = c.conn.Close()
+	a := c.api
+	a.mu.Lock()
+	if a.waiting == c {
+		a.waiting = nil
+	}
+	delete(a.conns, c)
+	a.mu.Unlock()
+}
+
+const (
+	runtimePrefix    = "/2018-06-01/"
+	invocationPrefix = runtimePrefix + "runtime/invocation/"
+)
+
+func (c *runtimeConn) handle(req *http.Request) {
+	path := req.URL.Path
+	switch {
+	case path == invocationPrefix+"next" && req.Method == http.MethodGet:
+		c.next()
+	case path == runtimePrefix+"runtime/init/error" && req.Method == http.MethodPost:
+		c.initError(req)
+	case path == runtimePrefix+"ping" && req.Method == http.MethodGet:
+		c.answer(http.StatusOK, nil, req.Close)
+	case strings.HasPrefix(path, invocationPrefix) && req.Method == http.MethodPost:
+		id, kind, _ := strings.Cut(path[len(invocationPrefix):], "/")
+		if id != "" && (kind == "response" || kind == "error") {
+			c.post(req, id, kind == "error")
+			return
+		}
+		fallthrough
+	default:
+		c.answer(http.StatusNotFound, errorJSON("InvalidRequest", "No such Runtime API resource: "+req.Method+" "+path), req.Close)
+	}
+}
+
+func (c *runtimeConn) next() {
+	a := c.api
+	a.mu.Lock()
+	a.initDone = true
+	if a.current == nil && a.queued != nil {
+		a.current, a.queued = a.queued, nil
+	}
+	inv := a.current
+	if inv == nil {
+		a.waiting = c
+	}
+	first := !a.asked
+	a.asked = true
+	a.mu.Unlock()
+	if first {
+		close(a.ready)
+	}
+	if inv != nil {
+		c.writeEvent(inv)
+	}
+}
+
+// writeEvent answers a next with inv, headers and payload in one write.
+func (c *runtimeConn) writeEvent(inv *invocation) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	b := append(c.out[:0], "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: "...)
+	b = append(b, inv.id...)
+	b = append(b, "\r\nLambda-Runtime-Deadline-Ms: "...)
+	b = strconv.AppendInt(b, inv.deadline.UnixMilli(), 10)
+	b = appendHeader(b, "Lambda-Runtime-Invoked-Function-Arn", inv.functionARN)
+	b = appendHeader(b, "Lambda-Runtime-Trace-Id", inv.traceID)
+	b = appendHeader(b, "Lambda-Runtime-Client-Context", inv.clientContext)
+	b = appendHeader(b, "Lambda-Runtime-Cognito-Identity", inv.cognitoIdentity)
+	b = append(b, "\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(inv.payload)), 10)
+	b = append(b, "\r\n\r\n"...)
+	c.out = b
+	bufs := net.Buffers{b, inv.payload}
+	if _, err := bufs.WriteTo(c.conn); err != nil {
+		_ = c.conn.Close()
+	}
+}
+
+// appendHeader adds a header line when value is set; line breaks in it
+// (a client context's JSON may hold some) become spaces, as net/http writes them.
+func appendHeader(b []byte, name, value string) []byte {
+	if value == "" {
+		return b
+	}
+	b = append(b, "\r\n"...)
+	b = append(b, name...)
+	b = append(b, ": "...)
+	for i := 0; i < len(value); i++ {
+		if ch := value[i]; ch == '\r' || ch == '\n' {
+			b = append(b, ' ')
+		} else {
+			b = append(b, ch)
+		}
+	}
+	return b
+}
+
+// answer writes a response with a JSON body (or none) in one write.
+func (c *runtimeConn) answer(status int, body []byte, closing bool) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	b := append(c.out[:0], "HTTP/1.1 "...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, ' ')
+	b = append(b, http.StatusText(status)...)
+	if body != nil {
+		b = append(b, "\r\nContent-Type: application/json"...)
+	}
+	if closing {
+		b = append(b, "\r\nConnection: close"...)
+	}
+	b = append(b, "\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(body)), 10)
+	b = append(b, "\r\n\r\n"...)
+	b = append(b, body...)
+	c.out = b
+	if _, err := c.conn.Write(b); err != nil {
+		_ = c.conn.Close()
+	}
+}
+
+// continueBody tells a client waiting to send its body (Expect:
+// 100-continue, as curl does for larger posts) to send it.
+func (c *runtimeConn) continueBody(req *http.Request) {
+	if strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+		_, _ = c.conn.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+	}
+}
+
+var statusOK = []byte(`{"status":"OK"}`)
 
 // post takes the runtime's answer to the current invocation.
-func (a *runtimeAPI) post(w http.ResponseWriter, r *http.Request, failed bool) {
+func (c *runtimeConn) post(req *http.Request, id string, failed bool) {
+	a := c.api
 	a.mu.Lock()
 	inv := a.current
-	if inv == nil || r.PathValue("id") != inv.id {
+	if inv == nil || id != inv.id {
 		a.mu.Unlock()
-		runtimeError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		c.answer(http.StatusBadRequest, errorJSON("InvalidRequestID", "Invalid request ID"), req.Close)
 		return
 	}
 	a.current = nil // a second answer finds no invocation
 	a.mu.Unlock()
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxResponse+1))
+	c.continueBody(req)
+	body, err := io.ReadAll(io.LimitReader(req.Body, maxResponse+1))
 	var ans answer
+	status, reply := http.StatusAccepted, statusOK
 	switch {
 	case err != nil:
 		ans = answer{payload: errorJSON("Runtime.TruncatedResponse", "RequestId: "+inv.id+" Error: the runtime's answer could not be read"), failed: true}
-		runtimeError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "The request body was truncated")
+		status, reply = http.StatusBadRequest, errorJSON("TruncatedHTTPRequest", "The request body was truncated")
 	case len(body) > maxResponse:
 		ans = answer{payload: errorJSON("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes)."), failed: true}
-		runtimeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Exceeded maximum allowed payload size (6291556 bytes).")
+		status, reply = http.StatusRequestEntityTooLarge, errorJSON("RequestEntityTooLarge", "Exceeded maximum allowed payload size (6291556 bytes).")
 	case failed:
-		ans = answer{payload: runtimeErrorBody(body, r.Header.Get("Lambda-Runtime-Function-Error-Type")), failed: true}
-		accepted(w)
+		ans = answer{payload: runtimeErrorBody(body, req.Header.Get("Lambda-Runtime-Function-Error-Type")), failed: true}
 	default:
 		ans = answer{payload: body}
-		accepted(w)
 	}
 	inv.done <- ans // buffered: the one answer never blocks
+	c.answer(status, reply, req.Close)
 }
 
-func (a *runtimeAPI) initError(w http.ResponseWriter, r *http.Request) {
+func (c *runtimeConn) initError(req *http.Request) {
+	a := c.api
 	a.mu.Lock()
 	done := a.initDone
 	a.initDone = true
 	a.mu.Unlock()
 	if done {
-		runtimeError(w, http.StatusForbidden, "InvalidStateTransition", "State transition from Ready to InitError failed for runtime. Error: init is over")
+		c.answer(http.StatusForbidden, errorJSON("InvalidStateTransition", "State transition from Ready to InitError failed for runtime. Error: init is over"), req.Close)
 		return
 	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxResponse))
-	a.initErr <- runtimeErrorBody(body, r.Header.Get("Lambda-Runtime-Function-Error-Type"))
-	accepted(w)
+	c.continueBody(req)
+	body, _ := io.ReadAll(io.LimitReader(req.Body, maxResponse))
+	a.initErr <- runtimeErrorBody(body, req.Header.Get("Lambda-Runtime-Function-Error-Type"))
+	c.answer(http.StatusAccepted, statusOK, req.Close)
 }
 
-func accepted(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusAccepted)
-	_, _ = w.Write([]byte(`{"status":"OK"}`))
+// limitedReader bounds what a connection may send before serve resets n.
+type limitedReader struct {
+	r io.Reader
+	n int64
 }
 
-func runtimeError(w http.ResponseWriter, status int, errorType, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(errorJSON(errorType, message))
+var errRuntimeTooMuch = errors.New("runtime API: request too large")
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, errRuntimeTooMuch
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
 }
 
 // errorJSON is Lambda's error payload, {"errorMessage","errorType"}.
@@ -209,6 +402,3 @@ func summary(b []byte) string {
 	}
 	return string(b)
 }
-
-// errRuntimeGone is the runtime's process ending while serving.
-var errRuntimeGone = errors.New("runtime exited")

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,6 +29,7 @@ type worker struct {
 	fn      store.Function // the configuration it was started with
 	api     *runtimeAPI
 	cmd     *exec.Cmd
+	group   *cgroup // its memory cgroup; nil when memory is unenforced
 	out     *output
 	exited  chan struct{} // closed once the process is gone
 	exitErr error         // the process's end, set before exited closes
@@ -88,7 +90,7 @@ func (r *Runtime) startWorker(ctx context.Context, fn store.Function, taskRoot s
 		out.close()
 		return nil, err
 	}
-	w := &worker{fn: fn, api: api, cmd: cmd, out: out, exited: make(chan struct{}), started: time.Now(), retire: retire}
+	w := &worker{fn: fn, api: api, cmd: cmd, group: group, out: out, exited: make(chan struct{}), started: time.Now(), retire: retire}
 	if err := cmd.Start(); err != nil {
 		api.close()
 		out.close()
@@ -252,17 +254,9 @@ func (w *worker) init(inv *invocation) *result {
 // invoke hands inv to the runtime and waits for its answer, the process's
 // end or the deadline, when the process is killed as Lambda does.
 func (w *worker) invoke(inv *invocation) result {
-	timeout := time.Until(inv.deadline)
-	timer := time.NewTimer(timeout)
+	timer := time.NewTimer(time.Until(inv.deadline))
 	defer timer.Stop()
-	select {
-	case w.api.events <- inv:
-	case <-w.exited:
-		return result{payload: w.exitMessage(inv.id), outcome: crashed}
-	case <-timer.C:
-		w.kill()
-		return result{payload: timeoutMessage(inv.id, time.Duration(w.fn.Timeout)*time.Second), outcome: timedOut}
-	}
+	w.api.hand(inv)
 	select {
 	case ans := <-inv.done:
 		if ans.failed {
@@ -275,6 +269,39 @@ func (w *worker) invoke(inv *invocation) result {
 		w.kill()
 		return result{payload: timeoutMessage(inv.id, time.Duration(w.fn.Timeout)*time.Second), outcome: timedOut}
 	}
+}
+
+// finish ends inv's log; when the caller wants it, it is returned, with
+// Lambda's REPORT line (the invocation's duration, the worker's init when
+// this invocation started it, and its peak memory).
+func (w *worker) finish(inv *invocation, durationMs, initMs float64) []byte {
+	if !inv.tail {
+		return w.out.end(nil)
+	}
+	return w.out.end(func() string { return report(inv.id, durationMs, w.fn.MemorySize, w.maxMemoryUsedMB(), initMs) })
+}
+
+// maxMemoryUsedMB is Lambda's Max Memory Used: the peak of the worker's
+// memory cgroup (what MemorySize limits), or without one the process's
+// peak resident set; -1 when neither can be read.
+func (w *worker) maxMemoryUsedMB() int64 {
+	if peak, ok := w.group.peakBytes(); ok {
+		return (peak + 1<<20 - 1) >> 20
+	}
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(w.cmd.Process.Pid) + "/status")
+	if err != nil {
+		return -1
+	}
+	for line := range strings.Lines(string(status)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			if err != nil {
+				return -1
+			}
+			return (kb + 1<<10 - 1) >> 10
+		}
+	}
+	return -1
 }
 
 // timeoutMessage is what Lambda returns for an invocation past its Timeout.

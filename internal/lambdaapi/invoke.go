@@ -28,7 +28,8 @@ func (h *Handler) invoke(ctx context.Context, c *awsapi.RESTCall) (int, any, err
 	if logType != "" && logType != "None" && logType != "Tail" {
 		return 0, nil, awserr.New("ValidationException", "1 validation error detected: Value '"+logType+"' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]")
 	}
-	res, err := h.runtime.Invoke(ctx, functions.Request{Function: name, Payload: c.Body, ClientContext: c.Request.Header.Get("X-Amz-Client-Context")})
+	res, err := h.runtime.Invoke(ctx, functions.Request{Function: name, Payload: c.Body,
+		ClientContext: c.Request.Header.Get("X-Amz-Client-Context"), LogTail: logType == "Tail"})
 	if err != nil {
 		return 0, nil, err
 	}
