@@ -61,7 +61,7 @@ func (b *Builder) newLambdaProxy(api *gateway.API, c gateway.IntegrationConfig) 
 // Serve invokes the function with the request's event and writes its answer.
 func (l *lambdaProxy) Serve(w http.ResponseWriter, req *gateway.Request) error {
 	var body []byte
-	if req.HTTP.Body != nil {
+	if req.HTTP.Body != nil && req.HTTP.Body != http.NoBody {
 		var err error
 		if body, err = io.ReadAll(req.HTTP.Body); err != nil {
 			return err // the body guard's error: the gateway answers it
