@@ -46,7 +46,7 @@ type Config struct {
 	// the second waits twice as long, as Lambda's do. 0 means DefaultRetryDelay.
 	RetryDelay time.Duration
 	// HTTPClient calls the endpoints of functions with a URL; nil means a
-	// client of its own.
+	// client of its own, keeping a connection alive per concurrent invocation.
 	HTTPClient *http.Client
 	// Memory is how MemorySize is enforced: MemoryCgroup ("" too) or
 	// MemoryUnenforced.
@@ -99,7 +99,11 @@ func New(cfg Config) (*Runtime, error) {
 		cfg.RetryDelay = DefaultRetryDelay
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
+		// Keep-alive to a remote function's endpoint for as many
+		// invocations as may run at once, not net/http's default two.
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = cfg.MaxConcurrency
+		cfg.HTTPClient = &http.Client{Transport: transport}
 	}
 	if cfg.WorkDir == "" {
 		return nil, errors.New("functions: no work directory")
