@@ -99,7 +99,8 @@ func (l *lambdaProxy) Serve(w http.ResponseWriter, req *gateway.Request) error {
 func (l *lambdaProxy) event(req *gateway.Request, body []byte) ([]byte, error) {
 	contentType := req.HTTP.Header.Get("Content-Type")
 	if l.v2 {
-		return json.Marshal(lambdaevent.ProxyV2(req, body, !lambdaevent.IsText(contentType)))
+		ev := lambdaevent.ProxyV2(req, body, !lambdaevent.IsText(contentType))
+		return lambdaevent.AppendV2(make([]byte, 0, 1536+len(ev.Body)), &ev)
 	}
 	if !l.rest {
 		return json.Marshal(lambdaevent.HTTPProxyV1{Version: "1.0",
