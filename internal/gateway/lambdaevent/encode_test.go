@@ -13,7 +13,7 @@ import (
 func v2Event(a, b string, n int64, full bool) events.APIGatewayV2HTTPRequest {
 	ev := events.APIGatewayV2HTTPRequest{
 		Version: "2.0", RouteKey: "GET " + a, RawPath: a, RawQueryString: b,
-		Headers:        map[string]string{a: b, "host": "x", b: a},
+		Headers: map[string]string{a: b, "host": "x", b: a},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{RouteKey: a, AccountID: b, Stage: "$default", RequestID: a, APIID: b,
 			DomainName: a, DomainPrefix: b, Time: a, TimeEpoch: n,
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: a, Path: b, Protocol: "HTTP/1.1", SourceIP: a, UserAgent: b}},
