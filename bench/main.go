@@ -131,6 +131,7 @@ func run(ctx context.Context, opts options) error {
 	results := make([]result, len(cases))
 	for i := range runs {
 		results[i] = median(runs[i])
+		results[i].lowest, results[i].highest = spread(runs[i])
 	}
 	printTable(os.Stdout, results, opts)
 	if opts.only.MatchString(lambdaAPIName) {

@@ -31,7 +31,7 @@ func printTable(w io.Writer, results []result, opts options) {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "configuration\trequests/s\tp50\tp99\tproxy µs/req\tbackend µs/req\tworkers µs/req\ttotal µs/req\tproxy vs nginx\t")
+	fmt.Fprintln(tw, "configuration\trequests/s\tp50\tp99\tproxy µs/req\tbackend µs/req\tworkers µs/req\ttotal µs/req\trounds' totals\tproxy vs nginx\t")
 	var nginx time.Duration
 	if i := slices.IndexFunc(results, func(r result) bool { return r.name == nginxRow }); i >= 0 {
 		nginx = results[i].proxyCPU
@@ -41,8 +41,8 @@ func printTable(w io.Writer, results []result, opts options) {
 		if nginx > 0 {
 			ratio = fmt.Sprintf("%.2f×", float64(r.proxyCPU)/float64(nginx))
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, r.rps, ms(r.p50), ms(r.p99),
-			us(r.proxyCPU), us(r.backendCPU), us(r.workerCPU), us(r.cpuPerReq()), ratio)
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s–%s\t%s\t\n", r.name, r.rps, ms(r.p50), ms(r.p99),
+			us(r.proxyCPU), us(r.backendCPU), us(r.workerCPU), us(r.cpuPerReq()), us(r.lowest), us(r.highest), ratio)
 	}
 	tw.Flush()
 	plain := slices.IndexFunc(results, func(r result) bool { return r.name == plainRow })
@@ -59,6 +59,15 @@ func printTable(w io.Writer, results []result, opts options) {
 func median(runs []result) result {
 	sorted := slices.SortedFunc(slices.Values(runs), func(a, b result) int { return cmp.Compare(a.cpuPerReq(), b.cpuPerReq()) })
 	return sorted[len(sorted)/2]
+}
+
+// spread is the lowest and the highest total CPU per request of runs.
+func spread(runs []result) (lowest, highest time.Duration) {
+	lowest, highest = runs[0].cpuPerReq(), runs[0].cpuPerReq()
+	for _, r := range runs[1:] {
+		lowest, highest = min(lowest, r.cpuPerReq()), max(highest, r.cpuPerReq())
+	}
+	return lowest, highest
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }

@@ -33,6 +33,8 @@ type result struct {
 	proxyCPU, backendCPU, workerCPU time.Duration
 	nonSuccess                      int64
 	measuredFor                     time.Duration
+	// lowest and highest are the total CPU per request of the rounds' runs.
+	lowest, highest time.Duration
 }
 
 // cpuPerReq is the request's whole CPU: proxy, backend and workers.
