@@ -145,6 +145,8 @@ type runtimeConn struct {
 
 	wmu sync.Mutex // the answer being written; reused for each
 	out []byte
+
+	continued bool // the request being served was told 100 Continue
 }
 
 // serve answers the connection's requests in turn until it closes.
@@ -157,9 +159,15 @@ func (c *runtimeConn) serve() {
 			return
 		}
 		c.limit.n = maxRuntimeBody
+		c.continued = false
 		c.handle(req)
-		// What a handler left of the body is read, to reach the next request.
-		if _, err := io.Copy(io.Discard, req.Body); err != nil || req.Close {
+		// A client still waiting to be told to send its body is answered
+		// and left; otherwise what a handler left of the body is read, to
+		// reach the next request.
+		if req.Close || expectsContinue(req) && !c.continued {
+			return
+		}
+		if _, err := io.Copy(io.Discard, req.Body); err != nil {
 			return
 		}
 	}
@@ -293,9 +301,14 @@ func (c *runtimeConn) answer(status int, body []byte, closing bool) {
 // continueBody tells a client waiting to send its body (Expect:
 // 100-continue, as curl does for larger posts) to send it.
 func (c *runtimeConn) continueBody(req *http.Request) {
-	if strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+	if expectsContinue(req) {
 		_, _ = c.conn.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+		c.continued = true
 	}
+}
+
+func expectsContinue(req *http.Request) bool {
+	return strings.EqualFold(req.Header.Get("Expect"), "100-continue")
 }
 
 var statusOK = []byte(`{"status":"OK"}`)
