@@ -183,6 +183,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		SimulatedWithoutScript                            string
 		UsageCaption                                      string
 		WAFRules                                          []string
+		WAFProtects                                       []string
 		NoCSRF, NoCookie, NoCookiePage                    int
 		SignedOutAt, AfterSignOut                         string
 		ViewerBadge                                       string
@@ -225,6 +226,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	if len(used.WAFRules) != 2 || !strings.Contains(used.WAFRules[0], "no-evil") || !strings.Contains(used.WAFRules[0], "1 matched") || !strings.Contains(used.WAFRules[0], "GET /shop/open") {
 		t.Errorf("the web ACL's rules: %q", used.WAFRules)
+	}
+	if want := "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/$default"; len(used.WAFProtects) != 1 || used.WAFProtects[0] != want {
+		t.Errorf("the web ACL protects %q, want just %s", used.WAFProtects, want)
 	}
 	if used.NoCSRF != 403 || used.NoCookie != 401 || used.NoCookiePage != 303 {
 		t.Errorf("without the CSRF token: %d; without the cookie: a change %d, a page %d", used.NoCSRF, used.NoCookie, used.NoCookiePage)

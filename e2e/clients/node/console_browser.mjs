@@ -169,6 +169,7 @@ async function main() {
       await page.click('table a');
       await page.waitForLoadState('load');
       result.wafRules = await page.locator('.rule').allTextContents();
+      result.wafProtects = await page.locator('[aria-labelledby=acl-title] li').allTextContents();
       await shoot(page, 'waf-acl');
       await page.goto(`${consoleURL}/events`);
       await shoot(page, 'events');
