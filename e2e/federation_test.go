@@ -110,6 +110,11 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 	if err != nil || user.UserStatus != types.UserStatusTypeExternalProvider {
 		t.Fatalf("AdminGetUser: %+v %v", user, err)
 	}
+	// The user the pool keeps has the mapped attribute and names its provider.
+	attrs := attributeMap(user.UserAttributes)
+	if attrs["email"] != corp.username+"@example.com" || !strings.Contains(attrs["identities"], `"providerName":"Corp"`) {
+		t.Fatalf("the federated user's attributes: %v", attrs)
+	}
 
 	// The identity pool takes the federated user's ID token as the user-pool login.
 	admin, public := m.adminIdentityPools(), m.identityPools(aws.AnonymousCredentials{})
