@@ -2,6 +2,15 @@ package accesslog
 
 import "unicode/utf8"
 
+// AppendField appends ,"key":value with value quoted: key must need no
+// escaping (the callers' keys are constants).
+func AppendField(b []byte, key, value string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return AppendJSONString(b, value)
+}
+
 const hexDigits = "0123456789abcdef"
 
 // AppendJSONString appends s quoted as encoding/json and slog quote it without

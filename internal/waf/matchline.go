@@ -31,18 +31,18 @@ func (l *matchLine) appendTo(b []byte) []byte {
 	b = append(b, `{"time":"`...)
 	b = l.time.AppendFormat(b, time.RFC3339Nano)
 	b = append(b, `","level":"INFO","msg":"waf"`...)
-	b = appendMatchField(b, "webACL", l.webACL)
-	b = appendMatchField(b, "rule", l.rule)
-	b = appendMatchField(b, "action", l.action)
+	b = accesslog.AppendField(b, "webACL", l.webACL)
+	b = accesslog.AppendField(b, "rule", l.rule)
+	b = accesslog.AppendField(b, "action", l.action)
 	b = append(b, `,"clientIP":`...)
 	b = appendAddr(b, l.clientIP)
-	b = appendMatchField(b, "method", l.method)
-	b = appendMatchField(b, "uri", l.uri)
+	b = accesslog.AppendField(b, "method", l.method)
+	b = accesslog.AppendField(b, "uri", l.uri)
 	if l.ruleWithinRuleGroup != "" {
-		b = appendMatchField(b, "ruleWithinRuleGroup", l.ruleWithinRuleGroup)
+		b = accesslog.AppendField(b, "ruleWithinRuleGroup", l.ruleWithinRuleGroup)
 	}
 	if l.overridden != "" {
-		b = appendMatchField(b, "overriddenAction", l.overridden)
+		b = accesslog.AppendField(b, "overriddenAction", l.overridden)
 	}
 	if len(l.labels) > 0 {
 		b = append(b, `,"labels":[`...)
@@ -55,13 +55,6 @@ func (l *matchLine) appendTo(b []byte) []byte {
 		b = append(b, ']')
 	}
 	return append(b, "}\n"...)
-}
-
-func appendMatchField(b []byte, key, value string) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return accesslog.AppendJSONString(b, value)
 }
 
 // appendAddr appends a as a JSON string without making one: moat's peers
