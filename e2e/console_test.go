@@ -179,6 +179,7 @@ func TestConsoleInBrowser(t *testing.T) {
 			Request, Refusal string
 		}
 		InvokeResult, InvokeLog                           string
+		LiveLog                                           []string
 		AllowedDecision, DeniedDecision, BadPolicyVerdict string
 		SimulatedWithoutScript                            string
 		UsageCaption                                      string
@@ -216,6 +217,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	if !strings.Contains(used.InvokeResult, `"greeting":"hello console"`) || !strings.Contains(used.InvokeLog, "greeting console") {
 		t.Errorf("invoking the function: %q, log %q", used.InvokeResult, used.InvokeLog)
+	}
+	if !slices.ContainsFunc(used.LiveLog, func(l string) bool { return strings.Contains(l, "greeting console") }) {
+		t.Errorf("the function's live log: %q", used.LiveLog)
 	}
 	if used.AllowedDecision != "Allow" || used.DeniedDecision != "ImplicitDeny" || !strings.Contains(used.BadPolicyVerdict, "MalformedPolicyDocument") || used.SimulatedWithoutScript != "Allow" {
 		t.Errorf("the policy editor: GET /orders %q, DELETE /orders %q, a broken document %q; the form's own answer %q",
