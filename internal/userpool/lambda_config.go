@@ -46,9 +46,7 @@ func normalizeLambdaConfig(c *signin.LambdaConfig) (*signin.LambdaConfig, error)
 			return nil, err
 		}
 		switch v.LambdaVersion {
-		case signin.TokenEventV1, signin.TokenEventV2:
-		case signin.TokenEventV3:
-			return nil, unbuilt("LambdaConfig.PreTokenGenerationConfig V3_0", "the pre token generation trigger for client credentials")
+		case signin.TokenEventV1, signin.TokenEventV2, signin.TokenEventV3:
 		default:
 			return nil, invalidParameter("1 validation error detected: Value '%s' at 'lambdaConfig.preTokenGenerationConfig.lambdaVersion' failed to satisfy constraint: Member must satisfy enum value set: [V1_0, V2_0, V3_0]", v.LambdaVersion)
 		}

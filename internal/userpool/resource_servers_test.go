@@ -46,7 +46,7 @@ func TestResourceServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	clientID := c.UserPoolClient.ClientId
-	tok, err := s.ClientCredentialsToken(ctx, clientID, nil)
+	tok, err := s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestResourceServers(t *testing.T) {
 	if err != nil || strings.Join(claims.Scopes, " ") != "https://api.example/read https://api.example/write" || claims.Subject != clientID || claims.Username != "" {
 		t.Fatalf("client_credentials token: %+v (%v)", claims, err)
 	}
-	if _, err := s.ClientCredentialsToken(ctx, clientID, []string{"https://api.example/admin"}); err != ErrScopeRefused {
+	if _, err := s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID, Scopes: []string{"https://api.example/admin"}}); err != ErrScopeRefused {
 		t.Fatalf("a scope the client is not allowed: %v", err)
 	}
 
@@ -63,7 +63,7 @@ func TestResourceServers(t *testing.T) {
 		Scopes: scopes[:1]}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err = s.ClientCredentialsToken(ctx, clientID, nil)
+	tok, err = s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestResourceServers(t *testing.T) {
 	}
 	_, err = s.DescribeResourceServer(ctx, &ResourceServerRef{UserPoolId: poolID, Identifier: "https://api.example"})
 	wantCode(t, err, awserr.ResourceNotFound, "")
-	if _, err := s.ClientCredentialsToken(ctx, clientID, nil); err != ErrScopeRefused {
+	if _, err := s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID}); err != ErrScopeRefused {
 		t.Fatalf("every scope deleted: %v", err)
 	}
 }

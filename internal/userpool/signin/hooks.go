@@ -152,6 +152,9 @@ const (
 	TokensForRefresh        TokenSource = "TokenGeneration_RefreshTokens"
 	TokensForHostedAuth     TokenSource = "TokenGeneration_HostedAuth"
 	TokensForDevice         TokenSource = "TokenGeneration_AuthenticateDevice"
+	// TokensForClientCredentials is a machine client's client_credentials
+	// grant: no user, an access token only; only a V3_0 hook is told.
+	TokensForClientCredentials TokenSource = "TokenGeneration_ClientCredentials"
 )
 
 // PreTokenGeneration runs before ID and access tokens are signed; it may add
