@@ -7,8 +7,8 @@ import (
 
 // Hooks are the points of sign-up and sign-in where a pool's triggers
 // attach (Cognito's PreSignUp, PostConfirmation, PreAuthentication,
-// PostAuthentication, PreTokenGeneration, UserMigration, CustomMessage and
-// the custom challenge loop). Each is optional: a nil hook is not called. A hook's error fails the operation; an awserr error reaches
+// PostAuthentication, PreTokenGeneration, UserMigration, CustomMessage,
+// the custom challenge loop and InboundFederation). Each is optional: a nil hook is not called. A hook's error fails the operation; an awserr error reaches
 // the client as it is, any other is an internal error.
 type Hooks struct {
 	PreSignUp          PreSignUp
@@ -19,6 +19,7 @@ type Hooks struct {
 	UserMigration      UserMigration
 	CustomMessage      CustomMessage
 	CustomAuth         CustomAuthLoop
+	InboundFederation  InboundFederation
 }
 
 // Call is what every hook is told: where the call came from, for which
