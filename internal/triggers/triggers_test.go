@@ -32,6 +32,10 @@ def handler(event, context):
         event["response"]["claimsAndScopeOverrideDetails"] = {"accessTokenGeneration": {
             "claimsToAddOrOverride": {"tenant": {"id": 7}}, "claimsToSuppress": ["version"],
             "scopesToAdd": ["orders/read"], "scopesToSuppress": ["orders/write"]}}
+    elif source.startswith("CustomMessage_"):
+        r = event["request"]
+        event["response"]["emailSubject"] = "Acme"
+        event["response"]["emailMessage"] = "Code " + r["codeParameter"] + " " + (r["usernameParameter"] or "")
     return event
 `
 
@@ -137,5 +141,41 @@ func TestClientCredentialsTokenEvent(t *testing.T) {
 	metadata, _ := req["clientMetadata"].(map[string]any)
 	if ev["version"] != "3" || attrs == nil || len(attrs) != 0 || len(scopes) != 1 || scopes[0] != "orders/write" || metadata["env"] != "dev" {
 		t.Fatalf("the event: %v", ev)
+	}
+}
+
+// TestMessageAndConfirmationEvents: each CustomMessage source reaches the
+// function with Cognito's placeholders (the username's only for an
+// invitation) and its wording comes back; PostConfirmation's reset source
+// reaches it too.
+func TestMessageAndConfirmationEvents(t *testing.T) {
+	tr, dir := withRecorder(t)
+	call := signin.Call{PoolID: "us-east-1_pool", ClientID: "app",
+		Triggers: &signin.LambdaConfig{CustomMessage: functionARN, PostConfirmation: functionARN}}
+	for _, source := range []signin.MessageSource{signin.MessageAdminCreateUser, signin.MessageForgotPassword,
+		signin.MessageUpdateUserAttribute, signin.MessageVerifyUserAttribute, signin.MessageAuthentication} {
+		e := &signin.MessageEvent{Call: call, Source: source, Username: "dora", UserAttributes: map[string]string{"email": "dora@example.com"}}
+		if source == signin.MessageAdminCreateUser {
+			e.UsernameParameter = signin.UsernamePlaceholder
+		}
+		if err := tr.CustomMessage(context.Background(), e); err != nil {
+			t.Fatalf("%s: %v", source, err)
+		}
+		if e.EmailSubject != "Acme" || e.EmailMessage != "Code {####} "+e.UsernameParameter {
+			t.Errorf("%s: the answer read %q %q", source, e.EmailSubject, e.EmailMessage)
+		}
+		ev := recorded(t, dir, string(source))
+		req, _ := ev["request"].(map[string]any)
+		attrs, _ := req["userAttributes"].(map[string]any)
+		if ev["userName"] != "dora" || req["codeParameter"] != "{####}" || req["usernameParameter"] != e.UsernameParameter || attrs["email"] != "dora@example.com" {
+			t.Errorf("%s: the event %v", source, ev)
+		}
+	}
+	if err := tr.PostConfirmation(context.Background(), &signin.ConfirmationEvent{Call: call, Source: signin.ConfirmedForgotPassword, Username: "dora",
+		UserAttributes: map[string]string{"email": "dora@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := recorded(t, dir, string(signin.ConfirmedForgotPassword)); ev["userName"] != "dora" || ev["version"] != "1" {
+		t.Errorf("PostConfirmation_ConfirmForgotPassword event %v", ev)
 	}
 }
