@@ -35,10 +35,18 @@ func createMachineClient(t *testing.T, ctx context.Context, idp *cip.Client, poo
 // clientCredentials asks moat's token endpoint for a client_credentials token.
 func clientCredentials(t *testing.T, m *Moat, c machineClient, scope string) (int, map[string]any) {
 	t.Helper()
-	form := url.Values{"grant_type": {"client_credentials"}}
+	form := url.Values{}
 	if scope != "" {
 		form.Set("scope", scope)
 	}
+	return clientCredentialsWith(t, m, c, form)
+}
+
+// clientCredentialsWith asks for a client_credentials token with form's
+// parameters besides the grant type.
+func clientCredentialsWith(t *testing.T, m *Moat, c machineClient, form url.Values) (int, map[string]any) {
+	t.Helper()
+	form.Set("grant_type", "client_credentials")
 	req, _ := http.NewRequest(http.MethodPost, m.IdentityURL+"/oauth2/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(c.id, c.secret)
@@ -156,18 +164,7 @@ func TestPreTokenGenerationV3ClientCredentials(t *testing.T) {
 	machine := createMachineClient(t, t.Context(), idp, poolID, "orders/write")
 	token := func(metadata string) (int, map[string]any) {
 		t.Helper()
-		form := url.Values{"grant_type": {"client_credentials"}, "aws_client_metadata": {metadata}}
-		req, _ := http.NewRequest(http.MethodPost, m.IdentityURL+"/oauth2/token", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth(machine.id, machine.secret)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var body map[string]any
-		json.NewDecoder(res.Body).Decode(&body)
-		return res.StatusCode, body
+		return clientCredentialsWith(t, m, machine, url.Values{"aws_client_metadata": {metadata}})
 	}
 	status, tok := token(`{"env":"dev"}`)
 	if status != http.StatusOK {

@@ -7,12 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/functions/functionstest"
-	"github.com/moat-dev/moat/internal/store"
-	"github.com/moat-dev/moat/internal/store/sqlstore"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
@@ -46,16 +44,8 @@ const functionARN = "arn:aws:lambda:us-east-1:000000000000:function:recorder"
 func withRecorder(t *testing.T) (*Triggers, string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "moat.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	role := store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: "arn:aws:iam::000000000000:role/lambda-exec", Path: "/",
-		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600, CreatedAt: time.Now().Unix()}
-	if err := st.CreateRole(ctx, role); err != nil {
-		t.Fatal(err)
-	}
+	st := sqlstoretest.Open(t)
+	functionstest.ExecutionRole(t, st)
 	runtime, err := functions.New(functions.Config{Store: st, Region: "us-east-1", Account: "000000000000", WorkDir: t.TempDir(),
 		Memory: functions.MemoryUnenforced})
 	if err != nil {
@@ -63,7 +53,7 @@ func withRecorder(t *testing.T) (*Triggers, string) {
 	}
 	t.Cleanup(func() { runtime.Close() })
 	events := t.TempDir()
-	if _, err := runtime.Create(ctx, "recorder", functions.Definition{Runtime: "python3.12", Handler: "lambda_function.handler", Role: role.ARN,
+	if _, err := runtime.Create(ctx, "recorder", functions.Definition{Runtime: "python3.12", Handler: "lambda_function.handler", Role: functionstest.RoleARN,
 		Environment: map[string]string{"EVENTS_DIR": events}}, functionstest.Zip(t, map[string]string{"lambda_function.py": recorder})); err != nil {
 		t.Fatal(err)
 	}

@@ -41,13 +41,7 @@ func TestClientCredentialsTokenHook(t *testing.T) {
 		Scopes: []ResourceServerScopeType{{"read", "read it"}, {"write", "write it"}}}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "m", GenerateSecret: true,
-		ClientConfig: ClientConfig{AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []string{FlowClientCredentials},
-			AllowedOAuthScopes: []string{"https://api.example/read", "https://api.example/write"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clientID := c.UserPoolClient.ClientId
+	clientID := apiMachineClient(t, s, poolID)
 	grant := ClientCredentialsGrant{ClientID: clientID, ClientMetadata: map[string]string{"env": "dev"}, Caller: testCaller}
 	tok, err := s.ClientCredentialsToken(ctx, grant)
 	if err != nil {

@@ -21,6 +21,23 @@ func (h *providerSignUps) PreSignUp(_ context.Context, e *signin.PreSignUpEvent)
 	return nil
 }
 
+// oktaPool makes a pool federating the OIDC provider Okta, which maps
+// email and given_name.
+func oktaPool(t *testing.T, s *Service) string {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateIdentityProvider(ctx, &IdentityProviderInput{UserPoolId: pool.UserPool.Id, ProviderName: "Okta", ProviderType: "OIDC",
+		ProviderDetails:  map[string]string{"client_id": "c", "oidc_issuer": "https://idp.example", "authorize_scopes": "openid"},
+		AttributeMapping: map[string]string{"email": "email", "given_name": "given_name"}}); err != nil {
+		t.Fatal(err)
+	}
+	return pool.UserPool.Id
+}
+
 // A federated user's first sign-in runs PreSignUp_ExternalProvider, whose
 // refusal keeps the user out and whose verification takes; later sign-ins
 // do not run it.
@@ -29,17 +46,8 @@ func TestFederatedSignUpRunsPreSignUp(t *testing.T) {
 	s := newTestService(t)
 	hook := &providerSignUps{}
 	s.hooks.PreSignUp = hook
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	poolID := pool.UserPool.Id
-	if _, err := s.CreateIdentityProvider(ctx, &IdentityProviderInput{UserPoolId: poolID, ProviderName: "Okta", ProviderType: "OIDC",
-		ProviderDetails:  map[string]string{"client_id": "c", "oidc_issuer": "https://idp.example", "authorize_scopes": "openid"},
-		AttributeMapping: map[string]string{"email": "email"}}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = s.FederatedSignIn(ctx, poolID, "app", "Okta", "u1", signin.ProviderAttributes{IDToken: map[string]string{"email": "mallory@idp.example"}})
+	poolID := oktaPool(t, s)
+	_, err := s.FederatedSignIn(ctx, poolID, "app", "Okta", "u1", signin.ProviderAttributes{IDToken: map[string]string{"email": "mallory@idp.example"}})
 	wantCode(t, err, "UserLambdaValidationException", "PreSignUp failed with error Not invited..")
 	if _, err := s.AdminGetUser(ctx, &UserRef{UserPoolId: poolID, Username: "Okta_u1"}); err == nil {
 		t.Fatal("a refused federated user was created")
@@ -101,16 +109,7 @@ func TestInboundFederationHook(t *testing.T) {
 	s := newTestService(t)
 	rewrite, signUps := &federationRewrite{}, &providerSignUps{}
 	s.hooks.InboundFederation, s.hooks.PreSignUp = rewrite, signUps
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	poolID := pool.UserPool.Id
-	if _, err := s.CreateIdentityProvider(ctx, &IdentityProviderInput{UserPoolId: poolID, ProviderName: "Okta", ProviderType: "OIDC",
-		ProviderDetails:  map[string]string{"client_id": "c", "oidc_issuer": "https://idp.example", "authorize_scopes": "openid"},
-		AttributeMapping: map[string]string{"email": "email", "given_name": "given_name"}}); err != nil {
-		t.Fatal(err)
-	}
+	poolID := oktaPool(t, s)
 	sent := func(email string) signin.ProviderAttributes {
 		return signin.ProviderAttributes{TokenResponse: map[string]string{"access_token": "at", "token_type": "Bearer"},
 			IDToken: map[string]string{"sub": "u", "email": email, "given_name": "Ann"}, UserInfo: map[string]string{"team": "blue"}}
@@ -154,7 +153,7 @@ func TestInboundFederationHook(t *testing.T) {
 		t.Fatalf("an empty answer keeps the mapped attributes: %v", got)
 	}
 
-	_, err = s.FederatedSignIn(ctx, poolID, "app", "Okta", "odd", sent("odd@idp.example"))
+	_, err := s.FederatedSignIn(ctx, poolID, "app", "Okta", "odd", sent("odd@idp.example"))
 	wantCode(t, err, "InvalidLambdaResponseException", "Unrecognizable lambda output")
 	_, err = s.FederatedSignIn(ctx, poolID, "app", "Okta", "banned", sent("banned@idp.example"))
 	wantCode(t, err, "UserLambdaValidationException", "InboundFederation failed with error Banned..")

@@ -39,13 +39,7 @@ func TestResourceServers(t *testing.T) {
 	_, err = s.CreateResourceServer(ctx, &ResourceServerInput{UserPoolId: poolID, Identifier: "https://api.example", Name: "again"})
 	wantCode(t, err, awserr.InvalidParameter, "https://api.example already exists in user pool "+poolID+".")
 
-	c, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "m", GenerateSecret: true,
-		ClientConfig: ClientConfig{AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []string{FlowClientCredentials},
-			AllowedOAuthScopes: []string{"https://api.example/read", "https://api.example/write"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clientID := c.UserPoolClient.ClientId
+	clientID := apiMachineClient(t, s, poolID)
 	tok, err := s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID})
 	if err != nil {
 		t.Fatal(err)
@@ -82,4 +76,17 @@ func TestResourceServers(t *testing.T) {
 	if _, err := s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID}); err != ErrScopeRefused {
 		t.Fatalf("every scope deleted: %v", err)
 	}
+}
+
+// apiMachineClient makes a client_credentials client allowed the read and
+// write scopes of the resource server https://api.example.
+func apiMachineClient(t *testing.T, s *Service, poolID string) string {
+	t.Helper()
+	c, err := s.CreateUserPoolClient(context.Background(), &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "m", GenerateSecret: true,
+		ClientConfig: ClientConfig{AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []string{FlowClientCredentials},
+			AllowedOAuthScopes: []string{"https://api.example/read", "https://api.example/write"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.UserPoolClient.ClientId
 }
