@@ -142,14 +142,8 @@ func TestPreTokenGenerationV3ClientCredentials(t *testing.T) {
 	dir, events := t.TempDir(), t.TempDir()
 	code := readFile(t, buildGoFunction(t, dir, "pretoken", "v1"))
 	m := startMoat(t, moatOptions{Config: functionsRoleConfig})
-	body := mustJSON(t, map[string]any{"FunctionName": "pre-token", "Runtime": "provided.al2023", "Handler": "bootstrap",
-		"Role": "arn:aws:iam::000000000000:role/lambda-exec", "Code": map[string][]byte{"ZipFile": code},
-		"Environment": map[string]any{"Variables": map[string]string{"EVENTS_DIR": events}}})
-	if status, answer := lambdaCall(t, m, http.MethodPost, "/2015-03-31/functions", body); status != http.StatusCreated {
-		t.Fatalf("CreateFunction: %d %s", status, answer)
-	}
+	function := aws.String(createEventRecorder(t, m, "pre-token", "provided.al2023", "bootstrap", code, events))
 	idp := m.cognito(t)
-	function := aws.String("arn:aws:lambda:" + m.Region + ":000000000000:function:pre-token")
 	pool, err := idp.CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("m2m-v3"),
 		LambdaConfig: &types.LambdaConfigType{PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{
 			LambdaArn: function, LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV30}}})

@@ -56,14 +56,9 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 	// gives the user a team from what the provider sent.
 	events := t.TempDir()
 	code := readFile(t, writeZip(t, filepath.Join(t.TempDir(), "inbound.zip"), map[string]string{"lambda_function.py": inboundFederationHandler}))
-	if status, answer := lambdaCall(t, m, http.MethodPost, "/2015-03-31/functions", mustJSON(t, map[string]any{"FunctionName": "inbound",
-		"Runtime": "python3.12", "Handler": "lambda_function.handler", "Role": "arn:aws:iam::000000000000:role/lambda-exec",
-		"Code": map[string][]byte{"ZipFile": code}, "Environment": map[string]any{"Variables": map[string]string{"EVENTS_DIR": events}}})); status != http.StatusCreated {
-		t.Fatalf("CreateFunction: %d %s", status, answer)
-	}
+	function := createEventRecorder(t, m, "inbound", "python3.12", "lambda_function.handler", code, events)
 	if _, err := idp.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: aws.String(app), LambdaConfig: &types.LambdaConfigType{
-		InboundFederation: &types.InboundFederationLambdaType{LambdaArn: aws.String("arn:aws:lambda:" + m.Region + ":000000000000:function:inbound"),
-			LambdaVersion: types.InboundFederationLambdaVersionTypeV10}}}); err != nil {
+		InboundFederation: &types.InboundFederationLambdaType{LambdaArn: &function, LambdaVersion: types.InboundFederationLambdaVersionTypeV10}}}); err != nil {
 		t.Fatalf("UpdateUserPool with InboundFederation: %v", err)
 	}
 	listed, err := idp.ListIdentityProviders(ctx, &cip.ListIdentityProvidersInput{UserPoolId: aws.String(app), MaxResults: aws.Int32(10)})
