@@ -42,14 +42,12 @@ func TestLambdaConfigIsStoredAndChecked(t *testing.T) {
 		t.Fatalf("UpdateUserPool must replace LambdaConfig: %+v", c)
 	}
 	for name, c := range map[string]*signin.LambdaConfig{
-		"bad ARN":        {PreSignUp: "function:not-an-arn-but-long"},
-		"short ARN":      {PostConfirmation: "arn:aws:l"},
-		"bad version":    {PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V9_0"}},
-		"two functions":  {PreTokenGeneration: testFunctionARN, PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN + "2", LambdaVersion: "V2_0"}},
-		"V3":             {PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V3_0"}},
-		"KMS":            {KMSKeyID: "arn:aws:kms:us-east-1:000000000000:key/k"},
-		"federation":     {InboundFederation: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V1_0"}},
-		"custom senders": {CustomSMSSender: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V1_0"}},
+		"bad ARN":       {PreSignUp: "function:not-an-arn-but-long"},
+		"short ARN":     {PostConfirmation: "arn:aws:l"},
+		"bad version":   {PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V9_0"}},
+		"two functions": {PreTokenGeneration: testFunctionARN, PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN + "2", LambdaVersion: "V2_0"}},
+		"V3":            {PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V3_0"}},
+		"federation":    {InboundFederation: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V1_0"}},
 	} {
 		err := update(c)
 		if err == nil || !strings.HasPrefix(err.Error(), "InvalidParameterException: ") {

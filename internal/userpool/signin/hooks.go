@@ -19,6 +19,7 @@ type Hooks struct {
 	UserMigration      UserMigration
 	CustomMessage      CustomMessage
 	CustomAuth         CustomAuthLoop
+	CustomSender       CustomSender
 }
 
 // Call is what every hook is told: where the call came from, for which
