@@ -1,0 +1,196 @@
+package triggers_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/moat-dev/moat/internal/codeseal"
+	"github.com/moat-dev/moat/internal/functions"
+	"github.com/moat-dev/moat/internal/functions/functionstest"
+	"github.com/moat-dev/moat/internal/mail"
+	"github.com/moat-dev/moat/internal/mail/mailtest"
+	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
+	"github.com/moat-dev/moat/internal/tokens"
+	"github.com/moat-dev/moat/internal/triggers"
+	"github.com/moat-dev/moat/internal/userpool"
+	"github.com/moat-dev/moat/internal/userpool/signin"
+)
+
+const (
+	region  = "us-east-1"
+	account = "000000000000"
+	role    = "arn:aws:iam::000000000000:role/lambda-exec"
+)
+
+// testCaller is the address the test's users call from.
+var testCaller = netip.MustParseAddr("192.0.2.1")
+
+// sent is what the test's custom sender wrote: the event and the code it
+// opened.
+type sent struct {
+	Event struct {
+		Version       string `json:"version"`
+		TriggerSource string `json:"triggerSource"`
+		Region        string `json:"region"`
+		UserPoolID    string `json:"userPoolId"`
+		UserName      string `json:"userName"`
+		CallerContext struct {
+			ClientID string `json:"clientId"`
+		} `json:"callerContext"`
+		Request struct {
+			Type           string            `json:"type"`
+			Code           string            `json:"code"`
+			UserAttributes map[string]string `json:"userAttributes"`
+			ClientMetadata map[string]string `json:"clientMetadata"`
+		} `json:"request"`
+	} `json:"event"`
+	Code string `json:"code"`
+}
+
+// A pool with a CustomEmailSender hands its sign-up code and an
+// invitation's temporary password to a real Node.js function, sealed; the
+// function opens them with the key in its environment, the code confirms
+// the user and the password signs in, and moat mails nothing for that
+// pool (while it still mails for a pool without one).
+func TestCustomEmailSenderGetsSealedCodes(t *testing.T) {
+	ctx := context.Background()
+	st := sqlstoretest.Open(t)
+	if err := st.CreateRole(ctx, store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: role, Path: "/",
+		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600, CreatedAt: time.Now().Unix()}); err != nil {
+		t.Fatal(err)
+	}
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	seals, err := codeseal.New(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := functions.New(functions.Config{Store: st, Region: region, Account: account, WorkDir: t.TempDir(),
+		Memory: functions.MemoryUnenforced, Provided: seals.Environment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close() })
+	out := t.TempDir()
+	source, err := os.ReadFile(filepath.Join("testdata", "custom-sender", "index.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.Create(ctx, "sender", functions.Definition{Runtime: "nodejs20.x", Handler: "index.handler", Role: role,
+		Environment: map[string]string{"OUT_DIR": out}}, functionstest.Zip(t, map[string]string{"index.js": string(source)})); err != nil {
+		t.Fatal(err)
+	}
+	hooks, err := triggers.New(triggers.Config{Functions: rt, Seals: seals, Region: region, Account: account})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := mailtest.NewSink(t)
+	mailer, err := mail.NewSMTPSender(sink.URL(), "no-reply@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pools, err := userpool.New(ctx, userpool.Config{Store: st, Tokens: tokens.NewService(st, "http://moat.test"), Region: region, Account: account,
+		Mail: mailer, Hooks: hooks.Hooks()})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	pool, err := pools.CreateUserPool(ctx, &userpool.CreateUserPoolInput{PoolName: "senders", PoolConfig: userpool.PoolConfig{
+		AutoVerifiedAttributes: []string{"email"}, LambdaConfig: &signin.LambdaConfig{
+			CustomEmailSender: &signin.VersionedLambda{LambdaArn: "arn:aws:lambda:us-east-1:000000000000:function:sender", LambdaVersion: "V1_0"},
+			KMSKeyID:          "arn:aws:kms:us-east-1:000000000000:key/moat"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := pool.UserPool.Id
+	client, err := pools.CreateUserPoolClient(ctx, &userpool.CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "web",
+		ClientConfig: userpool.ClientConfig{ExplicitAuthFlows: []string{"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID := client.UserPoolClient.ClientId
+
+	signedUp, err := pools.SignUp(ctx, testCaller, &userpool.SignUpInput{ClientId: clientID, Username: "carla", Password: "Sender-Pass-1!",
+		UserAttributes: []userpool.AttributeType{{Name: "email", Value: "carla@example.com"}}, ClientMetadata: map[string]string{"campaign": "spring"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := signedUp.CodeDeliveryDetails; d == nil || d.Destination != "c***@e***" || d.DeliveryMedium != "EMAIL" {
+		t.Fatalf("SignUp CodeDeliveryDetails %+v", signedUp.CodeDeliveryDetails)
+	}
+	got := waitSent(t, out, "CustomEmailSender_SignUp-carla")
+	e := got.Event
+	if e.Version != "1" || e.Region != region || e.UserPoolID != poolID || e.UserName != "carla" || e.CallerContext.ClientID != clientID ||
+		e.Request.Type != "customEmailSenderRequestV1" || e.Request.UserAttributes["email"] != "carla@example.com" ||
+		e.Request.UserAttributes["cognito:user_status"] != "UNCONFIRMED" || e.Request.ClientMetadata["campaign"] != "spring" {
+		t.Fatalf("the event is not Cognito's: %+v", e)
+	}
+	if len(got.Code) != 6 || e.Request.Code == got.Code {
+		t.Fatalf("the function opened %q from %q: want a six-digit code, sent sealed", got.Code, e.Request.Code)
+	}
+	if _, err := pools.ConfirmSignUp(ctx, &userpool.ConfirmSignUpInput{ClientId: clientID, Username: "carla", ConfirmationCode: got.Code}); err != nil {
+		t.Fatalf("the opened code does not confirm the user: %v", err)
+	}
+
+	if _, err := pools.AdminCreateUser(ctx, &userpool.AdminCreateUserInput{UserPoolId: poolID, Username: "dora",
+		UserAttributes: []userpool.AttributeType{{Name: "email", Value: "dora@example.com"}}}); err != nil {
+		t.Fatal(err)
+	}
+	invited := waitSent(t, out, "CustomEmailSender_AdminCreateUser-dora")
+	if invited.Event.CallerContext.ClientID != "CLIENT_ID_NOT_APPLICABLE" {
+		t.Fatalf("an admin call's event names client %q", invited.Event.CallerContext.ClientID)
+	}
+	auth, err := pools.AdminInitiateAuth(ctx, testCaller, &userpool.AdminInitiateAuthInput{UserPoolId: poolID, InitiateAuthInput: userpool.InitiateAuthInput{
+		AuthFlow: "ADMIN_USER_PASSWORD_AUTH", ClientId: clientID, AuthParameters: map[string]string{"USERNAME": "dora", "PASSWORD": invited.Code}}})
+	if err != nil || auth.ChallengeName != "NEW_PASSWORD_REQUIRED" {
+		t.Fatalf("the opened temporary password: %+v, %v; want NEW_PASSWORD_REQUIRED", auth, err)
+	}
+
+	// Mail for a pool without a sender reaches the sink, so the sink's
+	// silence about the senders' pool means moat mailed nothing there.
+	plain, err := pools.CreateUserPool(ctx, &userpool.CreateUserPoolInput{PoolName: "plain", PoolConfig: userpool.PoolConfig{AutoVerifiedAttributes: []string{"email"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plainClient, err := pools.CreateUserPoolClient(ctx, &userpool.CreateUserPoolClientInput{UserPoolId: plain.UserPool.Id, ClientName: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pools.SignUp(ctx, testCaller, &userpool.SignUpInput{ClientId: plainClient.UserPoolClient.ClientId, Username: "erin", Password: "Sender-Pass-1!",
+		UserAttributes: []userpool.AttributeType{{Name: "email", Value: "erin@example.com"}}}); err != nil {
+		t.Fatal(err)
+	}
+	sink.Wait(t, "erin@example.com", 10*time.Second)
+	if n := sink.Count(); n != 1 {
+		t.Fatalf("the sink got %d messages; want only erin's", n)
+	}
+}
+
+// waitSent reads what the sender wrote for name, waiting for the queued
+// invocation to run.
+func waitSent(t *testing.T, dir, name string) sent {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, name+".json"))
+		if err == nil {
+			var s sent
+			if err := json.Unmarshal(b, &s); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		if !errors.Is(err, os.ErrNotExist) || time.Now().After(deadline) {
+			t.Fatalf("the custom sender wrote no %s: %v", name, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
