@@ -27,8 +27,8 @@ func open(keyB64, sealed string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	code, err := gcm.Open(nil, data[:12], data[12:], nil)
-	return string(code), err
+	plain, err := gcm.Open(nil, data[:12], data[12:], nil)
+	return string(plain), err
 }
 
 func TestSealOpensWithTheFunctionsKeyOnly(t *testing.T) {
