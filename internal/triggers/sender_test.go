@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/moat-dev/moat/internal/functions/functionstest"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/mail/mailtest"
+	"github.com/moat-dev/moat/internal/sms"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/tokens"
@@ -55,12 +57,21 @@ type sent struct {
 	Code string `json:"code"`
 }
 
-// A pool with a CustomEmailSender hands its sign-up code and an
-// invitation's temporary password to a real Node.js function, sealed; the
-// function opens them with the key in its environment, the code confirms
-// the user and the password signs in, and moat mails nothing for that
-// pool (while it still mails for a pool without one).
-func TestCustomEmailSenderGetsSealedCodes(t *testing.T) {
+// senderLab is a user pool service whose triggers run on a real functions
+// runtime holding one Node.js custom sender, which writes what it gets to
+// out; moat's own mail goes to sink, its texts to texts.
+type senderLab struct {
+	pools *userpool.Service
+	out   string
+	sink  *mailtest.Sink
+	texts *textbox
+}
+
+// senderARN is the lab's custom sender.
+const senderARN = "arn:aws:lambda:us-east-1:000000000000:function:sender"
+
+func newSenderLab(t *testing.T) *senderLab {
+	t.Helper()
 	ctx := context.Background()
 	st := sqlstoretest.Open(t)
 	if err := st.CreateRole(ctx, store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: role, Path: "/",
@@ -79,33 +90,57 @@ func TestCustomEmailSenderGetsSealedCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rt.Close() })
-	out := t.TempDir()
+	lab := &senderLab{out: t.TempDir(), sink: mailtest.NewSink(t), texts: &textbox{}}
 	source, err := os.ReadFile(filepath.Join("testdata", "custom-sender", "index.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rt.Create(ctx, "sender", functions.Definition{Runtime: "nodejs20.x", Handler: "index.handler", Role: role,
-		Environment: map[string]string{"OUT_DIR": out}}, functionstest.Zip(t, map[string]string{"index.js": string(source)})); err != nil {
+		Environment: map[string]string{"OUT_DIR": lab.out}}, functionstest.Zip(t, map[string]string{"index.js": string(source)})); err != nil {
 		t.Fatal(err)
 	}
 	hooks, err := triggers.New(triggers.Config{Functions: rt, Seals: seals, Region: region, Account: account})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := mailtest.NewSink(t)
-	mailer, err := mail.NewSMTPSender(sink.URL(), "no-reply@example.com")
+	mailer, err := mail.NewSMTPSender(lab.sink.URL(), "no-reply@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pools, err := userpool.New(ctx, userpool.Config{Store: st, Tokens: tokens.NewService(st, "http://moat.test"), Region: region, Account: account,
-		Mail: mailer, Hooks: hooks.Hooks()})
+	lab.pools, err = userpool.New(ctx, userpool.Config{Store: st, Tokens: tokens.NewService(st, "http://moat.test"), Region: region, Account: account,
+		Mail: mailer, SMS: lab.texts, Hooks: hooks.Hooks()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return lab
+}
+
+// textbox records what moat texts.
+type textbox struct {
+	mu   sync.Mutex
+	sent []sms.Message
+}
+
+func (b *textbox) Send(_ context.Context, m sms.Message) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sent = append(b.sent, m)
+	return nil
+}
+
+// A pool with a CustomEmailSender hands its sign-up code and an
+// invitation's temporary password to a real Node.js function, sealed; the
+// function opens them with the key in its environment, the code confirms
+// the user and the password signs in, and moat mails nothing for that
+// pool (while it still mails for a pool without one).
+func TestCustomEmailSenderGetsSealedCodes(t *testing.T) {
+	ctx := context.Background()
+	lab := newSenderLab(t)
+	pools, out, sink := lab.pools, lab.out, lab.sink
 
 	pool, err := pools.CreateUserPool(ctx, &userpool.CreateUserPoolInput{PoolName: "senders", PoolConfig: userpool.PoolConfig{
 		AutoVerifiedAttributes: []string{"email"}, LambdaConfig: &signin.LambdaConfig{
-			CustomEmailSender: &signin.VersionedLambda{LambdaArn: "arn:aws:lambda:us-east-1:000000000000:function:sender", LambdaVersion: "V1_0"},
+			CustomEmailSender: &signin.VersionedLambda{LambdaArn: senderARN, LambdaVersion: "V1_0"},
 			KMSKeyID:          "arn:aws:kms:us-east-1:000000000000:key/moat"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +206,57 @@ func TestCustomEmailSenderGetsSealedCodes(t *testing.T) {
 	sink.Wait(t, "erin@example.com", 10*time.Second)
 	if n := sink.Count(); n != 1 {
 		t.Fatalf("the sink got %d messages; want only erin's", n)
+	}
+}
+
+// A pool with a CustomSMSSender hands its SMS sign-in codes to the
+// function, which opens them; the code answers SMS_MFA, and moat texts
+// nothing.
+func TestCustomSMSSenderGetsSignInCodes(t *testing.T) {
+	ctx := context.Background()
+	lab := newSenderLab(t)
+	pool, err := lab.pools.CreateUserPool(ctx, &userpool.CreateUserPoolInput{PoolName: "texts", PoolConfig: userpool.PoolConfig{LambdaConfig: &signin.LambdaConfig{
+		CustomSMSSender: &signin.VersionedLambda{LambdaArn: senderARN, LambdaVersion: "V1_0"}, KMSKeyID: "arn:aws:kms:us-east-1:000000000000:key/moat"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := pool.UserPool.Id
+	if _, err := lab.pools.SetUserPoolMfaConfig(ctx, &userpool.SetUserPoolMfaConfigInput{UserPoolId: poolID, MfaConfigOutput: userpool.MfaConfigOutput{
+		MfaConfiguration: "ON", SmsMfaConfiguration: &userpool.SmsMfaConfig{SmsConfiguration: map[string]any{"SnsCallerArn": "arn:aws:iam::000000000000:role/sms"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	client, err := lab.pools.CreateUserPoolClient(ctx, &userpool.CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "web",
+		ClientConfig: userpool.ClientConfig{ExplicitAuthFlows: []string{"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID := client.UserPoolClient.ClientId
+	if _, err := lab.pools.AdminCreateUser(ctx, &userpool.AdminCreateUserInput{UserPoolId: poolID, Username: "sam", MessageAction: "SUPPRESS",
+		UserAttributes: []userpool.AttributeType{{Name: "phone_number", Value: "+15550101234"}, {Name: "phone_number_verified", Value: "true"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lab.pools.AdminSetUserPassword(ctx, &userpool.AdminSetUserPasswordInput{UserPoolId: poolID, Username: "sam", Password: "Sender-Pass-1!", Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	challenge, err := lab.pools.AdminInitiateAuth(ctx, testCaller, &userpool.AdminInitiateAuthInput{UserPoolId: poolID, InitiateAuthInput: userpool.InitiateAuthInput{
+		AuthFlow: "ADMIN_USER_PASSWORD_AUTH", ClientId: clientID, AuthParameters: map[string]string{"USERNAME": "sam", "PASSWORD": "Sender-Pass-1!"}}})
+	if err != nil || challenge.ChallengeName != "SMS_MFA" || challenge.ChallengeParameters["CODE_DELIVERY_DESTINATION"] != "+*******1234" {
+		t.Fatalf("SMS MFA: %+v, %v", challenge, err)
+	}
+	got := waitSent(t, lab.out, "CustomSMSSender_Authentication-sam")
+	if got.Event.Request.Type != "customSMSSenderRequestV1" || got.Event.Request.UserAttributes["phone_number"] != "+15550101234" {
+		t.Fatalf("the event is not Cognito's: %+v", got.Event)
+	}
+	done, err := lab.pools.AdminRespondToAuthChallenge(ctx, testCaller, &userpool.AdminRespondToAuthChallengeInput{UserPoolId: poolID,
+		RespondToAuthChallengeInput: userpool.RespondToAuthChallengeInput{ClientId: clientID, ChallengeName: "SMS_MFA", Session: challenge.Session,
+			ChallengeResponses: map[string]string{"USERNAME": "sam", "SMS_MFA_CODE": got.Code}}})
+	if err != nil || done.AuthenticationResult == nil {
+		t.Fatalf("the opened SMS code: %+v, %v", done, err)
+	}
+	lab.texts.mu.Lock()
+	defer lab.texts.mu.Unlock()
+	if len(lab.texts.sent) != 0 {
+		t.Fatalf("moat texted %+v for a pool whose CustomSMSSender delivers its texts", lab.texts.sent)
 	}
 }
 
