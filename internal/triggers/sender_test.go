@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/codeseal"
 	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/functions/functionstest"
@@ -187,6 +188,20 @@ func TestCustomEmailSenderGetsSealedCodes(t *testing.T) {
 		AuthFlow: "ADMIN_USER_PASSWORD_AUTH", ClientId: clientID, AuthParameters: map[string]string{"USERNAME": "dora", "PASSWORD": invited.Code}}})
 	if err != nil || auth.ChallengeName != "NEW_PASSWORD_REQUIRED" {
 		t.Fatalf("the opened temporary password: %+v, %v; want NEW_PASSWORD_REQUIRED", auth, err)
+	}
+
+	// A sender that cannot be invoked fails the call, as on Cognito.
+	if _, err := pools.UpdateUserPool(ctx, &userpool.UpdateUserPoolInput{UserPoolId: poolID, PoolConfig: userpool.PoolConfig{
+		AutoVerifiedAttributes: []string{"email"}, LambdaConfig: &signin.LambdaConfig{
+			CustomEmailSender: &signin.VersionedLambda{LambdaArn: senderARN + "-gone", LambdaVersion: "V1_0"},
+			KMSKeyID:          "arn:aws:kms:us-east-1:000000000000:key/moat"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = pools.SignUp(ctx, testCaller, &userpool.SignUpInput{ClientId: clientID, Username: "finn", Password: "Sender-Pass-1!",
+		UserAttributes: []userpool.AttributeType{{Name: "email", Value: "finn@example.com"}}})
+	if e, ok := awserr.As(err); !ok || e.Code != "UnexpectedLambdaException" ||
+		e.Message != "CustomEmailSender invocation failed due to error ResourceNotFoundException." {
+		t.Fatalf("a missing sender: %v; want UnexpectedLambdaException", err)
 	}
 
 	// Mail for a pool without a sender reaches the sink, so the sink's
