@@ -5,28 +5,20 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/base64"
+	"fmt"
 	"testing"
 )
 
-// open is the Go decryption docs/triggers.md gives handlers, word for word
-// but for the key coming from Environment instead of os.Getenv.
+// open is what a handler does with its key and request.code (the
+// handlers moat's tests run are in docs/triggers.md).
 func open(keyB64, sealed string) (string, error) {
-	key, err := base64.StdEncoding.DecodeString(keyB64)
-	if err != nil {
-		return "", err
-	}
-	data, err := base64.StdEncoding.DecodeString(sealed)
-	if err != nil {
-		return "", err
-	}
+	key, _ := base64.StdEncoding.DecodeString(keyB64)
+	data, _ := base64.StdEncoding.DecodeString(sealed)
 	block, err := aes.NewCipher(key)
-	if err != nil {
-		return "", err
+	if err != nil || len(data) < 12 {
+		return "", fmt.Errorf("no key or no code: %v", err)
 	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return "", err
-	}
+	gcm, _ := cipher.NewGCM(block)
 	plain, err := gcm.Open(nil, data[:12], data[12:], nil)
 	return string(plain), err
 }
