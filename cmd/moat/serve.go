@@ -135,12 +135,16 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	if err != nil {
 		return err
 	}
-	runtime, err := newFunctions(ctx, cfg, st, sessions, registry, logger)
+	seals, err := customSenderSeals(ctx, st)
+	if err != nil {
+		return err
+	}
+	runtime, err := newFunctions(ctx, cfg, st, sessions, seals, registry, logger)
 	if err != nil {
 		return err
 	}
 	defer runtime.Close() // after the listeners stop: no invocation is left to run
-	identity, err := identityServices(ctx, st, tok, limiter, cfg, identityDeps{Sessions: sessions, Functions: runtime, Registry: registry}, logger)
+	identity, err := identityServices(ctx, st, tok, limiter, cfg, identityDeps{Sessions: sessions, Functions: runtime, Seals: seals, Registry: registry}, logger)
 	if err != nil {
 		return err
 	}

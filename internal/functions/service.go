@@ -52,6 +52,9 @@ type Config struct {
 	// Memory is how MemorySize is enforced: MemoryCgroup ("" too) or
 	// MemoryUnenforced.
 	Memory string
+	// Provided is what moat gives a function's workers beyond AWS's
+	// variables (a custom sender's key); nil gives nothing.
+	Provided func(function string) map[string]string
 }
 
 // Runtime runs functions: it keeps their workers and answers invocations.
@@ -68,6 +71,7 @@ type Runtime struct {
 	maxConcurrency  int
 	idleTimeout     time.Duration
 	retryDelay      time.Duration
+	provided        func(function string) map[string]string
 	http            *http.Client
 	unpacking       sync.Mutex
 	stop            context.CancelFunc
@@ -117,7 +121,7 @@ func New(cfg Config) (*Runtime, error) {
 		store: cfg.Store, credentials: cfg.Credentials, region: cfg.Region, account: cfg.Account,
 		workDir: cfg.WorkDir, clientDir: filepath.Join(cfg.WorkDir, "runtime"), logger: cfg.Logger, metrics: m,
 		maxConcurrency: cfg.MaxConcurrency, idleTimeout: cfg.IdleTimeout, retryDelay: cfg.RetryDelay,
-		http: cfg.HTTPClient, pools: map[string]*pool{}, queued: make(chan struct{}, 1),
+		provided: cfg.Provided, http: cfg.HTTPClient, pools: map[string]*pool{}, queued: make(chan struct{}, 1),
 		functions: ttlcache.New[string, *invocable](functionCacheEntries, functionCacheTTL),
 	}
 	if err := os.MkdirAll(filepath.Join(cfg.WorkDir, "code"), 0o700); err != nil {

@@ -166,6 +166,11 @@ func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot s
 	if family == python {
 		env = append(env, "PYTHONUNBUFFERED=1") // lines reach the log as printed
 	}
+	if r.provided != nil { // after the function's variables: moat's win
+		for k, v := range r.provided(fn.Name) {
+			env = append(env, k+"="+v)
+		}
+	}
 	retire := time.Now().Add(time.Duration(1<<62 - 1))
 	if r.credentials != nil {
 		issued, err := r.credentials.Issue(ctx, tempcreds.Session{RoleARN: fn.Role, Authenticated: true, Issuer: lambdaPrincipal}, tempcreds.DefaultTTL)

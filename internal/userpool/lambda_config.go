@@ -19,14 +19,6 @@ func normalizeLambdaConfig(c *signin.LambdaConfig) (*signin.LambdaConfig, error)
 	if c == nil {
 		return nil, nil
 	}
-	switch {
-	case c.CustomSMSSender != nil:
-		return nil, unbuilt("LambdaConfig.CustomSMSSender", "custom senders (moat delivers codes itself)")
-	case c.CustomEmailSender != nil:
-		return nil, unbuilt("LambdaConfig.CustomEmailSender", "custom senders (moat delivers codes itself)")
-	case c.KMSKeyID != "":
-		return nil, unbuilt("LambdaConfig.KMSKeyID", "custom senders (moat delivers codes itself)")
-	}
 	if v := c.InboundFederation; v != nil {
 		if err := checkLambdaARN("lambdaConfig.inboundFederation.lambdaArn", v.LambdaArn, false); err != nil {
 			return nil, err
@@ -36,6 +28,9 @@ func normalizeLambdaConfig(c *signin.LambdaConfig) (*signin.LambdaConfig, error)
 		}
 	}
 	out := *c
+	if err := normalizeSenders(&out); err != nil {
+		return nil, err
+	}
 	for member, arn := range map[string]string{
 		"preSignUp": c.PreSignUp, "customMessage": c.CustomMessage, "postConfirmation": c.PostConfirmation,
 		"preAuthentication": c.PreAuthentication, "postAuthentication": c.PostAuthentication,

@@ -46,10 +46,8 @@ func TestLambdaConfigIsStoredAndChecked(t *testing.T) {
 		"short ARN":      {PostConfirmation: "arn:aws:l"},
 		"bad version":    {PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V9_0"}},
 		"two functions":  {PreTokenGeneration: testFunctionARN, PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN + "2", LambdaVersion: "V2_0"}},
-		"KMS":            {KMSKeyID: "arn:aws:kms:us-east-1:000000000000:key/k"},
 		"federation V2":  {InboundFederation: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V2_0"}},
 		"federation ARN": {InboundFederation: &signin.VersionedLambda{LambdaArn: "not-an-arn-but-long-enough", LambdaVersion: "V1_0"}},
-		"custom senders": {CustomSMSSender: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V1_0"}},
 	} {
 		err := update(c)
 		if err == nil || !strings.HasPrefix(err.Error(), "InvalidParameterException: ") {

@@ -20,6 +20,7 @@ type Hooks struct {
 	CustomMessage      CustomMessage
 	CustomAuth         CustomAuthLoop
 	InboundFederation  InboundFederation
+	CustomSender       CustomSender
 }
 
 // Call is what every hook is told: where the call came from, for which
