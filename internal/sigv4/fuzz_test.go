@@ -2,8 +2,12 @@ package sigv4
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,6 +41,40 @@ func FuzzVerify(f *testing.F) {
 		}
 		if err == nil && !strings.Contains(authorization+rawQuery, "Signature=") {
 			t.Fatalf("accepted without a signature: %q %q", authorization, rawQuery)
+		}
+	})
+}
+
+// headerValues finds what http.Header.Values finds, for any name a client
+// can put in SignedHeaders.
+func FuzzHeaderValues(f *testing.F) {
+	for _, s := range []string{"x-amz-date", "content-type", "X-AMZ-DATE", "x amz", "a--b", "-x", "ü", "x_y", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		h := http.Header{}
+		h.Add(name, "v1")
+		h.Add(name, "v2")
+		if got, want := headerValues(h, name), h.Values(name); !slices.Equal(got, want) {
+			t.Fatalf("%q: %q, want %q", name, got, want)
+		}
+	})
+}
+
+// The pooled HMAC is crypto/hmac's, over any message and key, reused.
+func FuzzHexHMAC(f *testing.F) {
+	f.Add([]byte("key"), []byte(""))
+	f.Add([]byte{0xff}, []byte("AWS4-HMAC-SHA256\n20150830T123600Z\n"))
+	f.Fuzz(func(t *testing.T, seed, msg []byte) {
+		key := sha256.Sum256(seed)
+		s := getScratch()
+		defer s.release()
+		for range 2 {
+			m := hmac.New(sha256.New, key[:])
+			m.Write(msg)
+			if got, want := string(s.hexHMAC(&key, msg)), hex.EncodeToString(m.Sum(nil)); got != want {
+				t.Fatalf("%s, want %s", got, want)
+			}
 		}
 	})
 }
