@@ -78,3 +78,26 @@ func FuzzHexHMAC(f *testing.F) {
 		}
 	})
 }
+
+// setCredential takes exactly five slash-separated parts, as splitting on
+// every slash would, and keeps the scope after the key id whole.
+func FuzzSetCredential(f *testing.F) {
+	for _, s := range []string{"AKID/20150830/us-east-1/service/aws4_request", "////", "a/b/c/d", "a/b/c/d/e/f", "", "/a/b/c/d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, credential string) {
+		var a authParams
+		err := a.setCredential(credential)
+		parts := strings.Split(credential, "/")
+		if (err == nil) != (len(parts) == 5) {
+			t.Fatalf("%q: error %v with %d parts", credential, err, len(parts))
+		}
+		if err != nil {
+			return
+		}
+		got := []string{a.accessKeyID, a.scopeDate, a.region, a.service, a.terminator}
+		if !slices.Equal(got, parts) || a.scope != strings.Join(parts[1:], "/") {
+			t.Fatalf("%q: %q scope %q", credential, got, a.scope)
+		}
+	})
+}
