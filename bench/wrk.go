@@ -32,6 +32,11 @@ type result struct {
 	measuredFor time.Duration
 }
 
+// warmUp is the unmeasured run before each measured one: long enough for
+// connections, caches and the Go runtime's heap to settle after the
+// previous configuration's run.
+const warmUp = 3 * time.Second
+
 // measure checks the configuration answers 200 and refuses what it must,
 // warms the proxy up (connections, keys, the verified-token cache), then
 // runs wrk for the set duration, reading the proxy's CPU time around it
@@ -43,7 +48,7 @@ func measure(ctx context.Context, c benchCase, opts options) (result, error) {
 	if err := c.refusal.check(ctx); err != nil {
 		return result{}, err
 	}
-	if _, err := runWrk(ctx, c, opts, time.Second); err != nil {
+	if _, err := runWrk(ctx, c, opts, warmUp); err != nil {
 		return result{}, err
 	}
 	before, err := c.proc.cpuTime()
