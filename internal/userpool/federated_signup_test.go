@@ -29,17 +29,13 @@ func TestFederatedSignUpRunsPreSignUp(t *testing.T) {
 	s := newTestService(t)
 	hook := &providerSignUps{}
 	s.hooks.PreSignUp = hook
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	poolID := pool.UserPool.Id
+	poolID := newTestPool(t, s)
 	if _, err := s.CreateIdentityProvider(ctx, &IdentityProviderInput{UserPoolId: poolID, ProviderName: "Okta", ProviderType: "OIDC",
 		ProviderDetails:  map[string]string{"client_id": "c", "oidc_issuer": "https://idp.example", "authorize_scopes": "openid"},
 		AttributeMapping: map[string]string{"email": "email"}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.FederatedSignIn(ctx, poolID, "app", "Okta", "u1", map[string]string{"email": "mallory@idp.example"})
+	_, err := s.FederatedSignIn(ctx, poolID, "app", "Okta", "u1", map[string]string{"email": "mallory@idp.example"})
 	wantCode(t, err, "UserLambdaValidationException", "PreSignUp failed with error Not invited..")
 	if _, err := s.AdminGetUser(ctx, &UserRef{UserPoolId: poolID, Username: "Okta_u1"}); err == nil {
 		t.Fatal("a refused federated user was created")

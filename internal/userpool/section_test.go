@@ -34,11 +34,8 @@ func TestSectionErrorsNameTheKey(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
 	_, lambdaErr := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p", PoolConfig: PoolConfig{LambdaConfig: &signin.LambdaConfig{KMSKeyID: "arn:aws:kms:us-east-1:000000000000:key/k"}}})
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, flowErr := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: "c", ClientConfig: ClientConfig{ExplicitAuthFlows: []string{"ALLOW_MAGIC"}}})
+	poolID := newTestPool(t, s)
+	_, flowErr := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "c", ClientConfig: ClientConfig{ExplicitAuthFlows: []string{"ALLOW_MAGIC"}}})
 	if lambdaErr == nil || flowErr == nil {
 		t.Fatalf("the API accepted what the file must refuse: %v, %v", lambdaErr, flowErr)
 	}
