@@ -220,7 +220,7 @@ func declaredClient(t *testing.T, c *cip.Client, pool, client string) (poolID, c
 
 // proxyClient is an SDK client whose Cognito endpoint is the gateway's proxy.
 func proxyClient(t *testing.T, m *Moat, creds aws.CredentialsProvider) *cip.Client {
-	return cip.New(cip.Options{Region: m.Region, BaseEndpoint: aws.String(m.GatewayURL), Credentials: creds, RetryMaxAttempts: 1})
+	return cip.New(cip.Options{Region: m.Region, BaseEndpoint: aws.String(m.GatewayURL), Credentials: creds, RetryMaxAttempts: 1, HTTPClient: sdkHTTPClient})
 }
 
 // proxyCall posts one Cognito call and returns the answer's __type ("" on success).

@@ -99,7 +99,7 @@ func TestDappInBrowser(t *testing.T) {
 func TestDappGuestRoute(t *testing.T) {
 	m := startMoat(t, moatOptions{})
 	cfg := readDappConfig(t, m)
-	ids := ci.New(ci.Options{Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), RetryMaxAttempts: 1})
+	ids := ci.New(ci.Options{Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), RetryMaxAttempts: 1, HTTPClient: sdkHTTPClient})
 	id, err := ids.GetId(t.Context(), &ci.GetIdInput{IdentityPoolId: &cfg.IdentityPoolID})
 	if err != nil {
 		t.Fatalf("GetId for a guest: %v", err)

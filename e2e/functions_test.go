@@ -37,8 +37,10 @@ const functionsConfig = functionsRoleConfig + `apis:
 `
 
 // functionsRoleConfig declares the execution role functions run as.
-const functionsRoleConfig = `
-roles:
+const functionsRoleConfig = "\nroles:" + lambdaExecRole
+
+// lambdaExecRole is the execution role's entry under roles:.
+const lambdaExecRole = `
   - name: lambda-exec
     assumeRolePolicy:
       Version: "2012-10-17"

@@ -124,6 +124,7 @@ func (m *Moat) cognitoAs(t *testing.T, creds aws.CredentialsProvider) *cognitoid
 		BaseEndpoint:     aws.String(m.IdentityURL),
 		Credentials:      creds,
 		RetryMaxAttempts: 1,
+		HTTPClient:       sdkHTTPClient,
 		APIOptions:       []func(*middleware.Stack) error{requireRequestID(t)},
 	})
 }

@@ -120,3 +120,17 @@ func TestUserPoolTriggers(t *testing.T) {
 		signIn(t, c, client, "legacy-ann", "New-Legacy-Pass-2!")
 	})
 }
+
+// createEventRecorder creates a trigger function through the Lambda API,
+// running as lambda-exec with $EVENTS_DIR set to events (where the test's
+// functions write the events they get), and returns its ARN.
+func createEventRecorder(t *testing.T, m *Moat, name, runtime, handler string, code []byte, events string) string {
+	t.Helper()
+	body := mustJSON(t, map[string]any{"FunctionName": name, "Runtime": runtime, "Handler": handler,
+		"Role": "arn:aws:iam::000000000000:role/lambda-exec", "Code": map[string][]byte{"ZipFile": code},
+		"Environment": map[string]any{"Variables": map[string]string{"EVENTS_DIR": events}}})
+	if status, answer := lambdaCall(t, m, http.MethodPost, "/2015-03-31/functions", body); status != http.StatusCreated {
+		t.Fatalf("CreateFunction %s: %d %s", name, status, answer)
+	}
+	return "arn:aws:lambda:" + m.Region + ":000000000000:function:" + name
+}

@@ -172,7 +172,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	// The WAF is the gateway's first stage and checks associations against
 	// the gateway's stages, so each is made knowing the other.
 	var gw *gateway.Gateway
-	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, requestLog, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
+	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, requestLog, accessLog, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
 	if err != nil {
 		return err
 	}

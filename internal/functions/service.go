@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/moat-dev/moat/internal/fanout"
 	"log/slog"
 	"net/http"
 	"os"
@@ -62,6 +63,7 @@ type Runtime struct {
 	workDir         string
 	clientDir       string
 	logger          *slog.Logger
+	logs            fanout.Hub[LogLine] // the console's live view of workers' lines, by function
 	metrics         *metrics
 	maxConcurrency  int
 	idleTimeout     time.Duration

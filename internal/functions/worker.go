@@ -70,7 +70,7 @@ func (r *Runtime) startWorker(ctx context.Context, fn store.Function, taskRoot s
 	if err != nil {
 		return nil, err
 	}
-	out, err := newOutput(r.logger, fn.Name)
+	out, err := newOutput(r.logger, &r.logs, fn.Name)
 	if err != nil {
 		api.close()
 		return nil, err

@@ -1,7 +1,6 @@
 package lambdaapi
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
@@ -11,22 +10,17 @@ import (
 	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/functions/functionstest"
-	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 )
 
-const testRole = "arn:aws:iam::000000000000:role/lambda-exec"
+const testRole = functionstest.RoleARN
 
 // newRuntime is a function runtime on a fresh SQLite store that holds the
 // functions' execution role.
 func newRuntime(t testing.TB) *functions.Runtime {
 	t.Helper()
-	ctx := context.Background()
 	st := sqlstoretest.Open(t)
-	if err := st.CreateRole(ctx, store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: testRole, Path: "/",
-		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600}); err != nil {
-		t.Fatal(err)
-	}
+	functionstest.ExecutionRole(t, st)
 	// Memory unenforced: these tests are of the wire, and run where no
 	// cgroup can be made (internal/functions tests the limits).
 	rt, err := functions.New(functions.Config{Store: st, Region: "us-east-1", Account: "000000000000", WorkDir: t.TempDir(),

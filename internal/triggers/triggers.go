@@ -71,5 +71,5 @@ func New(cfg Config) (*Triggers, error) {
 // Hooks are every hook, each running the pool's trigger when it has one.
 func (t *Triggers) Hooks() signin.Hooks {
 	return signin.Hooks{PreSignUp: t, PostConfirmation: t, PreAuthentication: t, PostAuthentication: t,
-		PreTokenGeneration: t, UserMigration: t, CustomMessage: t, CustomAuth: t}
+		PreTokenGeneration: t, UserMigration: t, CustomMessage: t, CustomAuth: t, InboundFederation: t}
 }
