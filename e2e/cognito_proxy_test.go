@@ -335,13 +335,7 @@ func TestCognitoProxyEventsInFrontOfAnotherCognito(t *testing.T) {
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, m.GatewayURL+"/", strings.NewReader(`{"AccessToken":"`+forged+`"}`))
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", targetPrefix+"GetUser")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(body), `"Invalid Access Token"`) {
+	if _, body := do(t, req); !strings.Contains(string(body), `"Invalid Access Token"`) {
 		t.Errorf("a forged token naming a user whose budget is spent: %s", body)
 	}
 }

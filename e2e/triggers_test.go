@@ -34,13 +34,12 @@ func TestUserPoolTriggers(t *testing.T) {
 
 	sink := mailtest.NewSink(t)
 	m := startMoat(t, moatOptions{Config: functionsRoleConfig, Env: []string{"MOAT_SMTP_URL=" + sink.URL(), "MOAT_SMTP_FROM=no-reply@example.com"}})
-	runClientScript(t, []string{python, filepath.Join("clients", "python", "triggers_flow.py")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "triggers_flow.py")}, "", append(m.adminEnv(),
 		"MOAT_ROLE_ARN=arn:aws:iam::000000000000:role/lambda-exec",
-		"MOAT_TRIGGERS_ZIP="+triggersZip, "MOAT_PRETOKEN_ZIP="+preTokenZip, "MOAT_EVENTS_DIR="+events,
-	)
+		"MOAT_TRIGGERS_ZIP="+triggersZip,
+		"MOAT_PRETOKEN_ZIP="+preTokenZip,
+		"MOAT_EVENTS_DIR="+events,
+	)...)
 
 	t.Run("metrics and log", func(t *testing.T) {
 		resp, err := http.Get(m.IdentityURL + "/metrics")

@@ -4,12 +4,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/functions/functionstest"
@@ -44,22 +41,13 @@ type lambdaServer struct {
 
 func newServer(t *testing.T) *lambdaServer {
 	t.Helper()
-	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
 	auth := awsapitest.AdminAuthenticator("us-east-1")
-	ts := httptest.NewServer(frame.REST(New(newRuntime(t)), auth))
-	t.Cleanup(ts.Close)
-	return &lambdaServer{t: t, url: ts.URL}
+	return &lambdaServer{t: t, url: awsapitest.Serve(t, awsapitest.QuietFrame().REST(New(newRuntime(t)), auth))}
 }
 
 func (s *lambdaServer) do(method, path, body string, headers ...string) awsapitest.Answer {
 	s.t.Helper()
-	r, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		r.Header.Set(headers[i], headers[i+1])
-	}
-	awsapitest.Sign(s.t, r, []byte(body), awsapitest.Admin, SigningName, "us-east-1")
-	return awsapitest.Send(s.t, r)
+	return awsapitest.CallREST(s.t, s.url, method, path, []byte(body), awsapitest.Admin, SigningName, headers...)
 }
 
 func pythonZip(t testing.TB, source string) []byte {

@@ -25,17 +25,13 @@ func (h *providerSignUps) PreSignUp(_ context.Context, e *signin.PreSignUpEvent)
 // email and given_name.
 func oktaPool(t *testing.T, s *Service) string {
 	t.Helper()
-	ctx := context.Background()
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.CreateIdentityProvider(ctx, &IdentityProviderInput{UserPoolId: pool.UserPool.Id, ProviderName: "Okta", ProviderType: "OIDC",
+	poolID := newTestPool(t, s)
+	if _, err := s.CreateIdentityProvider(context.Background(), &IdentityProviderInput{UserPoolId: poolID, ProviderName: "Okta", ProviderType: "OIDC",
 		ProviderDetails:  map[string]string{"client_id": "c", "oidc_issuer": "https://idp.example", "authorize_scopes": "openid"},
 		AttributeMapping: map[string]string{"email": "email", "given_name": "given_name"}}); err != nil {
 		t.Fatal(err)
 	}
-	return pool.UserPool.Id
+	return poolID
 }
 
 // A federated user's first sign-in runs PreSignUp_ExternalProvider, whose

@@ -13,11 +13,7 @@ import (
 func TestResourceServers(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	poolID := pool.UserPool.Id
+	poolID := newTestPool(t, s)
 	scopes := []ResourceServerScopeType{{"read", "read it"}, {"write", "write it"}}
 	for name, in := range map[string]ResourceServerInput{
 		"slash in a scope":     {Identifier: "api", Name: "API", Scopes: []ResourceServerScopeType{{"a/b", "x"}}},
@@ -36,7 +32,7 @@ func TestResourceServers(t *testing.T) {
 	if _, err := s.CreateResourceServer(ctx, &ResourceServerInput{UserPoolId: poolID, Identifier: "https://api.example", Name: "API", Scopes: scopes}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.CreateResourceServer(ctx, &ResourceServerInput{UserPoolId: poolID, Identifier: "https://api.example", Name: "again"})
+	_, err := s.CreateResourceServer(ctx, &ResourceServerInput{UserPoolId: poolID, Identifier: "https://api.example", Name: "again"})
 	wantCode(t, err, awserr.InvalidParameter, "https://api.example already exists in user pool "+poolID+".")
 
 	clientID := apiMachineClient(t, s, poolID)

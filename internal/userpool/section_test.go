@@ -33,11 +33,8 @@ func TestSectionErrorsNameTheKey(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
 	_, unbuiltErr := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p", PoolConfig: PoolConfig{UserPoolAddOns: map[string]any{"AdvancedSecurityMode": "ENFORCED"}}})
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, flowErr := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: "c", ClientConfig: ClientConfig{ExplicitAuthFlows: []string{"ALLOW_MAGIC"}}})
+	poolID := newTestPool(t, s)
+	_, flowErr := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "c", ClientConfig: ClientConfig{ExplicitAuthFlows: []string{"ALLOW_MAGIC"}}})
 	if unbuiltErr == nil || flowErr == nil {
 		t.Fatalf("the API accepted what the file must refuse: %v, %v", unbuiltErr, flowErr)
 	}
