@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-// lambdaAPIName is the Lambda API measurements' name for -run.
+// lambdaAPIName is the Lambda API measurements' name for -only.
 const lambdaAPIName = "Lambda API: cold start and warm Invoke"
 
 // The Lambda API measurements: coldStarts fresh workers, then warmInvokes

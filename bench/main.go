@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -26,22 +25,25 @@ func main() {
 	flag.IntVar(&opts.threads, "threads", 2, "wrk threads")
 	flag.IntVar(&opts.connections, "connections", 32, "wrk connections (kept alive)")
 	flag.IntVar(&opts.rounds, "rounds", 1, "measure every configuration this many times, round by round, and show each one's median (for a busy machine)")
+	only := flag.String("only", "", "measure only the configurations whose name or path matches this regular expression (case-insensitive); nginx, the baseline, always runs")
 	flag.StringVar(&opts.profileDir, "profile", "", "write a CPU profile of moat over each measured run into this directory (<configuration>.pprof; read with go tool pprof)")
-	only := flag.String("run", "", "measure only the configurations whose names match this regular expression (\"Lambda API\" for the Invoke measurements)")
 	oauth := flag.Bool("oauth", false, "measure the OAuth token endpoint instead (client_credentials and code exchanges per second); needs neither nginx nor wrk")
 	flag.Parse()
+	if *only != "" {
+		re, err := regexp.Compile("(?i)" + *only)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -only:", err)
+			os.Exit(2)
+		}
+		opts.only = re
+	}
 	if opts.rounds < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -rounds must be at least 1")
 		os.Exit(2)
 	}
-	var err error
-	if opts.only, err = regexp.Compile(*only); err != nil {
-		fmt.Fprintln(os.Stderr, "bench: -run:", err)
-		os.Exit(2)
-	}
 
 	// Every run is bounded: setup, warm-ups, and the measured runs.
-	limit := 2*time.Minute + time.Duration(opts.rounds)*12*(opts.duration+2*time.Second)
+	limit := 2*time.Minute + time.Duration(opts.rounds)*12*(opts.duration+warmUp+time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -62,7 +64,7 @@ type options struct {
 	threads, connections int
 	rounds               int
 	profileDir           string         // "": no profiles
-	only                 *regexp.Regexp // the configurations measured
+	only                 *regexp.Regexp // nil: every configuration
 }
 
 // run starts the backend, nginx and moat, measures each configuration and
@@ -113,7 +115,7 @@ func run(ctx context.Context, opts options) error {
 		moat.bench("WAF, CRS common rule set", "/wafcrs/prod/items/42", wafHeaders, &refusal{url: moat.url + "/wafcrs/prod/items/42?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"}),
 		moat.bench("lambda_proxy → warm Go function", "/fn/items/42", []string{auth}, nil),
 	}
-	cases = slices.DeleteFunc(cases, func(c benchCase) bool { return !opts.only.MatchString(c.name) })
+	cases = selected(cases, opts.only)
 	// Each round measures every configuration once, so a burst of other
 	// work on the machine lands on one round of each rather than on every
 	// run of one configuration; the table shows each one's median round.
@@ -125,6 +127,8 @@ func run(ctx context.Context, opts options) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", c.name, err)
 			}
+			fmt.Fprintf(os.Stderr, "bench: round %d/%d: %s: %.0f requests/s, p50 %s, p99 %s, %s µs/req (proxy %s, backend %s, workers %s)\n",
+				round, opts.rounds, c.name, r.rps, ms(r.p50), ms(r.p99), us(r.cpuPerReq()), us(r.proxyCPU), us(r.backendCPU), us(r.workerCPU))
 			runs[i] = append(runs[i], r)
 		}
 	}
@@ -134,7 +138,7 @@ func run(ctx context.Context, opts options) error {
 		results[i].lowest, results[i].highest = spread(runs[i])
 	}
 	printTable(os.Stdout, results, opts)
-	if opts.only.MatchString(lambdaAPIName) {
+	if opts.only == nil || opts.only.MatchString(lambdaAPIName) {
 		fmt.Fprintf(os.Stderr, "bench: %s...\n", lambdaAPIName)
 		l, err := moat.measureLambdaAPI(ctx, dir)
 		if err != nil {
@@ -143,4 +147,21 @@ func run(ctx context.Context, opts options) error {
 		l.print(os.Stdout)
 	}
 	return nil
+}
+
+// selected keeps the first case (nginx, every ratio's base) and those whose
+// name or URL path only matches (not the query: a presigned one is random
+// text that could match anything).
+func selected(cases []benchCase, only *regexp.Regexp) []benchCase {
+	if only == nil {
+		return cases
+	}
+	kept := cases[:1]
+	for _, c := range cases[1:] {
+		path, _, _ := strings.Cut(c.url, "?")
+		if only.MatchString(c.name) || only.MatchString(path) {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }

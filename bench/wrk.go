@@ -40,6 +40,11 @@ type result struct {
 // cpuPerReq is the request's whole CPU: proxy, backend and workers.
 func (r result) cpuPerReq() time.Duration { return r.proxyCPU + r.backendCPU + r.workerCPU }
 
+// warmUp is the unmeasured run before each measured one: long enough for
+// connections, caches and the Go runtime's heap to settle after the
+// previous configuration's run.
+const warmUp = 3 * time.Second
+
 // measure checks the configuration answers 200 and refuses what it must,
 // warms the proxy up (connections, keys, the verified-token cache), then
 // runs wrk for the set duration, reading the proxy's CPU time around it
@@ -51,7 +56,7 @@ func measure(ctx context.Context, c benchCase, opts options) (result, error) {
 	if err := c.refusal.check(ctx); err != nil {
 		return result{}, err
 	}
-	if _, err := runWrk(ctx, c, opts, time.Second); err != nil {
+	if _, err := runWrk(ctx, c, opts, warmUp); err != nil {
 		return result{}, err
 	}
 	meters := []cpuMeter{c.proxy, c.backend, c.workers}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -84,15 +83,7 @@ func TestAdminRefusesPresignedURLs(t *testing.T) {
 
 func send(t *testing.T, r *http.Request) (int, http.Header, string) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := do(t, r)
 	if !json.Valid(b) {
 		t.Errorf("answer %q is not JSON", b)
 	}

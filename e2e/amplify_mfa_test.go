@@ -17,13 +17,14 @@ import (
 
 // amplifyMFAStep is what one step of amplify_mfa.mjs gave.
 type amplifyMFAStep struct {
-	Error       string `json:"error"`
-	IsSignedIn  bool   `json:"isSignedIn"`
-	NextStep    string `json:"nextStep"`
-	Secret      string `json:"sharedSecret"`
-	Sub         string `json:"sub"`
-	Associated  bool   `json:"associated"`
-	Deleted     bool   `json:"deleted"`
+	Error       string   `json:"error"`
+	IsSignedIn  bool     `json:"isSignedIn"`
+	NextStep    string   `json:"nextStep"`
+	Secret      string   `json:"sharedSecret"`
+	Sub         string   `json:"sub"`
+	Associated  bool     `json:"associated"`
+	Deleted     bool     `json:"deleted"`
+	Available   []string `json:"availableChallenges"`
 	Credentials []struct {
 		ID string `json:"id"`
 		RP string `json:"rp"`
@@ -123,7 +124,9 @@ func TestAmplifyMFAAndPasskeys(t *testing.T) {
 	if st := s["listAfterDelete"]; len(st.Credentials) != 0 || st.Error != "" {
 		fail("listWebAuthnCredentials after the delete: %+v", st)
 	}
-	if st := s["deletedPasskeySignIn"]; st.IsSignedIn {
+	// Without a passkey, USER_AUTH preferring WEB_AUTHN must fall back to
+	// choosing among the factors the user still has: never WEB_AUTHN again.
+	if st := s["deletedPasskeySignIn"]; st.IsSignedIn || st.NextStep != "CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION" || slices.Contains(st.Available, "WEB_AUTHN") {
 		fail("signed in with a deleted passkey: %+v", st)
 	}
 	for _, want := range []string{"AssociateSoftwareToken", "VerifySoftwareToken", "StartWebAuthnRegistration", "CompleteWebAuthnRegistration",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -34,10 +35,18 @@ func createMachineClient(t *testing.T, ctx context.Context, idp *cip.Client, poo
 // clientCredentials asks moat's token endpoint for a client_credentials token.
 func clientCredentials(t *testing.T, m *Moat, c machineClient, scope string) (int, map[string]any) {
 	t.Helper()
-	form := url.Values{"grant_type": {"client_credentials"}}
+	form := url.Values{}
 	if scope != "" {
 		form.Set("scope", scope)
 	}
+	return clientCredentialsWith(t, m, c, form)
+}
+
+// clientCredentialsWith asks for a client_credentials token with form's
+// parameters besides the grant type.
+func clientCredentialsWith(t *testing.T, m *Moat, c machineClient, form url.Values) (int, map[string]any) {
+	t.Helper()
+	form.Set("grant_type", "client_credentials")
 	req, _ := http.NewRequest(http.MethodPost, m.IdentityURL+"/oauth2/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(c.id, c.secret)
@@ -121,5 +130,68 @@ func TestClientCredentialsWithResourceServerScopes(t *testing.T) {
 		if res, body := gatewayCall(t, m, http.MethodGet, route, bearer(wtok["access_token"].(string))); res.StatusCode != refused {
 			t.Errorf("%s without dragons/read: %d %s", route, res.StatusCode, body)
 		}
+	}
+}
+
+// TestPreTokenGenerationV3ClientCredentials: a Go PreTokenGeneration
+// function created through the Lambda API, set as the pool's V3_0 trigger,
+// runs for the client_credentials grant with Cognito's event (version 3,
+// TokenGeneration_ClientCredentials, the grant's scopes, aws_client_metadata)
+// and edits the access token; as V2_0 it is not run for that grant.
+func TestPreTokenGenerationV3ClientCredentials(t *testing.T) {
+	dir, events := t.TempDir(), t.TempDir()
+	code := readFile(t, buildGoFunction(t, dir, "pretoken", "v1"))
+	m := startMoat(t, moatOptions{Config: functionsRoleConfig})
+	function := aws.String(createEventRecorder(t, m, "pre-token", "provided.al2023", "bootstrap", code, events))
+	idp := m.cognito(t)
+	pool, err := idp.CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("m2m-v3"),
+		LambdaConfig: &types.LambdaConfigType{PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{
+			LambdaArn: function, LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV30}}})
+	if err != nil {
+		t.Fatalf("CreateUserPool with a V3_0 trigger: %v", err)
+	}
+	poolID := aws.ToString(pool.UserPool.Id)
+	if _, err := idp.CreateResourceServer(t.Context(), &cip.CreateResourceServerInput{UserPoolId: &poolID, Identifier: aws.String("orders"),
+		Name: aws.String("Orders"), Scopes: []types.ResourceServerScopeType{{ScopeName: aws.String("write"), ScopeDescription: aws.String("w")}}}); err != nil {
+		t.Fatal(err)
+	}
+	machine := createMachineClient(t, t.Context(), idp, poolID, "orders/write")
+	token := func(metadata string) (int, map[string]any) {
+		t.Helper()
+		return clientCredentialsWith(t, m, machine, url.Values{"aws_client_metadata": {metadata}})
+	}
+	status, tok := token(`{"env":"dev"}`)
+	if status != http.StatusOK {
+		t.Fatalf("client_credentials with a V3_0 trigger: %d %v", status, tok)
+	}
+	claims := testenv.JWTClaims(t, tok["access_token"].(string))
+	if claims["tier"] != "gold" || claims["scope"] != "orders/write orders/read" || claims["sub"] != machine.id || claims["email"] != nil {
+		t.Fatalf("the access token after the V3_0 trigger: %v", claims)
+	}
+	raw := readFile(t, filepath.Join(events, "TokenGeneration_ClientCredentials.json"))
+	var event struct {
+		Version, TriggerSource, UserPoolID string
+		CallerContext                      struct{ ClientID string }
+		Request                            struct {
+			UserAttributes map[string]string
+			Scopes         []string
+			ClientMetadata map[string]string
+		}
+	}
+	if err := json.Unmarshal(raw, &event); err != nil || event.Version != "3" || event.UserPoolID != poolID || event.CallerContext.ClientID != machine.id ||
+		event.Request.UserAttributes == nil || len(event.Request.UserAttributes) != 0 || strings.Join(event.Request.Scopes, " ") != "orders/write" ||
+		event.Request.ClientMetadata["env"] != "dev" {
+		t.Fatalf("the V3_0 event: %s (%v)", raw, err)
+	}
+	if status, body := token(`["not", "an object"]`); status != http.StatusBadRequest || body["error"] != "invalid_request" {
+		t.Fatalf("aws_client_metadata that is not an object: %d %v", status, body)
+	}
+
+	if _, err := idp.UpdateUserPool(t.Context(), &cip.UpdateUserPoolInput{UserPoolId: &poolID, LambdaConfig: &types.LambdaConfigType{
+		PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: function, LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV20}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, tok := token(`{}`); testenv.JWTClaims(t, tok["access_token"].(string))["tier"] != nil {
+		t.Fatalf("a V2_0 trigger ran for client_credentials: %v", tok)
 	}
 }

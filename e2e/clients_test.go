@@ -29,11 +29,7 @@ func TestBoto3UserPoolFlow(t *testing.T) {
 	python := pythonWithBoto3(t)
 	moat := startMoat(t, moatOptions{})
 	runClientScript(t, []string{python, filepath.Join("clients", "python", "userpool_flow.py")}, "",
-		"MOAT_IDENTITY_URL="+moat.IdentityURL,
-		"MOAT_REGION="+moat.Region,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+moat.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+moat.AdminSecret,
-	)
+		append(moat.adminEnv(), "MOAT_REGION="+moat.Region)...)
 }
 
 // TestCognitoIdentityJSSignIn signs in with amazon-cognito-identity-js's
@@ -140,6 +136,12 @@ func nodeWithClients(t *testing.T) string {
 // runClientScript runs a client script in dir with extra environment and
 // fails the test, showing everything the script printed, unless it exits 0.
 // It returns what the script printed.
+// adminEnv tells a client script where moat's identity listener is and the
+// admin credential to sign with.
+func (m *Moat) adminEnv() []string {
+	return []string{"MOAT_IDENTITY_URL=" + m.IdentityURL, "MOAT_ADMIN_ACCESS_KEY_ID=" + m.AdminKeyID, "MOAT_ADMIN_SECRET_ACCESS_KEY=" + m.AdminSecret}
+}
+
 func runClientScript(t *testing.T, argv []string, dir string, env ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), clientScriptTimeout)

@@ -220,7 +220,7 @@ func declaredClient(t *testing.T, c *cip.Client, pool, client string) (poolID, c
 
 // proxyClient is an SDK client whose Cognito endpoint is the gateway's proxy.
 func proxyClient(t *testing.T, m *Moat, creds aws.CredentialsProvider) *cip.Client {
-	return cip.New(cip.Options{Region: m.Region, BaseEndpoint: aws.String(m.GatewayURL), Credentials: creds, RetryMaxAttempts: 1})
+	return cip.New(cip.Options{Region: m.Region, BaseEndpoint: aws.String(m.GatewayURL), Credentials: creds, RetryMaxAttempts: 1, HTTPClient: sdkHTTPClient})
 }
 
 // proxyCall posts one Cognito call and returns the answer's __type ("" on success).
@@ -335,13 +335,7 @@ func TestCognitoProxyEventsInFrontOfAnotherCognito(t *testing.T) {
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, m.GatewayURL+"/", strings.NewReader(`{"AccessToken":"`+forged+`"}`))
 	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	req.Header.Set("X-Amz-Target", targetPrefix+"GetUser")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(body), `"Invalid Access Token"`) {
+	if _, body := do(t, req); !strings.Contains(string(body), `"Invalid Access Token"`) {
 		t.Errorf("a forged token naming a user whose budget is spent: %s", body)
 	}
 }

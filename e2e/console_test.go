@@ -179,10 +179,12 @@ func TestConsoleInBrowser(t *testing.T) {
 			Request, Refusal string
 		}
 		InvokeResult, InvokeLog                           string
+		LiveLog                                           []string
 		AllowedDecision, DeniedDecision, BadPolicyVerdict string
 		SimulatedWithoutScript                            string
 		UsageCaption                                      string
 		WAFRules                                          []string
+		WAFProtects                                       []string
 		NoCSRF, NoCookie, NoCookiePage                    int
 		SignedOutAt, AfterSignOut                         string
 		ViewerBadge                                       string
@@ -216,6 +218,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	if !strings.Contains(used.InvokeResult, `"greeting":"hello console"`) || !strings.Contains(used.InvokeLog, "greeting console") {
 		t.Errorf("invoking the function: %q, log %q", used.InvokeResult, used.InvokeLog)
 	}
+	if !slices.ContainsFunc(used.LiveLog, func(l string) bool { return strings.Contains(l, "greeting console") }) {
+		t.Errorf("the function's live log: %q", used.LiveLog)
+	}
 	if used.AllowedDecision != "Allow" || used.DeniedDecision != "ImplicitDeny" || !strings.Contains(used.BadPolicyVerdict, "MalformedPolicyDocument") || used.SimulatedWithoutScript != "Allow" {
 		t.Errorf("the policy editor: GET /orders %q, DELETE /orders %q, a broken document %q; the form's own answer %q",
 			used.AllowedDecision, used.DeniedDecision, used.BadPolicyVerdict, used.SimulatedWithoutScript)
@@ -225,6 +230,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	if len(used.WAFRules) != 2 || !strings.Contains(used.WAFRules[0], "no-evil") || !strings.Contains(used.WAFRules[0], "1 matched") || !strings.Contains(used.WAFRules[0], "GET /shop/open") {
 		t.Errorf("the web ACL's rules: %q", used.WAFRules)
+	}
+	if want := "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/$default"; len(used.WAFProtects) != 1 || used.WAFProtects[0] != want {
+		t.Errorf("the web ACL protects %q, want just %s", used.WAFProtects, want)
 	}
 	if used.NoCSRF != 403 || used.NoCookie != 401 || used.NoCookiePage != 303 {
 		t.Errorf("without the CSRF token: %d; without the cookie: a change %d, a page %d", used.NoCSRF, used.NoCookie, used.NoCookiePage)

@@ -24,14 +24,13 @@ func TestCustomChallengeTriggers(t *testing.T) {
 	}
 
 	m := startMoat(t, moatOptions{Config: functionsRoleConfig})
-	out := runClientScript(t, []string{python, filepath.Join("clients", "python", "custom_challenge_flow.py")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
+	out := runClientScript(t, []string{python, filepath.Join("clients", "python", "custom_challenge_flow.py")}, "", append(m.adminEnv(),
 		"MOAT_ROLE_ARN=arn:aws:iam::000000000000:role/lambda-exec",
-		"MOAT_DEFINE_ZIP="+zips["define-auth-challenge"], "MOAT_CREATE_ZIP="+zips["create-auth-challenge"],
-		"MOAT_VERIFY_ZIP="+zips["verify-auth-challenge"], "MOAT_NODE="+node,
-	)
+		"MOAT_DEFINE_ZIP="+zips["define-auth-challenge"],
+		"MOAT_CREATE_ZIP="+zips["create-auth-challenge"],
+		"MOAT_VERIFY_ZIP="+zips["verify-auth-challenge"],
+		"MOAT_NODE="+node,
+	)...)
 	var left struct{ Pool, Client, Key string }
 	for _, line := range strings.Split(out, "\n") {
 		if strings.HasPrefix(line, `{"pool"`) {

@@ -1,10 +1,7 @@
 package e2e
 
 import (
-	"context"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,12 +11,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 
+	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/testenv"
 )
 
@@ -103,7 +99,7 @@ func TestDappInBrowser(t *testing.T) {
 func TestDappGuestRoute(t *testing.T) {
 	m := startMoat(t, moatOptions{})
 	cfg := readDappConfig(t, m)
-	ids := ci.New(ci.Options{Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), RetryMaxAttempts: 1})
+	ids := ci.New(ci.Options{Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), RetryMaxAttempts: 1, HTTPClient: sdkHTTPClient})
 	id, err := ids.GetId(t.Context(), &ci.GetIdInput{IdentityPoolId: &cfg.IdentityPoolID})
 	if err != nil {
 		t.Fatalf("GetId for a guest: %v", err)
@@ -116,16 +112,8 @@ func TestDappGuestRoute(t *testing.T) {
 		SecretAccessKey: aws.ToString(out.Credentials.SecretKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}
 	call := func(path string) (int, string) {
 		r, _ := http.NewRequest("GET", m.GatewayURL+path, nil)
-		empty := sha256.Sum256(nil)
-		if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hex.EncodeToString(empty[:]), "execute-api", m.Region, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.DefaultClient.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
+		awsapitest.Sign(t, r, nil, creds, "execute-api", m.Region)
+		resp, body := do(t, r)
 		return resp.StatusCode, string(body)
 	}
 	if status, body := call("/floor-price"); status != 200 || !strings.Contains(body, "floorPriceEth") {

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -224,12 +223,7 @@ func demoCall(t *testing.T, m *Moat, method, path, body string, header http.Head
 	for k, v := range header {
 		req.Header[http.CanonicalHeaderKey(k)] = v
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	res, b := do(t, req)
 	return res.StatusCode, string(b), res.Header
 }
 

@@ -105,7 +105,8 @@ func newNATSStream(t *testing.T) *natsStream {
 	return &natsStream{url: url, subject: subject, name: stream, js: js}
 }
 
-// read is every event the stream holds, oldest first.
+// read is every event the stream holds, oldest first, as a consumer of the
+// stream receives them: an ordered consumer from the first message.
 func (s *natsStream) read(t *testing.T) []events.Event {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -118,17 +119,30 @@ func (s *natsStream) read(t *testing.T) []events.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if info.State.Msgs == 0 {
+		return nil
+	}
+	consumer, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := consumer.Fetch(int(info.State.Msgs), jetstream.FetchMaxWait(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []events.Event
-	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
-		m, err := st.GetMsg(ctx, seq)
-		if err != nil {
-			t.Fatalf("stream message %d: %v", seq, err)
-		}
+	for m := range batch.Messages() {
 		var e events.Event
-		if err := json.Unmarshal(m.Data, &e); err != nil || m.Header.Get(jetstream.MsgIDHeader) != e.ID {
-			t.Fatalf("message %d: %s (%v)", seq, m.Data, err)
+		if err := json.Unmarshal(m.Data(), &e); err != nil || m.Headers().Get(jetstream.MsgIDHeader) != e.ID {
+			t.Fatalf("message %d: %s (%v)", len(out)+1, m.Data(), err)
 		}
 		out = append(out, e)
+	}
+	if err := batch.Error(); err != nil {
+		t.Fatalf("consuming the stream: %v", err)
+	}
+	if uint64(len(out)) != info.State.Msgs {
+		t.Fatalf("the consumer received %d of the stream's %d messages", len(out), info.State.Msgs)
 	}
 	return out
 }

@@ -28,12 +28,14 @@ import (
 // TestOIDCFederationInBrowser: a second moat pool is an outside OIDC
 // provider for the first. In Chromium, the first pool's sign-in page
 // offers it, its own hosted page signs the user in, and the first pool
-// issues a code; the federated user exists with mapped attributes, and its
-// ID token is the user-pool login an identity pool takes.
+// issues a code; the pool's InboundFederation function (Python) sees what
+// the provider sent and adds an attribute; the federated user exists with
+// mapped attributes, and its ID token is the user-pool login an identity
+// pool takes.
 func TestOIDCFederationInBrowser(t *testing.T) {
 	node := nodeWithClients(t)
 	chromium := chromiumPath(t)
-	m := startMoat(t, moatOptions{Config: identityPoolRoles})
+	m := startMoat(t, moatOptions{Config: identityPoolRoles + lambdaExecRole})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	idp := m.cognito(t)
@@ -49,6 +51,15 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 			"authorize_scopes": "openid email profile", "attributes_request_method": "GET"},
 		AttributeMapping: map[string]string{"email": "email"}}); err != nil {
 		t.Fatalf("CreateIdentityProvider: %v", err)
+	}
+	// The app's InboundFederation function (Python, through the Lambda API)
+	// gives the user a team from what the provider sent.
+	events := t.TempDir()
+	code := readFile(t, writeZip(t, filepath.Join(t.TempDir(), "inbound.zip"), map[string]string{"lambda_function.py": inboundFederationHandler}))
+	function := createEventRecorder(t, m, "inbound", "python3.12", "lambda_function.handler", code, events)
+	if _, err := idp.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: aws.String(app), LambdaConfig: &types.LambdaConfigType{
+		InboundFederation: &types.InboundFederationLambdaType{LambdaArn: &function, LambdaVersion: types.InboundFederationLambdaVersionTypeV10}}}); err != nil {
+		t.Fatalf("UpdateUserPool with InboundFederation: %v", err)
 	}
 	listed, err := idp.ListIdentityProviders(ctx, &cip.ListIdentityProvidersInput{UserPoolId: aws.String(app), MaxResults: aws.Int32(10)})
 	if err != nil || len(listed.Providers) != 1 || aws.ToString(listed.Providers[0].ProviderName) != "Corp" {
@@ -110,6 +121,25 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 	if err != nil || user.UserStatus != types.UserStatusTypeExternalProvider {
 		t.Fatalf("AdminGetUser: %+v %v", user, err)
 	}
+	// The user the pool keeps has the mapped attribute, names its provider,
+	// and has the team the InboundFederation function gave it.
+	attrs := attributeMap(user.UserAttributes)
+	if attrs["email"] != corp.username+"@example.com" || !strings.Contains(attrs["identities"], `"providerName":"Corp"`) ||
+		attrs["custom:team"] != "Corp-"+corp.username {
+		t.Fatalf("the federated user's attributes: %v", attrs)
+	}
+	var inbound struct {
+		TriggerSource, UserName string
+		Request                 struct {
+			ProviderName, ProviderType string
+			Attributes                 struct{ TokenResponse, IDToken, UserInfo map[string]string }
+		}
+	}
+	if err := json.Unmarshal(readFile(t, filepath.Join(events, "inbound.json")), &inbound); err != nil ||
+		inbound.TriggerSource != "InboundFederation_ExternalProvider" || inbound.UserName != username || inbound.Request.ProviderType != "OIDC" ||
+		inbound.Request.Attributes.TokenResponse["access_token"] == "" || inbound.Request.Attributes.IDToken["email"] != corp.username+"@example.com" {
+		t.Fatalf("the InboundFederation event %+v (%v)", inbound, err)
+	}
 
 	// The identity pool takes the federated user's ID token as the user-pool login.
 	admin, public := m.adminIdentityPools(), m.identityPools(aws.AnonymousCredentials{})
@@ -132,6 +162,20 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 		t.Fatalf("GetCredentialsForIdentity with the federated token: %v", err)
 	}
 }
+
+// inboundFederationHandler is an InboundFederation function: it writes its
+// event to $EVENTS_DIR/inbound.json and keeps the email, adding a team
+// named for the provider and the provider's username.
+const inboundFederationHandler = `import json, os
+
+def handler(event, context):
+    with open(os.path.join(os.environ["EVENTS_DIR"], "inbound.json"), "w") as f:
+        json.dump(event, f)
+    claims = event["request"]["attributes"]["idToken"]
+    event["response"]["userAttributesToMap"] = {"email": claims["email"],
+        "custom:team": event["request"]["providerName"] + "-" + claims["cognito:username"]}
+    return event
+`
 
 // pngLogo is a small PNG: a purple square with a lighter border.
 func pngLogo(t *testing.T) []byte {

@@ -2,10 +2,7 @@ package e2e
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -13,8 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/sealing"
 	"github.com/moat-dev/moat/internal/testenv"
 )
@@ -113,17 +110,8 @@ func lambdaCall(t *testing.T, m *Moat, method, path, body string) (int, []byte) 
 		t.Fatal(err)
 	}
 	r.Header.Set("Content-Type", "application/json")
-	sum := sha256.Sum256([]byte(body))
-	if err := v4.NewSigner().SignHTTP(t.Context(), aws.Credentials{AccessKeyID: m.AdminKeyID, SecretAccessKey: m.AdminSecret},
-		r, hex.EncodeToString(sum[:]), "lambda", m.Region, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	res, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	answer, _ := io.ReadAll(res.Body)
+	awsapitest.Sign(t, r, []byte(body), aws.Credentials{AccessKeyID: m.AdminKeyID, SecretAccessKey: m.AdminSecret}, "lambda", m.Region)
+	res, answer := do(t, r)
 	return res.StatusCode, answer
 }
 

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -38,8 +37,10 @@ const functionsConfig = functionsRoleConfig + `apis:
 `
 
 // functionsRoleConfig declares the execution role functions run as.
-const functionsRoleConfig = `
-roles:
+const functionsRoleConfig = "\nroles:" + lambdaExecRole
+
+// lambdaExecRole is the execution role's entry under roles:.
+const lambdaExecRole = `
   - name: lambda-exec
     assumeRolePolicy:
       Version: "2012-10-17"
@@ -60,14 +61,13 @@ func TestLambdaFunctions(t *testing.T) {
 	pythonZip := writeZip(t, filepath.Join(dir, "python.zip"), map[string]string{"lambda_function.py": pythonHandler})
 
 	m := startMoat(t, moatOptions{Config: functionsConfig})
-	runClientScript(t, []string{python, filepath.Join("clients", "python", "lambda_flow.py")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "lambda_flow.py")}, "", append(m.adminEnv(),
 		"MOAT_ROLE_ARN=arn:aws:iam::000000000000:role/lambda-exec",
-		"MOAT_GO_ZIP="+goZip, "MOAT_GO_ZIP_V2="+goZipV2,
-		"MOAT_NODE_ZIP="+nodeZip, "MOAT_PYTHON_ZIP="+pythonZip,
-	)
+		"MOAT_GO_ZIP="+goZip,
+		"MOAT_GO_ZIP_V2="+goZipV2,
+		"MOAT_NODE_ZIP="+nodeZip,
+		"MOAT_PYTHON_ZIP="+pythonZip,
+	)...)
 
 	t.Run("gateway", func(t *testing.T) {
 		status, body := tokenGet(t, m.GatewayURL+"/fn/orders/7", "allow")
@@ -103,12 +103,7 @@ func tokenGet(t *testing.T, url, token string) (int, []byte) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := do(t, req)
 	return resp.StatusCode, body
 }
 

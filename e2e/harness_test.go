@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -16,7 +15,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -126,6 +124,7 @@ func (m *Moat) cognitoAs(t *testing.T, creds aws.CredentialsProvider) *cognitoid
 		BaseEndpoint:     aws.String(m.IdentityURL),
 		Credentials:      creds,
 		RetryMaxAttempts: 1,
+		HTTPClient:       sdkHTTPClient,
 		APIOptions:       []func(*middleware.Stack) error{requireRequestID(t)},
 	})
 }
@@ -278,23 +277,10 @@ func randomString(n int, alphabet string) string {
 	return b.String()
 }
 
-// logBuffer collects moat's stdout and stderr for failure reports.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
+// logBuffer collects moat's stdout and stderr for failure reports; its
 // String is everything moat has written so far.
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
+type logBuffer struct {
+	testenv.LogBuffer
 }
 
 // waitFor reports whether moat has written every one of texts within a few
@@ -314,9 +300,7 @@ func (l *logBuffer) waitFor(texts ...string) bool {
 
 // tail returns the last n lines written.
 func (l *logBuffer) tail(n int) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lines := strings.Split(strings.TrimRight(l.buf.String(), "\n"), "\n")
+	lines := strings.Split(strings.TrimRight(l.String(), "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}

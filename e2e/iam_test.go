@@ -31,9 +31,5 @@ func TestBoto3IAMRoles(t *testing.T) {
 	python := pythonWithBoto3(t)
 	moat := startMoat(t, moatOptions{Config: declaredRoleConfig})
 	runClientScript(t, []string{python, filepath.Join("clients", "python", "iam_roles.py")}, "",
-		"MOAT_IDENTITY_URL="+moat.IdentityURL,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+moat.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+moat.AdminSecret,
-		"MOAT_DECLARED_ROLE=config-web",
-	)
+		append(moat.adminEnv(), "MOAT_DECLARED_ROLE=config-web")...)
 }

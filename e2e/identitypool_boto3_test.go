@@ -12,9 +12,5 @@ func TestBoto3IdentityPools(t *testing.T) {
 	python := pythonWithBoto3(t)
 	moat := startMoat(t, moatOptions{})
 	runClientScript(t, []string{python, filepath.Join("clients", "python", "identitypool_flow.py")}, "",
-		"MOAT_IDENTITY_URL="+moat.IdentityURL,
-		"MOAT_REGION="+moat.Region,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+moat.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+moat.AdminSecret,
-	)
+		append(moat.adminEnv(), "MOAT_REGION="+moat.Region)...)
 }

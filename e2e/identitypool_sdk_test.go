@@ -47,7 +47,7 @@ func roleARN(name string) string { return "arn:aws:iam::000000000000:role/" + na
 // identityPools returns a Cognito Identity client signed with the admin
 // credentials, or unsigned with aws.AnonymousCredentials.
 func (m *Moat) identityPools(creds aws.CredentialsProvider) *ci.Client {
-	return ci.New(ci.Options{Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), Credentials: creds, RetryMaxAttempts: 1})
+	return ci.New(ci.Options{Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), Credentials: creds, RetryMaxAttempts: 1, HTTPClient: sdkHTTPClient})
 }
 
 func (m *Moat) adminIdentityPools() *ci.Client {

@@ -276,10 +276,10 @@ func TestPendingSignUpSurvivesRestart(t *testing.T) {
 func TestLifecycleBoto3(t *testing.T) {
 	python := pythonWithBoto3(t)
 	m, sink := startMoatWithMail(t, moatOptions{})
-	runClientScript(t, []string{python, filepath.Join("clients", "python", "lifecycle_flow.py")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_REGION="+m.Region,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID, "MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
-		"MOAT_MAILBOX_URL="+serveMailbox(t, sink))
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "lifecycle_flow.py")}, "", append(m.adminEnv(),
+		"MOAT_REGION="+m.Region,
+		"MOAT_MAILBOX_URL="+serveMailbox(t, sink),
+	)...)
 }
 
 // TestLifecycleCognitoIdentityJS: signUp, confirmRegistration,

@@ -51,10 +51,11 @@ func TestBoto3MFA(t *testing.T) {
 	python := pythonWithPyotp(t)
 	m, sink := startMoatWithMail(t, moatOptions{})
 	emailPool := emailMFAPool(t, m.cognito(t))
-	runClientScript(t, []string{python, filepath.Join("clients", "python", "mfa_flow.py")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_REGION="+m.Region,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID, "MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
-		"MOAT_MAILBOX_URL="+serveMailbox(t, sink), "MOAT_EMAIL_POOL_ID="+emailPool)
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "mfa_flow.py")}, "", append(m.adminEnv(),
+		"MOAT_REGION="+m.Region,
+		"MOAT_MAILBOX_URL="+serveMailbox(t, sink),
+		"MOAT_EMAIL_POOL_ID="+emailPool,
+	)...)
 }
 
 // TestCognitoIdentityJSMFAAndDevices: totpRequired answered with

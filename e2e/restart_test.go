@@ -17,10 +17,7 @@ func TestRestartKeepsState(t *testing.T) {
 func testRestartKeepsState(t *testing.T, opts moatOptions) {
 	m := startMoat(t, opts)
 	c := m.cognito(t)
-	poolID := createPool(t, c, "restart")
-	client := createClient(t, c, poolID, true)
-	createUser(t, c, poolID, "alice", "alice@example.com")
-	before := signIn(t, c, client, "alice", testPassword)
+	poolID, client, before := aliceSignedIn(t, c, "restart")
 	sub := verifyIDToken(t, m, poolID, client.ID, *before.IdToken)["sub"]
 
 	m.Restart(t)

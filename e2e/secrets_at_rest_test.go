@@ -23,10 +23,7 @@ func TestSecretsSealedAtRest(t *testing.T) {
 func testSecretsSealedAtRest(t *testing.T, opts moatOptions) {
 	m := startMoat(t, opts)
 	c := m.cognito(t)
-	poolID := createPool(t, c, "sealed")
-	client := createClient(t, c, poolID, true)
-	createUser(t, c, poolID, "alice", "alice@example.com")
-	signIn(t, c, client, "alice", testPassword)
+	_, client, _ := aliceSignedIn(t, c, "sealed")
 	m.stop(t)
 
 	// the secret, PEM armour, and the base64 DER of a PKCS#8 RSA key past its length bytes (the

@@ -34,13 +34,12 @@ func TestUserPoolTriggers(t *testing.T) {
 
 	sink := mailtest.NewSink(t)
 	m := startMoat(t, moatOptions{Config: functionsRoleConfig, Env: []string{"MOAT_SMTP_URL=" + sink.URL(), "MOAT_SMTP_FROM=no-reply@example.com"}})
-	runClientScript(t, []string{python, filepath.Join("clients", "python", "triggers_flow.py")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "triggers_flow.py")}, "", append(m.adminEnv(),
 		"MOAT_ROLE_ARN=arn:aws:iam::000000000000:role/lambda-exec",
-		"MOAT_TRIGGERS_ZIP="+triggersZip, "MOAT_PRETOKEN_ZIP="+preTokenZip, "MOAT_EVENTS_DIR="+events,
-	)
+		"MOAT_TRIGGERS_ZIP="+triggersZip,
+		"MOAT_PRETOKEN_ZIP="+preTokenZip,
+		"MOAT_EVENTS_DIR="+events,
+	)...)
 
 	t.Run("metrics and log", func(t *testing.T) {
 		resp, err := http.Get(m.IdentityURL + "/metrics")
@@ -120,4 +119,18 @@ func TestUserPoolTriggers(t *testing.T) {
 		}
 		signIn(t, c, client, "legacy-ann", "New-Legacy-Pass-2!")
 	})
+}
+
+// createEventRecorder creates a trigger function through the Lambda API,
+// running as lambda-exec with $EVENTS_DIR set to events (where the test's
+// functions write the events they get), and returns its ARN.
+func createEventRecorder(t *testing.T, m *Moat, name, runtime, handler string, code []byte, events string) string {
+	t.Helper()
+	body := mustJSON(t, map[string]any{"FunctionName": name, "Runtime": runtime, "Handler": handler,
+		"Role": "arn:aws:iam::000000000000:role/lambda-exec", "Code": map[string][]byte{"ZipFile": code},
+		"Environment": map[string]any{"Variables": map[string]string{"EVENTS_DIR": events}}})
+	if status, answer := lambdaCall(t, m, http.MethodPost, "/2015-03-31/functions", body); status != http.StatusCreated {
+		t.Fatalf("CreateFunction %s: %d %s", name, status, answer)
+	}
+	return "arn:aws:lambda:" + m.Region + ":000000000000:function:" + name
 }

@@ -19,7 +19,7 @@ const signUpLimit = "user-pool-limits:\n  signUpPerIp: {perMinute: 1, burst: 2}\
 func signUpVia(t *testing.T, m *Moat, clientID, xff string, n int) error {
 	t.Helper()
 	c := cip.New(cip.Options{
-		Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1,
+		Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1, HTTPClient: sdkHTTPClient,
 		APIOptions: []func(*middleware.Stack) error{smithyhttp.AddHeaderValue("X-Forwarded-For", xff)},
 	})
 	_, err := c.SignUp(t.Context(), &cip.SignUpInput{

@@ -43,15 +43,12 @@ func TestBoto3UsagePlans(t *testing.T) {
 	m := startMoat(t, moatOptions{Config: usageAPIConfig})
 	state := filepath.Join(t.TempDir(), "state.json")
 	run := func(mode string) {
-		runClientScript(t, []string{python, filepath.Join("clients", "python", "usage_plans.py"), mode}, "",
-			"MOAT_IDENTITY_URL="+m.IdentityURL,
+		runClientScript(t, []string{python, filepath.Join("clients", "python", "usage_plans.py"), mode}, "", append(m.adminEnv(),
 			"MOAT_GATEWAY_URL="+m.GatewayURL,
 			"MOAT_REGION="+m.Region,
 			"MOAT_API_ID=usageapi01",
-			"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID,
-			"MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
 			"MOAT_STATE_FILE="+state,
-		)
+		)...)
 	}
 	run("setup")
 	var s struct{ Key, Value string }

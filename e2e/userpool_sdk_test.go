@@ -222,6 +222,16 @@ func signIn(t *testing.T, c *cip.Client, client appClient, username, password st
 	return out.AuthenticationResult
 }
 
+// aliceSignedIn makes a pool named name with a confidential client and the
+// user alice, and signs her in: state a restart must keep.
+func aliceSignedIn(t *testing.T, c *cip.Client, name string) (poolID string, client appClient, tokens *types.AuthenticationResultType) {
+	t.Helper()
+	poolID = createPool(t, c, name)
+	client = createClient(t, c, poolID, true)
+	createUser(t, c, poolID, "alice", "alice@example.com")
+	return poolID, client, signIn(t, c, client, "alice", testPassword)
+}
+
 // refresh runs REFRESH_TOKEN_AUTH; the secret hash is over the username.
 func refresh(t *testing.T, c *cip.Client, client appClient, username, refreshToken string) (*cip.InitiateAuthOutput, error) {
 	t.Helper()

@@ -38,16 +38,13 @@ func TestBoto3WAFOnUserPool(t *testing.T) {
 	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String(username), Password: aws.String(password), Permanent: true}); err != nil {
 		t.Fatal(err)
 	}
-	runClientScript(t, []string{python, filepath.Join("clients", "python", "waf_flow.py"), "user-pool"}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL,
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "waf_flow.py"), "user-pool"}, "", append(m.adminEnv(),
 		"MOAT_REGION="+m.Region,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret,
 		"MOAT_POOL_ARN=arn:aws:cognito-idp:"+m.Region+":000000000000:userpool/"+poolID,
 		"MOAT_CLIENT_ID="+aws.ToString(client.UserPoolClient.ClientId),
 		"MOAT_USERNAME="+username,
 		"MOAT_PASSWORD="+password,
-	)
+	)...)
 	// Request log lines are written behind the requests, within 100 ms.
 	if !m.log.waitFor(`"msg":"waf"`, `"rule":"deny-caller"`) {
 		t.Errorf("no WAF log line for the blocked call")
@@ -81,14 +78,11 @@ func TestBoto3WAFOnStage(t *testing.T) {
 		Env: []string{"MOAT_REDIS_URL=" + testenv.RedisURL(), "MOAT_MASTER_KEY=" + masterKey}}
 	a := startMoat(t, opts)
 	b := startMoat(t, opts)
-	runClientScript(t, []string{python, filepath.Join("clients", "python", "waf_flow.py"), "stage"}, "",
-		"MOAT_IDENTITY_URL="+a.IdentityURL,
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "waf_flow.py"), "stage"}, "", append(a.adminEnv(),
 		"MOAT_REGION="+a.Region,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+a.AdminKeyID,
-		"MOAT_ADMIN_SECRET_ACCESS_KEY="+a.AdminSecret,
 		"MOAT_STAGE_ARN=arn:aws:apigateway:"+a.Region+"::/restapis/wafapi0001/stages/prod",
 		"MOAT_GATEWAY_URLS="+a.GatewayURL+","+b.GatewayURL,
-	)
+	)...)
 }
 
 // wafDeclaredConfig declares a web ACL in the config file, in front of the

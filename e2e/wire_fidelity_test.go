@@ -13,7 +13,8 @@ func TestBoto3WireFidelity(t *testing.T) {
 	python := pythonWithBoto3(t)
 	const account = "123456789012" // user-pool ARNs must carry it
 	m := startMoat(t, moatOptions{Args: []string{"--account-id", account}})
-	runClientScript(t, []string{python, filepath.Join("clients", "python", "wire_fidelity.py")}, "",
-		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_REGION="+m.Region, "MOAT_ACCOUNT_ID="+account,
-		"MOAT_ADMIN_ACCESS_KEY_ID="+m.AdminKeyID, "MOAT_ADMIN_SECRET_ACCESS_KEY="+m.AdminSecret)
+	runClientScript(t, []string{python, filepath.Join("clients", "python", "wire_fidelity.py")}, "", append(m.adminEnv(),
+		"MOAT_REGION="+m.Region,
+		"MOAT_ACCOUNT_ID="+account,
+	)...)
 }

@@ -47,6 +47,18 @@ var buildMoat = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
+// moatBinary is the real binary, built once per test run; a test is
+// skipped where Go is not installed.
+func moatBinary(t *testing.T) string {
+	t.Helper()
+	testenv.LookPath(t, "go", "install Go")
+	bin, err := buildMoat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
 // process is a running `moat serve` and what it wrote to stderr.
 type process struct {
 	cmd      *exec.Cmd
@@ -169,11 +181,7 @@ func fetch(t *testing.T, method, url string, headers ...string) (int, string) {
 var printedCreds = regexp.MustCompile(`Access key ID:\s+(AKIA[A-Z0-9]{16})\s+Secret access key:\s+(\S{40})`)
 
 func TestBinaryServesAndStopsCleanly(t *testing.T) {
-	testenv.LookPath(t, "go", "install Go")
-	bin, err := buildMoat()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := moatBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 
 	first := startMoat(t, bin, "--data-dir", dataDir)
@@ -219,11 +227,7 @@ func TestBinaryServesAndStopsCleanly(t *testing.T) {
 }
 
 func TestBinaryRefusesBadConfiguration(t *testing.T) {
-	testenv.LookPath(t, "go", "install Go")
-	bin, err := buildMoat()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := moatBinary(t)
 	out, err := exec.Command(bin, "serve", "--region", "Mars", "--data-dir", t.TempDir()).CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() == 0 || !strings.Contains(string(out), "region") {
@@ -232,12 +236,8 @@ func TestBinaryRefusesBadConfiguration(t *testing.T) {
 }
 
 func TestBinaryOnPostgres(t *testing.T) {
-	testenv.LookPath(t, "go", "install Go")
+	bin := moatBinary(t)
 	url := testenv.NewPostgresDatabase(t)
-	bin, err := buildMoat()
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := startMoat(t, bin, "--database-url", url, "--data-dir", filepath.Join(t.TempDir(), "unused"))
 	waitHealthy(t, p.identity)
 	p.stop(t)
@@ -249,11 +249,7 @@ func TestBinaryOnPostgres(t *testing.T) {
 // A start that fails (here: the gateway's port is taken) prints no
 // generated secret and stores none, so the next start still shows them.
 func TestFailedStartKeepsTheSecretsUnprinted(t *testing.T) {
-	testenv.LookPath(t, "go", "install Go")
-	bin, err := buildMoat()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := moatBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	api := filepath.Join(t.TempDir(), "api.yaml") // an API of its own: no demo
 	if err := os.WriteFile(api, []byte("apis:\n  - name: a\n    routes:\n      - {method: GET, path: /, integration: {type: mock, body: ok}}\n"), 0o600); err != nil {
@@ -275,11 +271,7 @@ func TestFailedStartKeepsTheSecretsUnprinted(t *testing.T) {
 // shown only once moat is sure to run: a start on a taken port shows none,
 // and the next start shows them.
 func TestFailedStartKeepsTheDemoPasswordsUnprinted(t *testing.T) {
-	testenv.LookPath(t, "go", "install Go")
-	bin, err := buildMoat()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := moatBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	out := startOnTakenGatewayPort(t, bin, "--data-dir", dataDir)
 	if strings.Contains(out, "_PASSWORD=") || strings.Contains(out, "Secret access key") {

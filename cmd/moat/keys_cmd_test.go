@@ -40,11 +40,7 @@ func runMoat(t *testing.T, bin string, env []string, args ...string) (string, er
 // TestBinaryGeneratesPrivateMasterKey: a first start makes master.key 0600
 // beside a 0600 database in a 0700 directory, and warns about backups.
 func TestBinaryGeneratesPrivateMasterKey(t *testing.T) {
-	testenv.LookPath(t, "go", "install Go")
-	bin, err := buildMoat()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := moatBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
 	p := startMoat(t, bin, "--data-dir", dataDir)
 	waitHealthy(t, p.identity)
@@ -76,11 +72,7 @@ func TestBinaryRotateMasterKeyPostgres(t *testing.T) {
 // (clearly, changing nothing), the new one does, and a wrong key given
 // through MOAT_MASTER_KEY is refused the same way.
 func rotateMasterKey(t *testing.T, where []string, dataDir string) {
-	testenv.LookPath(t, "go", "install Go")
-	bin, err := buildMoat()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := moatBinary(t)
 	p := startMoat(t, bin, where...)
 	waitHealthy(t, p.identity)
 	p.stop(t)
@@ -125,11 +117,7 @@ func exitedNonZero(err error) bool {
 }
 
 func TestRotateMasterKeyNeedsADatabase(t *testing.T) {
-	testenv.LookPath(t, "go", "install Go")
-	bin, err := buildMoat()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := moatBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "none")
 	out, err := runMoat(t, bin, nil, "keys", "rotate-master", "--data-dir", dataDir, "--"+newMasterKeyFlag, filepath.Join(t.TempDir(), "new.key"))
 	if !exitedNonZero(err) || !strings.Contains(out, "no database") {

@@ -135,12 +135,16 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	if err != nil {
 		return err
 	}
-	runtime, err := newFunctions(ctx, cfg, st, sessions, registry, logger)
+	seals, err := customSenderSeals(ctx, st)
+	if err != nil {
+		return err
+	}
+	runtime, err := newFunctions(ctx, cfg, st, sessions, seals, registry, logger)
 	if err != nil {
 		return err
 	}
 	defer runtime.Close() // after the listeners stop: no invocation is left to run
-	identity, err := identityServices(ctx, st, tok, limiter, cfg, identityDeps{Sessions: sessions, Functions: runtime, Registry: registry}, logger)
+	identity, err := identityServices(ctx, st, tok, limiter, cfg, identityDeps{Sessions: sessions, Functions: runtime, Seals: seals, Registry: registry}, logger)
 	if err != nil {
 		return err
 	}
@@ -172,7 +176,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	// The WAF is the gateway's first stage and checks associations against
 	// the gateway's stages, so each is made knowing the other.
 	var gw *gateway.Gateway
-	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, requestLog, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
+	firewall, err := newFirewall(ctx, cfg, st, redisClient, registry, requestLog, accessLog, func(apiID, stage string) bool { return gw.HasStage(apiID, stage) })
 	if err != nil {
 		return err
 	}

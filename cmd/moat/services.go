@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/moat-dev/moat/internal/awsapi"
+	"github.com/moat-dev/moat/internal/codeseal"
 	"github.com/moat-dev/moat/internal/cognitoidentity"
 	"github.com/moat-dev/moat/internal/cognitoidp"
 	"github.com/moat-dev/moat/internal/identitypool"
@@ -39,11 +40,13 @@ type identityAPI struct {
 }
 
 // identityDeps are what the identity services share with the rest of moat:
-// the temporary-credential issuer, the functions user-pool triggers run on,
-// and the metrics registry.
+// the temporary-credential issuer, the functions user-pool triggers run on
+// with the keys sealing their custom senders' codes, and the metrics
+// registry.
 type identityDeps struct {
 	Sessions  *tempcreds.Issuer
 	Functions triggers.Invoker
+	Seals     *codeseal.Keys
 	Registry  prometheus.Registerer
 }
 
@@ -56,7 +59,7 @@ func identityServices(ctx context.Context, st store.Store, tok *tokens.Service, 
 	if err != nil {
 		return nil, err
 	}
-	hooks, err := triggers.New(triggers.Config{Functions: deps.Functions, Region: cfg.Region, Account: cfg.AccountID, Logger: logger, Registry: deps.Registry})
+	hooks, err := triggers.New(triggers.Config{Functions: deps.Functions, Seals: deps.Seals, Region: cfg.Region, Account: cfg.AccountID, Logger: logger, Registry: deps.Registry})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"time"
 
@@ -19,9 +20,10 @@ const wafRefresh = 2 * time.Second
 
 // newFirewall builds the WAF: rate counts in Redis when there is one, so a
 // rate rule's limit holds across replicas; GeoMatchStatement when
-// --waf-geoip-db names a database. The refresh loop runs until ctx ends.
-func newFirewall(ctx context.Context, cfg Config, st store.Store, redisClient *redis.Client, reg prometheus.Registerer, logger *slog.Logger, knownStage func(apiID, stage string) bool) (*waf.Service, error) {
-	engineCfg := waf.Config{Registerer: reg, Logger: logger}
+// --waf-geoip-db names a database. Match lines go to lines (the access
+// log's writer; nil: logger at info). The refresh loop runs until ctx ends.
+func newFirewall(ctx context.Context, cfg Config, st store.Store, redisClient *redis.Client, reg prometheus.Registerer, logger *slog.Logger, lines io.Writer, knownStage func(apiID, stage string) bool) (*waf.Service, error) {
+	engineCfg := waf.Config{Registerer: reg, Logger: logger, Lines: lines}
 	if redisClient != nil {
 		engineCfg.Counter = waf.NewRedisCounter(redisClient, "moat:waf:")
 	}

@@ -1,37 +1,30 @@
 package accesslog
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/moat-dev/moat/internal/testenv"
 )
 
 // gate is a destination that holds every write until it is opened.
 type gate struct {
 	open chan struct{}
-	mu   sync.Mutex
-	got  bytes.Buffer
+	got  testenv.LogBuffer
 }
 
 func (g *gate) Write(p []byte) (int, error) {
 	<-g.open
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	return g.got.Write(p)
 }
 
-func (g *gate) text() string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.got.String()
-}
+func (g *gate) text() string { return g.got.String() }
 
 func newWriter(t *testing.T, dst interface{ Write([]byte) (int, error) }) *Writer {
 	t.Helper()

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/sigv4"
@@ -54,18 +52,14 @@ func (a *Authenticator) Authenticate(ctx context.Context, r *http.Request, body 
 		return awserr.New(awserr.IncompleteSignature, "Admin operations must be signed in the Authorization header; presigned URLs (X-Amz-Signature in the query string) are refused.")
 	}
 	for _, h := range operationHeaders {
-		if len(r.Header.Values(h.shown)) > 0 && !signs(res, h.canonical) {
+		if len(r.Header.Values(h.shown)) > 0 && !res.Signs(h.canonical) {
 			return awserr.Newf(awserr.IncompleteSignature, "'%s' must be a 'SignedHeader' in the AWS Authorization.", h.shown)
 		}
 	}
 	return nil
 }
 
-func signs(res *sigv4.Result, header string) bool {
-	return slices.ContainsFunc(res.SignedHeaders, func(h string) bool { return strings.EqualFold(h, header) })
-}
-
-func (a *Authenticator) lookup(_ context.Context, accessKeyID string) (sigv4.Credential, bool, error) {
+func (a *Authenticator) lookup(_ context.Context, accessKeyID, _ string) (sigv4.Credential, bool, error) {
 	if subtle.ConstantTimeCompare([]byte(accessKeyID), []byte(a.creds.AccessKeyID)) != 1 {
 		return sigv4.Credential{}, false, nil
 	}

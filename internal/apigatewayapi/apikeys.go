@@ -96,21 +96,10 @@ func (h *Handler) getAPIKeys(ctx context.Context, c *call) (int, any, error) {
 			matching = append(matching, k)
 		}
 	}
-	items, next, err := page(matching, func(k store.APIKey) string { return k.ID }, q)
+	out, err := answerPage(matching, func(k store.APIKey) string { return k.ID }, q,
+		func(k store.APIKey) (apiKeyJSON, error) { return h.withValue(k, include) })
 	if err != nil {
 		return 0, nil, err
-	}
-	out := struct {
-		Items    []apiKeyJSON `json:"item"`
-		Position string       `json:"position,omitempty"`
-		Warnings []string     `json:"warnings,omitempty"`
-	}{Items: []apiKeyJSON{}, Position: next}
-	for _, k := range items {
-		j, err := h.withValue(k, include)
-		if err != nil {
-			return 0, nil, err
-		}
-		out.Items = append(out.Items, j)
 	}
 	return http.StatusOK, out, nil
 }

@@ -4,16 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/usage"
@@ -33,11 +30,8 @@ func newServer(t *testing.T) *server {
 		t.Fatal(err)
 	}
 	api := New(Config{Store: st, Usage: svc, KnownStage: func(apiID, stage string) bool { return apiID == "api1" }})
-	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
 	auth := awsapitest.AdminAuthenticator("us-east-1")
-	ts := httptest.NewServer(frame.REST(api, auth))
-	t.Cleanup(ts.Close)
-	return &server{t: t, url: ts.URL, svc: svc}
+	return &server{t: t, url: awsapitest.Serve(t, awsapitest.QuietFrame().REST(api, auth)), svc: svc}
 }
 
 // do sends a request signed as the apigateway service and decodes the answer.
@@ -47,10 +41,7 @@ func (s *server) do(method, path string, body any, creds aws.Credentials) (int, 
 	if body != nil {
 		raw, _ = json.Marshal(body)
 	}
-	r, _ := http.NewRequest(method, s.url+path, bytes.NewReader(raw))
-	r.Header.Set("Content-Type", "application/json")
-	awsapitest.Sign(s.t, r, raw, creds, "apigateway", "us-east-1")
-	a := awsapitest.Send(s.t, r)
+	a := awsapitest.CallREST(s.t, s.url, method, path, raw, creds, "apigateway")
 	return a.Status, a.Header, a.Object(s.t)
 }
 

@@ -74,20 +74,9 @@ func (h *Handler) getUsagePlanKeys(ctx context.Context, c *call) (int, any, erro
 		}
 		keys = named
 	}
-	items, next, err := page(keys, func(k store.APIKey) string { return k.ID }, q)
+	out, err := answerPage(keys, func(k store.APIKey) string { return k.ID }, q, h.planKeyOut)
 	if err != nil {
 		return 0, nil, err
-	}
-	out := struct {
-		Items    []usagePlanKeyJSON `json:"item"`
-		Position string             `json:"position,omitempty"`
-	}{Items: []usagePlanKeyJSON{}, Position: next}
-	for _, k := range items {
-		j, err := h.planKeyOut(k)
-		if err != nil {
-			return 0, nil, err
-		}
-		out.Items = append(out.Items, j)
 	}
 	return http.StatusOK, out, nil
 }

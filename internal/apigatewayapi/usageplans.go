@@ -103,16 +103,10 @@ func (h *Handler) getUsagePlans(ctx context.Context, c *call) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	items, next, err := page(plans, func(p store.UsagePlan) string { return p.ID }, q)
+	out, err := answerPage(plans, func(p store.UsagePlan) string { return p.ID }, q,
+		func(p store.UsagePlan) (usagePlanJSON, error) { return usagePlanOut(p), nil })
 	if err != nil {
 		return 0, nil, err
-	}
-	out := struct {
-		Items    []usagePlanJSON `json:"item"`
-		Position string          `json:"position,omitempty"`
-	}{Items: []usagePlanJSON{}, Position: next}
-	for _, p := range items {
-		out.Items = append(out.Items, usagePlanOut(p))
 	}
 	return http.StatusOK, out, nil
 }

@@ -3,13 +3,13 @@ package awsapi
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/awserr"
 )
 
@@ -58,8 +58,11 @@ func (f *queryFixture) post(t testing.TB, form string, headers ...string) *httpt
 // wantQueryError checks the query protocol's error document and request id.
 func wantQueryError(t testing.TB, rec *httptest.ResponseRecorder, status int, typ, code string) {
 	t.Helper()
-	doc := awsapitest.ParseQueryError(t, rec.Body.Bytes())
-	if rec.Code != status || doc.XMLName.Local != "ErrorResponse" || doc.XMLName.Space != testNamespace || doc.Type != typ || doc.Code != code || doc.Message == "" {
+	var doc queryErrorResponse
+	if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("error body %q: %v", rec.Body, err)
+	}
+	if rec.Code != status || doc.XMLName.Space != testNamespace || doc.Type != typ || doc.Code != code || doc.Message == "" {
 		t.Fatalf("got %d %s, want %d %s %s", rec.Code, rec.Body, status, typ, code)
 	}
 	if !uuidPattern.MatchString(doc.RequestID) || doc.RequestID != rec.Header().Get("x-amzn-RequestId") {

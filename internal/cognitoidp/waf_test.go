@@ -3,13 +3,13 @@ package cognitoidp
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/awsapi"
+	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/waf"
 	"github.com/moat-dev/moat/internal/waf/waftest"
@@ -50,7 +50,7 @@ func TestWAFGuardBlocksTheDeniedAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	ok := func(context.Context, *struct{ ClientId string }) (*struct{}, error) { return nil, nil }
-	h := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)}).JSON(awsapi.Service{
+	h := awsapitest.QuietFrame().JSON(awsapi.Service{
 		TargetPrefix: "AWSCognitoIdentityProviderService", SigningName: "cognito-idp",
 		Operations: []awsapi.Operation{awsapi.Op("InitiateAuth", false, ok), awsapi.Op("SignUp", false, ok)},
 		Guard:      WAFGuard(firewall, st, "us-east-1", "000000000000"),

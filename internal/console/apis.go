@@ -1,10 +1,7 @@
 package console
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/waf"
@@ -81,48 +78,12 @@ func stageNames(api gateway.API) []string {
 	return names
 }
 
-// tailHeartbeat keeps an idle stream's proxies from timing it out.
-const tailHeartbeat = 15 * time.Second
-
-// tail streams the API's finished requests as server-sent events, one
-// JSON AccessRecord each, from now until the page goes away or the
-// session ends (signed out, or idle: the stream itself is not a use).
+// tail streams the API's finished requests, one JSON AccessRecord each.
 func (c *Console) tail(w http.ResponseWriter, r *http.Request, rq *request) {
 	api, ok := c.servedAPI(r.PathValue("api"))
 	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{}) // the stream outlives the listener's write timeout
-	records := make(chan gateway.AccessRecord, 256)
-	stop := c.cfg.Gateway.Watch(api.Name, records)
-	defer stop()
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, ": watching "+api.Name+"\n\n")
-	if rc.Flush() != nil {
-		return
-	}
-	beat := time.NewTicker(tailHeartbeat)
-	defer beat.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-beat.C:
-			fmt.Fprint(w, ": heartbeat\n\n")
-		case rec := <-records:
-			b, _ := json.Marshal(rec) // plain strings and numbers
-			fmt.Fprintf(w, "event: request\ndata: %s\n\n", b)
-		}
-		if !c.sessions.alive(rq.token) {
-			return
-		}
-		if rc.Flush() != nil {
-			return
-		}
-	}
+	stream(c, w, r, rq, api.Name, "request", func(ch chan<- gateway.AccessRecord) func() { return c.cfg.Gateway.Watch(api.Name, ch) })
 }

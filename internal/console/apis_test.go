@@ -11,9 +11,7 @@ import (
 // TestAPIPageRouteCharts: the API page counts each route's requests and
 // errors from moat's metrics and charts their latencies.
 func TestAPIPageRouteCharts(t *testing.T) {
-	tb := newTestbed(t)
-	c := browser(t)
-	tb.signIn(t, c, adminCreds)
+	tb, c, _ := adminSession(t)
 	_, page := get(t, c, tb.url+"/console/apis/shop")
 	if !strings.Contains(page, `<td data-label="Requests">0</td>`) || !strings.Contains(page, `<td data-label="Mean latency">—</td>`) || strings.Contains(page, "<svg") {
 		t.Errorf("before any request: %s", page)

@@ -17,14 +17,8 @@ import (
 // answers its creation and on no other; the pool page lists the client's
 // flows and links its hosted sign-in page.
 func TestClientSecretShownOnce(t *testing.T) {
-	tb := newTestbed(t)
-	c := browser(t)
-	csrf := tb.signIn(t, c, adminCreds)
-	pool, err := tb.pools.CreateUserPool(context.Background(), &userpool.CreateUserPoolInput{PoolName: "Shop"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := pool.UserPool.Id
+	tb, c, csrf := adminSession(t)
+	id := tb.createPool(t, "Shop")
 	res, err := c.PostForm(tb.url+"/console/pools/"+id+"/clients", url.Values{"_csrf": {csrf}, "name": {"web"}, "generateSecret": {"on"},
 		"flow": {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}, "callbackUrls": {"http://localhost:3000/callback"}})
 	if err != nil {

@@ -122,6 +122,25 @@ func (tb *testbed) signIn(t testing.TB, c *http.Client, creds admin.Credentials)
 	return m[1]
 }
 
+// adminSession is a new testbed and a browser signed in to it as the
+// admin, with the session's CSRF token.
+func adminSession(t testing.TB) (*testbed, *http.Client, string) {
+	t.Helper()
+	tb := newTestbed(t)
+	c := browser(t)
+	return tb, c, tb.signIn(t, c, adminCreds)
+}
+
+// createPool creates a user pool through the service and returns its ID.
+func (tb *testbed) createPool(t testing.TB, name string) string {
+	t.Helper()
+	pool, err := tb.pools.CreateUserPool(context.Background(), &userpool.CreateUserPoolInput{PoolName: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool.UserPool.Id
+}
+
 func (tb *testbed) poolCount(t testing.TB) int {
 	t.Helper()
 	out, err := tb.pools.ListUserPools(context.Background(), &userpool.ListUserPoolsInput{MaxResults: 60})

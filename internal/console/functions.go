@@ -51,6 +51,17 @@ func (c *Console) showFunction(w http.ResponseWriter, r *http.Request, rq *reque
 	c.show(w, r, rq, "function", &view{Title: fn.Name, Section: "functions", Data: d})
 }
 
+// functionTail streams the lines the function's workers write, one JSON
+// functions.LogLine each.
+func (c *Console) functionTail(w http.ResponseWriter, r *http.Request, rq *request) {
+	fn, err := c.cfg.Functions.Get(r.Context(), r.PathValue("function"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	stream(c, w, r, rq, fn.Name, "line", func(ch chan<- functions.LogLine) func() { return c.cfg.Functions.WatchLogs(fn.Name, ch) })
+}
+
 // invoke runs the function with the form's test event, synchronously, as
 // Lambda's Invoke does, and shows what came back on the function's page.
 func (c *Console) invoke(w http.ResponseWriter, r *http.Request, rq *request) error {

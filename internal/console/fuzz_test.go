@@ -13,14 +13,8 @@ import (
 // token, to every change of the user-pool pages: each is answered (a
 // redirect with the API's refusal, or a page), never a 5xx or a panic.
 func FuzzChangeForms(f *testing.F) {
-	tb := newTestbed(f)
-	c := browser(f)
-	csrf := tb.signIn(f, c, adminCreds)
-	pool, err := tb.pools.CreateUserPool(context.Background(), &userpool.CreateUserPoolInput{PoolName: "Fuzz"})
-	if err != nil {
-		f.Fatal(err)
-	}
-	poolID := pool.UserPool.Id
+	tb, c, csrf := adminSession(f)
+	poolID := tb.createPool(f, "Fuzz")
 	if _, err := tb.pools.AdminCreateUser(context.Background(), &userpool.AdminCreateUserInput{UserPoolId: poolID, Username: "ann", MessageAction: "SUPPRESS"}); err != nil {
 		f.Fatal(err)
 	}

@@ -32,6 +32,7 @@ func (c *Console) routes() *http.ServeMux {
 
 	m.Handle("GET /console/functions", c.view(c.functionsPage))
 	m.Handle("GET /console/functions/{function}", c.view(c.functionPage))
+	m.Handle("GET /console/functions/{function}/tail", c.view(c.functionTail))
 	m.Handle("POST /console/functions/{function}/invoke", c.post("Invoke", true, c.invoke))
 
 	m.Handle("GET /console/identity-pools", c.view(c.identityPoolsPage))

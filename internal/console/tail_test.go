@@ -12,9 +12,7 @@ import (
 // TestTailEndsWithSession: the live tail streams the API's requests as
 // server-sent events and ends when its session does.
 func TestTailEndsWithSession(t *testing.T) {
-	tb := newTestbed(t)
-	c := browser(t)
-	csrf := tb.signIn(t, c, adminCreds)
+	tb, c, csrf := adminSession(t)
 	res, err := c.Get(tb.url + "/console/apis/shop/tail")
 	if err != nil {
 		t.Fatal(err)

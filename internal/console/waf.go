@@ -46,7 +46,13 @@ func (c *Console) wafPage(w http.ResponseWriter, r *http.Request, rq *request) {
 			d.ACL = &acl
 			v.Title = "Web ACL " + acl.Name
 			d.Rules = c.ruleActivity(r, acl)
-			d.Resource, _ = c.cfg.WAF.ResourcesForWebACL(ctx, acl.ARN, "")
+			// ResourcesForWebACL answers one resource type at a time (an
+			// empty one means load balancers, as AWS's does): ask for each
+			// kind moat can protect.
+			for _, kind := range []waf.ResourceType{waf.ResourceAPIGateway, waf.ResourceCognitoUserPool} {
+				arns, _ := c.cfg.WAF.ResourcesForWebACL(ctx, acl.ARN, string(kind))
+				d.Resource = append(d.Resource, arns...)
+			}
 		}
 	}
 	c.show(w, r, rq, "waf", v)

@@ -82,6 +82,19 @@ func TestBackendServesSite(t *testing.T) {
 	}
 }
 
+// TestBackendPagesAreUncached: the pages, their scripts and their configs
+// are served no-cache, so a newer moat's page never runs an older script.
+func TestBackendPagesAreUncached(t *testing.T) {
+	h := newBackend(siteConfig{}, dappConfig{}, nftProvider{key: "k"})
+	for _, path := range []string{"/", "/demo.js", "/demo-config.json", "/dapp/dapp.js", "/dapp/config.json"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-cache" {
+			t.Errorf("GET %s: %d, Cache-Control %q", path, rec.Code, rec.Header().Get("Cache-Control"))
+		}
+	}
+}
+
 func FuzzParseNewDragon(f *testing.F) {
 	for _, seed := range []string{`{"name":"Smaug"}`, `{}`, `{"name":null}`, `[]`, `{"name":"\u00e9"}`, `{"name":"a"} x`, "\xff"} {
 		f.Add(seed)

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"io/fs"
 	"net/http"
 
 	"github.com/moat-dev/moat/internal/gateway"
@@ -43,20 +42,7 @@ type dappConfig struct {
 	FloorPriceURL  string `json:"floorPriceUrl"`
 }
 
-func (c dappConfig) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Cache-Control", "no-cache")
-	writeJSON(w, http.StatusOK, c)
-}
-
 // dappFiles serves the embedded dApp page under /dapp/.
 func dappFiles() http.Handler {
-	root, err := fs.Sub(web.Dapp, "dapp")
-	if err != nil {
-		panic(err) // the directory is embedded at build time
-	}
-	files := http.StripPrefix("/dapp", http.FileServerFS(root))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
-	})
+	return noCache(http.StripPrefix("/dapp", http.FileServerFS(embedded(web.Dapp, "dapp"))))
 }

@@ -18,28 +18,38 @@ type siteConfig struct {
 	Group       string   `json:"group"`
 }
 
-func (c siteConfig) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Cache-Control", "no-cache")
-	writeJSON(w, http.StatusOK, c)
+// serveConfig answers with config as JSON, uncached.
+func serveConfig(config any) http.Handler {
+	return noCache(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, config)
+	}))
 }
 
-// siteRoot is the embedded demo/ directory.
-func siteRoot() fs.FS {
-	root, err := fs.Sub(web.Demo, "demo")
+// noCache serves h with Cache-Control: no-cache, so that a newer moat's
+// page is never mixed with an older cached script or config.
+func noCache(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// embedded is the directory dir of fsys, embedded at build time.
+func embedded(fsys fs.FS, dir string) fs.FS {
+	root, err := fs.Sub(fsys, dir)
 	if err != nil {
 		panic(err) // the directory is embedded at build time
 	}
 	return root
 }
 
+// siteRoot is the embedded demo/ directory.
+func siteRoot() fs.FS { return embedded(web.Demo, "demo") }
+
 // siteFiles serves the page and its script; no-cache, so a newer moat's
 // page is never mixed with an older cached script.
 func siteFiles() http.Handler {
-	files := http.FileServerFS(siteRoot())
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
-	})
+	return noCache(http.FileServerFS(siteRoot()))
 }
 
 // siteAssets are the files the page loads besides itself: each becomes a

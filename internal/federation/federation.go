@@ -2,7 +2,7 @@
 // identity providers: an OpenID Connect provider (discovery, the code
 // grant, ID token verification by coreos/go-oidc) and a SAML 2.0 IdP
 // (SP-initiated, signed assertions verified by crewjam/saml). It turns a
-// provider's answer into a subject and claims; making the pool's user from
+// provider's answer into a subject and the attributes it sent; making the pool's user from
 // them is package userpool's (FederatedSignIn).
 package federation
 
@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/moat-dev/moat/internal/ttlcache"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // Service talks to outside providers. Safe for concurrent use.
@@ -95,50 +97,64 @@ func (f *Service) OIDCAuthorizeURL(ctx context.Context, details map[string]strin
 
 // OIDCExchange redeems the provider's code, verifies its ID token (issuer,
 // audience, signature, expiry, nonce) and returns the subject (the claim
-// subjectClaim names, sub by default) and every claim, with those of the
+// subjectClaim names, sub by default) and what the provider sent: the
+// token endpoint's answer, the ID token's claims, and those of the
 // userinfo endpoint when the details name one.
-func (f *Service) OIDCExchange(ctx context.Context, details map[string]string, redirectURI, code, nonce, subjectClaim string) (string, map[string]string, error) {
+func (f *Service) OIDCExchange(ctx context.Context, details map[string]string, redirectURI, code, nonce, subjectClaim string) (string, signin.ProviderAttributes, error) {
+	var sent signin.ProviderAttributes
 	cfg, p, err := f.oauthConfig(ctx, details, redirectURI)
 	if err != nil {
-		return "", nil, err
+		return "", sent, err
 	}
 	ctx = oidc.ClientContext(ctx, f.http)
 	tok, err := cfg.Exchange(ctx, code)
 	if err != nil {
-		return "", nil, providerError("token", err)
+		return "", sent, providerError("token", err)
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return "", nil, &ErrProvider{Step: "token", Detail: "no id_token in the provider's answer"}
+		return "", sent, &ErrProvider{Step: "token", Detail: "no id_token in the provider's answer"}
 	}
 	idToken, err := p.Verifier(&oidc.Config{ClientID: cfg.ClientID}).Verify(ctx, raw)
 	if err != nil {
-		return "", nil, providerError("id_token", err)
+		return "", sent, providerError("id_token", err)
 	}
 	if idToken.Nonce != nonce {
-		return "", nil, &ErrProvider{Step: "id_token", Detail: "nonce mismatch"}
+		return "", sent, &ErrProvider{Step: "id_token", Detail: "nonce mismatch"}
 	}
 	all := map[string]any{}
 	if err := idToken.Claims(&all); err != nil {
-		return "", nil, providerError("id_token", err)
+		return "", sent, providerError("id_token", err)
 	}
+	sent.IDToken = stringClaims(all)
+	sent.TokenResponse = tokenResponse(tok, raw)
 	if p.UserInfoEndpoint() != "" {
 		if info, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err == nil {
 			extra := map[string]any{}
 			if info.Claims(&extra) == nil {
-				for k, v := range extra {
-					if _, seen := all[k]; !seen {
-						all[k] = v
-					}
-				}
+				sent.UserInfo = stringClaims(extra)
 			}
 		}
 	}
-	claims := stringClaims(all)
 	if subjectClaim == "" {
 		subjectClaim = "sub"
 	}
-	return claims[subjectClaim], claims, nil
+	return sent.Claims()[subjectClaim], sent, nil
+}
+
+// tokenResponse is the token endpoint's answer as strings.
+func tokenResponse(tok *oauth2.Token, idToken string) map[string]string {
+	out := map[string]string{"access_token": tok.AccessToken, "id_token": idToken, "token_type": tok.TokenType}
+	if tok.RefreshToken != "" {
+		out["refresh_token"] = tok.RefreshToken
+	}
+	if tok.ExpiresIn > 0 {
+		out["expires_in"] = strconv.FormatInt(tok.ExpiresIn, 10)
+	}
+	if scope, ok := tok.Extra("scope").(string); ok {
+		out["scope"] = scope
+	}
+	return out
 }
 
 // stringClaims writes claims as attribute values: strings as they are,

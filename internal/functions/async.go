@@ -20,12 +20,28 @@ const (
 
 // InvokeAsync queues an Event invocation and returns its request id.
 func (r *Runtime) InvokeAsync(ctx context.Context, function string, payload []byte) (string, error) {
+	return r.enqueue(ctx, function, payload, func(*invocable) error { return nil })
+}
+
+// InvokeFunctionAsync queues an Event invocation for a service, as
+// InvokeFunction runs one: the function's AddPermission statements, when
+// it has a policy, must allow principal from sourceARN.
+func (r *Runtime) InvokeFunctionAsync(ctx context.Context, principal, function, sourceARN string, payload []byte) (string, error) {
+	return r.enqueue(ctx, function, payload, func(c *invocable) error { return r.authorize(c, principal, sourceARN) })
+}
+
+// enqueue is every Event invocation: the payload checked, the function
+// found and admitted, the event stored for the dispatcher.
+func (r *Runtime) enqueue(ctx context.Context, function string, payload []byte, admit func(*invocable) error) (string, error) {
 	payload, err := checkPayload(payload, MaxEventPayload)
 	if err != nil {
 		return "", err
 	}
 	c, _, err := r.lookup(ctx, function)
 	if err != nil {
+		return "", err
+	}
+	if err := admit(c); err != nil {
 		return "", err
 	}
 	now := time.Now().UnixMilli()

@@ -2,6 +2,7 @@ package functions
 
 import (
 	"bytes"
+	"github.com/moat-dev/moat/internal/fanout"
 	"log/slog"
 	"os"
 	"strconv"
@@ -32,6 +33,7 @@ var drainMark = []byte("\x00moat-drain\n")
 // invocation's lines for LogType Tail.
 type output struct {
 	logger   *slog.Logger
+	watchers *fanout.Hub[LogLine]
 	function string
 	read     *os.File // moat's end
 	write    *os.File // the process's end, also kept by moat for drain marks
@@ -48,12 +50,12 @@ type output struct {
 	tail      bytes.Buffer // the current invocation's log
 }
 
-func newOutput(logger *slog.Logger, function string) (*output, error) {
+func newOutput(logger *slog.Logger, watchers *fanout.Hub[LogLine], function string) (*output, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	o := &output{logger: logger, function: function, read: r, write: w, drained: make(chan struct{}, 1), eof: make(chan struct{})}
+	o := &output{logger: logger, watchers: watchers, function: function, read: r, write: w, drained: make(chan struct{}, 1), eof: make(chan struct{})}
 	go o.copy()
 	return o, nil
 }
@@ -127,6 +129,9 @@ func (o *output) line(b []byte) {
 	o.appendTail(b)
 	o.mu.Unlock()
 	o.logger.Info(string(b), "function", o.function, "request_id", id, "source", "function")
+	if o.watchers.Watched() {
+		o.watchers.Publish(o.function, LogLine{Time: time.Now(), RequestID: id, Text: string(b)})
+	}
 }
 
 // appendTail keeps the line in the invocation's log; the caller holds mu.

@@ -2,6 +2,7 @@ package functions
 
 import (
 	"context"
+	"github.com/moat-dev/moat/internal/fanout"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -34,10 +35,15 @@ func (r *records) Handle(_ context.Context, rec slog.Record) error {
 
 // Every line a process writes before its answer is in that invocation's
 // tail and logged with its request id: whole lines, an unfinished one,
-// one longer than the reader's buffer, and none at all.
+// one longer than the reader's buffer, and none at all; a watcher of the
+// function sees the same lines.
 func TestOutputCapture(t *testing.T) {
 	logged := &records{}
-	o, err := newOutput(slog.New(logged), "fn")
+	var watchers fanout.Hub[LogLine]
+	watched := make(chan LogLine, 16)
+	defer watchers.Watch("fn", watched)()
+	defer watchers.Watch("other-fn", make(chan LogLine, 16))()
+	o, err := newOutput(slog.New(logged), &watchers, "fn")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,6 +84,14 @@ func TestOutputCapture(t *testing.T) {
 	want := []string{"r1 one", "r1 two", "r1 three", "r3 no newline", "r4 " + long[:maxLogLine], "r4 " + long[maxLogLine:], "r5 five"}
 	if strings.Join(logged.lines, "|") != strings.Join(want, "|") {
 		t.Fatalf("logged %d lines %q…; want %q…", len(logged.lines), shorten(logged.lines), shorten(want))
+	}
+	var seen []string
+	for len(watched) > 0 {
+		l := <-watched
+		seen = append(seen, l.RequestID+" "+l.Text)
+	}
+	if strings.Join(seen, "|") != strings.Join(want, "|") {
+		t.Fatalf("the watcher saw %d lines %q…; want %q…", len(seen), shorten(seen), shorten(want))
 	}
 }
 

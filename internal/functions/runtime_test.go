@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/moat-dev/moat/internal/functions/functionstest"
 	"github.com/moat-dev/moat/internal/store"
@@ -14,7 +13,7 @@ import (
 const (
 	testRegion  = "us-east-1"
 	testAccount = "000000000000"
-	testRole    = "arn:aws:iam::000000000000:role/lambda-exec"
+	testRole    = functionstest.RoleARN
 )
 
 // newTestRuntime is a Runtime on a fresh SQLite store holding the
@@ -27,11 +26,7 @@ func newTestRuntime(t testing.TB, tweak func(*Config)) (*Runtime, store.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	role := store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: testRole, Path: "/",
-		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600, CreatedAt: time.Now().Unix()}
-	if err := st.CreateRole(ctx, role); err != nil {
-		t.Fatal(err)
-	}
+	functionstest.ExecutionRole(t, st)
 	return newRuntimeOn(t, st, tweak), st
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/moat-dev/moat/internal/fanout"
 	"log/slog"
 	"net/http"
 	"os"
@@ -51,6 +52,9 @@ type Config struct {
 	// Memory is how MemorySize is enforced: MemoryCgroup ("" too) or
 	// MemoryUnenforced.
 	Memory string
+	// Provided is what moat gives a function's workers beyond AWS's
+	// variables (a custom sender's key); nil gives nothing.
+	Provided func(function string) map[string]string
 }
 
 // Runtime runs functions: it keeps their workers and answers invocations.
@@ -62,10 +66,12 @@ type Runtime struct {
 	workDir         string
 	clientDir       string
 	logger          *slog.Logger
+	logs            fanout.Hub[LogLine] // the console's live view of workers' lines, by function
 	metrics         *metrics
 	maxConcurrency  int
 	idleTimeout     time.Duration
 	retryDelay      time.Duration
+	provided        func(function string) map[string]string
 	http            *http.Client
 	unpacking       sync.Mutex
 	stop            context.CancelFunc
@@ -119,7 +125,7 @@ func New(cfg Config) (*Runtime, error) {
 		store: cfg.Store, credentials: cfg.Credentials, region: cfg.Region, account: cfg.Account,
 		workDir: cfg.WorkDir, clientDir: filepath.Join(cfg.WorkDir, "runtime"), logger: cfg.Logger, metrics: m,
 		maxConcurrency: cfg.MaxConcurrency, idleTimeout: cfg.IdleTimeout, retryDelay: cfg.RetryDelay,
-		http: cfg.HTTPClient, pools: map[string]*pool{}, queued: make(chan struct{}, 1),
+		provided: cfg.Provided, http: cfg.HTTPClient, pools: map[string]*pool{}, queued: make(chan struct{}, 1),
 		functions: ttlcache.New[string, *invocable](functionCacheEntries, functionCacheTTL),
 	}
 	if err := os.MkdirAll(filepath.Join(cfg.WorkDir, "code"), 0o700); err != nil {

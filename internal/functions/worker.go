@@ -72,7 +72,7 @@ func (r *Runtime) startWorker(ctx context.Context, fn store.Function, taskRoot s
 	if err != nil {
 		return nil, err
 	}
-	out, err := newOutput(r.logger, fn.Name)
+	out, err := newOutput(r.logger, &r.logs, fn.Name)
 	if err != nil {
 		api.close()
 		return nil, err
@@ -167,6 +167,11 @@ func (r *Runtime) environment(ctx context.Context, fn store.Function, taskRoot s
 	}
 	if family == python {
 		env = append(env, "PYTHONUNBUFFERED=1") // lines reach the log as printed
+	}
+	if r.provided != nil { // after the function's variables: moat's win
+		for k, v := range r.provided(fn.Name) {
+			env = append(env, k+"="+v)
+		}
 	}
 	retire := time.Now().Add(time.Duration(1<<62 - 1))
 	if r.credentials != nil {

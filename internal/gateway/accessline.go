@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/moat-dev/moat/internal/accesslog"
 )
 
 // accessLine is one access-log record, encoded the way slog's JSONHandler
@@ -27,32 +29,25 @@ func (l *accessLine) appendTo(b []byte) []byte {
 	b = append(b, `{"time":"`...)
 	b = l.time.AppendFormat(b, time.RFC3339Nano) // slog's JSON form of a time
 	b = append(b, `","level":"INFO","msg":"request","logger":"gateway","requestId":`...)
-	b = appendJSONString(b, l.requestID)
-	b = appendField(b, "api", l.api)
-	b = appendField(b, "stage", l.stage)
-	b = appendField(b, "route", l.route)
-	b = appendField(b, "method", l.method)
-	b = appendField(b, "path", l.path)
+	b = accesslog.AppendJSONString(b, l.requestID)
+	b = accesslog.AppendField(b, "api", l.api)
+	b = accesslog.AppendField(b, "stage", l.stage)
+	b = accesslog.AppendField(b, "route", l.route)
+	b = accesslog.AppendField(b, "method", l.method)
+	b = accesslog.AppendField(b, "path", l.path)
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(l.status), 10)
 	b = append(b, `,"latency_ms":`...)
 	b = appendMillis(b, l.latency)
 	b = append(b, `,"integration_latency_ms":`...)
 	b = appendMillis(b, l.integrationLatency)
-	b = appendField(b, "principal", l.principal)
-	b = appendField(b, "apiKeyId", l.apiKeyID)
-	b = appendField(b, "usagePlanId", l.usagePlanID)
-	b = appendField(b, "user_agent", l.userAgent)
-	b = appendField(b, "source_ip", l.sourceIP)
-	b = appendField(b, "errorType", l.errorType)
+	b = accesslog.AppendField(b, "principal", l.principal)
+	b = accesslog.AppendField(b, "apiKeyId", l.apiKeyID)
+	b = accesslog.AppendField(b, "usagePlanId", l.usagePlanID)
+	b = accesslog.AppendField(b, "user_agent", l.userAgent)
+	b = accesslog.AppendField(b, "source_ip", l.sourceIP)
+	b = accesslog.AppendField(b, "errorType", l.errorType)
 	return append(b, "}\n"...)
-}
-
-func appendField(b []byte, key, value string) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return appendJSONString(b, value)
 }
 
 // appendMillis is d in milliseconds to the microsecond, as a JSON number
@@ -60,6 +55,3 @@ func appendField(b []byte, key, value string) []byte {
 func appendMillis(b []byte, d time.Duration) []byte {
 	return strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', -1, 64)
 }
-
-// appendJSONString is s quoted as slog's JSON handler quotes it.
-func appendJSONString(b []byte, s string) []byte { return appendQuoted(b, s, false) }

@@ -38,8 +38,8 @@ func (g *Gateway) record(x *exchange) {
 		line.principal = x.req.Identity.Principal
 	}
 	line.errorType = x.errorType
-	if g.tail.watching.Load() > 0 {
-		g.tail.publish(AccessRecord{Time: x.start, RequestID: line.requestID, API: line.api, Stage: line.stage, Route: line.route,
+	if g.tail.Watched() {
+		g.tail.Publish(line.api, AccessRecord{Time: x.start, RequestID: line.requestID, API: line.api, Stage: line.stage, Route: line.route,
 			Method: line.method, Path: line.path, Status: status, LatencyMS: float64(latency.Microseconds()) / 1000,
 			Principal: line.principal, APIKeyID: line.apiKeyID, ErrorType: x.errorType, Reason: x.reason})
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/moat-dev/moat/internal/fanout"
 	"github.com/moat-dev/moat/internal/usage"
 )
 
@@ -52,7 +53,7 @@ type Gateway struct {
 	// apis is what is served now; Reload swaps it whole, so a request runs
 	// from start to end on the APIs it began with.
 	apis atomic.Pointer[compiledAPIs]
-	tail tail // the console's live view of finished requests
+	tail fanout.Hub[AccessRecord] // the console's live view of finished requests, by API
 }
 
 // compiledAPIs is one configuration's APIs, compiled.

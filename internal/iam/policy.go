@@ -51,6 +51,19 @@ func (p *Policy) NamesPrincipal() bool {
 	return false
 }
 
+// ReadsContext reports whether evaluating the policy can read the
+// request's Context: a statement with a condition or a policy variable. A
+// caller may leave Context nil for the policies that do not, rather than
+// build the condition keys for every request.
+func (p *Policy) ReadsContext() bool {
+	for i := range p.Statements {
+		if len(p.Statements[i].conditions) > 0 || len(p.Statements[i].variables) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // collectVariables lists the statement's variables once, so evaluation can
 // check up front that all of them resolve.
 func (s *Statement) collectVariables() {

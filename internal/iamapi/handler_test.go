@@ -2,9 +2,7 @@ package iamapi
 
 import (
 	"encoding/xml"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/roles"
 	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
@@ -23,7 +20,7 @@ var adminCreds = awsapitest.Admin // the credential the test server trusts
 const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:pool"}}}]}`
 
 // server is the IAM API over a fresh SQLite store, for a moat in eu-west-1.
-func server(t *testing.T) *httptest.Server {
+func server(t *testing.T) string {
 	t.Helper()
 	st := sqlstoretest.Open(t)
 	svc, err := roles.New(st, roles.Options{})
@@ -31,10 +28,7 @@ func server(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	auth := Authenticators{Global: awsapitest.AdminAuthenticator(GlobalRegion), Regional: awsapitest.AdminAuthenticator("eu-west-1")}
-	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
-	srv := httptest.NewServer(frame.Query(API(svc), auth))
-	t.Cleanup(srv.Close)
-	return srv
+	return awsapitest.Serve(t, awsapitest.QuietFrame().Query(API(svc), auth))
 }
 
 type answer struct {
@@ -45,11 +39,11 @@ type answer struct {
 
 // post sends params as boto3 does: a form POST signed for iam in region
 // (no signature when region is "").
-func post(t *testing.T, srv *httptest.Server, creds aws.Credentials, region string, params url.Values) answer {
+func post(t *testing.T, srv string, creds aws.Credentials, region string, params url.Values) answer {
 	t.Helper()
 	params.Set("Version", "2010-05-08")
 	body := params.Encode()
-	r, err := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(body))
+	r, err := http.NewRequest(http.MethodPost, srv+"/", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +144,7 @@ func TestAuthentication(t *testing.T) {
 	wantError(t, post(t, srv, adminCreds, "ap-south-1", get), 403, "Sender", "SignatureDoesNotMatch", "valid region")
 
 	// A signed GET with the parameters in the query, as the query protocol allows.
-	r, err := http.NewRequest(http.MethodGet, srv.URL+"/?Action=ListRoles&Version=2010-05-08", nil)
+	r, err := http.NewRequest(http.MethodGet, srv+"/?Action=ListRoles&Version=2010-05-08", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

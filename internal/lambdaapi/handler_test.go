@@ -1,35 +1,26 @@
 package lambdaapi
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/functions"
 	"github.com/moat-dev/moat/internal/functions/functionstest"
-	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 )
 
-const testRole = "arn:aws:iam::000000000000:role/lambda-exec"
+const testRole = functionstest.RoleARN
 
 // newRuntime is a function runtime on a fresh SQLite store that holds the
 // functions' execution role.
 func newRuntime(t testing.TB) *functions.Runtime {
 	t.Helper()
-	ctx := context.Background()
 	st := sqlstoretest.Open(t)
-	if err := st.CreateRole(ctx, store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: testRole, Path: "/",
-		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600}); err != nil {
-		t.Fatal(err)
-	}
+	functionstest.ExecutionRole(t, st)
 	// Memory unenforced: these tests are of the wire, and run where no
 	// cgroup can be made (internal/functions tests the limits).
 	rt, err := functions.New(functions.Config{Store: st, Region: "us-east-1", Account: "000000000000", WorkDir: t.TempDir(),
@@ -50,22 +41,13 @@ type lambdaServer struct {
 
 func newServer(t *testing.T) *lambdaServer {
 	t.Helper()
-	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
 	auth := awsapitest.AdminAuthenticator("us-east-1")
-	ts := httptest.NewServer(frame.REST(New(newRuntime(t)), auth))
-	t.Cleanup(ts.Close)
-	return &lambdaServer{t: t, url: ts.URL}
+	return &lambdaServer{t: t, url: awsapitest.Serve(t, awsapitest.QuietFrame().REST(New(newRuntime(t)), auth))}
 }
 
 func (s *lambdaServer) do(method, path, body string, headers ...string) awsapitest.Answer {
 	s.t.Helper()
-	r, _ := http.NewRequest(method, s.url+path, strings.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		r.Header.Set(headers[i], headers[i+1])
-	}
-	awsapitest.Sign(s.t, r, []byte(body), awsapitest.Admin, SigningName, "us-east-1")
-	return awsapitest.Send(s.t, r)
+	return awsapitest.CallREST(s.t, s.url, method, path, []byte(body), awsapitest.Admin, SigningName, headers...)
 }
 
 func pythonZip(t testing.TB, source string) []byte {

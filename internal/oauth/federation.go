@@ -13,6 +13,7 @@ import (
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/federation"
 	"github.com/moat-dev/moat/internal/userpool"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // Federated sign-in: /oauth2/authorize with identity_provider (or the
@@ -110,8 +111,8 @@ func (p *Provider) federationReturn(w http.ResponseWriter, r *http.Request, stat
 }
 
 // finishFederation signs in the user the provider vouched for.
-func (p *Provider) finishFederation(w http.ResponseWriter, r *http.Request, req *authRequest, prov *userpool.IdentityProviderType, subject string, claims map[string]string) {
-	u, err := p.pools.FederatedSignIn(r.Context(), req.client.PoolID, req.client.ClientID, prov.ProviderName, subject, claims)
+func (p *Provider) finishFederation(w http.ResponseWriter, r *http.Request, req *authRequest, prov *userpool.IdentityProviderType, subject string, sent signin.ProviderAttributes) {
+	u, err := p.pools.FederatedSignIn(r.Context(), req.client.PoolID, req.client.ClientID, prov.ProviderName, subject, sent)
 	if err != nil {
 		p.federationFailed(w, r, req, prov.ProviderName, err)
 		return
@@ -132,13 +133,13 @@ func (p *Provider) oidcResponse(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, req, toClient(oidc.ErrInvalidRequest().WithDescription("%s Error - %s", prov.ProviderName, e)))
 		return
 	}
-	subject, claims, err := p.federation.OIDCExchange(r.Context(), prov.ProviderDetails, p.requestBase(r)+"/oauth2/idpresponse",
+	subject, sent, err := p.federation.OIDCExchange(r.Context(), prov.ProviderDetails, p.requestBase(r)+"/oauth2/idpresponse",
 		q.Get("code"), st.Nonce, prov.AttributeMapping["username"])
 	if err != nil {
 		p.federationFailed(w, r, req, prov.ProviderName, err)
 		return
 	}
-	p.finishFederation(w, r, req, prov, subject, claims)
+	p.finishFederation(w, r, req, prov, subject, sent)
 }
 
 // maxSAMLResponseBytes bounds a posted SAML response (signed XML, maybe
@@ -172,7 +173,7 @@ func (p *Provider) samlResponse(w http.ResponseWriter, r *http.Request) {
 		p.federationFailed(w, r, req, prov.ProviderName, err)
 		return
 	}
-	p.finishFederation(w, r, req, prov, subject, claims)
+	p.finishFederation(w, r, req, prov, subject, signin.ProviderAttributes{SAMLResponse: claims})
 }
 
 // providerButtons are the sign-in page's buttons for the client's outside

@@ -24,6 +24,7 @@ import (
 	"github.com/moat-dev/moat/internal/testenv"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/userpool"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // testbed is a user pool behind the real provider on a real listener, with
@@ -43,6 +44,12 @@ const callback = "http://localhost:4000/callback"
 
 func newTestbed(t testing.TB) *testbed {
 	t.Helper()
+	return newTestbedWith(t, signin.Hooks{})
+}
+
+// newTestbedWith is a testbed whose pools run hooks.
+func newTestbedWith(t testing.TB, hooks signin.Hooks) *testbed {
+	t.Helper()
 	ctx := context.Background()
 	st := sqlstoretest.Open(t)
 	sink := mailtest.NewSink(t)
@@ -55,7 +62,7 @@ func newTestbed(t testing.TB) *testbed {
 	t.Cleanup(srv.Close)
 	tok := tokens.NewService(st, srv.URL)
 	pools, err := userpool.New(ctx, userpool.Config{Store: st, Tokens: tok, Region: "us-east-1", Mail: sender,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthDomainSuffix: "auth.test", PublicURL: srv.URL})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AuthDomainSuffix: "auth.test", PublicURL: srv.URL, Hooks: hooks})
 	if err != nil {
 		t.Fatal(err)
 	}

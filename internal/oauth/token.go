@@ -96,7 +96,13 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 			writeOAuthError(w, oidc.ErrUnauthorizedClient())
 			return
 		}
-		result, err = p.pools.ClientCredentialsToken(r.Context(), c.ClientID, strings.Fields(r.PostFormValue("scope")))
+		var metadata map[string]string
+		if raw := r.PostFormValue("aws_client_metadata"); raw != "" && json.Unmarshal([]byte(raw), &metadata) != nil {
+			writeOAuthError(w, oidc.ErrInvalidRequest().WithDescription("aws_client_metadata is not a JSON object of strings"))
+			return
+		}
+		result, err = p.pools.ClientCredentialsToken(r.Context(), userpool.ClientCredentialsGrant{ClientID: c.ClientID,
+			Scopes: strings.Fields(r.PostFormValue("scope")), ClientMetadata: metadata, Caller: p.caller(r)})
 	case "":
 		writeOAuthError(w, oidc.ErrInvalidRequest().WithDescription("grant_type is required"))
 		return

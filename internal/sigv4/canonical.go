@@ -2,33 +2,30 @@ package sigv4
 
 import (
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// canonicalRequest builds the SigV4 canonical request for r, the way the
-// client built it before sending.
-func canonicalRequest(r *http.Request, a *authParams, payloadHash string, normalizePath bool) string {
-	var b strings.Builder
-	b.Grow(256)
-	b.WriteString(r.Method)
-	b.WriteByte('\n')
-	writeCanonicalURI(&b, wirePath(r), normalizePath)
-	b.WriteByte('\n')
-	writeCanonicalQuery(&b, r.URL.RawQuery, a.presigned)
-	b.WriteByte('\n')
-	for _, name := range a.signedHeaders {
-		b.WriteString(name)
-		b.WriteByte(':')
-		b.WriteString(canonicalHeaderValue(r, name))
-		b.WriteByte('\n')
+// appendCanonicalRequest appends the SigV4 canonical request for r, the way
+// the client built it before sending. segs and pairs are scratch space.
+func appendCanonicalRequest(b []byte, s *scratch, r *http.Request, a *authParams, payloadHash []byte, normalizePath bool) []byte {
+	b = append(b, r.Method...)
+	b = append(b, '\n')
+	b = s.appendCanonicalURI(b, wirePath(r), normalizePath)
+	b = append(b, '\n')
+	b = s.appendCanonicalQuery(b, r.URL.RawQuery, a.presigned)
+	b = append(b, '\n')
+	for name := range strings.SplitSeq(a.signedHeadersRaw, ";") {
+		b = append(b, name...)
+		b = append(b, ':')
+		b = appendCanonicalHeaderValue(b, r, name)
+		b = append(b, '\n')
 	}
-	b.WriteByte('\n')
-	b.WriteString(a.signedHeadersRaw)
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	b = append(b, '\n')
+	b = append(b, a.signedHeadersRaw...)
+	b = append(b, '\n')
+	return append(b, payloadHash...)
 }
 
 // wirePath is the path exactly as the client sent it. Clients sign the
@@ -58,19 +55,17 @@ func wirePath(r *http.Request) string {
 	return uri
 }
 
-// writeCanonicalURI encodes each path segment. With normalize it also
+// appendCanonicalURI encodes each path segment. With normalize it also
 // removes "." and ".." segments and empty segments (duplicate slashes), as
 // AWS does for every service but S3; a trailing slash is kept.
-func writeCanonicalURI(b *strings.Builder, path string, normalize bool) {
+func (s *scratch) appendCanonicalURI(b []byte, path string, normalize bool) []byte {
 	if !normalize {
 		if path == "" {
-			b.WriteByte('/')
-			return
+			return append(b, '/')
 		}
-		uriEncode(b, path, true)
-		return
+		return appendURIEncoded(b, path, true)
 	}
-	var stack []string
+	stack := s.segs[:0]
 	trailingSlash := false
 	for seg := range strings.SplitSeq(path, "/") {
 		trailingSlash = false
@@ -88,30 +83,31 @@ func writeCanonicalURI(b *strings.Builder, path string, normalize bool) {
 			stack = append(stack, seg)
 		}
 	}
-	b.WriteByte('/')
+	s.segs = stack
+	b = append(b, '/')
 	for i, seg := range stack {
 		if i > 0 {
-			b.WriteByte('/')
+			b = append(b, '/')
 		}
-		uriEncode(b, seg, false)
+		b = appendURIEncoded(b, seg, false)
 	}
 	if trailingSlash && len(stack) > 0 {
-		b.WriteByte('/')
+		b = append(b, '/')
 	}
+	return b
 }
 
 type queryPair struct{ key, value string }
 
-// writeCanonicalQuery decodes the raw query the way form decoders do ("+" is
-// a space, as the AWS SDKs' query parsers read it), re-encodes every name and
-// value with the SigV4 unreserved set, and sorts by name, then value. A
+// appendCanonicalQuery decodes the raw query the way form decoders do ("+"
+// is a space, as the AWS SDKs' query parsers read it), re-encodes every name
+// and value with the SigV4 unreserved set, and sorts by name, then value. A
 // presigned request's own signature is not part of what was signed.
-func writeCanonicalQuery(b *strings.Builder, rawQuery string, presigned bool) {
+func (s *scratch) appendCanonicalQuery(b []byte, rawQuery string, presigned bool) []byte {
 	if rawQuery == "" {
-		return
+		return b
 	}
-	pairs := make([]queryPair, 0, strings.Count(rawQuery, "&")+1)
-	var enc strings.Builder
+	pairs := s.pairs[:0]
 	for part := range strings.SplitSeq(rawQuery, "&") {
 		if part == "" {
 			continue
@@ -120,34 +116,34 @@ func writeCanonicalQuery(b *strings.Builder, rawQuery string, presigned bool) {
 		if presigned && queryUnescape(k) == "X-Amz-Signature" {
 			continue
 		}
-		pairs = append(pairs, queryPair{canonicalQueryPart(&enc, k), canonicalQueryPart(&enc, v)})
+		pairs = append(pairs, queryPair{canonicalQueryPart(k), canonicalQueryPart(v)})
 	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].key != pairs[j].key {
-			return pairs[i].key < pairs[j].key
+	s.pairs = pairs
+	slices.SortFunc(pairs, func(x, y queryPair) int {
+		if c := strings.Compare(x.key, y.key); c != 0 {
+			return c
 		}
-		return pairs[i].value < pairs[j].value
+		return strings.Compare(x.value, y.value)
 	})
 	for i, p := range pairs {
 		if i > 0 {
-			b.WriteByte('&')
+			b = append(b, '&')
 		}
-		b.WriteString(p.key)
-		b.WriteByte('=')
-		b.WriteString(p.value)
+		b = append(b, p.key...)
+		b = append(b, '=')
+		b = append(b, p.value...)
 	}
+	return b
 }
 
 // canonicalQueryPart is a raw query name or value decoded and encoded
 // again as SigV4 encodes it. One already in that form — what SDKs send —
 // is its own answer, with nothing decoded, encoded or allocated.
-func canonicalQueryPart(enc *strings.Builder, raw string) string {
+func canonicalQueryPart(raw string) string {
 	if isCanonicalEncoding(raw) {
 		return raw
 	}
-	enc.Reset()
-	uriEncode(enc, queryUnescape(raw), false)
-	return enc.String()
+	return string(appendURIEncoded(nil, queryUnescape(raw), false))
 }
 
 // isCanonicalEncoding says whether s is uriEncode's output for some
@@ -168,35 +164,30 @@ func isCanonicalEncoding(s string) bool {
 
 func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
 
-// canonicalHeaderValue is the signed header's value: every occurrence,
-// trimmed and with runs of spaces collapsed, joined by commas in the order
-// received. net/http moves Host and (sometimes) Content-Length out of the
-// header map, so those come from the request's fields.
-func canonicalHeaderValue(r *http.Request, name string) string {
+// appendCanonicalHeaderValue appends the signed header's value: every
+// occurrence, trimmed and with runs of spaces collapsed, joined by commas in
+// the order received. net/http moves Host and (sometimes) Content-Length out
+// of the header map, so those come from the request's fields.
+func appendCanonicalHeaderValue(b []byte, r *http.Request, name string) []byte {
 	switch name {
 	case "host":
 		if r.Host != "" {
-			return r.Host
+			return append(b, r.Host...)
 		}
-		return r.URL.Host
+		return append(b, r.URL.Host...)
 	case "content-length":
 		if v := r.Header.Get("Content-Length"); v != "" {
-			return collapseSpaces(v)
+			return appendCollapsed(b, v)
 		}
-		return strconv.FormatInt(max(r.ContentLength, 0), 10)
+		return strconv.AppendInt(b, max(r.ContentLength, 0), 10)
 	}
-	values := r.Header.Values(name)
-	if len(values) == 1 {
-		return collapseSpaces(values[0])
-	}
-	var b strings.Builder
-	for i, v := range values {
+	for i, v := range headerValues(r.Header, name) {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteString(collapseSpaces(v))
+		b = appendCollapsed(b, v)
 	}
-	return b.String()
+	return b
 }
 
 // hasHeader reports whether a header the client named in SignedHeaders is in
@@ -208,16 +199,45 @@ func hasHeader(r *http.Request, name string) bool {
 	case "content-length":
 		return r.Header.Get("Content-Length") != "" || r.ContentLength >= 0
 	}
-	return len(r.Header.Values(name)) > 0
+	return len(headerValues(r.Header, name)) > 0
 }
 
-func collapseSpaces(v string) string {
-	v = strings.Trim(v, " \t")
-	if !strings.Contains(v, "  ") {
-		return v
+// headerValues is h.Values(name) for a signed header's lower-case name,
+// canonicalized on the stack rather than into a new string per lookup.
+// Like textproto, it leaves a name with a byte outside the token set as it is.
+func headerValues(h http.Header, name string) []string {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return h.Values(name)
 	}
-	var b strings.Builder
-	b.Grow(len(v))
+	key := buf[:len(name)]
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !isTokenByte(c) {
+			return h[name]
+		}
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		case !upper && 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		key[i] = c
+		upper = c == '-'
+	}
+	return h[string(key)]
+}
+
+// isTokenByte is RFC 9110's tchar, the bytes textproto canonicalizes around.
+func isTokenByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// appendCollapsed appends v trimmed, with runs of spaces collapsed to one.
+func appendCollapsed(b []byte, v string) []byte {
+	v = strings.Trim(v, " \t")
 	space := false
 	for i := 0; i < len(v); i++ {
 		if v[i] == ' ' {
@@ -228,7 +248,7 @@ func collapseSpaces(v string) string {
 		} else {
 			space = false
 		}
-		b.WriteByte(v[i])
+		b = append(b, v[i])
 	}
-	return b.String()
+	return b
 }

@@ -4,20 +4,19 @@ import "strings"
 
 const upperHex = "0123456789ABCDEF"
 
-// uriEncode writes s with every byte outside RFC 3986's unreserved set
-// (A-Z a-z 0-9 - . _ ~) as %XX in upper case; keepSlash leaves "/" alone for
-// whole paths.
-func uriEncode(b *strings.Builder, s string, keepSlash bool) {
+// appendURIEncoded appends s with every byte outside RFC 3986's unreserved
+// set (A-Z a-z 0-9 - . _ ~) as %XX in upper case; keepSlash leaves "/" alone
+// for whole paths.
+func appendURIEncoded(b []byte, s string, keepSlash bool) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if isUnreserved(c) || (keepSlash && c == '/') {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
-		b.WriteByte('%')
-		b.WriteByte(upperHex[c>>4])
-		b.WriteByte(upperHex[c&15])
+		b = append(b, '%', upperHex[c>>4], upperHex[c&15])
 	}
+	return b
 }
 
 func isUnreserved(c byte) bool {

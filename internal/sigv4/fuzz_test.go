@@ -2,8 +2,12 @@ package sigv4
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,6 +41,63 @@ func FuzzVerify(f *testing.F) {
 		}
 		if err == nil && !strings.Contains(authorization+rawQuery, "Signature=") {
 			t.Fatalf("accepted without a signature: %q %q", authorization, rawQuery)
+		}
+	})
+}
+
+// headerValues finds what http.Header.Values finds, for any name a client
+// can put in SignedHeaders.
+func FuzzHeaderValues(f *testing.F) {
+	for _, s := range []string{"x-amz-date", "content-type", "X-AMZ-DATE", "x amz", "a--b", "-x", "ü", "x_y", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		h := http.Header{}
+		h.Add(name, "v1")
+		h.Add(name, "v2")
+		if got, want := headerValues(h, name), h.Values(name); !slices.Equal(got, want) {
+			t.Fatalf("%q: %q, want %q", name, got, want)
+		}
+	})
+}
+
+// The pooled HMAC is crypto/hmac's, over any message and key, reused.
+func FuzzHexHMAC(f *testing.F) {
+	f.Add([]byte("key"), []byte(""))
+	f.Add([]byte{0xff}, []byte("AWS4-HMAC-SHA256\n20150830T123600Z\n"))
+	f.Fuzz(func(t *testing.T, seed, msg []byte) {
+		key := sha256.Sum256(seed)
+		s := getScratch()
+		defer s.release()
+		for range 2 {
+			m := hmac.New(sha256.New, key[:])
+			m.Write(msg)
+			if got, want := string(s.hexHMAC(&key, msg)), hex.EncodeToString(m.Sum(nil)); got != want {
+				t.Fatalf("%s, want %s", got, want)
+			}
+		}
+	})
+}
+
+// setCredential takes exactly five slash-separated parts, as splitting on
+// every slash would, and keeps the scope after the key id whole.
+func FuzzSetCredential(f *testing.F) {
+	for _, s := range []string{"AKID/20150830/us-east-1/service/aws4_request", "////", "a/b/c/d", "a/b/c/d/e/f", "", "/a/b/c/d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, credential string) {
+		var a authParams
+		err := a.setCredential(credential)
+		parts := strings.Split(credential, "/")
+		if (err == nil) != (len(parts) == 5) {
+			t.Fatalf("%q: error %v with %d parts", credential, err, len(parts))
+		}
+		if err != nil {
+			return
+		}
+		got := []string{a.accessKeyID, a.scopeDate, a.region, a.service, a.terminator}
+		if !slices.Equal(got, parts) || a.scope != strings.Join(parts[1:], "/") {
+			t.Fatalf("%q: %q scope %q", credential, got, a.scope)
 		}
 	})
 }

@@ -22,8 +22,7 @@ type authParams struct {
 	region           string
 	service          string
 	terminator       string
-	signedHeaders    []string
-	signedHeadersRaw string
+	signedHeadersRaw string // "host;x-amz-date", names lower-case
 	signature        string
 	amzDate          string // the signing time as YYYYMMDD'T'HHMMSS'Z'
 	expires          string // X-Amz-Expires, presigned only; may be empty
@@ -45,27 +44,16 @@ func hasPresignedQuery(rawQuery string) bool {
 	return false
 }
 
-func forEachQueryPair(rawQuery string, fn func(k, v string)) {
-	for part := range strings.SplitSeq(rawQuery, "&") {
-		if part == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(part, "=")
-		fn(queryUnescape(k), queryUnescape(v))
-	}
-}
-
 // parseAuthorizationHeader reads "AWS4-HMAC-SHA256 Credential=…,
 // SignedHeaders=…, Signature=…" and the request's date.
-func parseAuthorizationHeader(r *http.Request, authorization string) (*authParams, error) {
+func parseAuthorizationHeader(r *http.Request, authorization string, a *authParams) error {
 	alg, rest, _ := strings.Cut(strings.TrimSpace(authorization), " ")
 	if alg != algorithm {
 		if strings.HasPrefix(alg, "AWS4-") && !strings.Contains(alg, "=") {
-			return nil, errIncomplete("Unsupported AWS 'algorithm': '%s'.", alg)
+			return errIncomplete("Unsupported AWS 'algorithm': '%s'.", alg)
 		}
-		return nil, errMissingEqualSign(authorization)
+		return errMissingEqualSign(authorization)
 	}
-	a := &authParams{}
 	var credential string
 	var haveCredential, haveSignedHeaders, haveSignature bool
 	for part := range strings.SplitSeq(rest, ",") {
@@ -75,7 +63,7 @@ func parseAuthorizationHeader(r *http.Request, authorization string) (*authParam
 		}
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
-			return nil, errIncomplete("'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'.", part, authorization)
+			return errIncomplete("'%s' not a valid key=value pair (missing equal-sign) in Authorization header: '%s'.", part, authorization)
 		}
 		switch k {
 		case "Credential":
@@ -106,71 +94,85 @@ func parseAuthorizationHeader(r *http.Request, authorization string) (*authParam
 		}
 	}
 	if missing.Len() > 0 {
-		return nil, errIncomplete("%sAuthorization=%s", missing.String(), authorization)
+		return errIncomplete("%sAuthorization=%s", missing.String(), authorization)
 	}
-	if err := a.setCredential(credential); err != nil {
-		return nil, err
-	}
-	a.setSignedHeaders()
 	a.securityToken = r.Header.Get("X-Amz-Security-Token")
-	return a, nil
+	return a.setCredential(credential)
+}
+
+// The presigned query parameters a request must carry, as bits.
+const (
+	seenAlgorithm = 1 << iota
+	seenCredential
+	seenSignature
+	seenDate
+	seenSignedHeaders
+)
+
+// presignedRequired names each required parameter, in the order missing
+// ones are reported.
+var presignedRequired = []struct {
+	bit  int
+	name string
+}{
+	{seenAlgorithm, "X-Amz-Algorithm"}, {seenCredential, "X-Amz-Credential"}, {seenSignature, "X-Amz-Signature"},
+	{seenDate, "X-Amz-Date"}, {seenSignedHeaders, "X-Amz-SignedHeaders"},
 }
 
 // parsePresignedQuery reads the X-Amz-* query parameters of a presigned URL.
-func parsePresignedQuery(rawQuery string) (*authParams, error) {
-	a := &authParams{presigned: true}
+func parsePresignedQuery(rawQuery string, a *authParams) error {
+	a.presigned = true
 	var alg, credential string
-	seen := map[string]bool{}
-	forEachQueryPair(rawQuery, func(k, v string) {
-		switch k {
-		case "X-Amz-Algorithm":
-			alg = v
-		case "X-Amz-Credential":
-			credential = v
-		case "X-Amz-Date":
-			a.amzDate = v
-		case "X-Amz-SignedHeaders":
-			a.signedHeadersRaw = v
-		case "X-Amz-Signature":
-			a.signature = v
-		case "X-Amz-Expires":
-			a.expires = v
-		case "X-Amz-Security-Token":
-			a.securityToken = v
-		default:
-			return
+	seen := 0
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		if part == "" {
+			continue
 		}
-		seen[k] = true
-	})
-	for _, required := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders"} {
-		if !seen[required] {
-			return nil, errIncomplete("AWS query-string parameters must include '%s'. Re-examine the query-string parameters.", required)
+		k, v, _ := strings.Cut(part, "=")
+		if !strings.Contains(k, "X-Amz-") && !strings.Contains(k, "%") {
+			continue // not one of ours, and its value need not be decoded
+		}
+		switch queryUnescape(k) {
+		case "X-Amz-Algorithm":
+			alg, seen = queryUnescape(v), seen|seenAlgorithm
+		case "X-Amz-Credential":
+			credential, seen = queryUnescape(v), seen|seenCredential
+		case "X-Amz-Date":
+			a.amzDate, seen = queryUnescape(v), seen|seenDate
+		case "X-Amz-SignedHeaders":
+			a.signedHeadersRaw, seen = queryUnescape(v), seen|seenSignedHeaders
+		case "X-Amz-Signature":
+			a.signature, seen = queryUnescape(v), seen|seenSignature
+		case "X-Amz-Expires":
+			a.expires = queryUnescape(v)
+		case "X-Amz-Security-Token":
+			a.securityToken = queryUnescape(v)
+		}
+	}
+	for _, required := range presignedRequired {
+		if seen&required.bit == 0 {
+			return errIncomplete("AWS query-string parameters must include '%s'. Re-examine the query-string parameters.", required.name)
 		}
 	}
 	if alg != algorithm {
-		return nil, errIncomplete("Unsupported AWS 'algorithm': '%s'.", alg)
+		return errIncomplete("Unsupported AWS 'algorithm': '%s'.", alg)
 	}
-	if err := a.setCredential(credential); err != nil {
-		return nil, err
-	}
-	a.setSignedHeaders()
-	return a, nil
+	return a.setCredential(credential)
 }
 
 func (a *authParams) setCredential(credential string) error {
-	parts := strings.Split(credential, "/")
-	if len(parts) != 5 {
-		return errIncomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", credential)
+	var parts [5]string
+	rest := credential
+	for i := range parts {
+		var ok bool
+		parts[i], rest, ok = strings.Cut(rest, "/")
+		if ok != (i < len(parts)-1) {
+			return errIncomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", credential)
+		}
 	}
 	a.accessKeyID, a.scopeDate, a.region, a.service, a.terminator = parts[0], parts[1], parts[2], parts[3], parts[4]
 	a.scope = credential[len(parts[0])+1:]
 	return nil
-}
-
-func (a *authParams) setSignedHeaders() {
-	if a.signedHeadersRaw != "" {
-		a.signedHeaders = strings.Split(a.signedHeadersRaw, ";")
-	}
 }
 
 // signedAt parses the signing time.
@@ -183,7 +185,7 @@ func (a *authParams) signedAt() (time.Time, error) {
 }
 
 func (a *authParams) isSigned(name string) bool {
-	for _, h := range a.signedHeaders {
+	for h := range strings.SplitSeq(a.signedHeadersRaw, ";") {
 		if h == name {
 			return true
 		}

@@ -29,7 +29,7 @@ func sdkVerifier(service string) *Verifier {
 	return &Verifier{
 		Service: service,
 		Region:  "us-east-1",
-		Lookup: func(_ context.Context, id string) (Credential, bool, error) {
+		Lookup: func(_ context.Context, id, _ string) (Credential, bool, error) {
 			switch id {
 			case longTerm.AccessKeyID:
 				return Credential{SecretAccessKey: longTerm.SecretAccessKey}, true, nil

@@ -5,12 +5,11 @@ package sigv4
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
@@ -29,8 +28,9 @@ type Credential struct {
 type Verifier struct {
 	Service string
 	Region  string
-	// Lookup resolves an access key id; ok=false means unknown key.
-	Lookup func(ctx context.Context, accessKeyID string) (cred Credential, ok bool, err error)
+	// Lookup resolves an access key id, given the session token the
+	// request carries ("" for none); ok=false means unknown key.
+	Lookup func(ctx context.Context, accessKeyID, sessionToken string) (cred Credential, ok bool, err error)
 	// MaxSkew is how far the signing time may be from now; 0 means 5 minutes.
 	MaxSkew time.Duration
 	// Now is the clock; nil means time.Now.
@@ -51,7 +51,17 @@ type Result struct {
 	Region        string
 	Service       string
 	SignedAt      time.Time
-	SignedHeaders []string
+	signedHeaders string
+}
+
+// Signs reports whether the signature covers the header name (any case).
+func (r *Result) Signs(header string) bool {
+	for name := range strings.SplitSeq(r.signedHeaders, ";") {
+		if strings.EqualFold(name, header) {
+			return true
+		}
+	}
+	return false
 }
 
 const (
@@ -65,38 +75,40 @@ const (
 // and messages and Status left 0; a failing Lookup comes back wrapped in
 // awserr.Internal.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*Result, error) {
-	a, err := readAuth(r)
-	if err != nil {
+	var a authParams
+	if err := readAuth(r, &a); err != nil {
 		return nil, err
 	}
 	signedAt, err := a.signedAt()
 	if err != nil {
 		return nil, err
 	}
-	if err := v.checkScope(a); err != nil {
+	if err := v.checkScope(&a); err != nil {
 		return nil, err
 	}
-	if err := checkSignedHeaders(r, a); err != nil {
+	if err := checkSignedHeaders(r, &a); err != nil {
 		return nil, err
 	}
-	if err := v.checkTime(a, signedAt); err != nil {
+	if err := v.checkTime(&a, signedAt); err != nil {
 		return nil, err
 	}
 	if v.Lookup == nil {
 		return nil, awserr.Internal(errors.New("sigv4: Verifier.Lookup is nil"))
 	}
-	cred, ok, err := v.Lookup(ctx, a.accessKeyID)
+	cred, ok, err := v.Lookup(ctx, a.accessKeyID, a.securityToken)
 	if err != nil {
 		return nil, awserr.Internal(err)
 	}
-	if !ok || !sameToken(cred.SessionToken, a.securityToken) {
+	if !ok || !equalConstantTime(cred.SessionToken, a.securityToken) {
 		return nil, errUnrecognizedClient()
 	}
-	creq, err := v.canonicalize(r, a, body)
+	s := getScratch()
+	defer s.release()
+	creq, err := v.canonicalize(s, r, &a, body)
 	if err != nil {
 		return nil, err
 	}
-	if !hmac.Equal(signature(cred.SecretAccessKey, a, creq), []byte(a.signature)) {
+	if !equalConstantTime(s.signature(cred.SecretAccessKey, &a, creq), a.signature) {
 		return nil, errSignatureMismatch()
 	}
 	return &Result{
@@ -105,26 +117,27 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 		Region:        a.region,
 		Service:       a.service,
 		SignedAt:      signedAt,
-		SignedHeaders: a.signedHeaders,
+		signedHeaders: a.signedHeadersRaw,
 	}, nil
 }
 
-// readAuth finds the request's one authentication mechanism and parses it.
-func readAuth(r *http.Request) (*authParams, error) {
+// readAuth finds the request's one authentication mechanism and parses it
+// into a.
+func readAuth(r *http.Request, a *authParams) error {
 	if r == nil || r.URL == nil {
-		return nil, errMissingAuthentication()
+		return errMissingAuthentication()
 	}
 	authorization := r.Header.Get("Authorization")
 	presigned := hasPresignedQuery(r.URL.RawQuery)
 	switch {
 	case authorization != "" && presigned:
-		return nil, errIncomplete("Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
+		return errIncomplete("Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
 	case authorization != "":
-		return parseAuthorizationHeader(r, authorization)
+		return parseAuthorizationHeader(r, authorization, a)
 	case presigned:
-		return parsePresignedQuery(r.URL.RawQuery)
+		return parsePresignedQuery(r.URL.RawQuery, a)
 	}
-	return nil, errMissingAuthentication()
+	return errMissingAuthentication()
 }
 
 func (v *Verifier) checkScope(a *authParams) error {
@@ -156,7 +169,7 @@ func checkSignedHeaders(r *http.Request, a *authParams) error {
 			return errIncomplete("'Date' must be a 'SignedHeader' in the AWS Authorization.")
 		}
 	}
-	for _, name := range a.signedHeaders {
+	for name := range strings.SplitSeq(a.signedHeadersRaw, ";") {
 		if !hasHeader(r, name) {
 			return errIncomplete("'%s' is named as a SignedHeader, but it does not exist in the HTTP request.", name)
 		}
@@ -208,39 +221,30 @@ func parseExpires(s string) (int, error) {
 	return n, nil
 }
 
-// sameToken binds temporary credentials to their session token, and
-// refuses a token offered with long-term credentials.
-func sameToken(want, got string) bool {
-	return subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
-}
-
 // canonicalize checks the body against X-Amz-Content-Sha256 when present
-// and returns the canonical request.
-func (v *Verifier) canonicalize(r *http.Request, a *authParams, body []byte) (string, error) {
+// and returns the canonical request, built in s.buf.
+func (v *Verifier) canonicalize(s *scratch, r *http.Request, a *authParams, body []byte) ([]byte, error) {
 	claimed := r.Header.Get("X-Amz-Content-Sha256")
-	payloadHash := claimed
-	if claimed != unsignedPayload || !v.AllowUnsignedPayload {
+	var payloadHash []byte
+	var computed [2 * sha256.Size]byte
+	if claimed == unsignedPayload && v.AllowUnsignedPayload {
+		payloadHash = []byte(unsignedPayload)
+	} else {
 		sum := sha256.Sum256(body)
-		payloadHash = hex.EncodeToString(sum[:])
-		if claimed != "" && claimed != payloadHash {
-			return "", errContentSHA256Mismatch()
+		hex.Encode(computed[:], sum[:])
+		payloadHash = computed[:]
+		if claimed != "" && claimed != string(payloadHash) {
+			return nil, errContentSHA256Mismatch()
 		}
 	}
-	return canonicalRequest(r, a, payloadHash, !v.RawPath), nil
+	s.buf = appendCanonicalRequest(s.buf[:0], s, r, a, payloadHash, !v.RawPath)
+	return s.buf, nil
 }
 
-func stringToSign(a *authParams, canonicalRequest string) string {
-	sum := sha256.Sum256([]byte(canonicalRequest))
-	return algorithm + "\n" + a.amzDate + "\n" + a.scope + "\n" + hex.EncodeToString(sum[:])
-}
-
-// signature is the lower-case hex signature the client should have sent.
-func signature(secret string, a *authParams, canonicalRequest string) []byte {
+// signature is the lower-case hex signature the client should have sent,
+// in s (whose buf it overwrites with the string to sign).
+func (s *scratch) signature(secret string, a *authParams, canonicalRequest []byte) []byte {
 	key := signingKey(signingKeyID{secret: secret, date: a.scopeDate, region: a.region, service: a.service})
-	m := hmac.New(sha256.New, key[:])
-	m.Write([]byte(stringToSign(a, canonicalRequest)))
-	var sum [sha256.Size]byte
-	out := make([]byte, hex.EncodedLen(sha256.Size))
-	hex.Encode(out, m.Sum(sum[:0]))
-	return out
+	s.buf = s.appendStringToSign(s.buf[:0], a, canonicalRequest)
+	return s.hexHMAC(&key, s.buf)
 }

@@ -57,13 +57,22 @@ func (t *Triggers) run(ctx context.Context, trigger, function string, c signin.C
 		return awserr.Internal(err)
 	}
 	start := time.Now()
-	result, functionError, err := t.attempt(ctx, function, "arn:aws:cognito-idp:"+t.region+":"+t.account+":userpool/"+c.PoolID, payload)
+	result, functionError, err := t.attempt(ctx, function, t.poolARN(c), payload)
 	o, err := t.answer(trigger, result, functionError, err, reply)
-	took := time.Since(start)
+	t.record(ctx, trigger, function, c, o, time.Since(start))
+	return err
+}
+
+// poolARN is the call's pool, the source a function's policy names.
+func (t *Triggers) poolARN(c signin.Call) string {
+	return "arn:aws:cognito-idp:" + t.region + ":" + t.account + ":userpool/" + c.PoolID
+}
+
+// record counts and logs one invocation.
+func (t *Triggers) record(ctx context.Context, trigger, function string, c signin.Call, o outcome, took time.Duration) {
 	t.metrics.invoked(trigger, o, took)
 	t.log.Info("user-pool trigger invoked", "pool", c.PoolID, "trigger", trigger, "function", function,
 		"request_id", awsapi.RequestFrom(ctx).ID, "outcome", string(o), "duration_ms", took.Milliseconds())
-	return err
 }
 
 // errTimedOut: no attempt answered within the limit.

@@ -10,7 +10,8 @@ import (
 
 // PreTokenGeneration runs the pool's pre-token-generation function, if
 // any, with the event of its configured version: V1_0 edits the ID token,
-// V2_0 both tokens and the access token's scopes.
+// V2_0 both tokens and the access token's scopes, V3_0 the same (its event
+// says version 3) and is also run for client_credentials tokens.
 func (t *Triggers) PreTokenGeneration(ctx context.Context, e *signin.TokenGenerationEvent) error {
 	if e.Triggers == nil || e.Triggers.PreTokenGenerationConfig == nil {
 		return nil
@@ -20,8 +21,11 @@ func (t *Triggers) PreTokenGeneration(ctx context.Context, e *signin.TokenGenera
 	if e.Groups.PreferredRole != "" {
 		groups.PreferredRole = &e.Groups.PreferredRole
 	}
-	if config.LambdaVersion == signin.TokenEventV2 {
-		return t.preTokenGenerationV2(ctx, config.LambdaArn, e, groups)
+	switch config.LambdaVersion {
+	case signin.TokenEventV2:
+		return t.preTokenGenerationV2(ctx, "2", config.LambdaArn, e, groups)
+	case signin.TokenEventV3:
+		return t.preTokenGenerationV2(ctx, "3", config.LambdaArn, e, groups)
 	}
 	// The response arrives empty (claimsOverrideDetails null), as
 	// Cognito sends it, so that an event returned unchanged changes nothing.
@@ -46,9 +50,11 @@ func (t *Triggers) PreTokenGeneration(ctx context.Context, e *signin.TokenGenera
 	return nil
 }
 
-func (t *Triggers) preTokenGenerationV2(ctx context.Context, function string, e *signin.TokenGenerationEvent, groups events.GroupConfiguration) error {
+// preTokenGenerationV2 sends the V2_0 event, which V3_0 shares with its
+// own version number.
+func (t *Triggers) preTokenGenerationV2(ctx context.Context, version, function string, e *signin.TokenGenerationEvent, groups events.GroupConfiguration) error {
 	event := tokenEvent[events.CognitoEventUserPoolsPreTokenGenV2Request]{
-		CognitoEventUserPoolsHeader: t.header("2", string(e.Source), e.Call, e.Username),
+		CognitoEventUserPoolsHeader: t.header(version, string(e.Source), e.Call, e.Username),
 		Request: events.CognitoEventUserPoolsPreTokenGenV2Request{UserAttributes: e.UserAttributes, GroupConfiguration: groups,
 			ClientMetadata: e.ClientMetadata, Scopes: orEmpty(e.Scopes)},
 		Response: map[string]any{"claimsAndScopeOverrideDetails": nil},

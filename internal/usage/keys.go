@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"sync"
 )
 
 // API key values are never stored in the clear. The store keeps
@@ -80,6 +82,14 @@ func NewKeyValue() string { return randomString(generatedValueLength, alnum) }
 type keyring struct {
 	hashKey []byte
 	aead    cipher.AEAD
+	macs    sync.Pool // *valueMAC: an HMAC state under hashKey, reused per request
+}
+
+// valueMAC is one reusable HMAC state with room for a value and its sum.
+type valueMAC struct {
+	h     hash.Hash
+	value []byte
+	sum   [sha256.Size]byte
 }
 
 const minSecretLength = 32
@@ -96,7 +106,9 @@ func newKeyring(secret []byte) (*keyring, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keyring{hashKey: derive(secret, "moat api-key hash"), aead: aead}, nil
+	k := &keyring{hashKey: derive(secret, "moat api-key hash"), aead: aead}
+	k.macs.New = func() any { return &valueMAC{h: hmac.New(sha256.New, k.hashKey)} }
+	return k, nil
 }
 
 func derive(secret []byte, purpose string) []byte {
@@ -105,10 +117,23 @@ func derive(secret []byte, purpose string) []byte {
 	return m.Sum(nil)
 }
 
+// hash is a value's stored form: its digest in hex.
 func (k *keyring) hash(value string) string {
-	m := hmac.New(sha256.New, k.hashKey)
-	m.Write([]byte(value))
-	return hex.EncodeToString(m.Sum(nil))
+	d := k.digest(value)
+	return hex.EncodeToString(d[:])
+}
+
+// digest is HMAC-SHA256(hashKey, value), computed without allocating.
+func (k *keyring) digest(value string) [sha256.Size]byte {
+	m := k.macs.Get().(*valueMAC)
+	m.h.Reset()
+	m.value = append(m.value[:0], value...)
+	m.h.Write(m.value)
+	d := [sha256.Size]byte(m.h.Sum(m.sum[:0]))
+	if cap(m.value) <= maxValueLength {
+		k.macs.Put(m)
+	}
+	return d
 }
 
 func (k *keyring) seal(value string) []byte {

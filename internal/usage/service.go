@@ -2,6 +2,7 @@ package usage
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -110,7 +111,7 @@ func (s *Service) Check(ctx context.Context, r Request) (Result, error) {
 			return res, invalidKey()
 		}
 		plan, res.KeyID, res.PlanID = l.plan, l.key.ID, l.plan.ID
-		if t, bucket := planThrottle(plan, r, res.KeyID); t != nil {
+		if t, bucket := planThrottle(plan, r, res.KeyID, l.planBucket); t != nil {
 			if err := s.throttle(ctx, bucket, *t, res); err != nil {
 				return res, err
 			}
@@ -134,8 +135,8 @@ func (s *Service) Check(ctx context.Context, r Request) (Result, error) {
 
 // planThrottle picks the method's override in the plan, else the plan's
 // throttle, and the bucket it fills: per key, shared across the plan's
-// stages for the plan throttle, per method for an override.
-func planThrottle(p *store.UsagePlan, r Request, keyID string) (*store.Throttle, string) {
+// stages for the plan throttle (planBucket), per method for an override.
+func planThrottle(p *store.UsagePlan, r Request, keyID, planBucket string) (*store.Throttle, string) {
 	for _, st := range p.Stages {
 		if st.APIID == r.APIID && st.Stage == r.Stage {
 			if t, ok := st.MethodThrottles[r.ResourcePath+"/"+r.Method]; ok {
@@ -143,7 +144,7 @@ func planThrottle(p *store.UsagePlan, r Request, keyID string) (*store.Throttle,
 			}
 		}
 	}
-	return p.Throttle, "plan\x00" + p.ID + "\x00" + keyID
+	return p.Throttle, planBucket
 }
 
 func (s *Service) throttle(ctx context.Context, bucket string, t store.Throttle, res Result) error {
@@ -181,13 +182,13 @@ func (s *Service) lookup(ctx context.Context, value, apiID, stage string) (looku
 	if ValidateValue(value) != nil {
 		return lookup{}, nil // no stored key can have it; spare the hash and the query
 	}
-	hash := s.keys.hash(value)
-	cacheKey := hash + "\x00" + apiID + "\x00" + stage
+	cacheKey := lookupKey{digest: s.keys.digest(value), apiID: apiID, stage: stage}
 	now := s.now()
 	l, ticket, ok := s.cache.get(cacheKey, now)
 	if ok {
 		return l, nil
 	}
+	hash := hex.EncodeToString(cacheKey.digest[:])
 	k, err := s.store.FindAPIKeyByValueHash(ctx, hash)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -202,6 +203,7 @@ func (s *Service) lookup(ctx context.Context, value, apiID, stage string) (looku
 			return l, fmt.Errorf("usage: find usage plan: %w", err)
 		default:
 			l.plan = &p
+			l.planBucket = "plan\x00" + p.ID + "\x00" + k.ID
 		}
 	}
 	s.cache.put(ticket, cacheKey, l, now)

@@ -39,12 +39,9 @@ func TestExplicitAuthFlowsTable(t *testing.T) {
 func TestExplicitAuthFlowsStoredAsGiven(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	poolID := newTestPool(t, s)
 	create := func(flows ...string) (*UserPoolClientOutput, error) {
-		return s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: "c", ClientConfig: ClientConfig{ExplicitAuthFlows: flows}})
+		return s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "c", ClientConfig: ClientConfig{ExplicitAuthFlows: flows}})
 	}
 	legacy, err := create("ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH")
 	if err != nil || !slices.Equal(legacy.UserPoolClient.ExplicitAuthFlows, []string{"ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"}) {

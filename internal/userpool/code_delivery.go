@@ -13,7 +13,7 @@ import (
 
 // codeMedium is a way a sign-in code reaches a user: by email or by SMS.
 type codeMedium struct {
-	name      string // CODE_DELIVERY_DELIVERY_MEDIUM
+	name      string // CODE_DELIVERY_DELIVERY_MEDIUM, also the custom sender's signin.SenderMedium
 	attribute string // where the address is
 	mask      func(string) string
 	// send delivers in the pool's wording, or the CustomMessage hook's.
@@ -33,7 +33,14 @@ func (s *Service) deliverSignInCode(ctx context.Context, m codeMedium, call sign
 	if to == "" {
 		return nil, invalidParameter("The user has no %s to send a code to.", m.attribute)
 	}
-	custom, err := s.customMessage(ctx, messageFor{call, signin.MessageAuthentication}, u, false)
+	delivery := &CodeDeliveryDetails{Destination: m.mask(to), DeliveryMedium: m.name, AttributeName: m.attribute}
+	why := messageFor{call, signin.MessageAuthentication}
+	if handed, err := s.customSender(ctx, why, signin.SenderMedium(m.name), u, code); err != nil {
+		return nil, err
+	} else if handed {
+		return delivery, nil
+	}
+	custom, err := s.customMessage(ctx, why, u, false)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +49,7 @@ func (s *Service) deliverSignInCode(ctx context.Context, m codeMedium, call sign
 		s.log.ErrorContext(ctx, "a sign-in code could not be delivered", "pool", p.ID, "medium", m.name, "error", err)
 		return nil, errSignInCodeDelivery
 	}
-	return &CodeDeliveryDetails{Destination: m.mask(to), DeliveryMedium: m.name, AttributeName: m.attribute}, nil
+	return delivery, nil
 }
 
 // mailSignInCode mails a code in the pool's EmailMfaConfiguration message.

@@ -14,6 +14,7 @@ import (
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // Purposes a verification code is issued for; one pending code per purpose.
@@ -126,6 +127,12 @@ func (s *Service) sendCode(ctx context.Context, p *pool, u store.User, code stri
 	if to == "" {
 		return nil, invalidParameter("Cannot send a code: the user has no email address.")
 	}
+	delivery := &CodeDeliveryDetails{Destination: maskEmail(to), DeliveryMedium: "EMAIL", AttributeName: "email"}
+	if handed, err := s.customSender(ctx, m, signin.SenderEmail, u, code); err != nil {
+		return nil, err
+	} else if handed {
+		return delivery, nil
+	}
 	custom, err := s.customMessage(ctx, m, u, false)
 	if err != nil {
 		return nil, err
@@ -138,7 +145,7 @@ func (s *Service) sendCode(ctx context.Context, p *pool, u store.User, code stri
 		s.log.ErrorContext(ctx, "a verification code could not be delivered", "pool", p.ID, "error", err)
 		return nil, errCodeDelivery
 	}
-	return &CodeDeliveryDetails{Destination: maskEmail(to), DeliveryMedium: "EMAIL", AttributeName: "email"}, nil
+	return delivery, nil
 }
 
 // verificationTemplate is the pool's email for codes: VerificationMessageTemplate

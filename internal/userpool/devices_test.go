@@ -5,12 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/srp"
 	"github.com/moat-dev/moat/internal/srp/srptest"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // deviceVerifierConfig is what a client sends ConfirmDevice for a random password.
@@ -107,10 +109,16 @@ func TestRememberedDevices(t *testing.T) {
 	}
 	_, err = deviceSignIn("another password")
 	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
+	tokenSources := &sourceRecorder{}
+	l.s.hooks.PreTokenGeneration = tokenSources
 	skipped, err := deviceSignIn(devicePassword)
 	if err != nil || skipped.AuthenticationResult == nil || skipped.AuthenticationResult.NewDeviceMetadata != nil {
 		t.Fatalf("device sign-in: %+v %v", skipped, err)
 	}
+	if got := tokenSources.take(); !slices.Equal(got, []string{string(signin.TokensForDevice)}) {
+		t.Fatalf("a device sign-in's token hook sources %q, want TokenGeneration_AuthenticateDevice", got)
+	}
+	l.s.hooks.PreTokenGeneration = nil
 	claims, _ = l.s.tokens.Verify(ctx, skipped.AuthenticationResult.AccessToken)
 	if claims.Raw["device_key"] != device.DeviceKey {
 		t.Fatalf("device sign-in's access token device_key %v", claims.Raw["device_key"])

@@ -22,10 +22,11 @@ import (
 
 // FederatedSignIn signs in the user a provider vouched for, through the app
 // client clientID: subject is the provider's user id (OIDC sub, SAML
-// NameID), claims its attributes. A first sign-in runs the pool's
-// PreSignUp hook (PreSignUp_ExternalProvider), which may refuse the user or
-// verify its email or phone.
-func (s *Service) FederatedSignIn(ctx context.Context, poolID, clientID, providerName, subject string, claims map[string]string) (*SignedInUser, error) {
+// NameID), sent what the provider sent. Each sign-in runs the pool's
+// InboundFederation hook, which may replace the mapped attributes; a first
+// one then runs its PreSignUp hook (PreSignUp_ExternalProvider), which may
+// refuse the user or verify its email or phone.
+func (s *Service) FederatedSignIn(ctx context.Context, poolID, clientID, providerName, subject string, sent signin.ProviderAttributes) (*SignedInUser, error) {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
 		return nil, err
@@ -37,13 +38,18 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, clientID, provide
 	if subject == "" {
 		return nil, awserr.New(awserr.NotAuthorized, "The identity provider named no user.")
 	}
+	claims := sent.Claims()
 	mapped := map[string]string{}
 	for attr, claim := range provider.AttributeMapping {
-		if v, ok := claims[claim]; ok && attr != "sub" && attr != "identities" && attr != "username" {
+		if v, ok := claims[claim]; ok && !unmappable[attr] {
 			mapped[attr] = v
 		}
 	}
 	username := providerName + "_" + subject
+	call := p.call(clientID, netip.Addr{}, nil)
+	if mapped, err = s.inboundFederation(ctx, p, call, provider, username, sent, mapped); err != nil {
+		return nil, err
+	}
 	key := p.userKey(username)
 	linked, err := s.linkedUser(ctx, poolID, providerName, subject)
 	if err != nil {
@@ -64,7 +70,7 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, clientID, provide
 		return u, ch, nil
 	})
 	if errors.Is(err, store.ErrNotFound) && linked == "" {
-		err = s.createFederatedUser(ctx, p, p.call(clientID, netip.Addr{}, nil), provider, username, subject, mapped)
+		err = s.createFederatedUser(ctx, p, call, provider, username, subject, mapped)
 	}
 	if err != nil {
 		return nil, storeErr(err, errUserNotFound)
@@ -83,6 +89,35 @@ func (s *Service) FederatedSignIn(ctx context.Context, poolID, clientID, provide
 		return nil, awserr.Internal(err)
 	}
 	return s.SignedInAgain(ctx, poolID, key)
+}
+
+// unmappable are the attributes a provider's values never set: moat keeps
+// them itself.
+var unmappable = map[string]bool{"sub": true, "identities": true, "username": true}
+
+// inboundFederation runs the InboundFederation hook, if any, and returns
+// the attributes the user gets: the hook's userAttributesToMap when it
+// names any (each one the pool's schema holds, or the answer is refused),
+// the mapped ones otherwise.
+func (s *Service) inboundFederation(ctx context.Context, p *pool, call signin.Call, provider *IdentityProviderType, username string,
+	sent signin.ProviderAttributes, mapped map[string]string) (map[string]string, error) {
+	h := s.hooks.InboundFederation
+	if h == nil {
+		return mapped, nil
+	}
+	e := &signin.FederationEvent{Call: call, Username: username, ProviderName: provider.ProviderName, ProviderType: provider.ProviderType, Attributes: sent}
+	if err := h.InboundFederation(ctx, e); err != nil {
+		return nil, hookFailed(err)
+	}
+	if len(e.UserAttributesToMap) == 0 {
+		return mapped, nil
+	}
+	for name := range e.UserAttributesToMap {
+		if _, held := p.schemaAttribute(name); !held || unmappable[name] {
+			return nil, errInvalidLambdaResponse
+		}
+	}
+	return e.UserAttributesToMap, nil
 }
 
 // identity is one entry of the identities attribute; Cognito writes its

@@ -47,6 +47,11 @@ func (s *Service) customPasswordVerifier(a *attempt, u store.User, loop customLo
 	return s.passwordVerifierChallenge(a, u, v, bigA, &loop)
 }
 
+// maxCustomRounds is how many challenges one CUSTOM_AUTH sign-in may
+// pose: a Define that asks for more fails the sign-in, so a loop that
+// never decides cannot keep a session (and its functions) going forever.
+const maxCustomRounds = 20
+
 var (
 	errInvalidLambdaResponse = awserr.New("InvalidLambdaResponseException", "Unrecognizable lambda output")
 	errIncompleteCustomAuth  = awserr.New(awserr.InvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
@@ -115,6 +120,8 @@ func (s *Service) nextCustomRound(ctx context.Context, a *attempt, u store.User,
 		return nil, errIncorrectCredentials
 	case define.IssueTokens:
 		return s.authenticated(ctx, a, u, nextStep{Source: signin.TokensForAuthentication})
+	case len(loop.Rounds) >= maxCustomRounds:
+		return nil, errIncorrectCredentials
 	case define.ChallengeName == signin.PasswordVerifier && loop.SRPA != "" && len(loop.Rounds) == 1:
 		return s.customPasswordVerifier(a, u, loop)
 	case define.ChallengeName != signin.CustomChallenge:

@@ -14,22 +14,19 @@ import (
 func signedInClient(t *testing.T, s *Service, cfg ClientConfig) (*UserPoolClientType, *AuthenticationResult) {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	poolID := newTestPool(t, s)
 	cfg.ExplicitAuthFlows = []string{"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
-	c, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: "web", GenerateSecret: true, ClientConfig: cfg})
+	c, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "web", GenerateSecret: true, ClientConfig: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: pool.UserPool.Id, Username: "rita", MessageAction: "SUPPRESS"}); err != nil {
+	if _, err := s.AdminCreateUser(ctx, &AdminCreateUserInput{UserPoolId: poolID, Username: "rita", MessageAction: "SUPPRESS"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AdminSetUserPassword(ctx, &AdminSetUserPasswordInput{UserPoolId: pool.UserPool.Id, Username: "rita", Password: "Corr3ct-Horse!", Permanent: true}); err != nil {
+	if _, err := s.AdminSetUserPassword(ctx, &AdminSetUserPasswordInput{UserPoolId: poolID, Username: "rita", Password: "Corr3ct-Horse!", Permanent: true}); err != nil {
 		t.Fatal(err)
 	}
-	out, err := s.AdminInitiateAuth(ctx, testCaller, &AdminInitiateAuthInput{UserPoolId: pool.UserPool.Id, InitiateAuthInput: InitiateAuthInput{
+	out, err := s.AdminInitiateAuth(ctx, testCaller, &AdminInitiateAuthInput{UserPoolId: poolID, InitiateAuthInput: InitiateAuthInput{
 		AuthFlow: "ADMIN_USER_PASSWORD_AUTH", ClientId: c.UserPoolClient.ClientId,
 		AuthParameters: map[string]string{"USERNAME": "rita", "PASSWORD": "Corr3ct-Horse!", "SECRET_HASH": secretHashB64(c.UserPoolClient, "rita")}}})
 	if err != nil {

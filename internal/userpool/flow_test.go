@@ -27,6 +27,17 @@ func newTestService(t testing.TB) *Service {
 	return svc
 }
 
+// newTestPool creates a user pool of Cognito's defaults on s and returns
+// its ID.
+func newTestPool(t testing.TB, s *Service) string {
+	t.Helper()
+	pool, err := s.CreateUserPool(context.Background(), &CreateUserPoolInput{PoolName: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool.UserPool.Id
+}
+
 // testCaller is the address tests sign in from.
 var testCaller = netip.MustParseAddr("192.0.2.1")
 
@@ -41,11 +52,7 @@ func wantCode(t *testing.T, err error, code, message string) {
 func TestPasswordSignInFlow(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	poolID := pool.UserPool.Id
+	poolID := newTestPool(t, s)
 	c, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "web", GenerateSecret: true,
 		ClientConfig: ClientConfig{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}})
 	if err != nil {
@@ -116,9 +123,9 @@ func TestPasswordSignInFlow(t *testing.T) {
 func TestUnknownUserAnswers(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
-	pool, _ := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
+	poolID := newTestPool(t, s)
 	for _, prevent := range []string{"LEGACY", "ENABLED"} {
-		c, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: prevent,
+		c, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: prevent,
 			ClientConfig: ClientConfig{ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH"}, PreventUserExistenceErrors: prevent}})
 		if err != nil {
 			t.Fatal(err)

@@ -11,10 +11,7 @@ import (
 func TestIdentityProviderRefusals(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	poolID := newTestPool(t, s)
 	oidc := map[string]string{"client_id": "c", "oidc_issuer": "https://idp.example", "authorize_scopes": "openid"}
 	with := func(k, v string) map[string]string {
 		d := map[string]string{}
@@ -36,18 +33,18 @@ func TestIdentityProviderRefusals(t *testing.T) {
 		"COGNITO":              {ProviderName: "COGNITO", ProviderType: "OIDC", ProviderDetails: oidc},
 		"leading underscore":   {ProviderName: "_okta", ProviderType: "OIDC", ProviderDetails: oidc},
 	} {
-		in.UserPoolId = pool.UserPool.Id
+		in.UserPoolId = poolID
 		if _, err := s.CreateIdentityProvider(ctx, &in); err == nil {
 			t.Errorf("%s: accepted", name)
 		} else {
 			wantCode(t, err, awserr.InvalidParameter, "")
 		}
 	}
-	in := IdentityProviderInput{UserPoolId: pool.UserPool.Id, ProviderName: "Okta", ProviderType: "OIDC", ProviderDetails: oidc, IdpIdentifiers: []string{"corp"}}
+	in := IdentityProviderInput{UserPoolId: poolID, ProviderName: "Okta", ProviderType: "OIDC", ProviderDetails: oidc, IdpIdentifiers: []string{"corp"}}
 	if _, err := s.CreateIdentityProvider(ctx, &in); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.CreateIdentityProvider(ctx, &in)
+	_, err := s.CreateIdentityProvider(ctx, &in)
 	wantCode(t, err, awserr.DuplicateProvider, "")
 	in.ProviderName = "Other"
 	_, err = s.CreateIdentityProvider(ctx, &in)

@@ -177,17 +177,7 @@ func (s *Service) preTokenGeneration(ctx context.Context, sess session, groups [
 		}
 	}
 	applyClaimChanges(id, e.ID)
-	applyClaimChanges(access, e.Access)
-	if len(e.ScopesToAdd) > 0 || len(e.ScopesToRemove) > 0 {
-		scopes := e.Scopes
-		for _, add := range e.ScopesToAdd {
-			if !slices.Contains(scopes, add) {
-				scopes = append(scopes, add)
-			}
-		}
-		scopes = slices.DeleteFunc(scopes, func(sc string) bool { return slices.Contains(e.ScopesToRemove, sc) })
-		access["scope"] = strings.Join(scopes, " ")
-	}
+	applyAccessChanges(access, e)
 	if g := e.GroupOverride; g != nil {
 		delete(id, "cognito:roles")
 		delete(id, "cognito:preferred_role")
@@ -205,6 +195,23 @@ func (s *Service) preTokenGeneration(ctx context.Context, sess session, groups [
 		}
 	}
 	return nil
+}
+
+// applyAccessChanges applies a token hook's edits of the access token: its
+// claims, then its scopes (added, then suppressed).
+func applyAccessChanges(access map[string]any, e *signin.TokenGenerationEvent) {
+	applyClaimChanges(access, e.Access)
+	if len(e.ScopesToAdd) == 0 && len(e.ScopesToRemove) == 0 {
+		return
+	}
+	scopes := e.Scopes
+	for _, add := range e.ScopesToAdd {
+		if !slices.Contains(scopes, add) {
+			scopes = append(scopes, add)
+		}
+	}
+	scopes = slices.DeleteFunc(scopes, func(sc string) bool { return slices.Contains(e.ScopesToRemove, sc) })
+	access["scope"] = strings.Join(scopes, " ")
 }
 
 // applyClaimChanges adds, then suppresses (suppressing wins), leaving

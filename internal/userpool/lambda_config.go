@@ -19,17 +19,18 @@ func normalizeLambdaConfig(c *signin.LambdaConfig) (*signin.LambdaConfig, error)
 	if c == nil {
 		return nil, nil
 	}
-	switch {
-	case c.CustomSMSSender != nil:
-		return nil, unbuilt("LambdaConfig.CustomSMSSender", "custom senders (moat delivers codes itself)")
-	case c.CustomEmailSender != nil:
-		return nil, unbuilt("LambdaConfig.CustomEmailSender", "custom senders (moat delivers codes itself)")
-	case c.KMSKeyID != "":
-		return nil, unbuilt("LambdaConfig.KMSKeyID", "custom senders (moat delivers codes itself)")
-	case c.InboundFederation != nil:
-		return nil, unbuilt("LambdaConfig.InboundFederation", "the inbound federation trigger")
+	if v := c.InboundFederation; v != nil {
+		if err := checkLambdaARN("lambdaConfig.inboundFederation.lambdaArn", v.LambdaArn, false); err != nil {
+			return nil, err
+		}
+		if v.LambdaVersion != signin.FederationEventV1 {
+			return nil, invalidParameter("1 validation error detected: Value '%s' at 'lambdaConfig.inboundFederation.lambdaVersion' failed to satisfy constraint: Member must satisfy enum value set: [V1_0]", v.LambdaVersion)
+		}
 	}
 	out := *c
+	if err := normalizeSenders(&out); err != nil {
+		return nil, err
+	}
 	for member, arn := range map[string]string{
 		"preSignUp": c.PreSignUp, "customMessage": c.CustomMessage, "postConfirmation": c.PostConfirmation,
 		"preAuthentication": c.PreAuthentication, "postAuthentication": c.PostAuthentication,
@@ -46,9 +47,7 @@ func normalizeLambdaConfig(c *signin.LambdaConfig) (*signin.LambdaConfig, error)
 			return nil, err
 		}
 		switch v.LambdaVersion {
-		case signin.TokenEventV1, signin.TokenEventV2:
-		case signin.TokenEventV3:
-			return nil, unbuilt("LambdaConfig.PreTokenGenerationConfig V3_0", "the pre token generation trigger for client credentials")
+		case signin.TokenEventV1, signin.TokenEventV2, signin.TokenEventV3:
 		default:
 			return nil, invalidParameter("1 validation error detected: Value '%s' at 'lambdaConfig.preTokenGenerationConfig.lambdaVersion' failed to satisfy constraint: Member must satisfy enum value set: [V1_0, V2_0, V3_0]", v.LambdaVersion)
 		}

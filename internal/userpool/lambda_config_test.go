@@ -46,10 +46,8 @@ func TestLambdaConfigIsStoredAndChecked(t *testing.T) {
 		"short ARN":      {PostConfirmation: "arn:aws:l"},
 		"bad version":    {PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V9_0"}},
 		"two functions":  {PreTokenGeneration: testFunctionARN, PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN + "2", LambdaVersion: "V2_0"}},
-		"V3":             {PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V3_0"}},
-		"KMS":            {KMSKeyID: "arn:aws:kms:us-east-1:000000000000:key/k"},
-		"federation":     {InboundFederation: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V1_0"}},
-		"custom senders": {CustomSMSSender: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V1_0"}},
+		"federation V2":  {InboundFederation: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V2_0"}},
+		"federation ARN": {InboundFederation: &signin.VersionedLambda{LambdaArn: "not-an-arn-but-long-enough", LambdaVersion: "V1_0"}},
 	} {
 		err := update(c)
 		if err == nil || !strings.HasPrefix(err.Error(), "InvalidParameterException: ") {
@@ -59,5 +57,20 @@ func TestLambdaConfigIsStoredAndChecked(t *testing.T) {
 	desc, _ = s.DescribeUserPool(ctx, &DescribeUserPoolInput{UserPoolId: id})
 	if desc.UserPool.LambdaConfig.PreTokenGenerationConfig.LambdaVersion != "V2_0" {
 		t.Errorf("a refused update changed the pool: %+v", desc.UserPool.LambdaConfig)
+	}
+	federation := &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V1_0"}
+	if err := update(&signin.LambdaConfig{InboundFederation: federation}); err != nil {
+		t.Fatalf("InboundFederation V1_0: %v", err)
+	}
+	desc, _ = s.DescribeUserPool(ctx, &DescribeUserPoolInput{UserPoolId: id})
+	if c := desc.UserPool.LambdaConfig; c == nil || c.InboundFederation == nil || *c.InboundFederation != *federation {
+		t.Errorf("InboundFederation as described: %+v", c)
+	}
+	if err := update(&signin.LambdaConfig{PreTokenGenerationConfig: &signin.VersionedLambda{LambdaArn: testFunctionARN, LambdaVersion: "V3_0"}}); err != nil {
+		t.Fatalf("V3_0: %v", err)
+	}
+	desc, _ = s.DescribeUserPool(ctx, &DescribeUserPoolInput{UserPoolId: id})
+	if c := desc.UserPool.LambdaConfig; c.PreTokenGeneration != testFunctionARN || c.PreTokenGenerationConfig.LambdaVersion != "V3_0" {
+		t.Errorf("V3_0 as described: %+v", c)
 	}
 }

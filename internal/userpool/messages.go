@@ -16,14 +16,19 @@ const (
 )
 
 // sendInvitation mails a new user their temporary password using the pool's
-// invitation template, or the CustomMessage hook's. Users without an email
-// get none (SMS is not sent).
+// invitation template, or the CustomMessage hook's, or hands the password
+// to the pool's CustomEmailSender. Users without an email get none (SMS is
+// not sent).
 func (s *Service) sendInvitation(ctx context.Context, p *pool, u store.User, tempPassword string, call signin.Call) error {
 	to := u.Attributes["email"]
 	if to == "" {
 		return nil
 	}
-	custom, err := s.customMessage(ctx, messageFor{call, signin.MessageAdminCreateUser}, u, true)
+	why := messageFor{call, signin.MessageAdminCreateUser}
+	if handed, err := s.customSender(ctx, why, signin.SenderEmail, u, tempPassword); handed {
+		return err
+	}
+	custom, err := s.customMessage(ctx, why, u, true)
 	if err != nil {
 		return err
 	}

@@ -12,10 +12,7 @@ import (
 func TestOAuthClientSettings(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	poolID := newTestPool(t, s)
 	ok := ClientConfig{AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid"},
 		CallbackURLs: []string{"https://app.example/cb"}}
 	for _, tc := range []struct {
@@ -47,7 +44,7 @@ func TestOAuthClientSettings(t *testing.T) {
 			cfg := ok
 			cfg.CallbackURLs = append([]string(nil), ok.CallbackURLs...)
 			tc.change(&cfg)
-			out, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: "c", GenerateSecret: tc.secret, ClientConfig: cfg})
+			out, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "c", GenerateSecret: tc.secret, ClientConfig: cfg})
 			if tc.code == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -60,7 +57,7 @@ func TestOAuthClientSettings(t *testing.T) {
 			}
 		})
 	}
-	list, err := s.ListUserPoolClients(ctx, &ListUserPoolClientsInput{UserPoolId: pool.UserPool.Id})
+	list, err := s.ListUserPoolClients(ctx, &ListUserPoolClientsInput{UserPoolId: poolID})
 	if err != nil || len(list.UserPoolClients) != 2 {
 		t.Fatalf("clients made: %v (%v); want only the two valid ones", list, err)
 	}

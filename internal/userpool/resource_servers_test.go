@@ -13,11 +13,7 @@ import (
 func TestResourceServers(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	poolID := pool.UserPool.Id
+	poolID := newTestPool(t, s)
 	scopes := []ResourceServerScopeType{{"read", "read it"}, {"write", "write it"}}
 	for name, in := range map[string]ResourceServerInput{
 		"slash in a scope":     {Identifier: "api", Name: "API", Scopes: []ResourceServerScopeType{{"a/b", "x"}}},
@@ -36,17 +32,11 @@ func TestResourceServers(t *testing.T) {
 	if _, err := s.CreateResourceServer(ctx, &ResourceServerInput{UserPoolId: poolID, Identifier: "https://api.example", Name: "API", Scopes: scopes}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.CreateResourceServer(ctx, &ResourceServerInput{UserPoolId: poolID, Identifier: "https://api.example", Name: "again"})
+	_, err := s.CreateResourceServer(ctx, &ResourceServerInput{UserPoolId: poolID, Identifier: "https://api.example", Name: "again"})
 	wantCode(t, err, awserr.InvalidParameter, "https://api.example already exists in user pool "+poolID+".")
 
-	c, err := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "m", GenerateSecret: true,
-		ClientConfig: ClientConfig{AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []string{FlowClientCredentials},
-			AllowedOAuthScopes: []string{"https://api.example/read", "https://api.example/write"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clientID := c.UserPoolClient.ClientId
-	tok, err := s.ClientCredentialsToken(ctx, clientID, nil)
+	clientID := apiMachineClient(t, s, poolID)
+	tok, err := s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +44,7 @@ func TestResourceServers(t *testing.T) {
 	if err != nil || strings.Join(claims.Scopes, " ") != "https://api.example/read https://api.example/write" || claims.Subject != clientID || claims.Username != "" {
 		t.Fatalf("client_credentials token: %+v (%v)", claims, err)
 	}
-	if _, err := s.ClientCredentialsToken(ctx, clientID, []string{"https://api.example/admin"}); err != ErrScopeRefused {
+	if _, err := s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID, Scopes: []string{"https://api.example/admin"}}); err != ErrScopeRefused {
 		t.Fatalf("a scope the client is not allowed: %v", err)
 	}
 
@@ -63,7 +53,7 @@ func TestResourceServers(t *testing.T) {
 		Scopes: scopes[:1]}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err = s.ClientCredentialsToken(ctx, clientID, nil)
+	tok, err = s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +69,20 @@ func TestResourceServers(t *testing.T) {
 	}
 	_, err = s.DescribeResourceServer(ctx, &ResourceServerRef{UserPoolId: poolID, Identifier: "https://api.example"})
 	wantCode(t, err, awserr.ResourceNotFound, "")
-	if _, err := s.ClientCredentialsToken(ctx, clientID, nil); err != ErrScopeRefused {
+	if _, err := s.ClientCredentialsToken(ctx, ClientCredentialsGrant{ClientID: clientID}); err != ErrScopeRefused {
 		t.Fatalf("every scope deleted: %v", err)
 	}
+}
+
+// apiMachineClient makes a client_credentials client allowed the read and
+// write scopes of the resource server https://api.example.
+func apiMachineClient(t *testing.T, s *Service, poolID string) string {
+	t.Helper()
+	c, err := s.CreateUserPoolClient(context.Background(), &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "m", GenerateSecret: true,
+		ClientConfig: ClientConfig{AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: []string{FlowClientCredentials},
+			AllowedOAuthScopes: []string{"https://api.example/read", "https://api.example/write"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.UserPoolClient.ClientId
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/moat-dev/moat/internal/configfile"
-	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // decodeSection reads userPools: as moat's config file does, and resolves
@@ -33,19 +32,16 @@ func decodeSection(t *testing.T, yaml string, roles ...string) (Section, error) 
 func TestSectionErrorsNameTheKey(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t)
-	_, lambdaErr := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p", PoolConfig: PoolConfig{LambdaConfig: &signin.LambdaConfig{KMSKeyID: "arn:aws:kms:us-east-1:000000000000:key/k"}}})
-	pool, err := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, flowErr := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: "c", ClientConfig: ClientConfig{ExplicitAuthFlows: []string{"ALLOW_MAGIC"}}})
-	if lambdaErr == nil || flowErr == nil {
-		t.Fatalf("the API accepted what the file must refuse: %v, %v", lambdaErr, flowErr)
+	_, unbuiltErr := s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p", PoolConfig: PoolConfig{UserPoolAddOns: map[string]any{"AdvancedSecurityMode": "ENFORCED"}}})
+	poolID := newTestPool(t, s)
+	_, flowErr := s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: poolID, ClientName: "c", ClientConfig: ClientConfig{ExplicitAuthFlows: []string{"ALLOW_MAGIC"}}})
+	if unbuiltErr == nil || flowErr == nil {
+		t.Fatalf("the API accepted what the file must refuse: %v, %v", unbuiltErr, flowErr)
 	}
 	message := func(err error) string { return err.Error()[strings.Index(err.Error(), ": ")+2:] }
 	t.Setenv("DEV_PASSWORD", "Corr3ct-Horse!")
 	cases := map[string]struct{ yaml, want string }{
-		"unbuilt":        {"- {name: shop, settings: {LambdaConfig: {KMSKeyID: 'arn:aws:kms:us-east-1:000000000000:key/k'}}}", "userPools[0].settings: " + message(lambdaErr)},
+		"unbuilt":        {"- {name: shop, settings: {UserPoolAddOns: {AdvancedSecurityMode: ENFORCED}}}", "userPools[0].settings: " + message(unbuiltErr)},
 		"client setting": {"- {name: shop, clients: [{name: web, settings: {ExplicitAuthFlows: [ALLOW_MAGIC]}}]}", "userPools[0].clients[0].settings: " + message(flowErr)},
 		"unknown member": {"- {name: shop, settings: {LambdaConfg: {}}}", `userPools[0].settings: line 2: unknown field "LambdaConfg"`},
 		"MoatMfa":        {"- {name: shop, settings: {MoatMfa: {}}}", `userPools[0].settings: line 2: unknown field "MoatMfa"`},

@@ -255,10 +255,10 @@ func TestChallengeRegistry(t *testing.T) {
 }
 
 // riddleLoop is a custom-auth hook: a riddle per round, tokens for the
-// right answer, failure after three wrong ones.
+// right answer, failure after three wrong ones (or never, when endless).
 type riddleLoop struct {
-	serve   bool
-	defined [][]signin.ChallengeResult
+	serve, endless bool
+	defined        [][]signin.ChallengeResult
 }
 
 func (r *riddleLoop) Serves(signin.Call) bool { return r.serve }
@@ -268,7 +268,7 @@ func (r *riddleLoop) DefineAuthChallenge(_ context.Context, e *signin.DefineAuth
 	switch n := len(e.Session); {
 	case n > 0 && e.Session[n-1].ChallengeResult:
 		e.IssueTokens = true
-	case n == 3:
+	case n == 3 && !r.endless:
 		e.FailAuthentication = true
 	default:
 		e.ChallengeName = signin.CustomChallenge
@@ -347,6 +347,21 @@ func TestCustomAuthLoop(t *testing.T) {
 	}
 	_, err = answer(ch, "42")
 	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
+
+	// A Define that never decides gets 20 challenges, then the sign-in fails.
+	loop.endless = true
+	ch = start("alice")
+	for round := 1; round < 20; round++ {
+		if ch, err = answer(ch, "7"); err != nil || ch.ChallengeParameters["question"] != "round "+strconv.Itoa(round+1) {
+			t.Fatalf("round %d of an endless loop: %+v %v", round+1, ch, err)
+		}
+	}
+	_, err = answer(ch, "7")
+	wantCode(t, err, awserr.NotAuthorized, "Incorrect username or password.")
+	if got := len(loop.defined[len(loop.defined)-1]); got != 20 {
+		t.Fatalf("Define last saw %d rounds, want 20", got)
+	}
+	loop.endless = false
 
 	// A pool the hook does not serve keeps the wallet.
 	loop.serve = false

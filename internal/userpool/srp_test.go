@@ -27,11 +27,7 @@ func newSRPFixture(t *testing.T, client ClientConfig, secret bool) *srpFixture {
 	ctx := context.Background()
 	f := &srpFixture{s: newTestService(t), now: time.Date(2026, 11, 5, 14, 3, 9, 0, time.UTC)}
 	f.s.now = func() time.Time { return f.now }
-	pool, err := f.s.CreateUserPool(ctx, &CreateUserPoolInput{PoolName: "p"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.poolID = pool.UserPool.Id
+	f.poolID = newTestPool(t, f.s)
 	c, err := f.s.CreateUserPoolClient(ctx, &CreateUserPoolClientInput{UserPoolId: f.poolID, ClientName: "web", GenerateSecret: secret, ClientConfig: client})
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/moat-dev/moat/internal/awserr"
-	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 // Settings whose feature moat lacks are refused, naming the feature, and
@@ -16,7 +15,6 @@ func TestUnbuiltSettingsRefused(t *testing.T) {
 	s := newTestService(t)
 	two := 2
 	for name, cfg := range map[string]PoolConfig{
-		"custom senders":            {LambdaConfig: &signin.LambdaConfig{CustomEmailSender: &signin.VersionedLambda{LambdaArn: "arn:aws:lambda:us-east-1:000000000000:function:f", LambdaVersion: "V1_0"}}},
 		"verification codes by SMS": {SmsVerificationMessage: "Your code: {####}"},
 		"Amazon SES":                {EmailConfiguration: map[string]any{"EmailSendingAccount": "DEVELOPER"}},
 		"threat protection":         {UserPoolAddOns: map[string]any{"AdvancedSecurityMode": "ENFORCED"}},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"testing"
 )
@@ -43,8 +42,8 @@ func benchRequest() *Request {
 func BenchmarkEvaluate(b *testing.B) {
 	e := newTestEngine(b, Config{})
 	// The tag-api Count rule matches the benchmark request, so with a
-	// logger that writes, every evaluation also formats a WAF log line.
-	logged := newTestEngine(b, Config{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	// Lines writer, as moat runs, every evaluation also writes a WAF line.
+	logged := newTestEngine(b, Config{Lines: io.Discard})
 	b.Run("TenRulesWithLogLine", func(b *testing.B) {
 		acl, r := mustCompile(b, logged, tenRules(), blockedSets), benchRequest()
 		b.ReportAllocs()

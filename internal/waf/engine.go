@@ -1,6 +1,7 @@
 package waf
 
 import (
+	"io"
 	"log/slog"
 	"time"
 
@@ -16,6 +17,7 @@ type Engine struct {
 	metrics *metrics
 	samples *samples
 	log     *slog.Logger
+	lines   io.Writer
 	now     func() time.Time
 	groups  *managedGroups
 }
@@ -29,7 +31,11 @@ type Config struct {
 	Geo GeoDatabase
 	// Registerer receives the moat_waf_* metrics; nil keeps none.
 	Registerer prometheus.Registerer
-	// Logger receives a line for every request a rule blocks or counts;
+	// Lines receives a JSON line for every request a rule blocks or
+	// counts (moat's request log, behind the access log's writer); nil
+	// sends them to Logger at info.
+	Lines io.Writer
+	// Logger receives warnings, and the match lines when Lines is nil;
 	// nil is slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil is time.Now.
@@ -38,7 +44,7 @@ type Config struct {
 
 // NewEngine returns an engine for cfg.
 func NewEngine(cfg Config) (*Engine, error) {
-	e := &Engine{counter: cfg.Counter, geo: cfg.Geo, log: cfg.Logger, now: cfg.Now, groups: sharedGroups}
+	e := &Engine{counter: cfg.Counter, geo: cfg.Geo, log: cfg.Logger, lines: cfg.Lines, now: cfg.Now, groups: sharedGroups}
 	if e.counter == nil {
 		e.counter = NewMemoryCounter(defaultMemoryKeys)
 	}

@@ -3,7 +3,6 @@ package waf
 import (
 	"log/slog"
 	"net/netip"
-	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -45,27 +44,19 @@ func (e *Engine) observe(a *ACL, ev *evaluation, v *visibility, ruleName string,
 	if v.ring != nil {
 		v.ring.offer(ev, o)
 	}
-	if o.action.kind == actionAllow || !e.log.Enabled(ev.ctx, slog.LevelInfo) {
+	if o.action.kind == actionAllow || e.lines == nil && !e.log.Enabled(ev.ctx, slog.LevelInfo) {
 		return
 	}
-	attrs := []slog.Attr{
-		slog.String("webACL", a.name),
-		slog.String("rule", ruleName),
-		slog.String("action", o.action.kind.String()),
-		slog.String("clientIP", addrString(ev.req.ClientIP)),
-		slog.String("method", ev.req.Method),
-		slog.String("uri", ev.req.Path),
+	l := matchLine{time: e.now(), webACL: a.name, rule: ruleName, action: o.action.kind.String(), clientIP: ev.req.ClientIP,
+		method: ev.req.Method, uri: ev.req.Path, ruleWithinRuleGroup: o.groupRule, overridden: o.overridden, labels: ev.labels}
+	if e.lines == nil {
+		e.log.LogAttrs(ev.ctx, slog.LevelInfo, "waf", l.attrs()...)
+		return
 	}
-	if o.groupRule != "" {
-		attrs = append(attrs, slog.String("ruleWithinRuleGroup", o.groupRule))
-	}
-	if o.overridden != "" {
-		attrs = append(attrs, slog.String("overriddenAction", o.overridden))
-	}
-	if len(ev.labels) > 0 {
-		attrs = append(attrs, slog.Any("labels", slices.Clone(ev.labels)))
-	}
-	e.log.LogAttrs(ev.ctx, slog.LevelInfo, "waf", attrs...)
+	buf := matchLineBuffers.Get().(*[]byte)
+	*buf = l.appendTo((*buf)[:0])
+	_, _ = e.lines.Write(*buf) // the writer counts what it cannot write
+	matchLineBuffers.Put(buf)
 }
 
 func (e *Engine) countFailed(a *ACL, err error) {

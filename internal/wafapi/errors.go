@@ -1,6 +1,7 @@
 package wafapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -54,6 +55,24 @@ func checkScope(scope string) error {
 		return invalidParameter("SCOPE_VALUE", scope, "moat serves only Scope REGIONAL (web ACLs for API Gateway stages and Cognito user pools); CLOUDFRONT is not available")
 	}
 	return nil
+}
+
+// scoped is the Scope member of the inputs that name one.
+type scoped struct {
+	Scope string `json:"Scope"`
+}
+
+func (s scoped) scope() string { return s.Scope }
+
+// regionalOnly is op for inputs naming a scope: any but REGIONAL is refused
+// before op runs.
+func regionalOnly[In interface{ scope() string }, Out any](op func(context.Context, In) (*Out, error)) func(context.Context, In) (*Out, error) {
+	return func(ctx context.Context, in In) (*Out, error) {
+		if err := checkScope(in.scope()); err != nil {
+			return nil, err
+		}
+		return op(ctx, in)
+	}
 }
 
 // refuse is WAFInvalidParameterException for a member moat does not offer.

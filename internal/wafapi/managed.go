@@ -18,9 +18,6 @@ type listAvailableManagedRuleGroupsOut struct {
 }
 
 func (h *handler) listAvailableManagedRuleGroups(_ context.Context, in *listIn) (*listAvailableManagedRuleGroupsOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	out := &listAvailableManagedRuleGroupsOut{ManagedRuleGroups: []managedGroupSummary{}}
 	for _, name := range waf.ManagedGroupNames() {
 		info, err := waf.DescribeManagedGroup("AWS", name, "")
@@ -33,9 +30,9 @@ func (h *handler) listAvailableManagedRuleGroups(_ context.Context, in *listIn) 
 }
 
 type managedGroupIn struct {
-	VendorName  string `json:"VendorName"`
-	Name        string `json:"Name"`
-	Scope       string `json:"Scope"`
+	VendorName string `json:"VendorName"`
+	Name       string `json:"Name"`
+	scoped
 	VersionName string `json:"VersionName"`
 }
 
@@ -51,9 +48,6 @@ type listVersionsOut struct {
 // listAvailableManagedRuleGroupVersions lists the versions, which are the
 // paranoia levels of the Core Rule Set behind every group.
 func (h *handler) listAvailableManagedRuleGroupVersions(_ context.Context, in *managedGroupIn) (*listVersionsOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	if _, err := waf.DescribeManagedGroup(in.VendorName, in.Name, ""); err != nil {
 		return nil, wafError(err)
 	}
@@ -79,9 +73,6 @@ type describeManagedRuleGroupOut struct {
 }
 
 func (h *handler) describeManagedRuleGroup(_ context.Context, in *managedGroupIn) (*describeManagedRuleGroupOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	info, err := waf.DescribeManagedGroup(in.VendorName, in.Name, in.VersionName)
 	if err != nil {
 		return nil, wafError(err)

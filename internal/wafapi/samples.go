@@ -22,11 +22,11 @@ func fromEpoch(s float64) time.Time {
 }
 
 type getSampledRequestsIn struct {
-	WebAclArn      string     `json:"WebAclArn"`
-	RuleMetricName string     `json:"RuleMetricName"`
-	Scope          string     `json:"Scope"`
-	TimeWindow     timeWindow `json:"TimeWindow"`
-	MaxItems       int        `json:"MaxItems"`
+	WebAclArn      string `json:"WebAclArn"`
+	RuleMetricName string `json:"RuleMetricName"`
+	scoped
+	TimeWindow timeWindow `json:"TimeWindow"`
+	MaxItems   int        `json:"MaxItems"`
 }
 
 type label struct {
@@ -52,9 +52,6 @@ type getSampledRequestsOut struct {
 }
 
 func (h *handler) getSampledRequests(ctx context.Context, in *getSampledRequestsIn) (*getSampledRequestsOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	end := fromEpoch(in.TimeWindow.EndTime)
 	items, population, start, err := h.svc.SampledRequests(ctx, in.WebAclArn, in.RuleMetricName, fromEpoch(in.TimeWindow.StartTime), end, in.MaxItems)
 	if err != nil {

@@ -7,14 +7,14 @@ import (
 )
 
 type ipSetRef struct {
-	Name  string `json:"Name"`
-	Scope string `json:"Scope"`
-	ID    string `json:"Id"`
+	Name string `json:"Name"`
+	scoped
+	ID string `json:"Id"`
 }
 
 type createIPSetIn struct {
-	Name             string    `json:"Name"`
-	Scope            string    `json:"Scope"`
+	Name string `json:"Name"`
+	scoped
 	Description      string    `json:"Description"`
 	IPAddressVersion string    `json:"IPAddressVersion"`
 	Addresses        []string  `json:"Addresses"`
@@ -26,9 +26,6 @@ type summaryOut struct {
 }
 
 func (h *handler) createIPSet(ctx context.Context, in *createIPSetIn) (*summaryOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	sum, err := h.svc.CreateIPSet(ctx, waf.IPSet{Name: in.Name, Description: in.Description, IPAddressVersion: in.IPAddressVersion, Addresses: in.Addresses}, in.Tags)
 	return &summaryOut{sum}, wafError(err)
 }
@@ -39,9 +36,6 @@ type getIPSetOut struct {
 }
 
 func (h *handler) getIPSet(ctx context.Context, in *ipSetRef) (*getIPSetOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	set, token, err := h.svc.GetIPSet(ctx, in.Name, in.ID)
 	if err != nil {
 		return nil, wafError(err)
@@ -61,9 +55,6 @@ type nextLockTokenOut struct {
 }
 
 func (h *handler) updateIPSet(ctx context.Context, in *updateIPSetIn) (*nextLockTokenOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	next, err := h.svc.UpdateIPSet(ctx, in.Name, in.ID, in.LockToken, in.Description, in.Addresses)
 	return &nextLockTokenOut{next}, wafError(err)
 }
@@ -74,14 +65,11 @@ type deleteIn struct {
 }
 
 func (h *handler) deleteIPSet(ctx context.Context, in *deleteIn) (*struct{}, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	return nil, wafError(h.svc.DeleteIPSet(ctx, in.Name, in.ID, in.LockToken))
 }
 
 type listIn struct {
-	Scope      string `json:"Scope"`
+	scoped
 	NextMarker string `json:"NextMarker"`
 	Limit      int    `json:"Limit"`
 }
@@ -92,25 +80,19 @@ type listIPSetsOut struct {
 }
 
 func (h *handler) listIPSets(ctx context.Context, in *listIn) (*listIPSetsOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	page, next, err := h.svc.ListIPSets(ctx, in.NextMarker, in.Limit)
 	return &listIPSetsOut{next, page}, wafError(err)
 }
 
 type createRegexPatternSetIn struct {
-	Name                  string      `json:"Name"`
-	Scope                 string      `json:"Scope"`
+	Name string `json:"Name"`
+	scoped
 	Description           string      `json:"Description"`
 	RegularExpressionList []waf.Regex `json:"RegularExpressionList"`
 	Tags                  []waf.Tag   `json:"Tags"`
 }
 
 func (h *handler) createRegexPatternSet(ctx context.Context, in *createRegexPatternSetIn) (*summaryOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	sum, err := h.svc.CreateRegexPatternSet(ctx, waf.RegexPatternSet{Name: in.Name, Description: in.Description, RegularExpressionList: in.RegularExpressionList}, in.Tags)
 	return &summaryOut{sum}, wafError(err)
 }
@@ -121,9 +103,6 @@ type getRegexPatternSetOut struct {
 }
 
 func (h *handler) getRegexPatternSet(ctx context.Context, in *ipSetRef) (*getRegexPatternSetOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	set, token, err := h.svc.GetRegexPatternSet(ctx, in.Name, in.ID)
 	if err != nil {
 		return nil, wafError(err)
@@ -139,17 +118,11 @@ type updateRegexPatternSetIn struct {
 }
 
 func (h *handler) updateRegexPatternSet(ctx context.Context, in *updateRegexPatternSetIn) (*nextLockTokenOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	next, err := h.svc.UpdateRegexPatternSet(ctx, in.Name, in.ID, in.LockToken, in.Description, in.RegularExpressionList)
 	return &nextLockTokenOut{next}, wafError(err)
 }
 
 func (h *handler) deleteRegexPatternSet(ctx context.Context, in *deleteIn) (*struct{}, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	return nil, wafError(h.svc.DeleteRegexPatternSet(ctx, in.Name, in.ID, in.LockToken))
 }
 
@@ -159,9 +132,6 @@ type listRegexPatternSetsOut struct {
 }
 
 func (h *handler) listRegexPatternSets(ctx context.Context, in *listIn) (*listRegexPatternSetsOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	page, next, err := h.svc.ListRegexPatternSets(ctx, in.NextMarker, in.Limit)
 	return &listRegexPatternSetsOut{next, page}, wafError(err)
 }

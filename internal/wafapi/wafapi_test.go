@@ -3,9 +3,7 @@ package wafapi
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/moat-dev/moat/internal/awsapi"
 	"github.com/moat-dev/moat/internal/awsapi/awsapitest"
 	"github.com/moat-dev/moat/internal/waf"
 	"github.com/moat-dev/moat/internal/waf/waftest"
@@ -28,11 +25,8 @@ type server struct {
 func newServer(t *testing.T) *server {
 	t.Helper()
 	svc, _ := waftest.NewService(t)
-	frame := awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
 	auth := awsapitest.AdminAuthenticator("us-east-1")
-	ts := httptest.NewServer(frame.JSON(Service(svc), auth))
-	t.Cleanup(ts.Close)
-	return &server{t: t, url: ts.URL, svc: svc}
+	return &server{t: t, url: awsapitest.Serve(t, awsapitest.QuietFrame().JSON(Service(svc), auth)), svc: svc}
 }
 
 // call sends one WAFv2 operation signed as wafv2 and decodes the answer.

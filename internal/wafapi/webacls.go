@@ -11,7 +11,7 @@ import (
 // members, with what the calls add, and members moat refuses by name.
 type webACLIn struct {
 	waf.WebACL
-	Scope     string    `json:"Scope"`
+	scoped
 	Tags      []waf.Tag `json:"Tags"`
 	LockToken string    `json:"LockToken"`
 
@@ -24,9 +24,6 @@ type webACLIn struct {
 }
 
 func (in *webACLIn) check() error {
-	if err := checkScope(in.Scope); err != nil {
-		return err
-	}
 	for _, m := range []struct {
 		name string
 		set  bool
@@ -96,9 +93,6 @@ func (h *handler) updateWebACL(ctx context.Context, in *webACLIn) (*nextLockToke
 }
 
 func (h *handler) deleteWebACL(ctx context.Context, in *deleteIn) (*struct{}, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	return nil, wafError(h.svc.DeleteWebACL(ctx, in.Name, in.ID, in.LockToken))
 }
 
@@ -108,9 +102,6 @@ type listWebACLsOut struct {
 }
 
 func (h *handler) listWebACLs(ctx context.Context, in *listIn) (*listWebACLsOut, error) {
-	if err := checkScope(in.Scope); err != nil {
-		return nil, err
-	}
 	page, next, err := h.svc.ListWebACLs(ctx, in.NextMarker, in.Limit)
 	return &listWebACLsOut{next, page}, wafError(err)
 }

@@ -130,12 +130,20 @@ async function main() {
 
       await page.goto(`${consoleURL}/functions`);
       await shoot(page, 'functions');
+      // A second page watches the function's live log while the first invokes it.
+      const logPage = await page.context().newPage();
+      await logPage.goto(`${consoleURL}/functions/${env('MOAT_FUNCTION')}`);
+      await logPage.waitForFunction(() => document.getElementById('fn-log-state').textContent.startsWith('Watching'));
       await page.goto(`${consoleURL}/functions/${env('MOAT_FUNCTION')}`);
       await page.fill('#event', '{"name": "console"}');
       await submit(page, 'form[action$="/invoke"] button');
       result.invokeResult = await text(page, '#invoke-result');
       result.invokeLog = await text(page, '#invoke-log');
       await shoot(page, 'function');
+      await logPage.waitForFunction(() => [...document.querySelectorAll('#fn-log .log-line')].some((l) => l.textContent.includes('greeting console')));
+      result.liveLog = await logPage.locator('#fn-log .log-line').allTextContents();
+      await shoot(logPage, 'function-live-log');
+      await logPage.close();
 
       // The identity pool's policy editor, answering as the document is typed.
       await page.goto(`${consoleURL}/identity-pools`);
@@ -169,6 +177,7 @@ async function main() {
       await page.click('table a');
       await page.waitForLoadState('load');
       result.wafRules = await page.locator('.rule').allTextContents();
+      result.wafProtects = await page.locator('[aria-labelledby=acl-title] li').allTextContents();
       await shoot(page, 'waf-acl');
       await page.goto(`${consoleURL}/events`);
       await shoot(page, 'events');

@@ -174,8 +174,8 @@ class Flow:
         # MFA is built: ON with no second factor offered is AWS's own refusal.
         expect_error("InvalidParameterException", self.idp.create_user_pool, contains="Invalid MFA configuration",
                      PoolName="mfa", MfaConfiguration="ON")
-        expect_error("InvalidParameterException", self.idp.create_user_pool, contains="custom senders",
-                     PoolName="triggers", LambdaConfig={"KMSKeyID": "arn:aws:kms:us-east-1:000000000000:key/k"})
+        expect_error("InvalidParameterException", self.idp.create_user_pool, contains="threat protection",
+                     PoolName="add-ons", UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"})
         self.note("settings whose feature moat lacks are refused, naming it")
 
     def run(self):

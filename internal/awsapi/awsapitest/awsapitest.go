@@ -11,7 +11,9 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/moat-dev/moat/internal/admin"
+	"github.com/moat-dev/moat/internal/awsapi"
 )
 
 // Admin is the admin credential the adapters' test servers trust.
@@ -93,6 +96,38 @@ func CallJSON(t testing.TB, url, prefix, op string, body any, creds aws.Credenti
 	r.Header.Set("X-Amz-Target", prefix+"."+op)
 	Sign(t, r, raw, creds, service, "us-east-1")
 	return Send(t, r)
+}
+
+// CallREST sends a REST-JSON request (AWS's management APIs: API Gateway,
+// Lambda) signed by creds for service in us-east-1; headers are name, value
+// pairs set before signing.
+func CallREST(t testing.TB, url, method, path string, body []byte, creds aws.Credentials, service string, headers ...string) Answer {
+	t.Helper()
+	r, err := http.NewRequest(method, url+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		r.Header.Set(headers[i], headers[i+1])
+	}
+	Sign(t, r, body, creds, service, "us-east-1")
+	return Send(t, r)
+}
+
+// QuietFrame is the request frame as the adapters' tests mount their APIs
+// on it: what it logs is dropped.
+func QuietFrame() *awsapi.Frame {
+	return awsapi.NewFrame(awsapi.Config{Logger: slog.New(slog.DiscardHandler)})
+}
+
+// Serve serves h on a test server closed when the test ends, and returns
+// its URL: each adapter's API mounted on the request frame.
+func Serve(t testing.TB, h http.Handler) string {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts.URL
 }
 
 // QueryError is the query protocol's error document (IAM's, STS's).

@@ -1,5 +1,6 @@
 // Package functionstest builds deployment packages for tests, as a team's
-// build would: a zip of named files, each executable (a bootstrap must be).
+// build would: a zip of named files, each executable (a bootstrap must be);
+// and stores the execution role test functions run as.
 package functionstest
 
 import (

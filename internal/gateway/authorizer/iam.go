@@ -5,9 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/moat-dev/moat/internal/admin"
@@ -16,6 +14,7 @@ import (
 	"github.com/moat-dev/moat/internal/sigv4"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tempcreds"
+	"github.com/moat-dev/moat/internal/ttlcache"
 )
 
 // The AWS_IAM authorizer takes what it needs through these, so it does not
@@ -53,6 +52,7 @@ type iamAuthorizer struct {
 	rootARN     string
 	now         func() time.Time
 	bodies      *byteBudget // bounds buffered request bodies
+	callers     *ttlcache.Cache[*tempcreds.Session, *sessionCaller]
 }
 
 func newIAM(cfg gateway.IAMSettings, deps Deps) (*iamAuthorizer, error) {
@@ -78,6 +78,7 @@ func newIAM(cfg gateway.IAMSettings, deps Deps) (*iamAuthorizer, error) {
 		rootARN:     "arn:aws:iam::" + account + ":root",
 		now:         time.Now,
 		bodies:      signedBodies,
+		callers:     ttlcache.New[*tempcreds.Session, *sessionCaller](sessionCallers, 0),
 	}, nil
 }
 
@@ -89,7 +90,7 @@ func (a *iamAuthorizer) Authorize(ctx context.Context, req *gateway.Request) (*g
 	if err != nil {
 		return nil, err
 	}
-	c := caller{a: a, token: securityToken(r)}
+	c := caller{a: a}
 	v := a.verifier
 	v.Lookup, v.Now = c.lookup, a.now
 	if _, err := v.Verify(ctx, r, body); err != nil {
@@ -116,38 +117,43 @@ func (a *iamAuthorizer) Authorize(ctx context.Context, req *gateway.Request) (*g
 	if !s.Authenticated {
 		ceiling = guestCeiling
 	}
-	who := describeSession(s)
-	decision := iam.EvaluateWithBoundary(iam.Request{
-		Action:    invokeAction,
-		Resource:  req.MethodARN,
-		Principal: &iam.Principal{Account: who.account, ARNs: []string{s.RoleARN, who.arn}, Federated: s.Issuer},
-		Context:   conditionContext(r, s, who, a.now()),
-	}, policies, ceiling)
+	now := a.now()
+	who := a.callerOf(s, now)
+	ask := iam.Request{Action: invokeAction, Resource: req.MethodARN, Principal: who.principal}
+	if readsContext(policies) || readsContext(ceiling) {
+		ask.Context = conditionContext(r, s, who.sessionPrincipal, now)
+	}
+	decision := iam.EvaluateWithBoundary(ask, policies, ceiling)
 	if decision != iam.Allow {
 		return nil, accessDenied(who.arn, req.MethodARN, decision)
 	}
-	return sessionIdentity(s, who), nil
+	return who.identity, nil
+}
+
+// readsContext says whether any of the policies needs condition keys.
+func readsContext(policies []*iam.Policy) bool {
+	return slices.ContainsFunc(policies, func(p *iam.Policy) bool { return p != nil && p.ReadsContext() })
 }
 
 // caller resolves the request's access key id for the verifier: the
-// session's key when the request carries a session token, else the admin
-// key. It remembers what it found, and why a token was refused.
+// session's key when the request carries a session token
+// (X-Amz-Security-Token, in the header or a presigned query), else the
+// admin key. It remembers what it found, and why a token was refused.
 type caller struct {
 	a           *iamAuthorizer
-	token       string
 	session     *tempcreds.Session
 	accessKeyID string
 	openErr     error
 }
 
-func (c *caller) lookup(ctx context.Context, accessKeyID string) (sigv4.Credential, bool, error) {
+func (c *caller) lookup(ctx context.Context, accessKeyID, token string) (sigv4.Credential, bool, error) {
 	c.accessKeyID = accessKeyID
-	if c.token == "" {
+	if token == "" {
 		ok := c.a.admin.AccessKeyID != "" &&
 			subtle.ConstantTimeCompare([]byte(accessKeyID), []byte(c.a.admin.AccessKeyID)) == 1
 		return sigv4.Credential{SecretAccessKey: c.a.admin.SecretAccessKey}, ok, nil
 	}
-	s, err := c.a.sessions.Open(ctx, c.token)
+	s, err := c.a.sessions.Open(ctx, token)
 	switch {
 	case errors.Is(err, tempcreds.ErrInvalid), errors.Is(err, tempcreds.ErrExpired):
 		c.openErr = err
@@ -158,36 +164,5 @@ func (c *caller) lookup(ctx context.Context, accessKeyID string) (sigv4.Credenti
 		return sigv4.Credential{}, false, nil
 	}
 	c.session = s
-	return sigv4.Credential{SecretAccessKey: s.SecretAccessKey, SessionToken: c.token}, true, nil
-}
-
-// securityToken is X-Amz-Security-Token from the header or, for presigned
-// URLs, the query.
-func securityToken(r *http.Request) string {
-	if t := r.Header.Get("X-Amz-Security-Token"); t != "" {
-		return t
-	}
-	if !strings.Contains(r.URL.RawQuery, "X-Amz-Security-Token=") {
-		return ""
-	}
-	return firstQueryValue(r.URL.RawQuery, "X-Amz-Security-Token")
-}
-
-// firstQueryValue is r.URL.Query().Get(name) without decoding every other
-// pair into a map: the first pair whose name decodes to name, skipping
-// those url.ParseQuery skips (a semicolon, a malformed escape).
-func firstQueryValue(rawQuery, name string) string {
-	for part := range strings.SplitSeq(rawQuery, "&") {
-		if strings.Contains(part, ";") {
-			continue
-		}
-		k, v, _ := strings.Cut(part, "=")
-		if key, err := url.QueryUnescape(k); err != nil || key != name {
-			continue
-		}
-		if value, err := url.QueryUnescape(v); err == nil {
-			return value
-		}
-	}
-	return ""
+	return sigv4.Credential{SecretAccessKey: s.SecretAccessKey, SessionToken: token}, true, nil
 }

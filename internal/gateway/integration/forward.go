@@ -56,8 +56,10 @@ var aLongTimeAgo = time.Unix(1, 0)
 // newly dialled one, which is never retried).
 func (p *proxy) forward(w http.ResponseWriter, req *gateway.Request, target *url.URL) error {
 	in := req.HTTP
-	out := &http.Request{Method: in.Method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: outboundHeader(in.Header)}
-	p.shape(out, in, req, target)
+	b := newBackendRequest(in)
+	defer b.release()
+	out := &b.req
+	p.shape(out, in, req, target, &b.forwarded)
 	addr := target.Host
 	if target.Port() == "" {
 		addr = net.JoinHostPort(target.Hostname(), "80")
@@ -95,6 +97,45 @@ func (p *proxy) forward(w http.ResponseWriter, req *gateway.Request, target *url
 		}
 		return nil
 	}
+}
+
+// backendRequest is the lean path's request to a backend with the storage
+// its headers are copied into. Nothing holds on to it once the answer is
+// relayed, so it is pooled: header map, value array and all.
+type backendRequest struct {
+	req       http.Request
+	values    []string
+	forwarded [3]string
+}
+
+// maxPooledHeaderValues keeps a request with very many headers from
+// pinning its array in the pool.
+const maxPooledHeaderValues = 256
+
+var backendRequests = sync.Pool{New: func() any { return new(backendRequest) }}
+
+// newBackendRequest is an HTTP/1.1 request with in's method and in's
+// headers less those that stay with the client's connection.
+func newBackendRequest(in *http.Request) *backendRequest {
+	b := backendRequests.Get().(*backendRequest)
+	h := b.req.Header
+	if h == nil {
+		h = make(http.Header, len(in.Header)+3) // room for the X-Forwarded-* set later
+	}
+	b.req = http.Request{Method: in.Method, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: h}
+	b.values = fillOutboundHeader(h, b.values, in.Header)
+	return b
+}
+
+func (b *backendRequest) release() {
+	if cap(b.values) > maxPooledHeaderValues || len(b.req.Header) > maxPooledHeaderValues {
+		return
+	}
+	clear(b.req.Header)
+	clear(b.values[:cap(b.values)]) // keep no request's strings alive
+	b.forwarded = [3]string{}
+	b.req = http.Request{Header: b.req.Header}
+	backendRequests.Put(b)
 }
 
 // exchange writes out on c and reads the response's head, all before

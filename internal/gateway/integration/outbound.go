@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/moat-dev/moat/internal/gateway"
@@ -22,34 +23,38 @@ var clientForwardingHeaders = map[string]bool{
 	"Forwarded": true, "X-Forwarded-For": true, "X-Forwarded-Host": true, "X-Forwarded-Proto": true,
 }
 
-// outboundHeader is in without hop-by-hop headers, those in's Connection
-// names, and the client's forwarding headers: what ReverseProxy hands its
-// Rewrite hook, copied in one pass into one backing array.
-func outboundHeader(in http.Header) http.Header {
+// fillOutboundHeader makes out (empty) in without hop-by-hop headers,
+// those in's Connection names, and the client's forwarding headers: what
+// ReverseProxy hands its Rewrite hook, copied in one pass into values'
+// backing array, which it returns grown as it needed.
+func fillOutboundHeader(out http.Header, values []string, in http.Header) []string {
 	total := 0
 	for _, vv := range in {
 		total += len(vv)
 	}
-	values := make([]string, total)
-	out := make(http.Header, len(in)+3) // room for the X-Forwarded-* set later
+	values = slices.Grow(values[:0], total)[:total]
+	rest := values
 	for name, vv := range in {
 		if hopHeaders[name] || clientForwardingHeaders[name] {
 			continue
 		}
-		n := copy(values, vv)
-		out[name], values = values[:n:n], values[n:]
+		n := copy(rest, vv)
+		out[name], rest = rest[:n:n], rest[n:]
 	}
 	for _, name := range connectionNamed(in) {
 		delete(out, name)
 	}
 	if asksTrailers(in) {
-		out["Te"] = []string{"trailers"} // the client can take trailers, so the backend may send them
+		out["Te"] = trailersTE // the client can take trailers, so the backend may send them
 	}
 	if _, ok := out["User-Agent"]; !ok {
 		out["User-Agent"] = nil // a client without one: the backend sees none, not Go's
 	}
-	return out
+	return values
 }
+
+// trailersTE is the Te header asking for trailers; shared, never modified.
+var trailersTE = []string{"trailers"}
 
 // connectionNamed are the headers h's Connection header names (canonical):
 // they are hop-by-hop too.
@@ -80,7 +85,8 @@ func asksTrailers(h http.Header) bool {
 // are gone — the backend's request: target URL, method, X-Forwarded-*,
 // mapped parameters and injected secrets, and the headers moat decided on
 // (claims) last, replacing any a client sent.
-func (p *proxy) shape(out, in *http.Request, req *gateway.Request, target *url.URL) {
+// fwd holds the three X-Forwarded-* values.
+func (p *proxy) shape(out, in *http.Request, req *gateway.Request, target *url.URL, fwd *[3]string) {
 	req.ApplyBackendHeaders(out.Header)
 	out.URL = target
 	out.Host = ""
@@ -101,7 +107,7 @@ func (p *proxy) shape(out, in *http.Request, req *gateway.Request, target *url.U
 	if p.method != "" {
 		out.Method = p.method
 	}
-	setForwarded(out.Header, in)
+	setForwarded(out.Header, in, fwd)
 	for i := range p.headers {
 		p.headers[i].applyHeader(out.Header, req)
 	}
@@ -126,9 +132,8 @@ func (p *proxy) shape(out, in *http.Request, req *gateway.Request, target *url.U
 
 // setForwarded is httputil.ProxyRequest.SetXForwarded: the client's
 // X-Forwarded-For with its address appended, the Host it asked for, and the
-// scheme it used.
-func setForwarded(h http.Header, in *http.Request) {
-	values := make([]string, 3) // one backing array for the three
+// scheme it used, in values.
+func setForwarded(h http.Header, in *http.Request, values *[3]string) {
 	if ip, _, err := net.SplitHostPort(in.RemoteAddr); err == nil {
 		if prior := in.Header["X-Forwarded-For"]; len(prior) > 0 {
 			ip = strings.Join(prior, ", ") + ", " + ip

@@ -141,7 +141,7 @@ func callOf(r *http.Request) *call { return r.Context().Value(callKey{}).(*call)
 // and forwarding headers.
 func (p *proxy) rewrite(pr *httputil.ProxyRequest) {
 	c := callOf(pr.In)
-	p.shape(pr.Out, pr.In, c.req, c.target)
+	p.shape(pr.Out, pr.In, c.req, c.target, new([3]string))
 }
 
 // SetsHeaders names the headers this integration writes on backend

@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/accesslog"
 )
 
 // AppendV2 appends ev as JSON, byte for byte what json.Marshal writes for
@@ -136,4 +136,4 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 	return append(b, '}')
 }
 
-func appendString(b []byte, s string) []byte { return gateway.AppendJSONString(b, s) }
+func appendString(b []byte, s string) []byte { return accesslog.AppendMarshalString(b, s) }

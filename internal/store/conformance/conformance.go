@@ -163,6 +163,16 @@ func same(t *testing.T, got, want any, what string) {
 	}
 }
 
+// found checks a read that must succeed with want, as in
+// found(t, want, "GetClient")(s.GetClient(ctx, poolID, id)).
+func found[T any](t *testing.T, want T, what string) func(T, error) {
+	return func(got T, err error) {
+		t.Helper()
+		must(t, err, what)
+		same(t, got, want, what)
+	}
+}
+
 // deref prints values with *int64 fields shown by value, not address.
 func deref(v any) string {
 	switch x := v.(type) {

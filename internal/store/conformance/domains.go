@@ -17,9 +17,7 @@ func testDomains(t *testing.T, s store.Store) {
 	want(t, s.CreateDomain(ctx, store.Domain{Domain: "dragons.auth.test", PoolID: other.ID}), store.ErrAlreadyExists, "a domain another pool has")
 	want(t, s.CreateDomain(ctx, store.Domain{Domain: "second.auth.test", PoolID: p.ID}), store.ErrAlreadyExists, "a second prefix domain")
 
-	got, err := s.GetDomain(ctx, custom.Domain)
-	must(t, err, "GetDomain")
-	same(t, got, custom, "GetDomain")
+	found(t, custom, "GetDomain")(s.GetDomain(ctx, custom.Domain))
 	list, err := s.ListPoolDomains(ctx, p.ID)
 	must(t, err, "ListPoolDomains")
 	same(t, list, []store.Domain{prefix, custom}, "ListPoolDomains ordered by Domain")
@@ -31,7 +29,7 @@ func testDomains(t *testing.T, s store.Store) {
 		return d, nil
 	}), "UpdateDomain")
 	custom.Settings, custom.UpdatedAt = []byte(`{"c":2}`), 9
-	got, err = s.GetDomain(ctx, custom.Domain)
+	got, err := s.GetDomain(ctx, custom.Domain)
 	must(t, err, "GetDomain after update")
 	same(t, got, custom, "updated domain")
 	if err := s.UpdateDomain(ctx, custom.Domain, func(d store.Domain) (store.Domain, error) { d.PoolID = other.ID; return d, nil }); err == nil {

@@ -90,10 +90,8 @@ func testDevices(t *testing.T, s store.Store) {
 	want(t, s.CreateDevice(ctx, device("bob", "us-east-1_a")), store.ErrAlreadyExists, "a device key another user holds")
 	want(t, s.CreateDevice(ctx, device("nobody", "us-east-1_z")), store.ErrNotFound, "CreateDevice for a missing user")
 
-	got, err := s.GetDevice(ctx, "p", "alice", "us-east-1_a")
-	must(t, err, "GetDevice")
-	same(t, got, device("alice", "us-east-1_a"), "GetDevice")
-	_, err = s.GetDevice(ctx, "p", "bob", "us-east-1_a")
+	found(t, device("alice", "us-east-1_a"), "GetDevice")(s.GetDevice(ctx, "p", "alice", "us-east-1_a"))
+	_, err := s.GetDevice(ctx, "p", "bob", "us-east-1_a")
 	want(t, err, store.ErrNotFound, "GetDevice under another user")
 
 	list, err := s.ListDevices(ctx, "p", "alice")
@@ -112,7 +110,7 @@ func testDevices(t *testing.T, s store.Store) {
 		d.Record, d.UpdatedAt, d.LastAuthenticatedAt = []byte(`{"remembered":true}`), 8, 9
 		return d, nil
 	}), "UpdateDevice")
-	got, _ = s.GetDevice(ctx, "p", "alice", "us-east-1_a")
+	got, _ := s.GetDevice(ctx, "p", "alice", "us-east-1_a")
 	same(t, [3]any{string(got.Record), got.UpdatedAt, got.LastAuthenticatedAt}, [3]any{`{"remembered":true}`, int64(8), int64(9)}, "updated device")
 	if err := s.UpdateDevice(ctx, "p", "alice", "us-east-1_a", func(d store.Device) (store.Device, error) {
 		d.GroupKey = "other"

@@ -29,21 +29,17 @@ func testIdentityPools(t *testing.T, s store.Store) {
 	a := identityPool(t, s, "us-east-1:a")
 	want(t, s.CreateIdentityPool(ctx, a), store.ErrAlreadyExists, "CreateIdentityPool duplicate")
 
-	got, err := s.GetIdentityPool(ctx, a.ID)
-	must(t, err, "GetIdentityPool")
-	same(t, got, a, "GetIdentityPool")
-	_, err = s.GetIdentityPool(ctx, "us-east-1:none")
+	found(t, a, "GetIdentityPool")(s.GetIdentityPool(ctx, a.ID))
+	_, err := s.GetIdentityPool(ctx, "us-east-1:none")
 	want(t, err, store.ErrNotFound, "GetIdentityPool missing")
 
-	list, err := s.ListIdentityPools(ctx)
-	must(t, err, "ListIdentityPools")
-	same(t, list, []store.IdentityPool{a, b}, "ListIdentityPools")
+	found(t, []store.IdentityPool{a, b}, "ListIdentityPools")(s.ListIdentityPools(ctx))
 
 	must(t, s.UpdateIdentityPool(ctx, a.ID, func(p store.IdentityPool) (store.IdentityPool, error) {
 		p.Name, p.Roles, p.UpdatedAt = "renamed", []byte(`{"Roles":{"authenticated":"arn"}}`), 1700000999
 		return p, nil
 	}), "UpdateIdentityPool")
-	got, err = s.GetIdentityPool(ctx, a.ID)
+	got, err := s.GetIdentityPool(ctx, a.ID)
 	must(t, err, "GetIdentityPool after update")
 	a.Name, a.Roles, a.UpdatedAt = "renamed", []byte(`{"Roles":{"authenticated":"arn"}}`), 1700000999
 	same(t, got, a, "GetIdentityPool after update")
@@ -77,24 +73,18 @@ func testIdentities(t *testing.T, s store.Store) {
 	// The same login in another pool is another identity's.
 	identity(t, s, other.ID, "us-east-1:5", map[string]string{"idp/one": "alice"})
 
-	got, err := s.GetIdentity(ctx, alice.ID)
-	must(t, err, "GetIdentity")
-	same(t, got, alice, "GetIdentity")
-	got, err = s.FindIdentityByLogin(ctx, p.ID, "dev", "u-1")
-	must(t, err, "FindIdentityByLogin")
-	same(t, got, alice, "FindIdentityByLogin")
+	found(t, alice, "GetIdentity")(s.GetIdentity(ctx, alice.ID))
+	found(t, alice, "FindIdentityByLogin")(s.FindIdentityByLogin(ctx, p.ID, "dev", "u-1"))
 	_, err = s.FindIdentityByLogin(ctx, p.ID, "dev", "u-2")
 	want(t, err, store.ErrNotFound, "FindIdentityByLogin unknown subject")
 
-	list, err := s.ListIdentities(ctx, p.ID)
-	must(t, err, "ListIdentities")
-	same(t, list, []store.Identity{alice, guest}, "ListIdentities")
+	found(t, []store.Identity{alice, guest}, "ListIdentities")(s.ListIdentities(ctx, p.ID))
 
 	must(t, s.UpdateIdentity(ctx, alice.ID, func(i store.Identity) (store.Identity, error) {
 		i.CredentialsRevokedAt, i.UpdatedAt = 1700001000, 1700001000
 		return i, nil
 	}), "UpdateIdentity")
-	got, err = s.GetIdentity(ctx, alice.ID)
+	got, err := s.GetIdentity(ctx, alice.ID)
 	must(t, err, "GetIdentity after update")
 	alice.CredentialsRevokedAt, alice.UpdatedAt = 1700001000, 1700001000
 	same(t, got, alice, "GetIdentity after update")

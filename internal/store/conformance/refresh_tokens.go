@@ -25,14 +25,10 @@ func testRefreshTokens(t *testing.T, s store.Store) {
 	same(t, got, oauth, "a session keeps its scopes")
 	want(t, s.CreateRefreshToken(ctx, t1), store.ErrAlreadyExists, "CreateRefreshToken duplicate")
 
-	got, err = s.GetRefreshToken(ctx, "h1")
-	must(t, err, "GetRefreshToken")
-	same(t, got, t1, "GetRefreshToken")
+	found(t, t1, "GetRefreshToken")(s.GetRefreshToken(ctx, "h1"))
 	_, err = s.GetRefreshToken(ctx, "nope")
 	want(t, err, store.ErrNotFound, "GetRefreshToken missing")
-	got, err = s.GetRefreshTokenByOriginJTI(ctx, p.ID, t2.OriginJTI)
-	must(t, err, "GetRefreshTokenByOriginJTI")
-	same(t, got, t2, "GetRefreshTokenByOriginJTI")
+	found(t, t2, "GetRefreshTokenByOriginJTI")(s.GetRefreshTokenByOriginJTI(ctx, p.ID, t2.OriginJTI))
 	_, err = s.GetRefreshTokenByOriginJTI(ctx, "pool2", t2.OriginJTI)
 	want(t, err, store.ErrNotFound, "GetRefreshTokenByOriginJTI through another pool")
 

@@ -20,9 +20,7 @@ func testResourceServers(t *testing.T, s store.Store) {
 	must(t, s.CreateResourceServer(ctx, store.ResourceServer{PoolID: other.ID, Identifier: "api", Name: "x"}), "the same identifier in another pool")
 	want(t, s.CreateResourceServer(ctx, a), store.ErrAlreadyExists, "CreateResourceServer duplicate")
 
-	got, err := s.GetResourceServer(ctx, p.ID, b.Identifier)
-	must(t, err, "GetResourceServer")
-	same(t, got, b, "GetResourceServer")
+	found(t, b, "GetResourceServer")(s.GetResourceServer(ctx, p.ID, b.Identifier))
 	list, err := s.ListResourceServers(ctx, p.ID)
 	must(t, err, "ListResourceServers")
 	same(t, list, []store.ResourceServer{a, b}, "ListResourceServers ordered by Identifier")
@@ -32,7 +30,7 @@ func testResourceServers(t *testing.T, s store.Store) {
 		return r, nil
 	}), "UpdateResourceServer")
 	a.Name, a.Scopes, a.UpdatedAt = "renamed", []byte(`[{"ScopeName":"write"}]`), 9
-	got, err = s.GetResourceServer(ctx, p.ID, a.Identifier)
+	got, err := s.GetResourceServer(ctx, p.ID, a.Identifier)
 	must(t, err, "GetResourceServer after update")
 	same(t, got, a, "updated resource server")
 	want(t, s.UpdateResourceServer(ctx, p.ID, "missing", func(r store.ResourceServer) (store.ResourceServer, error) { return r, nil }), store.ErrNotFound, "UpdateResourceServer missing")

@@ -38,21 +38,15 @@ func testRoles(t *testing.T, s store.Store) {
 	dup.ID = a.ID
 	want(t, s.CreateRole(ctx, dup), store.ErrAlreadyExists, "CreateRole with a taken ID")
 
-	got, err := s.GetRole(ctx, a.Name)
-	must(t, err, "GetRole")
-	sameJSON(t, got, a, "GetRole")
-	got, err = s.GetRole(ctx, "ALPHA")
-	must(t, err, "GetRole in another case")
-	sameJSON(t, got, a, "GetRole in another case")
-	got, err = s.GetRole(ctx, bare.Name)
+	foundJSON(t, a, "GetRole")(s.GetRole(ctx, a.Name))
+	foundJSON(t, a, "GetRole in another case")(s.GetRole(ctx, "ALPHA"))
+	got, err := s.GetRole(ctx, bare.Name)
 	must(t, err, "GetRole bare")
 	sameJSON(t, got, bare, "a role without tags or policies has empty maps")
 	_, err = s.GetRole(ctx, "missing")
 	want(t, err, store.ErrNotFound, "GetRole missing")
 
-	got, err = s.GetRoleByARN(ctx, b.ARN)
-	must(t, err, "GetRoleByARN")
-	sameJSON(t, got, b, "GetRoleByARN")
+	foundJSON(t, b, "GetRoleByARN")(s.GetRoleByARN(ctx, b.ARN))
 	_, err = s.GetRoleByARN(ctx, "arn:aws:iam::000000000000:role/beta")
 	want(t, err, store.ErrNotFound, "GetRoleByARN with the wrong path")
 

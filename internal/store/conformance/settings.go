@@ -19,9 +19,7 @@ func testSettings(t *testing.T, s store.Store) {
 	must(t, err, "PutSettingIfAbsent again")
 	same(t, v, "first", "value in force after second put")
 
-	v, err = s.GetSetting(ctx, "admin")
-	must(t, err, "GetSetting")
-	same(t, v, "first", "GetSetting")
+	found(t, "first", "GetSetting")(s.GetSetting(ctx, "admin"))
 
 	v, err = s.PutSettingIfAbsent(ctx, "other", "")
 	must(t, err, "PutSettingIfAbsent empty value")

@@ -42,6 +42,15 @@ func sameJSON(t *testing.T, got, want any, what string) {
 	}
 }
 
+// foundJSON is found for values compared by their JSON.
+func foundJSON[T any](t *testing.T, want T, what string) func(T, error) {
+	return func(got T, err error) {
+		t.Helper()
+		must(t, err, what)
+		sameJSON(t, got, want, what)
+	}
+}
+
 func testAPIKeys(t *testing.T, s store.Store) {
 	a := apiKey(t, s, "akey")
 	b := apiKey(t, s, "bkey")
@@ -50,28 +59,20 @@ func testAPIKeys(t *testing.T, s store.Store) {
 	dupValue.ID = "ckey"
 	want(t, s.CreateAPIKey(ctx, dupValue), store.ErrAlreadyExists, "CreateAPIKey duplicate value")
 
-	got, err := s.GetAPIKey(ctx, "akey")
-	must(t, err, "GetAPIKey")
-	same(t, got, a, "GetAPIKey")
-	got, err = s.FindAPIKeyByValueHash(ctx, "hash-bkey")
-	must(t, err, "FindAPIKeyByValueHash")
-	same(t, got, b, "FindAPIKeyByValueHash")
-	_, err = s.FindAPIKeyByValueHash(ctx, "nope")
+	found(t, a, "GetAPIKey")(s.GetAPIKey(ctx, "akey"))
+	found(t, b, "FindAPIKeyByValueHash")(s.FindAPIKeyByValueHash(ctx, "hash-bkey"))
+	_, err := s.FindAPIKeyByValueHash(ctx, "nope")
 	want(t, err, store.ErrNotFound, "FindAPIKeyByValueHash missing")
 	_, err = s.GetAPIKey(ctx, "nope")
 	want(t, err, store.ErrNotFound, "GetAPIKey missing")
-	keys, err := s.ListAPIKeys(ctx)
-	must(t, err, "ListAPIKeys")
-	same(t, keys, []store.APIKey{a, b}, "ListAPIKeys")
+	found(t, []store.APIKey{a, b}, "ListAPIKeys")(s.ListAPIKeys(ctx))
 
 	must(t, s.UpdateAPIKey(ctx, "akey", func(k store.APIKey) (store.APIKey, error) {
 		k.Enabled, k.Name, k.UpdatedAt = false, "renamed", 1700000999
 		return k, nil
 	}), "UpdateAPIKey")
 	a.Enabled, a.Name, a.UpdatedAt = false, "renamed", 1700000999
-	got, err = s.GetAPIKey(ctx, "akey")
-	must(t, err, "GetAPIKey after update")
-	same(t, got, a, "GetAPIKey after update")
+	found(t, a, "GetAPIKey after update")(s.GetAPIKey(ctx, "akey"))
 	if err := s.UpdateAPIKey(ctx, "akey", func(k store.APIKey) (store.APIKey, error) { k.ValueHash = "other"; return k, nil }); err == nil {
 		t.Fatal("UpdateAPIKey changed the value hash")
 	}
@@ -81,9 +82,7 @@ func testAPIKeys(t *testing.T, s store.Store) {
 	want(t, s.DeleteAPIKey(ctx, "akey"), store.ErrNotFound, "DeleteAPIKey again")
 	_, err = s.FindAPIKeyByValueHash(ctx, "hash-akey")
 	want(t, err, store.ErrNotFound, "a deleted key is not found by value")
-	keys, err = s.ListAPIKeys(ctx)
-	must(t, err, "ListAPIKeys after delete")
-	same(t, keys, []store.APIKey{b}, "ListAPIKeys after delete")
+	found(t, []store.APIKey{b}, "ListAPIKeys after delete")(s.ListAPIKeys(ctx))
 }
 
 func testUsagePlans(t *testing.T, s store.Store) {
@@ -94,17 +93,11 @@ func testUsagePlans(t *testing.T, s store.Store) {
 	must(t, s.CreateUsagePlan(ctx, p2), "CreateUsagePlan without throttle, quota or stages")
 	want(t, s.CreateUsagePlan(ctx, p2), store.ErrAlreadyExists, "CreateUsagePlan duplicate")
 
-	got, err := s.GetUsagePlan(ctx, "plan1")
-	must(t, err, "GetUsagePlan")
-	sameJSON(t, got, p1, "GetUsagePlan")
-	got, err = s.GetUsagePlan(ctx, "plan2")
-	must(t, err, "GetUsagePlan bare")
-	sameJSON(t, got, p2, "GetUsagePlan bare")
-	_, err = s.GetUsagePlan(ctx, "nope")
+	foundJSON(t, p1, "GetUsagePlan")(s.GetUsagePlan(ctx, "plan1"))
+	foundJSON(t, p2, "GetUsagePlan bare")(s.GetUsagePlan(ctx, "plan2"))
+	_, err := s.GetUsagePlan(ctx, "nope")
 	want(t, err, store.ErrNotFound, "GetUsagePlan missing")
-	plans, err := s.ListUsagePlans(ctx)
-	must(t, err, "ListUsagePlans")
-	sameJSON(t, plans, []store.UsagePlan{p1, p2}, "ListUsagePlans")
+	foundJSON(t, []store.UsagePlan{p1, p2}, "ListUsagePlans")(s.ListUsagePlans(ctx))
 
 	must(t, s.UpdateUsagePlan(ctx, "plan1", func(p store.UsagePlan) (store.UsagePlan, error) {
 		p.Quota = nil
@@ -114,9 +107,7 @@ func testUsagePlans(t *testing.T, s store.Store) {
 	}), "UpdateUsagePlan")
 	p1.Quota, p1.Throttle.RateLimit = nil, 7
 	p1.Stages = []store.UsagePlanStage{{APIID: "api1", Stage: "prod", MethodThrottles: map[string]store.Throttle{"/GET": {RateLimit: 9, BurstLimit: 9}}}, stage("api2", "prod")}
-	got, err = s.GetUsagePlan(ctx, "plan1")
-	must(t, err, "GetUsagePlan after update")
-	sameJSON(t, got, p1, "GetUsagePlan after update")
+	foundJSON(t, p1, "GetUsagePlan after update")(s.GetUsagePlan(ctx, "plan1"))
 	// An updater that edits the stages in place (deleting one with
 	// slices.Delete) still removes the stage.
 	must(t, s.UpdateUsagePlan(ctx, "plan1", func(p store.UsagePlan) (store.UsagePlan, error) {
@@ -124,9 +115,7 @@ func testUsagePlans(t *testing.T, s store.Store) {
 		return p, nil
 	}), "UpdateUsagePlan removing a stage in place")
 	p1.Stages = p1.Stages[:1]
-	got, err = s.GetUsagePlan(ctx, "plan1")
-	must(t, err, "GetUsagePlan after an in-place removal")
-	sameJSON(t, got, p1, "GetUsagePlan after an in-place removal")
+	foundJSON(t, p1, "GetUsagePlan after an in-place removal")(s.GetUsagePlan(ctx, "plan1"))
 	if err := s.UpdateUsagePlan(ctx, "plan1", func(p store.UsagePlan) (store.UsagePlan, error) { p.ID = "plan9"; return p, nil }); err == nil {
 		t.Fatal("UpdateUsagePlan changed the ID")
 	}
@@ -134,7 +123,7 @@ func testUsagePlans(t *testing.T, s store.Store) {
 
 	must(t, s.DeleteUsagePlan(ctx, "plan1"), "DeleteUsagePlan")
 	want(t, s.DeleteUsagePlan(ctx, "plan1"), store.ErrNotFound, "DeleteUsagePlan again")
-	plans, err = s.ListUsagePlans(ctx)
+	plans, err := s.ListUsagePlans(ctx)
 	must(t, err, "ListUsagePlans after delete")
 	sameJSON(t, plans, []store.UsagePlan{p2}, "ListUsagePlans after delete")
 }
@@ -161,18 +150,12 @@ func testUsagePlanKeys(t *testing.T, s store.Store) {
 	same(t, keys, []store.APIKey{b}, "ListUsagePlanKeys plan2")
 	_, err = s.ListUsagePlanKeys(ctx, "nope")
 	want(t, err, store.ErrNotFound, "ListUsagePlanKeys of a missing plan")
-	plans, err := s.ListUsagePlansForKey(ctx, "akey")
-	must(t, err, "ListUsagePlansForKey")
-	sameJSON(t, plans, []store.UsagePlan{p1, p3}, "ListUsagePlansForKey")
+	foundJSON(t, []store.UsagePlan{p1, p3}, "ListUsagePlansForKey")(s.ListUsagePlansForKey(ctx, "akey"))
 	_, err = s.ListUsagePlansForKey(ctx, "nope")
 	want(t, err, store.ErrNotFound, "ListUsagePlansForKey of a missing key")
 
-	got, err := s.FindUsagePlanForStage(ctx, "akey", "api1", "prod")
-	must(t, err, "FindUsagePlanForStage")
-	sameJSON(t, got, p1, "FindUsagePlanForStage")
-	got, err = s.FindUsagePlanForStage(ctx, "bkey", "api2", "prod")
-	must(t, err, "FindUsagePlanForStage bkey")
-	sameJSON(t, got, p2, "FindUsagePlanForStage bkey")
+	foundJSON(t, p1, "FindUsagePlanForStage")(s.FindUsagePlanForStage(ctx, "akey", "api1", "prod"))
+	foundJSON(t, p2, "FindUsagePlanForStage bkey")(s.FindUsagePlanForStage(ctx, "bkey", "api2", "prod"))
 	_, err = s.FindUsagePlanForStage(ctx, "akey", "api2", "prod")
 	want(t, err, store.ErrNotFound, "FindUsagePlanForStage of an uncovered stage")
 
@@ -199,19 +182,13 @@ func testUsagePlanKeys(t *testing.T, s store.Store) {
 	want(t, s.RemoveUsagePlanKey(ctx, "plan1", "akey"), store.ErrNotFound, "RemoveUsagePlanKey again")
 	_, err = s.FindUsagePlanForStage(ctx, "akey", "api1", "prod")
 	want(t, err, store.ErrNotFound, "a removed key is not covered")
-	keys, err = s.ListUsagePlanKeys(ctx, "plan1")
-	must(t, err, "ListUsagePlanKeys empty")
-	same(t, keys, []store.APIKey{}, "ListUsagePlanKeys empty")
+	found(t, []store.APIKey{}, "ListUsagePlanKeys empty")(s.ListUsagePlanKeys(ctx, "plan1"))
 
 	// Deleting a key or a plan drops the membership.
 	must(t, s.DeleteAPIKey(ctx, "bkey"), "DeleteAPIKey")
-	keys, err = s.ListUsagePlanKeys(ctx, "plan2")
-	must(t, err, "ListUsagePlanKeys after key delete")
-	same(t, keys, []store.APIKey{}, "ListUsagePlanKeys after key delete")
+	found(t, []store.APIKey{}, "ListUsagePlanKeys after key delete")(s.ListUsagePlanKeys(ctx, "plan2"))
 	must(t, s.DeleteUsagePlan(ctx, "plan3"), "DeleteUsagePlan")
-	plans, err = s.ListUsagePlansForKey(ctx, "akey")
-	must(t, err, "ListUsagePlansForKey after plan delete")
-	sameJSON(t, plans, []store.UsagePlan{}, "ListUsagePlansForKey after plan delete")
+	foundJSON(t, []store.UsagePlan{}, "ListUsagePlansForKey after plan delete")(s.ListUsagePlansForKey(ctx, "akey"))
 	must(t, s.AddUsagePlanKey(ctx, "plan2", "akey"), "the key may join plan2 once plan1 let it go")
 }
 
@@ -242,12 +219,8 @@ func testUsageCounters(t *testing.T, s store.Store) {
 	_, _, err = s.IncrementUsage(ctx, store.UsageIncrement{PlanID: "plan1", KeyID: "nope", Period: "2026-11", Day: "2026-11-22", Limit: 5})
 	want(t, err, store.ErrNotFound, "IncrementUsage for a key outside the plan")
 
-	n, err := s.GetUsageCount(ctx, "plan1", "akey", "2026-11")
-	must(t, err, "GetUsageCount")
-	same(t, n, int64(3), "GetUsageCount")
-	n, err = s.GetUsageCount(ctx, "plan1", "akey", "2026-12")
-	must(t, err, "GetUsageCount of a new period")
-	same(t, n, int64(0), "GetUsageCount of a new period")
+	found(t, int64(3), "GetUsageCount")(s.GetUsageCount(ctx, "plan1", "akey", "2026-11"))
+	found(t, int64(0), "GetUsageCount of a new period")(s.GetUsageCount(ctx, "plan1", "akey", "2026-12"))
 
 	// UpdateUsage gives quota back: the next request is allowed again.
 	must(t, s.SetUsageCount(ctx, "plan1", "akey", "2026-11", 1), "SetUsageCount")
@@ -265,21 +238,15 @@ func testUsageCounters(t *testing.T, s store.Store) {
 		{PlanID: "plan1", KeyID: "akey", Day: "2026-11-21", Used: 2},
 		{PlanID: "plan1", KeyID: "akey", Day: "2026-11-22", Used: 2},
 	}, "ListDailyUsage counts allowed requests only")
-	days, err = s.ListDailyUsage(ctx, "plan1", "akey", "2026-11-22", "2026-11-22")
-	must(t, err, "ListDailyUsage one key, one day")
-	same(t, days, []store.DailyUsage{{PlanID: "plan1", KeyID: "akey", Day: "2026-11-22", Used: 2}}, "ListDailyUsage one key, one day")
-	days, err = s.ListDailyUsage(ctx, "plan1", "bkey", "2026-11-01", "2026-11-30")
-	must(t, err, "ListDailyUsage of an idle key")
-	same(t, days, []store.DailyUsage{}, "ListDailyUsage of an idle key")
+	found(t, []store.DailyUsage{{PlanID: "plan1", KeyID: "akey", Day: "2026-11-22", Used: 2}}, "ListDailyUsage one key, one day")(s.ListDailyUsage(ctx, "plan1", "akey", "2026-11-22", "2026-11-22"))
+	found(t, []store.DailyUsage{}, "ListDailyUsage of an idle key")(s.ListDailyUsage(ctx, "plan1", "bkey", "2026-11-01", "2026-11-30"))
 	_, err = s.ListDailyUsage(ctx, "nope", "", "2026-11-01", "2026-11-30")
 	want(t, err, store.ErrNotFound, "ListDailyUsage of a missing plan")
 
 	// Leaving the plan drops the key's counters.
 	must(t, s.RemoveUsagePlanKey(ctx, "plan1", "akey"), "RemoveUsagePlanKey")
 	must(t, s.AddUsagePlanKey(ctx, "plan1", "akey"), "AddUsagePlanKey again")
-	n, err = s.GetUsageCount(ctx, "plan1", "akey", "2026-11")
-	must(t, err, "GetUsageCount after rejoining")
-	same(t, n, int64(0), "GetUsageCount after rejoining")
+	found(t, int64(0), "GetUsageCount after rejoining")(s.GetUsageCount(ctx, "plan1", "akey", "2026-11"))
 }
 
 // testConcurrentUsage: requests racing for the last slots of a quota get

@@ -15,9 +15,7 @@ func testUserPools(t *testing.T, s store.Store) {
 	a := pool(t, s, "us-east-1_A")
 	want(t, s.CreateUserPool(ctx, store.UserPool{ID: a.ID, Name: "dup"}), store.ErrAlreadyExists, "CreateUserPool duplicate")
 
-	got, err := s.GetUserPool(ctx, a.ID)
-	must(t, err, "GetUserPool")
-	same(t, got, a, "GetUserPool")
+	found(t, a, "GetUserPool")(s.GetUserPool(ctx, a.ID))
 	_, err = s.GetUserPool(ctx, "us-east-1_missing")
 	want(t, err, store.ErrNotFound, "GetUserPool missing")
 
@@ -31,7 +29,7 @@ func testUserPools(t *testing.T, s store.Store) {
 		return p, nil
 	}), "UpdateUserPool")
 	a.Name, a.Settings, a.UpdatedAt = "renamed", []byte(`{"x":1}`), 1800000000
-	got, err = s.GetUserPool(ctx, a.ID)
+	got, err := s.GetUserPool(ctx, a.ID)
 	must(t, err, "GetUserPool after update")
 	same(t, got, a, "updated pool")
 	want(t, s.UpdateUserPool(ctx, "us-east-1_missing", func(p store.UserPool) (store.UserPool, error) {

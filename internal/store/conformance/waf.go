@@ -43,10 +43,8 @@ func testWAFSets(t *testing.T, s store.Store) {
 	_, err = s.CreateIPSet(ctx, dup)
 	want(t, err, store.ErrAlreadyExists, "CreateIPSet with a taken name")
 
-	got, err := s.GetIPSet(ctx, a.ID)
-	must(t, err, "GetIPSet")
-	sameJSON(t, got, a, "GetIPSet")
-	got, err = s.GetIPSet(ctx, empty.ID)
+	foundJSON(t, a, "GetIPSet")(s.GetIPSet(ctx, a.ID))
+	got, err := s.GetIPSet(ctx, empty.ID)
 	must(t, err, "GetIPSet empty")
 	sameJSON(t, got, empty, "an IP set without addresses has an empty list")
 	_, err = s.GetIPSet(ctx, "00000099-0000-4000-8000-000000000000")
@@ -98,9 +96,7 @@ func testWAFSets(t *testing.T, s store.Store) {
 	token, err = s.CreateRegexPatternSet(ctx, r)
 	must(t, err, "CreateRegexPatternSet")
 	r.LockToken = token
-	gotR, err := s.GetRegexPatternSet(ctx, r.ID)
-	must(t, err, "GetRegexPatternSet")
-	sameJSON(t, gotR, r, "GetRegexPatternSet")
+	foundJSON(t, r, "GetRegexPatternSet")(s.GetRegexPatternSet(ctx, r.ID))
 	next, err = s.UpdateRegexPatternSet(ctx, r.ID, token, func(v store.RegexPatternSet) (store.RegexPatternSet, error) {
 		v.RegularExpressions = []string{"x"}
 		return v, nil
@@ -125,9 +121,7 @@ func testWAFWebACLs(t *testing.T, s store.Store) {
 	token, err := s.CreateWebACL(ctx, acl)
 	must(t, err, "CreateWebACL")
 	acl.LockToken = token
-	got, err := s.GetWebACL(ctx, acl.ID)
-	must(t, err, "GetWebACL")
-	sameJSON(t, got, acl, "GetWebACL")
+	foundJSON(t, acl, "GetWebACL")(s.GetWebACL(ctx, acl.ID))
 
 	dangling := store.WebACL{WAFEntity: wafEntity("webacl", "dangling", 4), Document: []byte(`{}`), References: []string{"arn:aws:wafv2:us-east-1:000000000000:regional/ipset/none/x"}}
 	_, err = s.CreateWebACL(ctx, dangling)
@@ -155,7 +149,7 @@ func testWAFWebACLs(t *testing.T, s store.Store) {
 	want(t, s.AssociateWebACL(ctx, stage, "00000099-0000-4000-8000-000000000000"), store.ErrNotFound, "AssociateWebACL with a missing web ACL")
 	must(t, s.AssociateWebACL(ctx, stage, acl.ID), "AssociateWebACL stage")
 	must(t, s.AssociateWebACL(ctx, pool, acl.ID), "AssociateWebACL pool")
-	got, err = s.GetWebACLForResource(ctx, stage)
+	got, err := s.GetWebACLForResource(ctx, stage)
 	must(t, err, "GetWebACLForResource")
 	if got.ID != acl.ID || got.LockToken != token {
 		t.Fatalf("GetWebACLForResource = %+v", got)
@@ -171,9 +165,7 @@ func testWAFWebACLs(t *testing.T, s store.Store) {
 	otherToken, err := s.CreateWebACL(ctx, other)
 	must(t, err, "CreateWebACL without references")
 	must(t, s.AssociateWebACL(ctx, stage, other.ID), "AssociateWebACL replacing")
-	assocs, err := s.ListWebACLAssociations(ctx)
-	must(t, err, "ListWebACLAssociations")
-	sameJSON(t, assocs, []store.WebACLAssociation{{ResourceARN: stage, WebACLID: other.ID}, {ResourceARN: pool, WebACLID: acl.ID}}, "ListWebACLAssociations")
+	foundJSON(t, []store.WebACLAssociation{{ResourceARN: stage, WebACLID: other.ID}, {ResourceARN: pool, WebACLID: acl.ID}}, "ListWebACLAssociations")(s.ListWebACLAssociations(ctx))
 
 	must(t, s.DisassociateWebACL(ctx, pool), "DisassociateWebACL")
 	must(t, s.DisassociateWebACL(ctx, pool), "DisassociateWebACL again")

@@ -7,8 +7,8 @@ import (
 
 // Hooks are the points of sign-up and sign-in where a pool's triggers
 // attach (Cognito's PreSignUp, PostConfirmation, PreAuthentication,
-// PostAuthentication, PreTokenGeneration, UserMigration, CustomMessage and
-// the custom challenge loop). Each is optional: a nil hook is not called. A hook's error fails the operation; an awserr error reaches
+// PostAuthentication, PreTokenGeneration, UserMigration, CustomMessage,
+// the custom challenge loop and InboundFederation). Each is optional: a nil hook is not called. A hook's error fails the operation; an awserr error reaches
 // the client as it is, any other is an internal error.
 type Hooks struct {
 	PreSignUp          PreSignUp
@@ -19,6 +19,8 @@ type Hooks struct {
 	UserMigration      UserMigration
 	CustomMessage      CustomMessage
 	CustomAuth         CustomAuthLoop
+	InboundFederation  InboundFederation
+	CustomSender       CustomSender
 }
 
 // Call is what every hook is told: where the call came from, for which
@@ -152,6 +154,9 @@ const (
 	TokensForRefresh        TokenSource = "TokenGeneration_RefreshTokens"
 	TokensForHostedAuth     TokenSource = "TokenGeneration_HostedAuth"
 	TokensForDevice         TokenSource = "TokenGeneration_AuthenticateDevice"
+	// TokensForClientCredentials is a machine client's client_credentials
+	// grant: no user, an access token only; only a V3_0 hook is told.
+	TokensForClientCredentials TokenSource = "TokenGeneration_ClientCredentials"
 )
 
 // PreTokenGeneration runs before ID and access tokens are signed; it may add

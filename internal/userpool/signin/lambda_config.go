@@ -37,6 +37,9 @@ const (
 	TokenEventV3 = "V3_0"
 )
 
+// FederationEventV1 is the one inbound-federation event version.
+const FederationEventV1 = "V1_0"
+
 // CustomAuth reports whether the pool runs its own challenge loop: all
 // three of its functions are set.
 func (c *LambdaConfig) CustomAuth() bool {

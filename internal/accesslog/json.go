@@ -1,12 +1,24 @@
-package gateway
+package accesslog
 
 import "unicode/utf8"
 
-// AppendJSONString appends s quoted as json.Marshal quotes it, for events
-// written without reflection (see lambdaevent.AppendV2).
-func AppendJSONString(b []byte, s string) []byte { return appendQuoted(b, s, true) }
+// AppendField appends ,"key":value with value quoted: key must need no
+// escaping (the callers' keys are constants).
+func AppendField(b []byte, key, value string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return AppendJSONString(b, value)
+}
 
 const hexDigits = "0123456789abcdef"
+
+// AppendJSONString appends s quoted as slog's JSON handler quotes it.
+func AppendJSONString(b []byte, s string) []byte { return appendQuoted(b, s, false) }
+
+// AppendMarshalString appends s quoted as json.Marshal quotes it, for
+// events written without reflection (see lambdaevent.AppendV2).
+func AppendMarshalString(b []byte, s string) []byte { return appendQuoted(b, s, true) }
 
 // appendQuoted appends s as a JSON string: quotes, backslashes and control
 // characters escaped, invalid UTF-8 as U+FFFD, and U+2028 and U+2029
