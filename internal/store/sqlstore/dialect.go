@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/pressly/goose/v3"
 )
 
@@ -21,6 +22,11 @@ type dialect struct {
 	// already; on PostgreSQL a transaction-scoped advisory lock queues them
 	// (held to commit, so a later number never becomes visible first).
 	appendLock string
+	// planEach, put first in a query's arguments, has the engine plan that
+	// query for the values it is given each time. PostgreSQL's driver keeps
+	// statements prepared, and a prepared statement's generic plan guesses
+	// at its values: a list of a thousand reads as matching every row.
+	planEach []any
 }
 
 // sqliteTypes maps the schema's PostgreSQL types onto SQLite's: its BINARY
@@ -32,7 +38,7 @@ var (
 	sqliteDialect   = dialect{goose: goose.DialectSQLite3, schema: sqliteTypes.Replace}
 	postgresDialect = dialect{numberedParams: true, forUpdate: " FOR UPDATE", abortsOnError: true,
 		goose: goose.DialectPostgres, schema: func(s string) string { return s },
-		appendLock: `SELECT pg_advisory_xact_lock(7245315839514100101)`}
+		appendLock: `SELECT pg_advisory_xact_lock(7245315839514100101)`, planEach: []any{pgx.QueryExecModeExec}}
 )
 
 // rebind rewrites ? placeholders for the engine. The store's queries carry no
