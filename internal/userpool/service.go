@@ -38,6 +38,7 @@ type Service struct {
 	sms          sms.Sender
 	delivery     *typicalTimes // issuing and mailing a code
 	userWrites   *typicalTimes // the user updates decoys stand for
+	lookups      *typicalTimes // resolving a user who exists (publicUser)
 	limiter      *throttle.Limiter
 	hasher       *password.Pool
 	hooks        signin.Hooks
@@ -91,7 +92,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: cfg.Account, now: time.Now,
-		session: sealer, codeKey: codeKey, importURLKey: importURLKey, mail: cfg.Mail, sms: cfg.SMS, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, limiter: cfg.Limiter,
+		session: sealer, codeKey: codeKey, importURLKey: importURLKey, mail: cfg.Mail, sms: cfg.SMS, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, lookups: &typicalTimes{}, limiter: cfg.Limiter,
 		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger, authDomainSuffix: strings.ToLower(cfg.AuthDomainSuffix), publicURL: strings.TrimRight(cfg.PublicURL, "/")}
 	if u, err := url.Parse(cfg.PublicURL); err == nil {
 		svc.publicHost = u.Host
