@@ -274,7 +274,9 @@ func testNo500(t *testing.T, m *Moat, c *cip.Client) {
 		"InitiateAuth", "GetUser", "RespondToAuthChallenge", "CreateUserPool", "DescribeUserPool",
 		"CreateUserPoolClient", "AdminCreateUser", "AdminGetUser", "AdminSetUserPassword",
 		"AdminUpdateUserAttributes", "AdminInitiateAuth", "ListUsers", "CreateGroup",
-		"AdminAddUserToGroup", "AdminUserGlobalSignOut", "UpdateUserPool", "DeleteUserPool", // last: they may change the pool
+		"AdminAddUserToGroup", "AdminUserGlobalSignOut", "GetCSVHeader", "CreateUserImportJob", "DescribeUserImportJob",
+		"ListUserImportJobs", "StartUserImportJob", "StopUserImportJob",
+		"UpdateUserPool", "DeleteUserPool", // last: they may change the pool
 	}
 	for _, target := range targets {
 		for _, signed := range []bool{false, true} {

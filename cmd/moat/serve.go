@@ -201,7 +201,7 @@ func serve(ctx context.Context, cfg Config, reread func() (Config, error), stder
 	proxies, _ := clientip.ParseProxies(cfg.TrustedProxies) // validated with the config
 	frame := awsapi.NewFrame(awsapi.Config{Logger: logger, Metrics: awsapi.NewMetrics(registry), Proxies: proxies})
 	auth := admin.NewAuthenticator(creds, cfg.Region)
-	var mounts []server.Mount
+	mounts := []server.Mount{cognitoidp.ImportUploads{Pools: identity.UserPools, Logger: logger}}
 	for _, svc := range identity.Services {
 		if svc.SigningName == cognitoidp.SigningName {
 			svc.Guard = cognitoidp.WAFGuard(firewall, st, cfg.Region, cfg.AccountID)

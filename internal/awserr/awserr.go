@@ -76,6 +76,7 @@ const (
 	UnsupportedUserState = "UnsupportedUserStateException"
 	CodeDeliveryFailure  = "CodeDeliveryFailureException"
 	UnsupportedTokenType = "UnsupportedTokenTypeException"
+	PreconditionNotMet   = "PreconditionNotMetException"
 
 	// The OAuth side of user pools: app-client OAuth settings, resource
 	// servers, domains and identity providers.

@@ -1,6 +1,8 @@
 // Package cognitoidp puts the user-pool domain on the wire: the table of
 // Cognito Identity Provider operations, which of them need an admin
-// signature, and the handler each calls. Nothing else lives here.
+// signature, and the handler each calls, and the one request of Cognito's
+// that is not an operation: the upload of a user import file to its
+// PreSignedUrl.
 package cognitoidp
 
 import (
@@ -85,6 +87,15 @@ func Service(pools *userpool.Service) awsapi.Service {
 			awsapi.Op("AdminInitiateAuth", signed, fromCaller(pools.AdminInitiateAuth)),
 			awsapi.Op("AdminRespondToAuthChallenge", signed, fromCaller(pools.AdminRespondToAuthChallenge)),
 			awsapi.Op("AdminUserGlobalSignOut", signed, pools.AdminUserGlobalSignOut),
+
+			// Users imported from a CSV file (the file itself is PUT to
+			// the job's PreSignedUrl: import_upload.go).
+			awsapi.Op("GetCSVHeader", signed, pools.GetCSVHeader),
+			awsapi.Op("CreateUserImportJob", signed, pools.CreateUserImportJob),
+			awsapi.Op("DescribeUserImportJob", signed, pools.DescribeUserImportJob),
+			awsapi.Op("ListUserImportJobs", signed, pools.ListUserImportJobs),
+			awsapi.Op("StartUserImportJob", signed, pools.StartUserImportJob),
+			awsapi.Op("StopUserImportJob", signed, pools.StopUserImportJob),
 
 			// Users themselves: sign-up, sign-in, recovery and their own profile.
 			awsapi.Op("SignUp", public, fromCaller(pools.SignUp)),

@@ -58,13 +58,23 @@ func (o Origin) New(detailType string, at time.Time, resources []string, detail 
 // transaction that makes the change e describes. stream names what e must
 // stay in order with (a pool and a user's sub).
 func Record(ctx context.Context, out store.Events, stream string, e Event) error {
+	row, err := Outbox(stream, e)
+	if err != nil {
+		return err
+	}
+	return out.AppendEvent(ctx, row)
+}
+
+// Outbox is e as the outbox keeps it, for writers that append many at
+// once (store.Events.AppendEvents).
+func Outbox(stream string, e Event) (store.OutboxEvent, error) {
 	body, err := json.Marshal(e)
 	if err != nil {
-		return fmt.Errorf("events: %w", err)
+		return store.OutboxEvent{}, fmt.Errorf("events: %w", err)
 	}
 	created, err := time.Parse(time.RFC3339, e.Time)
 	if err != nil {
-		return fmt.Errorf("events: time %q: %w", e.Time, err)
+		return store.OutboxEvent{}, fmt.Errorf("events: time %q: %w", e.Time, err)
 	}
-	return out.AppendEvent(ctx, store.OutboxEvent{ID: e.ID, Stream: stream, Body: body, CreatedAt: created.Unix()})
+	return store.OutboxEvent{ID: e.ID, Stream: stream, Body: body, CreatedAt: created.Unix()}, nil
 }

@@ -36,6 +36,9 @@ type Events interface {
 	// transaction committed before this one's: a reader that has seen
 	// event n will never later find a new event below n.
 	AppendEvent(ctx context.Context, e OutboxEvent) error
+	// AppendEvents is AppendEvent for many events at once, in their order
+	// (a bulk import's), one statement per few hundred.
+	AppendEvents(ctx context.Context, es []OutboxEvent) error
 	// ListEvents is up to limit events with Seq above after, by Seq.
 	ListEvents(ctx context.Context, after int64, limit int) ([]OutboxEvent, error)
 	// LastEventSeq is the highest Seq written (0 when none).

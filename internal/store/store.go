@@ -47,6 +47,7 @@ type Store interface {
 	Events
 	Leases
 	Functions
+	UserImports
 
 	// Atomic runs fn in one transaction spanning every aggregate: what fn
 	// does through tx lands together when fn returns nil and not at all when
@@ -113,6 +114,10 @@ type UserReads interface {
 	// FindUsersByAttribute returns the users whose attribute name equals value
 	// exactly (alias sign-in: email, phone_number, preferred_username).
 	FindUsersByAttribute(ctx context.Context, poolID, name, value string) ([]User, error)
+	// FindUsersByAttributeValues is FindUsersByAttribute for many values at
+	// once (a bulk import checking its aliases): the users whose attribute
+	// name equals one of values, in no particular order.
+	FindUsersByAttributeValues(ctx context.Context, poolID, name string, values []string) ([]User, error)
 	ListUsers(ctx context.Context, q UserQuery) ([]User, error)
 	// CountUsers is how many users the pool has (ErrNotFound: no such pool),
 	// without reading them.
@@ -124,6 +129,11 @@ type UserReads interface {
 // UserWrites change users and memberships.
 type UserWrites interface {
 	CreateUser(ctx context.Context, u User) error
+	// CreateUsers stores, in one transaction, each of users (all of one
+	// pool) whose Key and Sub are free, and returns the keys it stored: a
+	// bulk import, where a taken name fails that user only. ErrNotFound: no
+	// such pool (nothing is stored).
+	CreateUsers(ctx context.Context, users []User) ([]string, error)
 	UpdateUser(ctx context.Context, poolID, key string, update func(User) (User, error)) error
 	DeleteUser(ctx context.Context, poolID, key string) error // also drops memberships and refresh tokens
 	// Memberships. Adding an existing membership is not an error.

@@ -97,8 +97,12 @@ type UserQuery struct {
 	Attribute string
 	Value     string
 	Prefix    bool
-	AfterKey  string // exclusive lower bound, for pagination
-	Limit     int    // 0 means no limit
+	// AfterKey (with AfterValue, when filtered on a value) is the exclusive
+	// lower bound of the page: users list by key, or, filtered on an
+	// attribute, "username" or "cognito:user_status", by that value, then key.
+	AfterKey   string
+	AfterValue string
+	Limit      int // 0 means no limit
 }
 
 // SigningKey is an RSA key a pool signs tokens with. Use is "id" or "access"

@@ -109,6 +109,13 @@ func (s *Service) imitateDelivery(ctx context.Context, start time.Time) {
 	waitUntil(ctx, start.Add(s.delivery.typical()))
 }
 
+// imitateLookup waits until a user found from start would typically be
+// resolved: a found user's rows are read and decoded, which a miss skips,
+// and that difference alone told an unknown user apart.
+func (s *Service) imitateLookup(ctx context.Context, start time.Time) {
+	waitUntil(ctx, start.Add(s.lookups.typical()))
+}
+
 // waitUntil returns at deadline, to well under a millisecond: timers alone
 // wake up to a millisecond late, which a prober could measure, so the last
 // millisecond is waited out yielding.

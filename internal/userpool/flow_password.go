@@ -84,6 +84,9 @@ func (s *Service) passwordAuth(ctx context.Context, a *attempt) (*AuthOutput, er
 	if err := s.preAuthentication(ctx, a, u, false); err != nil {
 		return nil, err
 	}
+	if u.PasswordHash == "" && u.Status == string(signin.ResetRequired) {
+		return nil, errPasswordResetNeeded // imported: there is no password to check until it is reset
+	}
 	if err := s.verifyPassword(ctx, u, pw, a.signInFailure()); err != nil {
 		return nil, err
 	}

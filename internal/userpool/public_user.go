@@ -10,8 +10,11 @@ import (
 // publicUser resolves the client and user an unsigned, username-based call
 // (confirm, resend, forgot password) names, with SECRET_HASH checked. For a
 // user that does not exist it fails with errUserNotFound but still returns
-// the pool and client, for the caller to answer as the client wants.
+// the pool and client, for the caller to answer as the client wants; on a
+// client that hides user existence that answer comes no sooner than a found
+// user's typically does (see imitateLookup).
 func (s *Service) publicUser(ctx context.Context, clientID, secretHash, username string) (*pool, *client, store.User, error) {
+	start := time.Now()
 	c, err := s.findClient(ctx, clientID)
 	if err != nil {
 		return nil, nil, store.User{}, err
@@ -25,6 +28,9 @@ func (s *Service) publicUser(ctx context.Context, clientID, secretHash, username
 		if hashErr := c.checkSecretHash(secretHash, username); hashErr != nil {
 			return nil, nil, store.User{}, hashErr
 		}
+		if c.preventsUserExistenceErrors() {
+			s.imitateLookup(ctx, start)
+		}
 		return p, c, u, err
 	}
 	if err != nil {
@@ -33,6 +39,7 @@ func (s *Service) publicUser(ctx context.Context, clientID, secretHash, username
 	if err := c.checkSecretHash(secretHash, username, u.Username, u.Sub); err != nil {
 		return nil, nil, store.User{}, err
 	}
+	s.lookups.record(time.Since(start))
 	return p, c, u, nil
 }
 

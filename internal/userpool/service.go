@@ -24,22 +24,25 @@ import (
 
 // Service runs every user-pool operation against one store.
 type Service struct {
-	store      poolStore   // reads, and writes that change no user
-	users      *userWrites // every change to a user, with its event
-	tokens     *tokens.Service
-	region     string
-	account    string
-	now        func() time.Time
-	session    *sessionSealer
-	codeKey    []byte // MACs verification codes at rest
-	mail       mail.Sender
-	sms        sms.Sender
-	delivery   *typicalTimes // issuing and mailing a code
-	userWrites *typicalTimes // the user updates decoys stand for
-	limiter    *throttle.Limiter
-	hasher     *password.Pool
-	hooks      signin.Hooks
-	log        *slog.Logger
+	store   poolStore   // reads, and writes that change no user
+	users   *userWrites // every change to a user, with its event
+	tokens  *tokens.Service
+	region  string
+	account string
+	now     func() time.Time
+	session *sessionSealer
+	codeKey []byte // MACs verification codes at rest
+	// importURLKey MACs user import jobs' upload URLs.
+	importURLKey []byte
+	mail         mail.Sender
+	sms          sms.Sender
+	delivery     *typicalTimes // issuing and mailing a code
+	userWrites   *typicalTimes // the user updates decoys stand for
+	lookups      *typicalTimes // resolving a user who exists (publicUser)
+	limiter      *throttle.Limiter
+	hasher       *password.Pool
+	hooks        signin.Hooks
+	log          *slog.Logger
 	// authDomainSuffix is what prefix domains live under; publicURL is
 	// where moat is reached, publicHost its host (a custom domain's CNAME
 	// target).
@@ -84,8 +87,12 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	importURLKey, err := loadServerKey(ctx, cfg.Store, "userpool.import-url-key")
+	if err != nil {
+		return nil, err
+	}
 	svc := &Service{store: cfg.Store, tokens: cfg.Tokens, region: cfg.Region, account: cfg.Account, now: time.Now,
-		session: sealer, codeKey: codeKey, mail: cfg.Mail, sms: cfg.SMS, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, limiter: cfg.Limiter,
+		session: sealer, codeKey: codeKey, importURLKey: importURLKey, mail: cfg.Mail, sms: cfg.SMS, delivery: &typicalTimes{}, userWrites: &typicalTimes{}, lookups: &typicalTimes{}, limiter: cfg.Limiter,
 		hasher: cfg.Hasher, hooks: cfg.Hooks, log: cfg.Logger, authDomainSuffix: strings.ToLower(cfg.AuthDomainSuffix), publicURL: strings.TrimRight(cfg.PublicURL, "/")}
 	if u, err := url.Parse(cfg.PublicURL); err == nil {
 		svc.publicHost = u.Host

@@ -36,6 +36,7 @@ type poolStore interface {
 	store.IdentityProviders
 	store.UICustomizations
 	store.ProviderLinks
+	store.UserImports // jobs and their files; the users they make go through userWrites
 	Atomic(ctx context.Context, fn func(tx store.Store) error) error
 }
 
@@ -116,6 +117,15 @@ func (w *userWrites) record(ctx context.Context, tx store.Store, u store.User, c
 	if ch.kind == bookkeeping {
 		return nil
 	}
+	e, err := w.event(u, ch)
+	if err != nil {
+		return err
+	}
+	return tx.AppendEvent(ctx, e)
+}
+
+// event is ch's event about u, as the outbox keeps it.
+func (w *userWrites) event(u store.User, ch change) (store.OutboxEvent, error) {
 	attrs := slices.Clone(ch.attrs)
 	slices.Sort(attrs)
 	e, err := w.origin.New(string(ch.kind), w.now(), []string{poolARN(w.origin, u.PoolID)}, UserEventDetail{
@@ -123,9 +133,9 @@ func (w *userWrites) record(ctx context.Context, tx store.Store, u store.User, c
 		ClientID: ch.clientID, AuthFlow: ch.authFlow, ChangedAttributes: slices.Compact(attrs), GroupName: ch.group, Reason: ch.reason,
 	})
 	if err != nil {
-		return err
+		return store.OutboxEvent{}, err
 	}
-	return events.Record(ctx, tx, u.PoolID+"/"+u.Sub, e)
+	return events.Outbox(u.PoolID+"/"+u.Sub, e)
 }
 
 func poolARN(o events.Origin, poolID string) string {
@@ -139,6 +149,38 @@ func (w *userWrites) create(ctx context.Context, u store.User, ch change) error 
 		}
 		return w.record(ctx, tx, u, ch)
 	})
+}
+
+// createMany stores users in one transaction, each with ch's event, and
+// returns the keys stored: a user whose username is taken is left out.
+func (w *userWrites) createMany(ctx context.Context, users []store.User, ch change) ([]string, error) {
+	if len(users) == 0 {
+		return nil, nil
+	}
+	var stored []string
+	err := w.store.Atomic(ctx, func(tx store.Store) error {
+		var err error
+		if stored, err = tx.CreateUsers(ctx, users); err != nil {
+			return err
+		}
+		made := map[string]bool{}
+		for _, k := range stored {
+			made[k] = true
+		}
+		es := make([]store.OutboxEvent, 0, len(stored))
+		for _, u := range users {
+			if made[u.Key] {
+				delete(made, u.Key)
+				e, err := w.event(u, ch)
+				if err != nil {
+					return err
+				}
+				es = append(es, e)
+			}
+		}
+		return tx.AppendEvents(ctx, es)
+	})
+	return stored, err
 }
 
 // update changes the user under key as fn says; fn also says which change

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -66,11 +67,21 @@ func (c Client) Sign(t testing.TB, poolID, password string, params map[string]st
 // group key and device key (DEVICE_PASSWORD_VERIFIER).
 func (c Client) SignAs(t testing.TB, poolName, username, password string, params map[string]string, timestamp string) string {
 	t.Helper()
+	signature, err := c.Answer(poolName, username, password, params, timestamp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signature
+}
+
+// Answer is SignAs for callers that are not tests (a benchmark): a
+// challenge it cannot answer is an error.
+func (c Client) Answer(poolName, username, password string, params map[string]string, timestamp string) (string, error) {
 	bigB, okB := new(big.Int).SetString(params["SRP_B"], 16)
 	salt, okS := new(big.Int).SetString(params["SALT"], 16)
 	block, err := base64.StdEncoding.DecodeString(params["SECRET_BLOCK"])
 	if !okB || !okS || err != nil || username == "" {
-		t.Fatalf("challenge parameters: %v", params)
+		return "", fmt.Errorf("challenge parameters: %v", params)
 	}
 	n, g := srp.N, big.NewInt(2)
 	k := hashHex(padHex(n) + padHex(g))
@@ -89,5 +100,5 @@ func (c Client) SignAs(t testing.TB, poolName, username, password string, params
 	mac.Write([]byte(poolName + username))
 	mac.Write(block)
 	mac.Write([]byte(timestamp))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil)), nil
 }

@@ -55,11 +55,12 @@ func RunTests(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"IdentityProviders", testIdentityProviders},
 		{"UICustomizations", testUICustomizations},
 		{"ProviderLinks", testProviderLinks},
-		{"Outbox", testOutbox},
+		{"Outbox", testOutbox}, {"OutboxBulk", testOutboxBulk},
 		{"OutboxCommitOrder", testOutboxCommitOrder},
 		{"EventDelivery", testEventDelivery},
 		{"Leases", testLeases},
 		{"Functions", testFunctions}, {"FunctionEvents", testFunctionEvents},
+		{"UserImports", testUserImports}, {"CreateUsers", testCreateUsers},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

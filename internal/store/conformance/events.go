@@ -215,3 +215,26 @@ func testLeases(t *testing.T, s store.Store) {
 	}
 	wg.Wait()
 }
+
+// testOutboxBulk: many events at once land in their order, more than one
+// statement's worth; one taken ID writes none of them.
+func testOutboxBulk(t *testing.T, s store.Store) {
+	must(t, s.AppendEvent(ctx, outboxEvent("e1", "pool/u1", 100)), "append e1")
+	want(t, s.AppendEvents(ctx, []store.OutboxEvent{outboxEvent("fresh", "pool/u2", 1), outboxEvent("e1", "pool/u1", 1)}),
+		store.ErrAlreadyExists, "a bulk append with a taken ID")
+	var many []store.OutboxEvent
+	for i := range 1203 {
+		many = append(many, outboxEvent(fmt.Sprintf("bulk-%d", i), "pool/u2", 150))
+	}
+	must(t, s.AppendEvents(ctx, many), "AppendEvents")
+	all, err := s.ListEvents(ctx, 0, 2000)
+	must(t, err, "list")
+	if len(all) != 1+len(many) || all[0].ID != "e1" || all[1].ID != "bulk-0" || all[1203].ID != "bulk-1202" {
+		t.Fatalf("listed %d events: first %+v, last %+v", len(all), all[0], all[len(all)-1])
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].Seq <= all[i-1].Seq {
+			t.Fatalf("sequence numbers not increasing at %d", i)
+		}
+	}
+}

@@ -71,7 +71,7 @@ func testListUsers(t *testing.T, s store.Store) {
 		{store.UserQuery{Attribute: "email", Value: "Z", Prefix: true}, []string{"Zed"}},
 		{store.UserQuery{Attribute: "email", Value: "", Prefix: true}, []string{"Zed", "alice", "b\u00e9a", "carol"}},
 		{store.UserQuery{Attribute: "custom:team", Value: "r\u00e9", Prefix: true}, []string{"b\u00e9a"}},
-		{store.UserQuery{Attribute: "custom:team", Value: "r", Prefix: true}, []string{"b\u00e9a", "carol"}},
+		{store.UserQuery{Attribute: "custom:team", Value: "r", Prefix: true}, []string{"carol", "b\u00e9a"}}, // by value: "red" < "r\u00e9d"
 		{store.UserQuery{Attribute: "custom:missing", Value: "", Prefix: true}, []string{}},
 		{store.UserQuery{Attribute: "username", Value: "Orig-alice"}, []string{"alice"}},
 		{store.UserQuery{Attribute: "username", Value: "Orig-b", Prefix: true}, []string{"bob", "b\u00e9a"}},
@@ -83,12 +83,35 @@ func testListUsers(t *testing.T, s store.Store) {
 		{store.UserQuery{Attribute: "status", Value: "enabled"}, []string{}},
 		{store.UserQuery{Attribute: "cognito:user_status", Value: "UNCONFIRMED"}, []string{"bob"}},
 		{store.UserQuery{Attribute: "cognito:user_status", Value: "CONF", Prefix: true}, []string{"Zed", "alice", "b\u00e9a", "carol"}},
-		{store.UserQuery{Attribute: "email", Value: "", Prefix: true, AfterKey: "alice", Limit: 2}, []string{"b\u00e9a", "carol"}},
+		{store.UserQuery{Attribute: "email", Value: "", Prefix: true, AfterValue: "alice@example.com", AfterKey: "alice", Limit: 2}, []string{"b\u00e9a", "carol"}},
+		{store.UserQuery{Attribute: "custom:team", Value: "r", Prefix: true, AfterValue: "red", AfterKey: "carol"}, []string{"b\u00e9a"}},
+		{store.UserQuery{Attribute: "username", Value: "Orig-", Prefix: true, AfterValue: "Orig-bob", AfterKey: "bob"}, []string{"b\u00e9a", "carol"}},
 	}
 	for _, f := range filters {
 		f.q.PoolID = p.ID
 		list, err := s.ListUsers(ctx, f.q)
 		must(t, err, "ListUsers filtered")
 		same(t, keysOf(list), f.want, "ListUsers "+f.q.Attribute+" "+f.q.Value)
+	}
+
+	// A filtered listing walks by value then key, each user once, for every page size.
+	byEmail := []string{"Zed", "alice", "b\u00e9a", "carol"}
+	for limit := 1; limit <= 5; limit++ {
+		var walked []string
+		q := store.UserQuery{PoolID: p.ID, Attribute: "email", Prefix: true, Limit: limit}
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatalf("limit %d: filtered pagination does not end", limit)
+			}
+			page, err := s.ListUsers(ctx, q)
+			must(t, err, "ListUsers filtered page")
+			walked = append(walked, keysOf(page)...)
+			if len(page) < limit {
+				break
+			}
+			last := page[len(page)-1]
+			q.AfterValue, q.AfterKey = last.Attributes["email"], last.Key
+		}
+		same(t, walked, byEmail, "users walked page by page, filtered")
 	}
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/moat-dev/moat/internal/store"
 )
@@ -16,15 +17,33 @@ func scanOutboxEvent(row scanner) (e store.OutboxEvent, err error) {
 // AppendEvent inserts under the dialect's append lock, in a transaction of
 // its own or the caller's, so sequence numbers become visible in order.
 func (s *Store) AppendEvent(ctx context.Context, e store.OutboxEvent) error {
+	return s.AppendEvents(ctx, []store.OutboxEvent{e})
+}
+
+// eventsPerInsert keeps a bulk append's statements under both engines'
+// limit on bound parameters.
+const eventsPerInsert = 1000
+
+func (s *Store) AppendEvents(ctx context.Context, es []store.OutboxEvent) error {
 	return s.inTx(ctx, func(tx conn) error {
 		if s.dialect.appendLock != "" {
 			if _, err := tx.exec(ctx, s.dialect.appendLock); err != nil {
 				return err
 			}
 		}
-		_, err := tx.exec(ctx, `INSERT INTO event_outbox (id, stream, body, created_at) VALUES (?, ?, ?, ?)`,
-			e.ID, e.Stream, e.Body, e.CreatedAt)
-		return constraintError(err, "event "+e.ID)
+		for start := 0; start < len(es); start += eventsPerInsert {
+			chunk := es[start:min(start+eventsPerInsert, len(es))]
+			args := make([]any, 0, 4*len(chunk))
+			for _, e := range chunk {
+				args = append(args, e.ID, e.Stream, e.Body, e.CreatedAt)
+			}
+			_, err := tx.exec(ctx, `INSERT INTO event_outbox (id, stream, body, created_at) VALUES (?, ?, ?, ?)`+
+				strings.Repeat(", (?, ?, ?, ?)", len(chunk)-1), args...)
+			if err != nil {
+				return constraintError(err, "event "+chunk[0].ID)
+			}
+		}
+		return nil
 	})
 }
 

@@ -18,7 +18,7 @@ func OpenPostgres(ctx context.Context, url string, opts ...Option) (*Store, erro
 		return nil, fmt.Errorf("sqlstore: connect: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	s := &Store{dialect: postgresDialect, read: db, write: db, closeExtra: pool.Close}
+	s := &Store{dialect: postgresDialect, read: db, write: db, reads: db, closeExtra: pool.Close}
 	// Poll the lock every second (goose's default is 5 s) for up to 5 minutes.
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 	if err != nil {

@@ -38,7 +38,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	write.SetMaxOpenConns(1)
-	s := &Store{dialect: sqliteDialect, read: read, write: write}
+	s := &Store{dialect: sqliteDialect, read: read, write: write, reads: newPreparedReads(read)}
 	if err := migrate(ctx, write, sqliteDialect, nil); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}

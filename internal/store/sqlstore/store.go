@@ -34,7 +34,10 @@ type Store struct {
 	// connection, so writers queue in Go instead of spinning on the file lock,
 	// while WAL lets the read pool proceed alongside.
 	read, write *sql.DB
-	closeExtra  func() // releases what sits beneath the *sql.DB (the pgx pool)
+	// reads is what single-statement reads run on: read itself, or on
+	// SQLite read with its statements kept prepared.
+	reads      querier
+	closeExtra func() // releases what sits beneath the *sql.DB (the pgx pool)
 	// seal seals and opens secret columns; nil leaves them as written.
 	seal *sealer
 	// tx is set on the Store that Atomic hands its function: every method
@@ -82,7 +85,11 @@ func (s *Store) Close() error {
 	if s.tx != nil {
 		return errors.New("sqlstore: Close called on the store Atomic handed its function")
 	}
-	err := s.write.Close()
+	var err error
+	if p, ok := s.reads.(*preparedReads); ok {
+		err = p.Close()
+	}
+	err = errors.Join(err, s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
@@ -137,7 +144,7 @@ func (s *Store) reader() conn {
 	if s.tx != nil {
 		return s.tx.conn(s, true)
 	}
-	return conn{q: s.read, d: s.dialect, seal: s.seal}
+	return conn{q: s.reads, d: s.dialect, seal: s.seal}
 }
 
 func (s *Store) writer() conn {

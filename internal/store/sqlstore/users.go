@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/moat-dev/moat/internal/store"
 )
@@ -84,21 +83,19 @@ func insertAttributes(ctx context.Context, c conn, poolID, key string, attrs map
 	if len(attrs) == 0 {
 		return nil
 	}
+	return insertAttributeRows(ctx, c, attributeRows(poolID, key, attrs))
+}
+
+// attributeRows are a user's attribute rows, by name.
+func attributeRows(poolID, key string, attrs map[string]string) [][4]any {
 	names := make([]string, 0, len(attrs))
 	for name := range attrs {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	var q strings.Builder
-	q.WriteString(`INSERT INTO user_attributes (pool_id, user_key, name, value) VALUES `)
-	args := make([]any, 0, 4*len(names))
-	for i, name := range names {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?, ?, ?, ?)")
-		args = append(args, poolID, key, name, attrs[name])
+	rows := make([][4]any, 0, len(names))
+	for _, name := range names {
+		rows = append(rows, [4]any{poolID, key, name, attrs[name]})
 	}
-	_, err := c.exec(ctx, q.String(), args...)
-	return err
+	return rows
 }
