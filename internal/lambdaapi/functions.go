@@ -28,7 +28,7 @@ type unsupported struct {
 	DeadLetterConfig  *struct{ TargetArn string }
 	KMSKeyArn         string `json:"KMSKeyArn"`
 	TracingConfig     *struct{ Mode string }
-	EphemeralStorage  *struct{ Size int }
+	EphemeralStorage  *ephemeralStorage
 	FileSystemConfigs []json.RawMessage `json:"FileSystemConfigs"`
 	ImageConfig       json.RawMessage   `json:"ImageConfig"`
 	SnapStart         *struct{ ApplyOn string }

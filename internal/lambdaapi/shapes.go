@@ -27,7 +27,7 @@ type configuration struct {
 	LastUpdateStatus string            `json:"LastUpdateStatus,omitempty"`
 	PackageType      string            `json:"PackageType"`
 	Architectures    []string          `json:"Architectures"`
-	EphemeralStorage map[string]int    `json:"EphemeralStorage"`
+	EphemeralStorage ephemeralStorage  `json:"EphemeralStorage"`
 	LoggingConfig    map[string]string `json:"LoggingConfig"`
 	// MoatEndpoint is the remote endpoint of a function that runs elsewhere.
 	MoatEndpoint string `json:"MoatEndpoint,omitempty"`
@@ -47,7 +47,7 @@ func configurationOf(f functions.Function) configuration {
 		LastModified: time.UnixMilli(f.LastModified).UTC().Format(lastModified), CodeSha256: f.CodeSha256,
 		Version: "$LATEST", TracingConfig: map[string]string{"Mode": "PassThrough"}, RevisionID: f.RevisionID,
 		State: "Active", LastUpdateStatus: "Successful", PackageType: "Zip", Architectures: f.Architectures,
-		EphemeralStorage: map[string]int{"Size": 512},
+		EphemeralStorage: ephemeralStorage{Size: 512},
 		LoggingConfig:    map[string]string{"LogFormat": "Text", "LogGroup": "/aws/lambda/" + f.Name},
 		MoatEndpoint:     f.URL,
 	}
@@ -55,4 +55,10 @@ func configurationOf(f functions.Function) configuration {
 		c.Environment = &environment{Variables: f.Variables}
 	}
 	return c
+}
+
+// ephemeralStorage is a function's /tmp, in MB: moat's workers get the
+// machine's, so only Lambda's default of 512 is accepted.
+type ephemeralStorage struct {
+	Size int `json:"Size"`
 }
