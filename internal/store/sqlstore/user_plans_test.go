@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/pressly/goose/v3"
 )
 
 // TestUserQueryPlans: SQLite reads every user lookup and listing page
@@ -153,4 +155,57 @@ func (n *planNode) usesIndex(name string) bool {
 		}
 	}
 	return false
+}
+
+// TestPostgresValueIndexMigratesBothWays: 00020 builds its index outside a
+// transaction, so it must leave the one index it means whichever way it
+// runs, and run again over what it left.
+func TestPostgresValueIndexMigratesBothWays(t *testing.T) {
+	t.Parallel()
+	s := newPostgres(t)
+	defer s.Close()
+	ctx := context.Background()
+	fsys, err := dialectMigrations(postgresDialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, s.write, fsys, goose.WithLogger(goose.NopLogger()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexes := func() []string {
+		t.Helper()
+		rows, err := s.write.QueryContext(ctx, `SELECT indexname FROM pg_indexes WHERE tablename = 'user_attributes' AND indexname LIKE 'user_attributes_by_value%' ORDER BY indexname`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var names []string
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			names = append(names, n)
+		}
+		return names
+	}
+	if got := indexes(); !slices.Equal(got, []string{"user_attributes_by_value_key"}) {
+		t.Fatalf("after Up: %v", got)
+	}
+	if _, err := p.DownTo(ctx, 19); err != nil {
+		t.Fatal(err)
+	}
+	if got := indexes(); !slices.Equal(got, []string{"user_attributes_by_value"}) {
+		t.Fatalf("after Down: %v", got)
+	}
+	// A build cut off after its first step: the new index is there, the
+	// old one not yet dropped, and the version not recorded.
+	if _, err := s.write.ExecContext(ctx, `CREATE INDEX user_attributes_by_value_key ON user_attributes (pool_id, name, value, user_key)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := indexes(); !slices.Equal(got, []string{"user_attributes_by_value_key"}) {
+		t.Fatalf("after Up again: %v", got)
+	}
 }

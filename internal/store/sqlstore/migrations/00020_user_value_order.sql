@@ -5,11 +5,17 @@
 -- a million users matches). On SQLite the longer index, being covering,
 -- is what its planner would then take for reading a user's attributes by
 -- pool instead of by key (TestUserQueryPlans), so it keeps the short one.
+-- Built CONCURRENTLY, outside a transaction, so a pool with a million users
+-- keeps taking writes while its index is built; each step can run again
+-- (a build cut off leaves an invalid index, dropped first).
 
+-- +goose NO TRANSACTION
 -- +goose Up
-CREATE INDEX user_attributes_by_value_key ON user_attributes (pool_id, name, value, user_key);
-DROP INDEX user_attributes_by_value;
+DROP INDEX CONCURRENTLY IF EXISTS user_attributes_by_value_key;
+CREATE INDEX CONCURRENTLY user_attributes_by_value_key ON user_attributes (pool_id, name, value, user_key);
+DROP INDEX CONCURRENTLY IF EXISTS user_attributes_by_value;
 
 -- +goose Down
-CREATE INDEX user_attributes_by_value ON user_attributes (pool_id, name, value);
-DROP INDEX user_attributes_by_value_key;
+DROP INDEX CONCURRENTLY IF EXISTS user_attributes_by_value;
+CREATE INDEX CONCURRENTLY user_attributes_by_value ON user_attributes (pool_id, name, value);
+DROP INDEX CONCURRENTLY IF EXISTS user_attributes_by_value_key;
