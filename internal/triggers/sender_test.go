@@ -19,7 +19,6 @@ import (
 	"github.com/moat-dev/moat/internal/mail"
 	"github.com/moat-dev/moat/internal/mail/mailtest"
 	"github.com/moat-dev/moat/internal/sms"
-	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/store/sqlstore/sqlstoretest"
 	"github.com/moat-dev/moat/internal/tokens"
 	"github.com/moat-dev/moat/internal/triggers"
@@ -30,7 +29,6 @@ import (
 const (
 	region  = "us-east-1"
 	account = "000000000000"
-	role    = "arn:aws:iam::000000000000:role/lambda-exec"
 )
 
 // testCaller is the address the test's users call from.
@@ -75,10 +73,7 @@ func newSenderLab(t *testing.T) *senderLab {
 	t.Helper()
 	ctx := context.Background()
 	st := sqlstoretest.Open(t)
-	if err := st.CreateRole(ctx, store.Role{Name: "lambda-exec", ID: "AROAAAAAAAAAAAAAAAAAA", ARN: role, Path: "/",
-		AssumeRolePolicy: `{"Version":"2012-10-17","Statement":[]}`, MaxSessionDuration: 3600, CreatedAt: time.Now().Unix()}); err != nil {
-		t.Fatal(err)
-	}
+	functionstest.ExecutionRole(t, st)
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	seals, err := codeseal.New(secret)
@@ -96,7 +91,7 @@ func newSenderLab(t *testing.T) *senderLab {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rt.Create(ctx, "sender", functions.Definition{Runtime: "nodejs20.x", Handler: "index.handler", Role: role,
+	if _, err := rt.Create(ctx, "sender", functions.Definition{Runtime: "nodejs20.x", Handler: "index.handler", Role: functionstest.RoleARN,
 		Environment: map[string]string{"OUT_DIR": lab.out}}, functionstest.Zip(t, map[string]string{"index.js": string(source)})); err != nil {
 		t.Fatal(err)
 	}
