@@ -118,14 +118,15 @@ func (a *runtimeAPI) hand(inv *invocation) {
 	a.mu.Lock()
 	c := a.waiting
 	a.waiting = nil
+	closing := false
 	if c != nil {
-		a.current = inv
+		a.current, closing = inv, c.closeAfterEvent
 	} else {
 		a.queued = inv
 	}
 	a.mu.Unlock()
 	if c != nil {
-		c.writeEvent(inv) // if the connection is gone, a next on another serves inv again
+		c.writeEvent(inv, closing) // if the connection is gone, a next on another serves inv again
 	}
 }
 
@@ -147,6 +148,9 @@ type runtimeConn struct {
 	out []byte
 
 	continued bool // the request being served was told 100 Continue
+	// closeAfterEvent: the waiting next asked to close the connection
+	// (Connection: close, HTTP/1.0): the event is written and the connection closed.
+	closeAfterEvent bool
 }
 
 // serve answers the connection's requests in turn until it closes.
@@ -160,17 +164,26 @@ func (c *runtimeConn) serve() {
 		}
 		c.limit.n = maxRuntimeBody
 		c.continued = false
-		c.handle(req)
-		// A client still waiting to be told to send its body is answered
-		// and left; otherwise what a handler left of the body is read, to
-		// reach the next request.
-		if req.Close || expectsContinue(req) && !c.continued {
+		if c.handle(req) {
+			// A next that waits on a connection to be closed: nothing more
+			// comes on it; it ends when writeEvent closes it or the runtime goes.
+			_, _ = io.Copy(io.Discard, c.r)
 			return
 		}
+		if c.closes(req) {
+			return
+		}
+		// What a handler left of the body is read, to reach the next request.
 		if _, err := io.Copy(io.Discard, req.Body); err != nil {
 			return
 		}
 	}
+}
+
+// closes tells whether the connection ends with the answer to req: the
+// client asked for it, or it still waits to be told to send its body.
+func (c *runtimeConn) closes(req *http.Request) bool {
+	return req.Close || expectsContinue(req) && !c.continued
 }
 
 // drop forgets the connection, closed by the runtime or by moat.
@@ -190,28 +203,43 @@ const (
 	invocationPrefix = runtimePrefix + "runtime/invocation/"
 )
 
-func (c *runtimeConn) handle(req *http.Request) {
+// handle answers req; it reports a next that waits, on a connection to be
+// closed once the event is written.
+func (c *runtimeConn) handle(req *http.Request) (waitsToClose bool) {
 	path := req.URL.Path
+	if id, failed, ok := answerPath(path); ok && req.Method == http.MethodPost {
+		c.post(req, id, failed)
+		return false
+	}
 	switch {
 	case path == invocationPrefix+"next" && req.Method == http.MethodGet:
-		c.next()
+		return c.next(req.Close)
 	case path == runtimePrefix+"runtime/init/error" && req.Method == http.MethodPost:
 		c.initError(req)
 	case path == runtimePrefix+"ping" && req.Method == http.MethodGet:
 		c.answer(http.StatusOK, nil, req.Close)
-	case strings.HasPrefix(path, invocationPrefix) && req.Method == http.MethodPost:
-		id, kind, _ := strings.Cut(path[len(invocationPrefix):], "/")
-		if id != "" && (kind == "response" || kind == "error") {
-			c.post(req, id, kind == "error")
-			return
-		}
-		fallthrough
 	default:
-		c.answer(http.StatusNotFound, errorJSON("InvalidRequest", "No such Runtime API resource: "+req.Method+" "+path), req.Close)
+		c.answer(http.StatusNotFound, errorJSON("InvalidRequest", "No such Runtime API resource: "+req.Method+" "+path), c.closes(req))
 	}
+	return false
 }
 
-func (c *runtimeConn) next() {
+// answerPath reads /invocation/{id}/response and /invocation/{id}/error.
+func answerPath(path string) (id string, failed, ok bool) {
+	rest, found := strings.CutPrefix(path, invocationPrefix)
+	if !found {
+		return "", false, false
+	}
+	id, kind, _ := strings.Cut(rest, "/")
+	if id == "" || kind != "response" && kind != "error" {
+		return "", false, false
+	}
+	return id, kind == "error", true
+}
+
+// next serves the event, at once or when it is handed over; it reports a
+// next left waiting on a connection that closes after the event.
+func (c *runtimeConn) next(closing bool) (waitsToClose bool) {
 	a := c.api
 	a.mu.Lock()
 	a.initDone = true
@@ -219,8 +247,16 @@ func (c *runtimeConn) next() {
 		a.current, a.queued = a.queued, nil
 	}
 	inv := a.current
+	var abandoned *runtimeConn
 	if inv == nil {
+		// One next waits at a time: one that still waits on another
+		// connection was given up by the runtime (a client retrying on a
+		// new connection); that connection is closed, not left waiting.
+		if a.waiting != c {
+			abandoned = a.waiting
+		}
 		a.waiting = c
+		c.closeAfterEvent = closing
 	}
 	first := !a.asked
 	a.asked = true
@@ -228,13 +264,20 @@ func (c *runtimeConn) next() {
 	if first {
 		close(a.ready)
 	}
-	if inv != nil {
-		c.writeEvent(inv)
+	if abandoned != nil {
+		_ = abandoned.conn.Close()
 	}
+	if inv != nil {
+		c.writeEvent(inv, closing)
+		return false
+	}
+	return closing
 }
 
-// writeEvent answers a next with inv, headers and payload in one write.
-func (c *runtimeConn) writeEvent(inv *invocation) {
+// writeEvent answers a next with inv, headers and payload in one write, by
+// the invocation's deadline: a runtime that does not read cannot hold the
+// invoking goroutine past its timeout.
+func (c *runtimeConn) writeEvent(inv *invocation, closing bool) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	b := append(c.out[:0], "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: "...)
@@ -245,14 +288,20 @@ func (c *runtimeConn) writeEvent(inv *invocation) {
 	b = appendHeader(b, "Lambda-Runtime-Trace-Id", inv.traceID)
 	b = appendHeader(b, "Lambda-Runtime-Client-Context", inv.clientContext)
 	b = appendHeader(b, "Lambda-Runtime-Cognito-Identity", inv.cognitoIdentity)
+	if closing {
+		b = append(b, "\r\nConnection: close"...)
+	}
 	b = append(b, "\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(len(inv.payload)), 10)
 	b = append(b, "\r\n\r\n"...)
 	c.out = b
+	_ = c.conn.SetWriteDeadline(inv.deadline)
 	bufs := net.Buffers{b, inv.payload}
-	if _, err := bufs.WriteTo(c.conn); err != nil {
+	if _, err := bufs.WriteTo(c.conn); err != nil || closing {
 		_ = c.conn.Close()
+		return
 	}
+	_ = c.conn.SetWriteDeadline(time.Time{})
 }
 
 // appendHeader adds a header line when value is set; line breaks in it
@@ -320,7 +369,7 @@ func (c *runtimeConn) post(req *http.Request, id string, failed bool) {
 	inv := a.current
 	if inv == nil || id != inv.id {
 		a.mu.Unlock()
-		c.answer(http.StatusBadRequest, errorJSON("InvalidRequestID", "Invalid request ID"), req.Close)
+		c.answer(http.StatusBadRequest, errorJSON("InvalidRequestID", "Invalid request ID"), c.closes(req))
 		return
 	}
 	a.current = nil // a second answer finds no invocation
@@ -342,7 +391,7 @@ func (c *runtimeConn) post(req *http.Request, id string, failed bool) {
 		ans = answer{payload: body}
 	}
 	inv.done <- ans // buffered: the one answer never blocks
-	c.answer(status, reply, req.Close)
+	c.answer(status, reply, req.Close || err != nil)
 }
 
 func (c *runtimeConn) initError(req *http.Request) {
@@ -352,7 +401,7 @@ func (c *runtimeConn) initError(req *http.Request) {
 	a.initDone = true
 	a.mu.Unlock()
 	if done {
-		c.answer(http.StatusForbidden, errorJSON("InvalidStateTransition", "State transition from Ready to InitError failed for runtime. Error: init is over"), req.Close)
+		c.answer(http.StatusForbidden, errorJSON("InvalidStateTransition", "State transition from Ready to InitError failed for runtime. Error: init is over"), c.closes(req))
 		return
 	}
 	c.continueBody(req)

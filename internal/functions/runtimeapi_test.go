@@ -127,3 +127,120 @@ func (a *runtimeAPI) waitingNext() *runtimeConn {
 	defer a.mu.Unlock()
 	return a.waiting
 }
+
+// A next that asks to close its connection (Python's urllib, HTTP/1.0)
+// still waits for its event, which comes with Connection: close before the
+// connection ends.
+func TestRuntimeAPIClosingNextWaits(t *testing.T) {
+	for _, request := range []string{
+		"GET /2018-06-01/runtime/invocation/next HTTP/1.0\r\n\r\n",
+		"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	} {
+		a, err := startRuntimeAPI()
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn := dialRuntime(t, a)
+		io.WriteString(conn, request)
+		for a.waitingNext() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		a.hand(&invocation{id: "r1", payload: []byte(`{}`), deadline: time.Now().Add(time.Minute), done: make(chan answer, 1)})
+		r := bufio.NewReader(conn)
+		res, err := http.ReadResponse(r, nil)
+		if err != nil || res.StatusCode != 200 || res.Header.Get("Lambda-Runtime-Aws-Request-Id") != "r1" || !res.Close {
+			t.Fatalf("%q: %v %v", request, res, err)
+		}
+		if body, _ := io.ReadAll(res.Body); string(body) != `{}` {
+			t.Fatalf("event %q", body)
+		}
+		if _, err := r.ReadByte(); err != io.EOF {
+			t.Fatalf("the connection stays open: %v", err)
+		}
+		a.close()
+	}
+}
+
+// One next waits at a time: a newer one closes the connection of the one
+// it replaces, and takes the event.
+func TestRuntimeAPINewerNextReplacesWaiting(t *testing.T) {
+	a, err := startRuntimeAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	const next = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"
+	first, second := dialRuntime(t, a), dialRuntime(t, a)
+	io.WriteString(first, next)
+	for a.waitingNext() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	waiting := a.waitingNext()
+	io.WriteString(second, next)
+	for a.waitingNext() == waiting {
+		time.Sleep(time.Millisecond)
+	}
+	first.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := first.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("the replaced next's connection: %v", err)
+	}
+	a.hand(&invocation{id: "r1", payload: []byte(`{}`), deadline: time.Now().Add(time.Minute), done: make(chan answer, 1)})
+	if res, err := http.ReadResponse(bufio.NewReader(second), nil); err != nil || res.Header.Get("Lambda-Runtime-Aws-Request-Id") != "r1" {
+		t.Fatalf("newer next: %v %v", res, err)
+	}
+}
+
+// A post refused before its body is sent (Expect: 100-continue) says the
+// connection closes, and closes it.
+func TestRuntimeAPIRefusedContinueCloses(t *testing.T) {
+	a, err := startRuntimeAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	conn := dialRuntime(t, a)
+	io.WriteString(conn, "POST /2018-06-01/runtime/invocation/nobody/response HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+	r := bufio.NewReader(conn)
+	res, err := http.ReadResponse(r, nil)
+	if err != nil || res.StatusCode != 400 || !res.Close {
+		t.Fatalf("refusal: %v %v", res, err)
+	}
+	io.Copy(io.Discard, res.Body)
+	if _, err := r.ReadByte(); err != io.EOF {
+		t.Fatalf("the connection stays open: %v", err)
+	}
+}
+
+// A runtime that does not read its event cannot hold the invoking
+// goroutine past the invocation's deadline.
+func TestRuntimeAPIEventWriteEndsAtDeadline(t *testing.T) {
+	a, err := startRuntimeAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	conn := dialRuntime(t, a)
+	io.WriteString(conn, "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n")
+	for a.waitingNext() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	// Larger than loopback's socket buffers take, so the write blocks.
+	inv := &invocation{id: "r1", payload: make([]byte, 256<<20), deadline: time.Now().Add(200 * time.Millisecond), done: make(chan answer, 1)}
+	handed := make(chan struct{})
+	go func() { a.hand(inv); close(handed) }()
+	select {
+	case <-handed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event's write outlived the invocation's deadline")
+	}
+}
+
+func dialRuntime(t *testing.T, a *runtimeAPI) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", a.address())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
