@@ -2,7 +2,6 @@ package functions
 
 import (
 	"bytes"
-	"github.com/moat-dev/moat/internal/fanout"
 	"log/slog"
 	"os"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/moat-dev/moat/internal/fanout"
 )
 
 // eofWait bounds how long an exited worker's last lines are waited for

@@ -2,12 +2,13 @@ package functions
 
 import (
 	"context"
-	"github.com/moat-dev/moat/internal/fanout"
 	"log/slog"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/moat-dev/moat/internal/fanout"
 )
 
 // records keeps the log records a handler is given.

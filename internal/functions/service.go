@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/moat-dev/moat/internal/fanout"
 	"log/slog"
 	"net/http"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/moat-dev/moat/internal/fanout"
 	"github.com/moat-dev/moat/internal/store"
 	"github.com/moat-dev/moat/internal/tempcreds"
 	"github.com/moat-dev/moat/internal/ttlcache"

@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"github.com/moat-dev/moat/internal/iam"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/gateway"
 	"github.com/moat-dev/moat/internal/gateway/integration"
+	"github.com/moat-dev/moat/internal/iam"
 )
 
 // policyGateway serves one REST API "office" (id 0ff1ce0000, stage prod)

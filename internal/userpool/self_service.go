@@ -1,18 +1,17 @@
 package userpool
 
 import (
-	"net/netip"
-
 	"context"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"github.com/moat-dev/moat/internal/userpool/signin"
+	"net/netip"
 	"strings"
 
 	"github.com/moat-dev/moat/internal/awserr"
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/userpool/signin"
 )
 
 type ChangePasswordInput struct {

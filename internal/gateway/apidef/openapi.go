@@ -2,13 +2,13 @@ package apidef
 
 import (
 	"fmt"
-	"github.com/moat-dev/moat/internal/iam"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/iam"
 	"go.yaml.in/yaml/v3"
 )
 

@@ -2,12 +2,12 @@ package apidef
 
 import (
 	"encoding/json"
-	"github.com/moat-dev/moat/internal/iam"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/gateway"
+	"github.com/moat-dev/moat/internal/iam"
 )
 
 // A REST API export whose resource policy admits one network, as
