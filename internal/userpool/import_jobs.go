@@ -34,7 +34,6 @@ const importJobStartWindow = 24 * 60 * 60
 
 var (
 	jobNamePattern = regexp.MustCompile(`^[\w\s+=,.@-]{1,128}$`)
-	roleARNPattern = regexp.MustCompile(`^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?$`)
 )
 
 // UserImportJobType is Cognito's description of a job.
@@ -90,8 +89,9 @@ func (s *Service) CreateUserImportJob(ctx context.Context, in *CreateUserImportJ
 		return nil, invalidParameter("1 validation error detected: Value '%s' at 'jobName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+", in.JobName)
 	case in.CloudWatchLogsRoleArn == "":
 		return nil, invalidParameter("1 validation error detected: Value null at 'cloudWatchLogsRoleArn' failed to satisfy constraint: Member must not be null")
-	case len(in.CloudWatchLogsRoleArn) < 20 || len(in.CloudWatchLogsRoleArn) > 2048 || !roleARNPattern.MatchString(in.CloudWatchLogsRoleArn):
-		return nil, invalidParameter("1 validation error detected: Value '%s' at 'cloudWatchLogsRoleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?", in.CloudWatchLogsRoleArn)
+	}
+	if err := checkARN("cloudWatchLogsRoleArn", in.CloudWatchLogsRoleArn, false); err != nil {
+		return nil, err
 	}
 	p, err := s.loadPool(ctx, in.UserPoolId)
 	if err != nil {

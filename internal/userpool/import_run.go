@@ -50,8 +50,15 @@ func (s *Service) runImport(ctx context.Context, j store.UserImportJob) {
 	}
 }
 
-// importFile reads the file and stores its users batch by batch.
+// importFile reads the file and stores its users batch by batch; every
+// line read and not imported failed.
 func (s *Service) importFile(ctx context.Context, j store.UserImportJob) (imported, failed int64, err error) {
+	imported, lines, err := s.importLines(ctx, j)
+	return imported, lines - imported, err
+}
+
+// importLines imports the file's users and counts the lines read after its header.
+func (s *Service) importLines(ctx context.Context, j store.UserImportJob) (imported, lines int64, err error) {
 	p, err := s.loadPool(ctx, j.PoolID)
 	if err != nil {
 		return 0, 0, err
@@ -72,14 +79,13 @@ func (s *Service) importFile(ctx context.Context, j store.UserImportJob) (import
 		return 0, 0, err
 	}
 	batch := make([]importLine, 0, importBatch)
-	lines := int64(0)
 	flush := func() error {
-		ok, bad, err := s.storeImported(ctx, p, j, batch)
+		stored, err := s.storeImported(ctx, p, j, batch)
 		if err != nil {
 			return err
 		}
-		imported, failed, batch = imported+ok, failed+bad, batch[:0]
-		return s.advanceImport(ctx, j, ok, lines)
+		imported, batch = imported+stored, batch[:0]
+		return s.advanceImport(ctx, j, stored, lines)
 	}
 	for {
 		fields, err := r.next()
@@ -87,39 +93,36 @@ func (s *Service) importFile(ctx context.Context, j store.UserImportJob) (import
 			break
 		}
 		if err != nil {
-			return imported, failed, err
+			return imported, lines, err
 		}
 		lines++
 		u, err := p.importUser(cols, fields)
 		if err != nil {
-			failed++
 			s.log.Info("user import: line not imported", "pool", j.PoolID, "job", j.ID, "line", r.line, "reason", err)
 		} else {
 			batch = append(batch, importLine{line: r.line, user: u})
 		}
 		if len(batch) == importBatch {
 			if err := flush(); err != nil {
-				return imported, failed, err
+				return imported, lines, err
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return imported, failed, err
-	}
-	return imported, failed, nil
+	return imported, lines, flush()
 }
 
 // advanceImport adds a batch's imported users to the job (which is
-// InProgress from the first call); every other line of the lines read so
-// far failed. It reports errImportStopped once a stop was asked for.
+// InProgress from the first call, unless a stop was asked for); every other
+// line of the lines read so far failed. The batch counts even when it is
+// the last before a stop: it is stored. It reports errImportStopped once a
+// stop was asked for.
 func (s *Service) advanceImport(ctx context.Context, j store.UserImportJob, imported, lines int64) error {
 	stopped := false
 	err := s.store.UpdateUserImportJob(ctx, j.PoolID, j.ID, func(old store.UserImportJob) (store.UserImportJob, error) {
-		if old.Status == jobStopping {
-			stopped = true
-			return old, nil
+		stopped = old.Status == jobStopping
+		if !stopped {
+			old.Status = jobInProgress
 		}
-		old.Status = jobInProgress
 		old.Imported += imported
 		old.Failed = lines - old.Imported
 		return old, nil
@@ -134,11 +137,11 @@ func (s *Service) advanceImport(ctx context.Context, j store.UserImportJob, impo
 }
 
 // storeImported stores a batch as RESET_REQUIRED users with their
-// "User Created" events, and counts those stored and those refused (a
-// username or alias already taken).
-func (s *Service) storeImported(ctx context.Context, p *pool, j store.UserImportJob, batch []importLine) (imported, failed int64, err error) {
+// "User Created" events, and counts those stored; the others were refused
+// (a username or alias already taken).
+func (s *Service) storeImported(ctx context.Context, p *pool, j store.UserImportJob, batch []importLine) (imported int64, err error) {
 	if len(batch) == 0 {
-		return 0, 0, nil
+		return 0, nil
 	}
 	now := s.clock()
 	users := make([]store.User, 0, len(batch))
@@ -161,7 +164,7 @@ func (s *Service) storeImported(ctx context.Context, p *pool, j store.UserImport
 	}
 	taken, err := s.takenAliases(ctx, p, users)
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	fresh := make([]store.User, 0, len(users))
 	for i, u := range users {
@@ -173,7 +176,7 @@ func (s *Service) storeImported(ctx context.Context, p *pool, j store.UserImport
 	}
 	stored, err := s.users.createMany(ctx, fresh, change{kind: userCreated, operation: "UserImport"})
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	made := map[string]bool{}
 	for _, k := range stored {
@@ -188,7 +191,7 @@ func (s *Service) storeImported(ctx context.Context, p *pool, j store.UserImport
 			s.log.Info("user import: line not imported", "pool", j.PoolID, "job", j.ID, "line", batch[i].line, "reason", "a user with this username exists")
 		}
 	}
-	return int64(len(stored)), int64(len(users) - len(stored)), nil
+	return int64(len(stored)), nil
 }
 
 // takenAliases says, per user, why its sign-in alias (a verified email or

@@ -322,3 +322,35 @@ func TestUserImportJobRequests(t *testing.T) {
 	_, err = s.StartUserImportJob(ctx, &UserImportJobInput{UserPoolId: plain.UserPool.Id, JobId: job.JobId})
 	wantCode(t, err, awserr.PreconditionNotMet, "")
 }
+
+// A stop asked for during a batch keeps that batch's counts: its users are
+// stored, so they are counted as imported, and the run ends stopped.
+func TestUserImportStopKeepsTheLastBatch(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	poolID := importPool(t, s)
+	job := createImportJob(t, s, poolID)
+	if _, err := s.StopUserImportJob(ctx, &UserImportJobInput{UserPoolId: poolID, JobId: job.JobId}); err == nil {
+		t.Fatal("a Created job was stopped")
+	}
+	if err := s.store.UpdateUserImportJob(ctx, poolID, job.JobId, func(j store.UserImportJob) (store.UserImportJob, error) {
+		j.Status = jobStopping
+		return j, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	j, err := s.store.GetUserImportJob(ctx, poolID, job.JobId)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.advanceImport(ctx, j, 1000, 1200); !errors.Is(err, errImportStopped) {
+		t.Fatalf("advance while stopping: %v", err)
+	}
+	j, err = s.store.GetUserImportJob(ctx, poolID, job.JobId)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Status != jobStopping || j.Imported != 1000 || j.Failed != 200 {
+		t.Fatalf("job after the last batch: %s imported %d failed %d", j.Status, j.Imported, j.Failed)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -136,19 +135,12 @@ func (s *Service) mint(ctx context.Context, sess session) (*AuthenticationResult
 }
 
 // signTokens signs the ID token (unless idClaims is nil) and the access
-// token. Each is an RSA signature, most of a refresh's cost: with a core
-// to spare they are made at once, so the answer waits for one, not two.
+// token. Each is an RSA signature, most of a refresh's cost: made at once,
+// the answer waits for one, not two, where a core is free.
 func (s *Service) signTokens(ctx context.Context, poolID string, idClaims, accessClaims map[string]any) (idToken, accessToken string, err error) {
 	if idClaims == nil {
 		accessToken, err = s.tokens.Sign(ctx, poolID, "access", accessClaims)
 		return "", accessToken, err
-	}
-	if runtime.GOMAXPROCS(0) == 1 {
-		if idToken, err = s.tokens.Sign(ctx, poolID, "id", idClaims); err != nil {
-			return "", "", err
-		}
-		accessToken, err = s.tokens.Sign(ctx, poolID, "access", accessClaims)
-		return idToken, accessToken, err
 	}
 	var idErr error
 	signed := make(chan struct{})

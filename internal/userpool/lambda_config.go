@@ -1,15 +1,8 @@
 package userpool
 
 import (
-	"regexp"
-
 	"github.com/moat-dev/moat/internal/userpool/signin"
 )
-
-// lambdaARNPattern is LambdaConfigType's ARN pattern.
-var lambdaARNPattern = regexp.MustCompile(`^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?$`)
-
-const lambdaARNConstraint = `Member must satisfy regular expression pattern: arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`
 
 // normalizeLambdaConfig checks a pool's triggers and fills in what Cognito
 // does: PreTokenGeneration and PreTokenGenerationConfig name one function,
@@ -20,7 +13,7 @@ func normalizeLambdaConfig(c *signin.LambdaConfig) (*signin.LambdaConfig, error)
 		return nil, nil
 	}
 	if v := c.InboundFederation; v != nil {
-		if err := checkLambdaARN("lambdaConfig.inboundFederation.lambdaArn", v.LambdaArn, false); err != nil {
+		if err := checkARN("lambdaConfig.inboundFederation.lambdaArn", v.LambdaArn, false); err != nil {
 			return nil, err
 		}
 		if v.LambdaVersion != signin.FederationEventV1 {
@@ -38,12 +31,12 @@ func normalizeLambdaConfig(c *signin.LambdaConfig) (*signin.LambdaConfig, error)
 		"verifyAuthChallengeResponse": c.VerifyAuthChallengeResponse, "preTokenGeneration": c.PreTokenGeneration,
 		"userMigration": c.UserMigration,
 	} {
-		if err := checkLambdaARN("lambdaConfig."+member, arn, true); err != nil {
+		if err := checkARN("lambdaConfig."+member, arn, true); err != nil {
 			return nil, err
 		}
 	}
 	if v := c.PreTokenGenerationConfig; v != nil {
-		if err := checkLambdaARN("lambdaConfig.preTokenGenerationConfig.lambdaArn", v.LambdaArn, false); err != nil {
+		if err := checkARN("lambdaConfig.preTokenGenerationConfig.lambdaArn", v.LambdaArn, false); err != nil {
 			return nil, err
 		}
 		switch v.LambdaVersion {
@@ -64,19 +57,4 @@ func normalizeLambdaConfig(c *signin.LambdaConfig) (*signin.LambdaConfig, error)
 		return nil, nil
 	}
 	return &out, nil
-}
-
-// checkLambdaARN is one trigger's ARN checked as Cognito checks it; empty
-// passes when the trigger is optional.
-func checkLambdaARN(member, arn string, optional bool) error {
-	if arn == "" && optional {
-		return nil
-	}
-	if len(arn) < 20 || len(arn) > 2048 {
-		return invalidParameter("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length between 20 and 2048", arn, member)
-	}
-	if !lambdaARNPattern.MatchString(arn) {
-		return invalidParameter("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: %s", arn, member, lambdaARNConstraint)
-	}
-	return nil
 }

@@ -17,7 +17,7 @@ func normalizeSenders(c *signin.LambdaConfig) error {
 		if v == nil {
 			continue
 		}
-		if err := checkLambdaARN("lambdaConfig."+member+".lambdaArn", v.LambdaArn, false); err != nil {
+		if err := checkARN("lambdaConfig."+member+".lambdaArn", v.LambdaArn, false); err != nil {
 			return err
 		}
 		if v.LambdaVersion != senderEventV1 {
@@ -26,7 +26,7 @@ func normalizeSenders(c *signin.LambdaConfig) error {
 		copied := *v
 		*sender = &copied
 	}
-	if err := checkLambdaARN("lambdaConfig.kMSKeyID", c.KMSKeyID, true); err != nil {
+	if err := checkARN("lambdaConfig.kMSKeyID", c.KMSKeyID, true); err != nil {
 		return err
 	}
 	if (c.CustomEmailSender != nil || c.CustomSMSSender != nil) && c.KMSKeyID == "" {

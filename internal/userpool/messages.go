@@ -25,7 +25,7 @@ func (s *Service) sendInvitation(ctx context.Context, p *pool, u store.User, tem
 		return nil
 	}
 	why := messageFor{call, signin.MessageAdminCreateUser}
-	if handed, err := s.customSender(ctx, why, signin.SenderEmail, u, tempPassword); handed {
+	if handed, err := s.customSender(ctx, why, signin.SenderEmail, u, tempPassword); err != nil || handed {
 		return err
 	}
 	custom, err := s.customMessage(ctx, why, u, true)
