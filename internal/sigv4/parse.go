@@ -22,7 +22,7 @@ type authParams struct {
 	region           string
 	service          string
 	terminator       string
-	signedHeadersRaw string // "host;x-amz-date", names lower-case
+	signedHeadersRaw string // "host;x-amz-date" as sent; checkSignedHeaders holds it to lower-case, sorted names
 	signature        string
 	amzDate          string // the signing time as YYYYMMDD'T'HHMMSS'Z'
 	expires          string // X-Amz-Expires, presigned only; may be empty

@@ -154,9 +154,14 @@ func (v *Verifier) checkScope(a *authParams) error {
 	return nil
 }
 
-// checkSignedHeaders requires the headers that bind a signature to its
-// target and time, and that every header named as signed is present.
+// checkSignedHeaders requires the SigV4 form of SignedHeaders (lower-case
+// names, sorted, each once: one canonical request per signature), the
+// headers that bind a signature to its target and time, and that every
+// header named as signed is present.
 func checkSignedHeaders(r *http.Request, a *authParams) error {
+	if !canonicalHeaderList(a.signedHeadersRaw) {
+		return errIncomplete("SignedHeaders must name lower-case headers in sorted order, each once, separated by ';'. Got '%s'.", a.signedHeadersRaw)
+	}
 	if !a.isSigned("host") {
 		return errIncomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
@@ -175,6 +180,24 @@ func checkSignedHeaders(r *http.Request, a *authParams) error {
 		}
 	}
 	return nil
+}
+
+// canonicalHeaderList reports whether list is a SigV4 SignedHeaders value:
+// non-empty names of lower-case token characters in strictly ascending order.
+func canonicalHeaderList(list string) bool {
+	previous := ""
+	for name := range strings.SplitSeq(list, ";") {
+		if name == "" || name <= previous {
+			return false
+		}
+		for i := 0; i < len(name); i++ {
+			if c := name[i]; 'A' <= c && c <= 'Z' || c <= ' ' || c >= 0x7f || c == ':' {
+				return false
+			}
+		}
+		previous = name
+	}
+	return true
 }
 
 // checkTime rejects signatures from too far in the past or future; a
