@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/accesslog"
+	"github.com/moat-dev/moat/internal/jsonquote"
 )
 
 // accessLine is one access-log record, encoded the way slog's JSONHandler
@@ -29,7 +30,7 @@ func (l *accessLine) appendTo(b []byte) []byte {
 	b = append(b, `{"time":"`...)
 	b = l.time.AppendFormat(b, time.RFC3339Nano) // slog's JSON form of a time
 	b = append(b, `","level":"INFO","msg":"request","logger":"gateway","requestId":`...)
-	b = accesslog.AppendJSONString(b, l.requestID)
+	b = jsonquote.Slog(b, l.requestID)
 	b = accesslog.AppendField(b, "api", l.api)
 	b = accesslog.AppendField(b, "stage", l.stage)
 	b = accesslog.AppendField(b, "route", l.route)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/moat-dev/moat/internal/accesslog"
+	"github.com/moat-dev/moat/internal/jsonquote"
 )
 
 // matchLine is the log line of one rule's non-Allow decision. It is
@@ -50,7 +51,7 @@ func (l *matchLine) appendTo(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = accesslog.AppendJSONString(b, label)
+			b = jsonquote.Slog(b, label)
 		}
 		b = append(b, ']')
 	}
@@ -61,7 +62,7 @@ func (l *matchLine) appendTo(b []byte) []byte {
 // have no zone, whose text a JSON string would have to escape.
 func appendAddr(b []byte, a netip.Addr) []byte {
 	if a.Zone() != "" {
-		return accesslog.AppendJSONString(b, a.String())
+		return jsonquote.Slog(b, a.String())
 	}
 	b = append(b, '"')
 	if a.IsValid() {

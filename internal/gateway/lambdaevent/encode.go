@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/moat-dev/moat/internal/accesslog"
+	"github.com/moat-dev/moat/internal/jsonquote"
 )
 
 // AppendV2 appends ev as JSON, byte for byte what json.Marshal writes for
@@ -136,4 +136,4 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 	return append(b, '}')
 }
 
-func appendString(b []byte, s string) []byte { return accesslog.AppendMarshalString(b, s) }
+func appendString(b []byte, s string) []byte { return jsonquote.Marshal(b, s) }
