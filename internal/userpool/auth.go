@@ -32,11 +32,7 @@ type AuthOutput struct {
 // InitiateAuth is the public (unsigned) sign-in entry point. caller is the
 // address the request came from, which the per-address limit counts.
 func (s *Service) InitiateAuth(ctx context.Context, caller netip.Addr, in *InitiateAuthInput) (*AuthOutput, error) {
-	c, err := s.findClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, c.PoolID)
+	c, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}

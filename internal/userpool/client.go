@@ -46,6 +46,16 @@ func (s *Service) findClient(ctx context.Context, clientID string) (*client, err
 	return decodeClient(c)
 }
 
+// clientAndPool resolves a public request's client id and its pool.
+func (s *Service) clientAndPool(ctx context.Context, clientID string) (*client, *pool, error) {
+	c, err := s.findClient(ctx, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.loadPool(ctx, c.PoolID)
+	return c, p, err
+}
+
 // allowsFlow reads ExplicitAuthFlows as AWS does. ALLOW_ values name
 // exactly the flows allowed. A list of legacy values (no ALLOW_ prefix)
 // allows SRP and refresh besides what each legacy value names; an empty

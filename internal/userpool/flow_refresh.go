@@ -57,11 +57,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, caller netip.Ad
 	if in.RefreshToken == "" {
 		return nil, invalidParameter("1 validation error detected: Value null at 'refreshToken' failed to satisfy constraint: Member must not be null")
 	}
-	c, err := s.findClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, c.PoolID)
+	c, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}

@@ -157,13 +157,3 @@ func scopesAllow(scopes []string, attr string) bool {
 	}
 	return false
 }
-
-// clientAndPool resolves a public request's client id and its pool.
-func (s *Service) clientAndPool(ctx context.Context, clientID string) (*client, *pool, error) {
-	c, err := s.findClient(ctx, clientID)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := s.loadPool(ctx, c.PoolID)
-	return c, p, err
-}

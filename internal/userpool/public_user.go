@@ -15,11 +15,7 @@ import (
 // user's typically does (see imitateLookup).
 func (s *Service) publicUser(ctx context.Context, clientID, secretHash, username string) (*pool, *client, store.User, error) {
 	start := time.Now()
-	c, err := s.findClient(ctx, clientID)
-	if err != nil {
-		return nil, nil, store.User{}, err
-	}
-	p, err := s.loadPool(ctx, c.PoolID)
+	c, p, err := s.clientAndPool(ctx, clientID)
 	if err != nil {
 		return nil, nil, store.User{}, err
 	}

@@ -34,11 +34,7 @@ type SignUpOutput struct {
 // cannot be mailed the user stays created and the answer is Cognito's
 // CodeDeliveryFailureException: ResendConfirmationCode sends a new one.
 func (s *Service) SignUp(ctx context.Context, caller netip.Addr, in *SignUpInput) (*SignUpOutput, error) {
-	c, err := s.findClient(ctx, in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.loadPool(ctx, c.PoolID)
+	c, p, err := s.clientAndPool(ctx, in.ClientId)
 	if err != nil {
 		return nil, err
 	}
