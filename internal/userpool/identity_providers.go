@@ -260,16 +260,15 @@ type ListIdentityProvidersOutput struct {
 
 func (s *Service) ListIdentityProviders(ctx context.Context, in *PoolPageInput) (*ListIdentityProvidersOutput, error) {
 	page, next, err := poolPage(ctx, s, in.UserPoolId, in.MaxResults, 60, in.NextToken, s.store.ListIdentityProviders,
-		func(p store.IdentityProvider) string { return p.Name })
+		func(p store.IdentityProvider) string { return p.Name },
+		func(p store.IdentityProvider) (ProviderDescription, error) {
+			return ProviderDescription{ProviderName: p.Name, ProviderType: p.Type,
+				LastModifiedDate: float64(p.UpdatedAt), CreationDate: float64(p.CreatedAt)}, nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	out := &ListIdentityProvidersOutput{Providers: make([]ProviderDescription, 0, len(page)), NextToken: next}
-	for _, p := range page {
-		out.Providers = append(out.Providers, ProviderDescription{ProviderName: p.Name, ProviderType: p.Type,
-			LastModifiedDate: float64(p.UpdatedAt), CreationDate: float64(p.CreatedAt)})
-	}
-	return out, nil
+	return &ListIdentityProvidersOutput{Providers: page, NextToken: next}, nil
 }
 
 type GetIdentityProviderByIdentifierInput struct {

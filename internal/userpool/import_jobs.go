@@ -135,15 +135,12 @@ func (s *Service) ListUserImportJobs(ctx context.Context, in *ListUserImportJobs
 		return nil, invalidParameter("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60", in.MaxResults)
 	}
 	jobs, token, err := poolPage(ctx, s, in.UserPoolId, in.MaxResults, 60, in.PaginationToken, s.store.ListUserImportJobs,
-		func(j store.UserImportJob) string { return j.ID })
+		func(j store.UserImportJob) string { return j.ID },
+		func(j store.UserImportJob) (UserImportJobType, error) { return s.importJobType(j), nil })
 	if err != nil {
 		return nil, err
 	}
-	out := &ListUserImportJobsOutput{UserImportJobs: make([]UserImportJobType, 0, len(jobs)), PaginationToken: token}
-	for _, j := range jobs {
-		out.UserImportJobs = append(out.UserImportJobs, s.importJobType(j))
-	}
-	return out, nil
+	return &ListUserImportJobsOutput{UserImportJobs: jobs, PaginationToken: token}, nil
 }
 
 // StartUserImportJob starts importing the job's uploaded CSV.

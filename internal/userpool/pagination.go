@@ -53,11 +53,11 @@ func paginate[T any](items []T, key func(T) string, token string, limit int) ([]
 	return page, "", nil
 }
 
-// poolPage is one page of a pool's children: the pool must exist, the
-// page is at most maxResults (max when 0, refused above max) long, and it
-// starts after nextToken.
-func poolPage[T any](ctx context.Context, s *Service, poolID string, maxResults, max int, nextToken string,
-	list func(context.Context, string) ([]T, error), key func(T) string) ([]T, string, error) {
+// poolPage is one page of a pool's children, each as describe makes it
+// for the answer: the pool must exist, the page is at most maxResults (max
+// when 0, refused above max) long, and it starts after nextToken.
+func poolPage[T, D any](ctx context.Context, s *Service, poolID string, maxResults, max int, nextToken string,
+	list func(context.Context, string) ([]T, error), key func(T) string, describe func(T) (D, error)) ([]D, string, error) {
 	if _, err := s.loadPool(ctx, poolID); err != nil {
 		return nil, "", err
 	}
@@ -69,5 +69,17 @@ func poolPage[T any](ctx context.Context, s *Service, poolID string, maxResults,
 	if err != nil {
 		return nil, "", storeErr(err, poolNotFound(poolID))
 	}
-	return paginate(all, key, nextToken, limit)
+	page, next, err := paginate(all, key, nextToken, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	described := make([]D, 0, len(page))
+	for _, it := range page {
+		d, err := describe(it)
+		if err != nil {
+			return nil, "", err
+		}
+		described = append(described, d)
+	}
+	return described, next, nil
 }

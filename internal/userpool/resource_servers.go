@@ -159,19 +159,11 @@ type ListResourceServersOutput struct {
 
 func (s *Service) ListResourceServers(ctx context.Context, in *PoolPageInput) (*ListResourceServersOutput, error) {
 	page, next, err := poolPage(ctx, s, in.UserPoolId, in.MaxResults, 50, in.NextToken, s.store.ListResourceServers,
-		func(r store.ResourceServer) string { return r.Identifier })
+		func(r store.ResourceServer) string { return r.Identifier }, decodeResourceServer)
 	if err != nil {
 		return nil, err
 	}
-	out := &ListResourceServersOutput{ResourceServers: make([]ResourceServerType, 0, len(page)), NextToken: next}
-	for _, r := range page {
-		rs, err := decodeResourceServer(r)
-		if err != nil {
-			return nil, err
-		}
-		out.ResourceServers = append(out.ResourceServers, rs)
-	}
-	return out, nil
+	return &ListResourceServersOutput{ResourceServers: page, NextToken: next}, nil
 }
 
 func resourceServerType(poolID, identifier, name string, scopes []ResourceServerScopeType) ResourceServerType {
