@@ -9,13 +9,7 @@ import (
 func testClients(t *testing.T, s store.Store) {
 	p := pool(t, s, "pool1")
 	other := pool(t, s, "pool2")
-	want(t, s.CreateClient(ctx, store.Client{PoolID: "missing", ID: "c0"}), store.ErrNotFound, "CreateClient in a missing pool")
-
-	list, err := s.ListClients(ctx, p.ID)
-	must(t, err, "ListClients empty")
-	same(t, len(list), 0, "clients of a new pool")
-	_, err = s.ListClients(ctx, "missing")
-	want(t, err, store.ErrNotFound, "ListClients of a missing pool")
+	poolOwned(t, "Client", p.ID, func(poolID string) error { return s.CreateClient(ctx, store.Client{PoolID: poolID, ID: "c0"}) }, s.ListClients)
 
 	b := client(t, s, p.ID, "client-b")
 	a := client(t, s, p.ID, "client-a")
@@ -34,7 +28,7 @@ func testClients(t *testing.T, s store.Store) {
 	_, err = s.FindClient(ctx, "nope")
 	want(t, err, store.ErrNotFound, "FindClient missing")
 
-	list, err = s.ListClients(ctx, p.ID)
+	list, err := s.ListClients(ctx, p.ID)
 	must(t, err, "ListClients")
 	same(t, list, []store.Client{a, b, public}, "ListClients ordered by ID")
 

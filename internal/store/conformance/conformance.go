@@ -94,6 +94,20 @@ func must(t *testing.T, err error, what string) {
 
 var ctx = context.Background()
 
+// poolOwned checks what holds for every kind a user pool owns: nothing of
+// it is created in a pool that does not exist, listing a missing pool is
+// ErrNotFound rather than an empty list, and a new pool (poolID) has none.
+// create stores one item in the pool it is given.
+func poolOwned[T any](t *testing.T, kind, poolID string, create func(poolID string) error, list func(ctx context.Context, poolID string) ([]T, error)) {
+	t.Helper()
+	want(t, create("missing"), store.ErrNotFound, "Create"+kind+" in a missing pool")
+	_, err := list(ctx, "missing")
+	want(t, err, store.ErrNotFound, "List"+kind+"s of a missing pool")
+	items, err := list(ctx, poolID)
+	must(t, err, "List"+kind+"s empty")
+	same(t, len(items), 0, kind+"s of a new pool")
+}
+
 // Fixtures. Each returns what it stored so tests compare against it.
 
 func pool(t *testing.T, s store.Store, id string) store.UserPool {

@@ -9,9 +9,7 @@ import (
 func testGroups(t *testing.T, s store.Store) {
 	p := pool(t, s, "pool1")
 	other := pool(t, s, "pool2")
-	want(t, s.CreateGroup(ctx, store.Group{PoolID: "missing", Name: "g"}), store.ErrNotFound, "CreateGroup in a missing pool")
-	_, err := s.ListGroups(ctx, "missing")
-	want(t, err, store.ErrNotFound, "ListGroups of a missing pool")
+	poolOwned(t, "Group", p.ID, func(poolID string) error { return s.CreateGroup(ctx, store.Group{PoolID: poolID, Name: "g"}) }, s.ListGroups)
 
 	b := group(t, s, p.ID, "beta", nil)
 	a := group(t, s, p.ID, "Alpha", ptr(0))

@@ -9,7 +9,9 @@ import (
 func testIdentityProviders(t *testing.T, s store.Store) {
 	p := pool(t, s, "pool1")
 	other := pool(t, s, "pool2")
-	want(t, s.CreateIdentityProvider(ctx, store.IdentityProvider{PoolID: "missing", Name: "Okta", Type: "OIDC"}), store.ErrNotFound, "CreateIdentityProvider in a missing pool")
+	poolOwned(t, "IdentityProvider", p.ID, func(poolID string) error {
+		return s.CreateIdentityProvider(ctx, store.IdentityProvider{PoolID: poolID, Name: "Okta", Type: "OIDC"})
+	}, s.ListIdentityProviders)
 	okta := store.IdentityProvider{PoolID: p.ID, Name: "Okta", Type: "OIDC", Details: `{"client_secret":"s3cret"}`, Mapping: []byte(`{"email":"email"}`),
 		Identifiers: []byte(`["example.com"]`), CreatedAt: 1, UpdatedAt: 1}
 	adfs := store.IdentityProvider{PoolID: p.ID, Name: "ADFS", Type: "SAML", Details: `{"MetadataURL":"https://idp.example/m"}`, CreatedAt: 2, UpdatedAt: 2}

@@ -9,9 +9,9 @@ import (
 func testResourceServers(t *testing.T, s store.Store) {
 	p := pool(t, s, "pool1")
 	other := pool(t, s, "pool2")
-	want(t, s.CreateResourceServer(ctx, store.ResourceServer{PoolID: "missing", Identifier: "api"}), store.ErrNotFound, "CreateResourceServer in a missing pool")
-	_, err := s.ListResourceServers(ctx, "missing")
-	want(t, err, store.ErrNotFound, "ListResourceServers of a missing pool")
+	poolOwned(t, "ResourceServer", p.ID, func(poolID string) error {
+		return s.CreateResourceServer(ctx, store.ResourceServer{PoolID: poolID, Identifier: "api"})
+	}, s.ListResourceServers)
 
 	b := store.ResourceServer{PoolID: p.ID, Identifier: "https://b.example", Name: "b", Scopes: []byte(`[{"ScopeName":"read"}]`), CreatedAt: 1, UpdatedAt: 1}
 	a := store.ResourceServer{PoolID: p.ID, Identifier: "api", Name: "a", Scopes: []byte(`[]`), CreatedAt: 2, UpdatedAt: 2}

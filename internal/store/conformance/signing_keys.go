@@ -9,12 +9,9 @@ import (
 func testSigningKeys(t *testing.T, s store.Store) {
 	p := pool(t, s, "pool1")
 	other := pool(t, s, "pool2")
-	want(t, s.CreateSigningKey(ctx, store.SigningKey{PoolID: "missing", KID: "k"}), store.ErrNotFound, "CreateSigningKey in a missing pool")
-	keys, err := s.ListSigningKeys(ctx, p.ID)
-	must(t, err, "ListSigningKeys empty")
-	same(t, len(keys), 0, "keys of a new pool")
-	_, err = s.ListSigningKeys(ctx, "missing")
-	want(t, err, store.ErrNotFound, "ListSigningKeys of a missing pool")
+	poolOwned(t, "SigningKey", p.ID, func(poolID string) error {
+		return s.CreateSigningKey(ctx, store.SigningKey{PoolID: poolID, KID: "k"})
+	}, s.ListSigningKeys)
 
 	late := signingKey(t, s, p.ID, "a-late", 300)
 	b := signingKey(t, s, p.ID, "b", 100)
@@ -24,7 +21,7 @@ func testSigningKeys(t *testing.T, s store.Store) {
 	signingKey(t, s, other.ID, "a", 1)
 	want(t, s.CreateSigningKey(ctx, store.SigningKey{PoolID: p.ID, KID: "a"}), store.ErrAlreadyExists, "CreateSigningKey duplicate")
 
-	keys, err = s.ListSigningKeys(ctx, p.ID)
+	keys, err := s.ListSigningKeys(ctx, p.ID)
 	must(t, err, "ListSigningKeys")
 	same(t, keys, []store.SigningKey{a, b, access, late}, "keys by CreatedAt, then KID")
 

@@ -13,17 +13,14 @@ func testUserImports(t *testing.T, s store.Store) {
 	job := func(id string, created int64) store.UserImportJob {
 		return store.UserImportJob{PoolID: p.ID, ID: id, Name: "n-" + id, RoleARN: "arn:aws:iam::000000000000:role/logs", Status: "Created", CreatedAt: created}
 	}
-	want(t, s.CreateUserImportJob(ctx, store.UserImportJob{PoolID: "missing", ID: "import-x"}), store.ErrNotFound, "job in a missing pool")
-	_, err := s.ListUserImportJobs(ctx, "missing")
-	want(t, err, store.ErrNotFound, "ListUserImportJobs of a missing pool")
-	list, err := s.ListUserImportJobs(ctx, p.ID)
-	must(t, err, "ListUserImportJobs empty")
-	same(t, len(list), 0, "jobs of a new pool")
+	poolOwned(t, "UserImportJob", p.ID, func(poolID string) error {
+		return s.CreateUserImportJob(ctx, store.UserImportJob{PoolID: poolID, ID: "import-x"})
+	}, s.ListUserImportJobs)
 	for i, id := range []string{"import-a", "import-c", "import-b"} {
 		must(t, s.CreateUserImportJob(ctx, job(id, 1700000000+int64(i/2))), "CreateUserImportJob "+id)
 	}
 	want(t, s.CreateUserImportJob(ctx, job("import-a", 1)), store.ErrAlreadyExists, "a taken job ID")
-	list, err = s.ListUserImportJobs(ctx, p.ID)
+	list, err := s.ListUserImportJobs(ctx, p.ID)
 	must(t, err, "ListUserImportJobs")
 	var ids []string
 	for _, j := range list {
