@@ -48,19 +48,12 @@ func RequestEventV1(req *gateway.Request, identitySources []string) events.APIGa
 // RequestEventV2 is an HTTP API authorizer's payload 2.0 input: the 2.0
 // request without its body, the route ARN and the identity sources.
 func RequestEventV2(req *gateway.Request, identitySources []string) events.APIGatewayV2CustomAuthorizerV2Request {
+	p := ProxyV2(req, nil, false)
 	return events.APIGatewayV2CustomAuthorizerV2Request{
-		Version:               "2.0",
-		Type:                  "REQUEST",
-		RouteArn:              req.MethodARN,
-		IdentitySource:        identitySources,
-		RouteKey:              routeKey(req),
-		RawPath:               req.HTTP.URL.EscapedPath(),
-		RawQueryString:        req.HTTP.URL.RawQuery,
-		Cookies:               cookies(req.HTTP),
-		Headers:               headersV2(req.HTTP),
-		QueryStringParameters: queryV2(req.HTTP.URL),
-		RequestContext:        contextV2(req),
-		PathParameters:        pathParameters(req),
-		StageVariables:        stageVariables(req),
+		Version: "2.0", Type: "REQUEST", RouteArn: req.MethodARN, IdentitySource: identitySources,
+		RouteKey: p.RouteKey, RawPath: p.RawPath, RawQueryString: p.RawQueryString, Cookies: p.Cookies,
+		Headers: p.Headers, QueryStringParameters: p.QueryStringParameters, PathParameters: p.PathParameters,
+		StageVariables: p.StageVariables,
+		RequestContext: contextV2(req), // without ProxyV2's authorizer: none has answered yet
 	}
 }
