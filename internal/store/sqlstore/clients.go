@@ -35,7 +35,7 @@ func (s *Store) FindClient(ctx context.Context, clientID string) (store.Client, 
 }
 
 func (s *Store) ListClients(ctx context.Context, poolID string) ([]store.Client, error) {
-	return clients.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "id", poolID)
+	return clients.listInPool(ctx, s.reader(), poolID, "id")
 }
 
 func (s *Store) UpdateClient(ctx context.Context, poolID, clientID string, update func(store.Client) (store.Client, error)) error {

@@ -31,7 +31,7 @@ func (s *Store) GetDomain(ctx context.Context, domain string) (store.Domain, err
 }
 
 func (s *Store) ListPoolDomains(ctx context.Context, poolID string) ([]store.Domain, error) {
-	return domains.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "domain", poolID)
+	return domains.listInPool(ctx, s.reader(), poolID, "domain")
 }
 
 func (s *Store) UpdateDomain(ctx context.Context, domain string, update func(store.Domain) (store.Domain, error)) error {

@@ -28,7 +28,7 @@ func (s *Store) GetGroup(ctx context.Context, poolID, name string) (store.Group,
 }
 
 func (s *Store) ListGroups(ctx context.Context, poolID string) ([]store.Group, error) {
-	return groups.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "name", poolID)
+	return groups.listInPool(ctx, s.reader(), poolID, "name")
 }
 
 func (s *Store) UpdateGroup(ctx context.Context, poolID, name string, update func(store.Group) (store.Group, error)) error {

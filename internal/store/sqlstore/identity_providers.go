@@ -30,7 +30,7 @@ func (s *Store) GetIdentityProvider(ctx context.Context, poolID, name string) (s
 }
 
 func (s *Store) ListIdentityProviders(ctx context.Context, poolID string) ([]store.IdentityProvider, error) {
-	return identityProviders.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "name", poolID)
+	return identityProviders.listInPool(ctx, s.reader(), poolID, "name")
 }
 
 func (s *Store) UpdateIdentityProvider(ctx context.Context, poolID, name string, update func(store.IdentityProvider) (store.IdentityProvider, error)) error {

@@ -28,7 +28,7 @@ func (s *Store) GetResourceServer(ctx context.Context, poolID, identifier string
 }
 
 func (s *Store) ListResourceServers(ctx context.Context, poolID string) ([]store.ResourceServer, error) {
-	return resourceServers.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "identifier", poolID)
+	return resourceServers.listInPool(ctx, s.reader(), poolID, "identifier")
 }
 
 func (s *Store) UpdateResourceServer(ctx context.Context, poolID, identifier string, update func(store.ResourceServer) (store.ResourceServer, error)) error {

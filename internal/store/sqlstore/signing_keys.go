@@ -25,7 +25,7 @@ func (s *Store) CreateSigningKey(ctx context.Context, k store.SigningKey) error 
 }
 
 func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.SigningKey, error) {
-	return signingKeys.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "created_at, kid", poolID)
+	return signingKeys.listInPool(ctx, s.reader(), poolID, "created_at, kid")
 }
 
 func (s *Store) UpdateSigningKey(ctx context.Context, poolID, kid string, update func(store.SigningKey) (store.SigningKey, error)) error {

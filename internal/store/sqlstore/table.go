@@ -126,6 +126,12 @@ func (t *table[T]) listUnder(ctx context.Context, c conn, parent, parentQuery st
 		t.selectFrom()+` WHERE `+where+` ORDER BY `+order, args...)
 }
 
+// listInPool is listUnder for rows a user pool owns, in order: a missing
+// pool is ErrNotFound, not an empty list.
+func (t *table[T]) listInPool(ctx context.Context, c conn, poolID, order string) ([]T, error) {
+	return t.listUnder(ctx, c, "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, order, poolID)
+}
+
 // update is the updater pattern: the row is read under lock, changed by
 // update, checked for frozen fields and written back, all in one transaction.
 func (t *table[T]) update(ctx context.Context, s *Store, key []any, update func(T) (T, error)) error {

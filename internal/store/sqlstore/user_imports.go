@@ -32,7 +32,7 @@ func (s *Store) GetUserImportJob(ctx context.Context, poolID, id string) (store.
 }
 
 func (s *Store) ListUserImportJobs(ctx context.Context, poolID string) ([]store.UserImportJob, error) {
-	return userImportJobs.listUnder(ctx, s.reader(), "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, "id", poolID)
+	return userImportJobs.listInPool(ctx, s.reader(), poolID, "id")
 }
 
 func (s *Store) UpdateUserImportJob(ctx context.Context, poolID, id string, update func(store.UserImportJob) (store.UserImportJob, error)) error {
