@@ -146,11 +146,7 @@ func (s *Service) storeImported(ctx context.Context, p *pool, j store.UserImport
 	now := s.clock()
 	users := make([]store.User, 0, len(batch))
 	for _, l := range batch {
-		sub := newSub()
-		username := l.user.username
-		if username == "" {
-			username = sub
-		}
+		username, sub := usernameAndSub(l.user.username)
 		attrs := l.user.attributes
 		attrs["sub"] = sub
 		u := store.User{PoolID: p.ID, Key: p.userKey(username), Username: username, Sub: sub,

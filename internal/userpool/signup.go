@@ -59,20 +59,12 @@ func (s *Service) SignUp(ctx context.Context, caller netip.Addr, in *SignUpInput
 	if err := p.validateAttributes(in.UserAttributes, true, nil); err != nil {
 		return nil, err
 	}
-	attrs := map[string]string{}
-	for _, a := range in.UserAttributes {
-		attrs[a.Name] = a.Value
-	}
-	delete(attrs, "email_verified") // only a code proves an address
-	delete(attrs, "phone_number_verified")
-	username, err := p.assignUsername(in.Username, attrs)
+	attrs, username, sub, err := p.newUser(in.Username, in.UserAttributes)
 	if err != nil {
 		return nil, err
 	}
-	sub := newSub()
-	if username == "" {
-		username = sub
-	}
+	delete(attrs, "email_verified") // only a code proves an address
+	delete(attrs, "phone_number_verified")
 	hook, err := s.preSignUp(ctx, p.call(c.ID, caller, in.ClientMetadata), signin.SignUpBySelf, username, attrs, in.ValidationData)
 	if err != nil {
 		return nil, err

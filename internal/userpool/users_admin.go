@@ -51,17 +51,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 	if err := p.validateAttributes(in.UserAttributes, true, nil); err != nil {
 		return nil, err
 	}
-	attrs := map[string]string{}
-	for _, a := range in.UserAttributes {
-		attrs[a.Name] = a.Value
-	}
-	username, err := p.assignUsername(in.Username, attrs)
+	attrs, username, sub, err := p.newUser(in.Username, in.UserAttributes)
 	if err != nil {
 		return nil, err
-	}
-	sub := newSub()
-	if username == "" {
-		username = sub
 	}
 	pp := p.passwordPolicy()
 	temp, np, err := s.temporaryPasswordFor(ctx, p, username, in.TemporaryPassword)
@@ -95,6 +87,32 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserInput)
 		}
 	}
 	return &AdminCreateUserOutput{User: userType(u, nil)}, nil
+}
+
+// newUser is what SignUp and AdminCreateUser store a new user under: its
+// attributes as given, its username (assignUsername) and a new sub, which
+// is also the username where the pool's usernames are email or phone.
+func (p *pool) newUser(given string, attributes []AttributeType) (attrs map[string]string, username, sub string, err error) {
+	attrs = make(map[string]string, len(attributes))
+	for _, a := range attributes {
+		attrs[a.Name] = a.Value
+	}
+	username, err = p.assignUsername(given, attrs)
+	if err != nil {
+		return nil, "", "", err
+	}
+	username, sub = usernameAndSub(username)
+	return attrs, username, sub, nil
+}
+
+// usernameAndSub makes a new user's sub; an empty username (assignUsername
+// chose the sub) becomes the sub.
+func usernameAndSub(username string) (string, string) {
+	sub := newSub()
+	if username == "" {
+		return sub, sub
+	}
+	return username, sub
 }
 
 // assignUsername decides the stored username. In pools where users sign in
