@@ -16,33 +16,13 @@
 // for the test's TLS certificate. Exits 1 only when the page
 // cannot be driven; the steps' outcomes are for the caller to judge.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
-
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
-
-async function bundle() {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const out = await build({
-    entryPoints: [join(here, 'amplify', 'app.mjs')],
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2020', write: false, logLevel: 'warning',
-  });
-  return out.outputFiles[0].text;
-}
+import { join } from 'node:path';
+import { bundle, env, launchWithProfile, run, serveApp, signIn } from './hosted.mjs';
 
 // serve answers / with a page loading the bundle, on a loopback port.
 function serve(js, origin) {
   const page = '<!doctype html><meta charset="utf-8"><title>moat amplify</title><script type="module" src="/app.js"></script>';
-  const server = createServer((req, res) => {
+  return serveApp(origin, (req, res) => {
     if (req.url === '/app.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(js);
     } else if (req.url === '/favicon.ico') {
@@ -53,7 +33,6 @@ function serve(js, origin) {
       res.writeHead(404).end();
     }
   });
-  return new Promise((resolve) => server.listen(Number(new URL(origin).port), '127.0.0.1', () => resolve(server)));
 }
 
 async function main() {
@@ -65,14 +44,8 @@ async function main() {
   const password = env('MOAT_PASSWORD');
   const apiPath = env('MOAT_API_PATH');
   const origin = env('MOAT_APP_ORIGIN');
-  const server = await serve(await bundle(), origin);
-  const profile = await mkdtemp(join(tmpdir(), 'moat-amplify-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-      '--no-first-run', '--disable-component-update', '--disable-sync', '--ignore-certificate-errors'],
-  });
+  const server = await serve(await bundle(join('amplify', 'app.mjs')), origin);
+  const { context, close } = await launchWithProfile('moat-amplify-', '--ignore-certificate-errors');
   const targets = [];
   try {
     const page = context.pages()[0] ?? await context.newPage();
@@ -110,9 +83,7 @@ async function main() {
     await step('configure', redirectCfg);
     await Promise.all([page.waitForURL((u) => u.pathname === '/login'), step('signInWithRedirect')]);
     steps.hostedLogin = { url: page.url().split('?')[0] };
-    await page.fill('#signInFormUsername', username);
-    await page.fill('#signInFormPassword', password);
-    await Promise.all([page.waitForURL((u) => u.href.startsWith(`${origin}/?code=`)), page.click('button[name=signInSubmitButton]')]);
+    await signIn(page, username, password, `${origin}/?code=`);
     await page.waitForFunction(() => window.moatAmplifyReady === true, null, { timeout: 30000 });
     await step('configure', redirectCfg);
     await page.waitForFunction(() => window.moatAuthEvents.some((e) => e.event.startsWith('signInWithRedirect')), null, { timeout: 30000 });
@@ -121,13 +92,9 @@ async function main() {
     steps.callAfterRedirect = await step('call', apiPath);
     console.log(JSON.stringify({ steps, targets, logs }));
   } finally {
-    await context.close();
+    await close();
     server.close();
-    await rm(profile, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => {
-  console.error(`FAIL: ${e.stack ?? e.message}`);
-  process.exit(1);
-});
+run(main);

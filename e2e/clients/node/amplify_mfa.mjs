@@ -13,50 +13,23 @@
 // MOAT_PASSKEY_USERNAME, MOAT_PASSWORD, MOAT_CHROMIUM (default
 // /usr/bin/chromium). Exits 1 only when the page cannot be driven.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
-
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
-
-async function bundle() {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const out = await build({
-    entryPoints: [join(here, 'amplify', 'mfa_app.mjs')],
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2020', write: false, logLevel: 'warning',
-  });
-  return out.outputFiles[0].text;
-}
+import { join } from 'node:path';
+import { bundle, env, launchWithProfile, run, serveApp } from './hosted.mjs';
 
 function serve(js) {
   const page = '<!doctype html><meta charset="utf-8"><title>moat amplify mfa</title><script type="module" src="/app.js"></script>';
-  const server = createServer((req, res) => {
+  return serveApp('http://127.0.0.1:0', (req, res) => {
     if (req.url === '/app.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(js);
     else if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
     else res.writeHead(404).end();
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 async function main() {
   const identityURL = env('MOAT_IDENTITY_URL');
   const password = env('MOAT_PASSWORD');
-  const server = await serve(await bundle());
-  const profile = await mkdtemp(join(tmpdir(), 'moat-amplify-mfa-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-      '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  const server = await serve(await bundle(join('amplify', 'mfa_app.mjs')));
+  const { context, close } = await launchWithProfile('moat-amplify-mfa-');
   const steps = {};
   const targets = [];
   const logs = [];
@@ -100,13 +73,9 @@ async function main() {
     steps.deletedPasskeySignIn = await call('signIn', passkeyUser, undefined, passkeyOnly);
   } finally {
     console.log(JSON.stringify({ steps, targets, logs }));
-    await context.close();
+    await close();
     server.close();
-    await rm(profile, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => {
-  console.error(`FAIL: ${e.stack ?? e.message}`);
-  process.exit(1);
-});
+run(main);

@@ -7,23 +7,13 @@
 // MOAT_SECRET (the provider key that must not leak), MOAT_SCREENSHOT (path).
 // Prints the signed-in address and the two call results; exits 1 on a mismatch.
 
-import { chromium } from 'playwright-core';
 import { Wallet, getBytes } from 'ethers';
-
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
+import { env, launchChromium } from './hosted.mjs';
 
 async function main() {
   const wallet = new Wallet(env('MOAT_WALLET_KEY'));
   const secret = env('MOAT_SECRET');
-  const browser = await chromium.launch({
-    executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     // The wallet: the page's EIP-1193 requests are answered here, in Node.

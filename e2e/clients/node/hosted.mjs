@@ -1,8 +1,14 @@
-// What the hosted-page scripts share: their environment, a headless
-// Chromium, a loopback server standing in for an app, and signing in on
+// What the browser scripts share: their environment, a headless Chromium
+// (with a throwaway profile for pages that keep state), a loopback server
+// standing in for an app, an app bundled for the page, and signing in on
 // moat's hosted page as a person would.
 
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 export function env(name) {
@@ -17,6 +23,35 @@ export function launchChromium() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+// launchWithProfile is a headless Chromium whose profile, a new temporary
+// folder named from prefix, keeps what pages store (Amplify's sessions,
+// passkeys); args come after the usual flags. close ends both.
+export async function launchWithProfile(prefix, ...args) {
+  const profile = await mkdtemp(join(tmpdir(), prefix));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.MOAT_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+      '--no-first-run', '--disable-component-update', '--disable-sync', ...args],
+  });
+  const close = async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+// bundle builds entry, a page's script in this folder, into one ES module
+// for the browser.
+export async function bundle(entry) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const out = await build({
+    entryPoints: [join(here, entry)],
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2020', write: false, logLevel: 'warning',
+  });
+  return out.outputFiles[0].text;
 }
 
 // serveApp listens where url names (a loopback origin) and answers with handle.
