@@ -22,8 +22,7 @@ import time
 
 import boto3
 import pyotp
-from botocore.config import Config
-from wirecheck import check, code_for, env, expect_error, run
+from wirecheck import admin_client, check, code_for, env, expect_error, run
 
 PASSWORD_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
@@ -42,14 +41,7 @@ def keep_available_challenges(http_response, parsed, **_):
 class Flow:
     def __init__(self):
         self.identity_url = env("MOAT_IDENTITY_URL").rstrip("/")
-        self.idp = boto3.client(
-            "cognito-idp",
-            endpoint_url=self.identity_url,
-            region_name=env("MOAT_REGION"),
-            aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
-            aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10),
-        )
+        self.idp = admin_client("cognito-idp", self.identity_url)
         # Debian's botocore predates AvailableChallenges: read it from the
         # response body as newer botocore would parse it.
         self.idp.meta.events.register("after-call.cognito-idp.InitiateAuth", keep_available_challenges)

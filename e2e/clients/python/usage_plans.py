@@ -21,9 +21,8 @@ import urllib.error
 import urllib.request
 
 import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, expect_error
+from wirecheck import Mismatch, admin_client, check, env, expect_error
 
 RATE, BURST, QUOTA = 5, 5, 20
 
@@ -33,14 +32,7 @@ class Flow:
         self.gateway = env("MOAT_GATEWAY_URL").rstrip("/")
         self.api_id = env("MOAT_API_ID")
         self.state_file = env("MOAT_STATE_FILE")
-        self.apigw = boto3.client(
-            "apigateway",
-            endpoint_url=env("MOAT_IDENTITY_URL"),
-            region_name=env("MOAT_REGION"),
-            aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
-            aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10),
-        )
+        self.apigw = admin_client("apigateway")
         self.summary = []
 
     def note(self, line):

@@ -19,8 +19,7 @@ import urllib.request
 
 import boto3
 import jwt
-from botocore.config import Config
-from wirecheck import check, env, expect_error, run
+from wirecheck import admin_client, check, env, expect_error, run
 
 GROUP = "editors"
 AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -39,15 +38,7 @@ class Flow:
     def __init__(self):
         self.identity_url = env("MOAT_IDENTITY_URL").rstrip("/")
         self.region = env("MOAT_REGION")
-        self.idp = boto3.client(
-            "cognito-idp",
-            endpoint_url=self.identity_url,
-            region_name=self.region,
-            aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
-            aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
-            # One attempt: an error must reach us as moat sent it.
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10),
-        )
+        self.idp = admin_client("cognito-idp", self.identity_url)
         self.tag = secrets.token_hex(4)
         self.username = f"alice-{self.tag}"
         self.email = f"alice-{self.tag}@example.com"

@@ -26,9 +26,8 @@ import urllib.parse
 
 import boto3
 import botocore.session
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from wirecheck import Mismatch, check, env, expect_error, fail
+from wirecheck import Mismatch, admin_client, check, env, expect_error, fail
 
 DENIED, ALLOWED = "127.0.0.2", "127.0.0.3"
 
@@ -76,14 +75,7 @@ class Flow:
         self.identity = env("MOAT_IDENTITY_URL")
         session = botocore.session.get_session()
         teach_current_wafv2(session)
-        self.waf = boto3.Session(botocore_session=session).client(
-            "wafv2",
-            endpoint_url=self.identity,
-            region_name=env("MOAT_REGION"),
-            aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
-            aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10),
-        )
+        self.waf = admin_client("wafv2", self.identity, boto3.Session(botocore_session=session))
         self.summary = []
 
     def note(self, line):

@@ -1,11 +1,14 @@
 """What every client script here shares: how a mismatch is reported, how
-an expected AWS error is checked, and how a flow is run and summed up."""
+an expected AWS error is checked, an admin-signed client, and how a flow is
+run and summed up."""
 
 import os
 import sys
 import urllib.parse
 import urllib.request
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 
@@ -40,6 +43,20 @@ def expect_error(code, call, message=None, contains=None, status=None, **kwargs)
         check(ok, f"{call.__name__}: want {code} {status or ''} {message or contains or ''}, got {got} ({got_status})")
         return e.response
     raise Mismatch(f"{call.__name__} succeeded; want {code}")
+
+
+def admin_client(service, endpoint_url=None, session=None):
+    """A boto3 client (of session, when given) for service at endpoint_url
+    (MOAT_IDENTITY_URL when None) in MOAT_REGION, signed with the admin
+    credentials, making one attempt: an error must reach us as moat sent it."""
+    return (session or boto3).client(
+        service,
+        endpoint_url=endpoint_url or env("MOAT_IDENTITY_URL"),
+        region_name=env("MOAT_REGION"),
+        aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
+        aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10),
+    )
 
 
 def code_for(address):
