@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/moat-dev/moat/internal/gateway"
-	"github.com/moat-dev/moat/internal/gateway/integration"
 )
 
 // A parameter mapped from a verified claim overrides what the client sent:
@@ -15,28 +14,14 @@ func TestRequestParameterFromClaim(t *testing.T) {
 	var got *http.Request
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Clone(r.Context()) }))
 	defer backend.Close()
-	b := integration.NewBuilder()
-	t.Cleanup(b.Close)
-	g, err := gateway.New(gateway.Config{
-		APIs: []gateway.API{{Name: "nfts", Authorizers: []gateway.AuthorizerConfig{{Name: "users", Type: "JWT"}},
-			Routes: []gateway.Route{{Method: "GET", Path: "/nfts", Authorizer: "users", Integration: gateway.IntegrationConfig{
-				Type: "http_proxy", URI: backend.URL + "/owned",
-				RequestParameters: map[string]string{
-					"overwrite:querystring.owner": "$context.authorizer.claims.cognito:username",
-					"overwrite:header.X-Groups":   "$context.authorizer.claims.cognito:groups",
-				},
-			}}}}},
-		NewAuthorizer: func(*gateway.API, gateway.AuthorizerConfig) (gateway.Authorizer, error) {
-			return claimsFromHeader{}, nil
-		},
-		NewIntegration: b.New,
-		Region:         "us-east-1",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(g)
-	defer srv.Close()
+	srv := serveAuthorized(t, claimsFromHeader{}, gateway.API{Name: "nfts", Authorizers: []gateway.AuthorizerConfig{{Name: "users", Type: "JWT"}},
+		Routes: []gateway.Route{{Method: "GET", Path: "/nfts", Authorizer: "users", Integration: gateway.IntegrationConfig{
+			Type: "http_proxy", URI: backend.URL + "/owned",
+			RequestParameters: map[string]string{
+				"overwrite:querystring.owner": "$context.authorizer.claims.cognito:username",
+				"overwrite:header.X-Groups":   "$context.authorizer.claims.cognito:groups",
+			},
+		}}}})
 	res, _ := do(t, "GET", srv.URL+"/nfts?owner=0xvictim", http.Header{
 		"X-Test-Claims": {`{"cognito:username":"0xcaller","cognito:groups":["a","b"]}`}})
 	if res.StatusCode != 200 {

@@ -22,11 +22,22 @@ type served struct {
 
 func serveAPIs(t testing.TB, apis ...gateway.API) served {
 	t.Helper()
+	return serveAuthorized(t, nil, apis...)
+}
+
+// serveAuthorized is serveAPIs with a (when not nil) answering for every
+// authorizer the APIs declare.
+func serveAuthorized(t testing.TB, a gateway.Authorizer, apis ...gateway.API) served {
+	t.Helper()
 	var log bytes.Buffer
 	b := integration.NewBuilder()
 	t.Cleanup(b.Close)
-	g, err := gateway.New(gateway.Config{APIs: apis, NewIntegration: b.New, Region: "us-east-1",
-		Logger: slog.New(slog.NewJSONHandler(&log, nil))})
+	cfg := gateway.Config{APIs: apis, NewIntegration: b.New, Region: "us-east-1",
+		Logger: slog.New(slog.NewJSONHandler(&log, nil))}
+	if a != nil {
+		cfg.NewAuthorizer = func(*gateway.API, gateway.AuthorizerConfig) (gateway.Authorizer, error) { return a, nil }
+	}
+	g, err := gateway.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/moat-dev/moat/internal/gateway"
-	"github.com/moat-dev/moat/internal/gateway/integration"
 )
 
 // claimsFromHeader stands in for a token authorizer: the test header's JSON
@@ -24,26 +22,12 @@ func (claimsFromHeader) Authorize(_ context.Context, req *gateway.Request) (*gat
 }
 
 func TestRouteGroups(t *testing.T) {
-	b := integration.NewBuilder()
-	t.Cleanup(b.Close)
 	route := mockRoute("POST", "/dragons", "added")
 	route.Authorizer, route.Groups = "users", []string{"dragon-keepers", "admins"}
 	open := mockRoute("GET", "/dragons", "listed")
 	open.Authorizer = "users"
-	g, err := gateway.New(gateway.Config{
-		APIs: []gateway.API{{Name: "dragons", Authorizers: []gateway.AuthorizerConfig{{Name: "users", Type: "JWT"}},
-			Routes: []gateway.Route{route, open}}},
-		NewAuthorizer: func(*gateway.API, gateway.AuthorizerConfig) (gateway.Authorizer, error) {
-			return claimsFromHeader{}, nil
-		},
-		NewIntegration: b.New,
-		Region:         "us-east-1",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(g)
-	t.Cleanup(srv.Close)
+	srv := serveAuthorized(t, claimsFromHeader{}, gateway.API{Name: "dragons",
+		Authorizers: []gateway.AuthorizerConfig{{Name: "users", Type: "JWT"}}, Routes: []gateway.Route{route, open}})
 
 	for _, c := range []struct {
 		method, claims string
