@@ -24,6 +24,7 @@ import (
 
 	"github.com/moat-dev/moat/internal/events"
 	"github.com/moat-dev/moat/internal/testenv"
+	"github.com/moat-dev/moat/internal/webhooksig"
 )
 
 const eventsTimeout = 30 * time.Second
@@ -49,7 +50,7 @@ func newHookReceiver(t *testing.T) *hookReceiver {
 		body, _ := io.ReadAll(r.Body)
 		id := r.Header.Get("webhook-id")
 		ts, _ := strconv.ParseInt(r.Header.Get("webhook-timestamp"), 10, 64)
-		if r.Header.Get("webhook-signature") != events.Sign(key, id, ts, body) {
+		if r.Header.Get("webhook-signature") != webhooksig.Sign(key, id, ts, body) {
 			t.Errorf("webhook %s: signature does not verify", id)
 			w.WriteHeader(http.StatusUnauthorized)
 			return

@@ -15,8 +15,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/moat-dev/moat/internal/sms"
 	"github.com/moat-dev/moat/internal/testenv"
+	"github.com/moat-dev/moat/internal/webhooksig"
 )
 
 // smsRelay is the operator's webhook: it checks each delivery's signature
@@ -31,7 +31,7 @@ func (r *smsRelay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
 	id, ts := req.Header.Get("webhook-id"), req.Header.Get("webhook-timestamp")
 	at, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || time.Since(time.Unix(at, 0)).Abs() > 5*time.Minute || req.Header.Get("webhook-signature") != sms.Sign(r.key, id, at, body) {
+	if err != nil || time.Since(time.Unix(at, 0)).Abs() > 5*time.Minute || req.Header.Get("webhook-signature") != webhooksig.Sign(r.key, id, at, body) {
 		r.bad <- "a delivery with a wrong signature or timestamp"
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return

@@ -3,18 +3,16 @@ package events
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/webhooksig"
 )
 
 // Webhook POSTs each event's JSON to a URL, signed as Standard Webhooks
@@ -52,14 +50,6 @@ func webhookKey(secret string) ([]byte, error) {
 	return key, nil
 }
 
-// Sign is the webhook-signature value for one attempt.
-func Sign(key []byte, id string, timestamp int64, body []byte) string {
-	m := hmac.New(sha256.New, key)
-	fmt.Fprintf(m, "%s.%d.", id, timestamp)
-	m.Write(body)
-	return "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
 func (w *Webhook) Deliver(ctx context.Context, e store.OutboxEvent) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(e.Body))
 	if err != nil {
@@ -68,9 +58,7 @@ func (w *Webhook) Deliver(ctx context.Context, e store.OutboxEvent) error {
 	ts := w.now().Unix()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "moat-events")
-	req.Header.Set("webhook-id", e.ID)
-	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("webhook-signature", Sign(w.secret, e.ID, ts, e.Body))
+	webhooksig.SetHeaders(req.Header, w.secret, e.ID, ts, e.Body)
 	resp, err := w.client.Do(req)
 	if err != nil {
 		return err // a *url.Error: method, URL and cause

@@ -3,8 +3,6 @@ package sms
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -12,11 +10,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/moat-dev/moat/internal/webhooksig"
 )
 
 // WebhookSender POSTs each message as JSON, {"type":"sms.send","timestamp":…,
@@ -57,14 +56,6 @@ func ParseSecret(secret string) ([]byte, error) {
 	return key, nil
 }
 
-// Sign is the webhook-signature value for one delivery.
-func Sign(key []byte, id string, timestamp int64, body []byte) string {
-	m := hmac.New(sha256.New, key)
-	fmt.Fprintf(m, "%s.%d.", id, timestamp)
-	m.Write(body)
-	return "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
 type payload struct {
 	Type      string      `json:"type"`
 	Timestamp string      `json:"timestamp"`
@@ -89,9 +80,7 @@ func (w *WebhookSender) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("webhook-id", id)
-	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
-	req.Header.Set("webhook-signature", Sign(w.secret, id, now.Unix(), body))
+	webhooksig.SetHeaders(req.Header, w.secret, id, now.Unix(), body)
 	resp, err := w.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("SMS webhook: %w", err)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/moat-dev/moat/internal/webhooksig"
 )
 
 func TestWebhookDeliversSignedJSON(t *testing.T) {
@@ -43,12 +45,12 @@ func TestWebhookDeliversSignedJSON(t *testing.T) {
 		t.Fatalf("webhook-timestamp %q", d.header.Get("webhook-timestamp"))
 	}
 	id := d.header.Get("webhook-id")
-	if !strings.HasPrefix(id, "msg_") || d.header.Get("webhook-signature") != Sign(key, id, ts, d.body) {
+	if !strings.HasPrefix(id, "msg_") || d.header.Get("webhook-signature") != webhooksig.Sign(key, id, ts, d.body) {
 		t.Fatalf("id %q, signature %q", id, d.header.Get("webhook-signature"))
 	}
 	// A receiver checking against another key, or another body, disagrees.
-	if Sign([]byte("another key, another key, another"), id, ts, d.body) == d.header.Get("webhook-signature") ||
-		Sign(key, id, ts, append(d.body, ' ')) == d.header.Get("webhook-signature") {
+	if webhooksig.Sign([]byte("another key, another key, another"), id, ts, d.body) == d.header.Get("webhook-signature") ||
+		webhooksig.Sign(key, id, ts, append(d.body, ' ')) == d.header.Get("webhook-signature") {
 		t.Fatal("the signature does not depend on the key and body")
 	}
 }
