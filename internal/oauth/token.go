@@ -16,12 +16,16 @@ import (
 // The JSON endpoints: /oauth2/token, /oauth2/userInfo, /oauth2/revoke.
 // Errors are OAuth's ({"error": …}), never AWS's __type.
 
-// authenticatedClient reads the client a token or revoke request names,
-// by HTTP Basic (client_secret_basic) or the body (client_secret_post, or
-// client_id alone for a public client), and checks its secret.
-func (p *Provider) authenticatedClient(r *http.Request) (c *userpool.OAuthClient, secret string, _ *oidc.Error) {
-	clientID, secret, basic := r.BasicAuth()
+// authenticatedClient reads a token or revoke request's form (readTokenForm)
+// and the client it names, by HTTP Basic (client_secret_basic) or the body
+// (client_secret_post, or client_id alone for a public client), and checks
+// its secret.
+func (p *Provider) authenticatedClient(w http.ResponseWriter, r *http.Request) (c *userpool.OAuthClient, secret string, _ *oidc.Error) {
 	refuse := func(e *oidc.Error) (*userpool.OAuthClient, string, *oidc.Error) { return nil, "", e }
+	if e := readTokenForm(w, r); e != nil {
+		return refuse(e)
+	}
+	clientID, secret, basic := r.BasicAuth()
 	if basic {
 		// RFC 6749 §2.3.1: both parts are form-encoded inside Basic.
 		var err1, err2 error
@@ -57,11 +61,7 @@ func readTokenForm(w http.ResponseWriter, r *http.Request) *oidc.Error {
 
 // token is POST /oauth2/token.
 func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
-	if e := readTokenForm(w, r); e != nil {
-		writeOAuthError(w, e)
-		return
-	}
-	c, _, e := p.authenticatedClient(r)
+	c, _, e := p.authenticatedClient(w, r)
 	if e != nil {
 		writeOAuthError(w, e)
 		return
@@ -189,11 +189,7 @@ func (p *Provider) userInfo(w http.ResponseWriter, r *http.Request) {
 
 // revoke is POST /oauth2/revoke: RevokeToken for the authenticated client.
 func (p *Provider) revoke(w http.ResponseWriter, r *http.Request) {
-	if e := readTokenForm(w, r); e != nil {
-		writeOAuthError(w, e)
-		return
-	}
-	c, secret, e := p.authenticatedClient(r)
+	c, secret, e := p.authenticatedClient(w, r)
 	if e != nil {
 		writeOAuthError(w, e)
 		return
