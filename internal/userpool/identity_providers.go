@@ -133,21 +133,25 @@ func providerNotFound(name string) error {
 	return awserr.Newf(awserr.ResourceNotFound, "Identity provider %s does not exist.", name)
 }
 
+// providersAnswering is the pool's providers, by name, that answer to one
+// of ids (IdpIdentifiers).
+func (s *Service) providersAnswering(ctx context.Context, poolID string, ids []string) ([]store.IdentityProvider, error) {
+	all, err := s.store.ListIdentityProviders(ctx, poolID)
+	if err != nil {
+		return nil, storeErr(err, poolNotFound(poolID))
+	}
+	return slices.DeleteFunc(all, func(p store.IdentityProvider) bool {
+		var theirs []string
+		_ = json.Unmarshal(p.Identifiers, &theirs) // absent: none
+		return !slices.ContainsFunc(ids, func(id string) bool { return slices.Contains(theirs, id) })
+	}), nil
+}
+
 // identifiersTaken reports whether another provider of the pool already
 // answers to one of ids.
 func (s *Service) identifiersTaken(ctx context.Context, poolID, name string, ids []string) (bool, error) {
-	all, err := s.store.ListIdentityProviders(ctx, poolID)
-	if err != nil {
-		return false, storeErr(err, poolNotFound(poolID))
-	}
-	for _, p := range all {
-		var theirs []string
-		_ = json.Unmarshal(p.Identifiers, &theirs) // absent: none
-		if p.Name != name && slices.ContainsFunc(ids, func(id string) bool { return slices.Contains(theirs, id) }) {
-			return true, nil
-		}
-	}
-	return false, nil
+	found, err := s.providersAnswering(ctx, poolID, ids)
+	return slices.ContainsFunc(found, func(p store.IdentityProvider) bool { return p.Name != name }), err
 }
 
 func (s *Service) CreateIdentityProvider(ctx context.Context, in *IdentityProviderInput) (*IdentityProviderOutput, error) {
@@ -280,16 +284,12 @@ func (s *Service) GetIdentityProviderByIdentifier(ctx context.Context, in *GetId
 	if _, err := s.loadPool(ctx, in.UserPoolId); err != nil {
 		return nil, err
 	}
-	all, err := s.store.ListIdentityProviders(ctx, in.UserPoolId)
+	found, err := s.providersAnswering(ctx, in.UserPoolId, []string{in.IdpIdentifier})
 	if err != nil {
-		return nil, storeErr(err, poolNotFound(in.UserPoolId))
+		return nil, err
 	}
-	for _, p := range all {
-		var ids []string
-		_ = json.Unmarshal(p.Identifiers, &ids) // absent: none
-		if slices.Contains(ids, in.IdpIdentifier) {
-			return providerOutput(p)
-		}
+	if len(found) > 0 {
+		return providerOutput(found[0])
 	}
 	return nil, awserr.Newf(awserr.ResourceNotFound, "Identity provider with identifier %s does not exist.", in.IdpIdentifier)
 }
