@@ -7,6 +7,7 @@ import { Amplify } from 'aws-amplify';
 import { fetchAuthSession, signIn, signInWithRedirect, signOut } from 'aws-amplify/auth';
 import { get } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
+import { attempt } from './attempt.mjs';
 
 // The auth events the page saw, from its first moment: a redirect sign-in
 // completes while Amplify.configure runs, on the page the hosted UI sends
@@ -28,19 +29,6 @@ async function session(options) {
     accessTokenJti: s.tokens?.accessToken?.payload?.jti ?? null,
     sub: s.tokens?.idToken?.payload?.sub ?? null,
   };
-}
-
-// failure keeps what a rejected call said, so the driver can report it.
-function failure(e) {
-  return { error: `${e?.name ?? 'Error'}: ${e?.message ?? e}` };
-}
-
-async function attempt(fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    return failure(e);
-  }
 }
 
 window.moatAmplify = {

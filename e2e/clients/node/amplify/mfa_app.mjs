@@ -7,18 +7,7 @@ import {
   associateWebAuthnCredential, confirmSignIn, deleteWebAuthnCredential, fetchAuthSession,
   listWebAuthnCredentials, signIn, signOut,
 } from 'aws-amplify/auth';
-
-function failure(e) {
-  return { error: `${e?.name ?? 'Error'}: ${e?.message ?? e}` };
-}
-
-async function attempt(fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    return failure(e);
-  }
-}
+import { attempt } from './attempt.mjs';
 
 // step reports a sign-in step: where it stands and, for TOTP setup, the secret.
 function step(out) {
