@@ -59,8 +59,7 @@ func (s *Store) CreatePasskey(ctx context.Context, p store.Passkey) error {
 }
 
 func (s *Store) ListPasskeys(ctx context.Context, poolID, userKey string) ([]store.Passkey, error) {
-	return passkeys.listUnder(ctx, s.reader(), "user "+userKey, userExists, []any{poolID, userKey},
-		`pool_id = ? AND user_key = ?`, "created_at, id", poolID, userKey)
+	return passkeys.listOfUser(ctx, s.reader(), poolID, userKey, "created_at, id")
 }
 
 func (s *Store) UpdatePasskey(ctx context.Context, poolID, userKey, id string, update func(store.Passkey) (store.Passkey, error)) error {
@@ -94,8 +93,7 @@ func (s *Store) GetDevice(ctx context.Context, poolID, userKey, key string) (sto
 }
 
 func (s *Store) ListDevices(ctx context.Context, poolID, userKey string) ([]store.Device, error) {
-	return devices.listUnder(ctx, s.reader(), "user "+userKey, userExists, []any{poolID, userKey},
-		`pool_id = ? AND user_key = ?`, "device_key", poolID, userKey)
+	return devices.listOfUser(ctx, s.reader(), poolID, userKey, "device_key")
 }
 
 func (s *Store) UpdateDevice(ctx context.Context, poolID, userKey, key string, update func(store.Device) (store.Device, error)) error {

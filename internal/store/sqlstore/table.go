@@ -132,6 +132,12 @@ func (t *table[T]) listInPool(ctx context.Context, c conn, poolID, order string)
 	return t.listUnder(ctx, c, "user pool "+poolID, poolExists, []any{poolID}, `pool_id = ?`, order, poolID)
 }
 
+// listOfUser is listUnder for rows a user owns (keyed pool_id, user_key),
+// in order: a missing user is ErrNotFound, not an empty list.
+func (t *table[T]) listOfUser(ctx context.Context, c conn, poolID, userKey, order string) ([]T, error) {
+	return t.listUnder(ctx, c, "user "+userKey, userExists, []any{poolID, userKey}, `pool_id = ? AND user_key = ?`, order, poolID, userKey)
+}
+
 // update is the updater pattern: the row is read under lock, changed by
 // update, checked for frozen fields and written back, all in one transaction.
 func (t *table[T]) update(ctx context.Context, s *Store, key []any, update func(T) (T, error)) error {
