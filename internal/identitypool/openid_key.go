@@ -2,19 +2,17 @@ package identitypool
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
-	"errors"
 	"fmt"
 
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/moat-dev/moat/internal/store"
+	"github.com/moat-dev/moat/internal/tokens"
 )
 
 // IssuerPath is where the identity-pool token issuer lives under the public
@@ -36,29 +34,17 @@ type openIDSigner struct {
 }
 
 func loadOpenIDSigner(ctx context.Context, st store.Settings, issuer string) (*openIDSigner, error) {
-	fresh, err := rsa.GenerateKey(rand.Reader, 2048)
+	_, fresh, err := tokens.NewRSAKeyPEM()
 	if err != nil {
 		return nil, err
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(fresh)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := st.PutSettingIfAbsent(ctx, openIDKeySetting, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+	stored, err := st.PutSettingIfAbsent(ctx, openIDKeySetting, fresh)
 	if err != nil {
 		return nil, fmt.Errorf("identitypool: %s: %w", openIDKeySetting, err)
 	}
-	block, _ := pem.Decode([]byte(stored))
-	if block == nil {
-		return nil, errors.New("identitypool: stored OpenID key is not PEM")
-	}
-	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	key, err := tokens.ParseRSAKeyPEM(stored)
 	if err != nil {
 		return nil, fmt.Errorf("identitypool: stored OpenID key: %w", err)
-	}
-	key, ok := parsed.(*rsa.PrivateKey)
-	if !ok {
-		return nil, errors.New("identitypool: stored OpenID key is not RSA")
 	}
 	pubDER, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	if err != nil {

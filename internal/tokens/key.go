@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"fmt"
 
 	"github.com/go-jose/go-jose/v4"
@@ -26,15 +27,42 @@ type key struct {
 	signer    jose.Signer // built once: signing is on every sign-in's path
 }
 
-// generateKey makes a fresh key for one use of a pool, ready to store.
-func generateKey(poolID, use string, createdAt int64) (store.SigningKey, error) {
+// NewRSAKeyPEM makes a fresh RSA signing key and its stored form, PKCS #8
+// in PEM; the identity-pool issuer keeps its one key the same way.
+func NewRSAKeyPEM() (*rsa.PrivateKey, string, error) {
 	priv, err := rsa.GenerateKey(rand.Reader, keyBits)
 	if err != nil {
-		return store.SigningKey{}, fmt.Errorf("tokens: generate key: %w", err)
+		return nil, "", err
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		return store.SigningKey{}, fmt.Errorf("tokens: encode key: %w", err)
+		return nil, "", err
+	}
+	return priv, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+}
+
+// ParseRSAKeyPEM reads a key NewRSAKeyPEM stored.
+func ParseRSAKeyPEM(stored string) (*rsa.PrivateKey, error) {
+	block, _ := pem.Decode([]byte(stored))
+	if block == nil {
+		return nil, errors.New("no PEM block")
+	}
+	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, err
+	}
+	priv, ok := parsed.(*rsa.PrivateKey)
+	if !ok {
+		return nil, errors.New("not an RSA key")
+	}
+	return priv, nil
+}
+
+// generateKey makes a fresh key for one use of a pool, ready to store.
+func generateKey(poolID, use string, createdAt int64) (store.SigningKey, error) {
+	priv, privatePEM, err := NewRSAKeyPEM()
+	if err != nil {
+		return store.SigningKey{}, fmt.Errorf("tokens: generate key: %w", err)
 	}
 	kid, err := keyID(&priv.PublicKey)
 	if err != nil {
@@ -45,7 +73,7 @@ func generateKey(poolID, use string, createdAt int64) (store.SigningKey, error) 
 		KID:        kid,
 		Use:        use,
 		Algorithm:  string(jose.RS256),
-		PrivatePEM: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		PrivatePEM: privatePEM,
 		CreatedAt:  createdAt,
 	}, nil
 }
@@ -66,17 +94,9 @@ func parseKey(sk store.SigningKey) (*key, error) {
 	if sk.Algorithm != string(jose.RS256) {
 		return nil, fmt.Errorf("tokens: key %s of pool %s: unsupported algorithm %q", sk.KID, sk.PoolID, sk.Algorithm)
 	}
-	block, _ := pem.Decode([]byte(sk.PrivatePEM))
-	if block == nil {
-		return nil, fmt.Errorf("tokens: key %s of pool %s: no PEM block", sk.KID, sk.PoolID)
-	}
-	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	priv, err := ParseRSAKeyPEM(sk.PrivatePEM)
 	if err != nil {
 		return nil, fmt.Errorf("tokens: key %s of pool %s: %w", sk.KID, sk.PoolID, err)
-	}
-	priv, ok := parsed.(*rsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("tokens: key %s of pool %s: not an RSA key", sk.KID, sk.PoolID)
 	}
 	signer, err := jose.NewSigner(jose.SigningKey{
 		Algorithm: jose.RS256,
