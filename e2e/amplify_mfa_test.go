@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -37,13 +35,8 @@ type amplifyMFAStep struct {
 // a passkey (associateWebAuthnCredential), lists it, signs in with it alone
 // (USER_AUTH / WEB_AUTHN), deletes it, and then cannot sign in with it.
 func TestAmplifyMFAAndPasskeys(t *testing.T) {
-	node := nodeWithClients(t)
+	node := nodeWithClients(t, "aws-amplify", "esbuild", "playwright-core")
 	chromium := chromiumPath(t)
-	for _, pkg := range []string{"aws-amplify", "esbuild", "playwright-core"} {
-		if _, err := os.Stat(filepath.Join(nodeClientsDir, "node_modules", pkg)); err != nil {
-			testenv.Missing(t, pkg, "run: npm ci --prefix e2e/clients/node")
-		}
-	}
 	m := startMoat(t, moatOptions{})
 	c := m.cognito(t)
 	ctx := t.Context()

@@ -7,8 +7,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -89,13 +87,8 @@ type amplifyRun struct {
 // the identity listener, its host:port the oauth domain, and Chromium told
 // to accept the test certificate (--ignore-certificate-errors).
 func TestAmplifyInBrowser(t *testing.T) {
-	node := nodeWithClients(t)
+	node := nodeWithClients(t, "aws-amplify", "esbuild", "playwright-core")
 	chromium := chromiumPath(t)
-	for _, pkg := range []string{"aws-amplify", "esbuild", "playwright-core"} {
-		if _, err := os.Stat(filepath.Join(nodeClientsDir, "node_modules", pkg)); err != nil {
-			testenv.Missing(t, pkg, "run: npm ci --prefix e2e/clients/node")
-		}
-	}
 	m := startMoat(t, moatOptions{Config: amplifyConfig()})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

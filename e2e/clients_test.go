@@ -122,13 +122,16 @@ func pythonWithBoto3(t *testing.T) string {
 	return python
 }
 
-// nodeWithClients returns node, once the pinned npm clients are installed.
-func nodeWithClients(t *testing.T) string {
+// nodeWithClients returns node, once the pinned npm clients are installed:
+// amazon-cognito-identity-js and the packages a test names besides.
+func nodeWithClients(t *testing.T, packages ...string) string {
 	t.Helper()
 	const install = "run: npm ci --prefix e2e/clients/node"
 	node := testenv.LookPath(t, "node", "install Node.js 20, then "+install)
-	if _, err := os.Stat(filepath.Join(nodeClientsDir, "node_modules", "amazon-cognito-identity-js")); err != nil {
-		testenv.Missing(t, "amazon-cognito-identity-js", install)
+	for _, pkg := range append([]string{"amazon-cognito-identity-js"}, packages...) {
+		if _, err := os.Stat(filepath.Join(nodeClientsDir, "node_modules", pkg)); err != nil {
+			testenv.Missing(t, pkg, install)
+		}
 	}
 	return node
 }

@@ -22,8 +22,6 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	citypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
-
-	"github.com/moat-dev/moat/internal/testenv"
 )
 
 // Issue 5's SigV4 acceptance: routes with an AWS_IAM authorizer take
@@ -298,10 +296,7 @@ func pythonSigV4Calls(t *testing.T, stageURL string, calls []sigv4Call) []sigv4A
 
 func nodeSigV4Calls(t *testing.T, stageURL string, calls []sigv4Call) []sigv4Answer {
 	t.Helper()
-	node := testenv.LookPath(t, "node", "install Node.js 20, then run: npm ci --prefix e2e/clients/node")
-	if _, err := os.Stat(filepath.Join(nodeClientsDir, "node_modules", "aws4")); err != nil {
-		testenv.Missing(t, "aws4", "run: npm ci --prefix e2e/clients/node")
-	}
+	node := nodeWithClients(t, "aws4")
 	return runSigV4Script(t, []string{node, filepath.Join(nodeClientsDir, "sigv4_call.mjs")}, stageURL, calls)
 }
 

@@ -42,11 +42,8 @@ func hostedAuthorizeURL(base, clientID, callback string) string {
 // CDP virtual authenticator registers, and signs in with it through "Sign
 // in another way". Every page is screenshot at desktop and phone widths.
 func TestHostedMFAInBrowser(t *testing.T) {
-	node := nodeWithClients(t)
+	node := nodeWithClients(t, "playwright-core")
 	chromium := chromiumPath(t)
-	if _, err := os.Stat(filepath.Join(nodeClientsDir, "node_modules", "playwright-core")); err != nil {
-		testenv.Missing(t, "playwright-core", "run: npm ci --prefix e2e/clients/node")
-	}
 	m, sink := startMoatWithMail(t, moatOptions{})
 	c := m.cognito(t)
 	ctx := t.Context()
