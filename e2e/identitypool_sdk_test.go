@@ -78,14 +78,20 @@ func signedInUser(t *testing.T, ctx context.Context, m *Moat) (poolID, clientID,
 	return poolID, clientID, ivySignIn(t, ctx, m, clientID)
 }
 
+// ivySignIn signs ivy in and returns her ID token.
 func ivySignIn(t *testing.T, ctx context.Context, m *Moat, clientID string) string {
+	t.Helper()
+	return aws.ToString(ivyTokens(t, ctx, m, clientID).IdToken)
+}
+
+func ivyTokens(t *testing.T, ctx context.Context, m *Moat, clientID string) *types.AuthenticationResultType {
 	t.Helper()
 	out, err := m.cognitoAs(t, aws.AnonymousCredentials{}).InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID),
 		AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "ivy", "PASSWORD": "Corr3ct-Horse!"}})
 	if err != nil {
 		t.Fatalf("InitiateAuth: %v", err)
 	}
-	return aws.ToString(out.AuthenticationResult.IdToken)
+	return out.AuthenticationResult
 }
 
 // openStore opens the store a running moat keeps its state in.
@@ -270,12 +276,7 @@ func TestIdentityPoolSDK(t *testing.T) {
 
 func accessTokenOf(t *testing.T, ctx context.Context, m *Moat, clientID string) string {
 	t.Helper()
-	out, err := m.cognitoAs(t, aws.AnonymousCredentials{}).InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: aws.String(clientID),
-		AuthFlow: types.AuthFlowTypeUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "ivy", "PASSWORD": "Corr3ct-Horse!"}})
-	if err != nil {
-		t.Fatalf("InitiateAuth: %v", err)
-	}
-	return aws.ToString(out.AuthenticationResult.AccessToken)
+	return aws.ToString(ivyTokens(t, ctx, m, clientID).AccessToken)
 }
 
 // verifyIdentityToken checks an identity-pool token as a relying party
