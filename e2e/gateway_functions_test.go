@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -64,16 +63,9 @@ func callGateway(t *testing.T, m *Moat, path string, headers ...string) gatewayA
 // the API's authorizer, from /metrics.
 func authorizerInvocations(t *testing.T, m *Moat, api, authorizer string) int {
 	t.Helper()
-	res, err := http.Get(m.IdentityURL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
 	series := fmt.Sprintf(`moat_gateway_authorizer_invocations_total{api=%q,authorizer=%q} `, api, authorizer)
-	scan := bufio.NewScanner(res.Body)
-	scan.Buffer(make([]byte, 1<<20), 1<<20)
-	for scan.Scan() {
-		if v, ok := strings.CutPrefix(scan.Text(), series); ok {
+	for line := range strings.SplitSeq(m.metrics(t), "\n") {
+		if v, ok := strings.CutPrefix(line, series); ok {
 			n, _ := strconv.ParseFloat(v, 64)
 			return int(n)
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -104,6 +105,21 @@ func (m *Moat) Restart(t *testing.T) {
 	m.stop(t)
 	fmt.Fprintf(m.log, "---- e2e: restarting moat ----\n")
 	m.start(t)
+}
+
+// metrics is what moat's /metrics answers now.
+func (m *Moat) metrics(t *testing.T) string {
+	t.Helper()
+	res, err := http.Get(m.IdentityURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
 }
 
 // cognito returns an SDK client for the identity listener signed with the

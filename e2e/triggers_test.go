@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -42,19 +41,14 @@ func TestUserPoolTriggers(t *testing.T) {
 	)...)
 
 	t.Run("metrics and log", func(t *testing.T) {
-		resp, err := http.Get(m.IdentityURL + "/metrics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
+		body := m.metrics(t)
 		for _, want := range []string{
 			`moat_userpool_trigger_invocations_total{outcome="timeout",trigger="PreSignUp"} 1`,
 			`moat_userpool_trigger_invocations_total{outcome="invalid_response",trigger="PreSignUp"} 1`,
 			`moat_userpool_trigger_invocations_total{outcome="function_error",trigger="PreAuthentication"} 1`,
 			`moat_userpool_trigger_invocations_total{outcome="ok",trigger="PreTokenGeneration"} 5`,
 		} {
-			if !strings.Contains(string(body), want) {
+			if !strings.Contains(body, want) {
 				t.Errorf("/metrics lacks %s", want)
 			}
 		}

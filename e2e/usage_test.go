@@ -75,17 +75,9 @@ func assertLogNamesKeyNotValue(t *testing.T, m *Moat, keyID, value string) {
 
 func assertUsageMetrics(t *testing.T, m *Moat, keyID string) {
 	t.Helper()
-	res, err := http.Get(m.IdentityURL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	body := m.metrics(t)
 	for _, outcome := range []string{"allowed", "throttled", "over_quota"} {
-		if !strings.Contains(string(body), `key="`+keyID+`",outcome="`+outcome+`"`) {
+		if !strings.Contains(body, `key="`+keyID+`",outcome="`+outcome+`"`) {
 			t.Errorf("/metrics has no moat_usage_plan_requests_total for key %s, outcome %s", keyID, outcome)
 		}
 	}
