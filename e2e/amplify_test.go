@@ -96,17 +96,9 @@ func TestAmplifyInBrowser(t *testing.T) {
 	userPoolID, clientID, username, password := amplifyUser(t, ctx, m, appOrigin+"/")
 	oauthDomain := tlsFrontOf(t, m.IdentityURL)
 	providerKey := "cognito-idp.us-east-1.amazonaws.com/" + userPoolID
-	admin := m.adminIdentityPools()
-	created, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("notes"), AllowUnauthenticatedIdentities: true,
-		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(providerKey), ClientId: aws.String(clientID)}}})
-	if err != nil {
-		t.Fatalf("CreateIdentityPool: %v", err)
-	}
-	poolID := aws.ToString(created.IdentityPoolId)
-	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: aws.String(poolID),
-		Roles: map[string]string{"authenticated": roleARN("AmplifyMembers"), "unauthenticated": roleARN("AmplifyGuests")}}); err != nil {
-		t.Fatalf("SetIdentityPoolRoles: %v", err)
-	}
+	poolID := newIdentityPool(t, ctx, m, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("notes"), AllowUnauthenticatedIdentities: true,
+		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(providerKey), ClientId: aws.String(clientID)}}},
+		map[string]string{"authenticated": roleARN("AmplifyMembers"), "unauthenticated": roleARN("AmplifyGuests")})
 
 	out := runClientScript(t, []string{node, "amplify_browser.mjs"}, nodeClientsDir,
 		"MOAT_IDENTITY_URL="+m.IdentityURL, "MOAT_API_URL="+m.GatewayURL+"/prod", "MOAT_API_PATH=/notes/1",

@@ -142,18 +142,12 @@ func TestOIDCFederationInBrowser(t *testing.T) {
 	}
 
 	// The identity pool takes the federated user's ID token as the user-pool login.
-	admin, public := m.adminIdentityPools(), m.identityPools(aws.AnonymousCredentials{})
+	public := m.identityPools(aws.AnonymousCredentials{})
 	key := "cognito-idp.us-east-1.amazonaws.com/" + app
-	created, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("app"),
-		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(key), ClientId: aws.String(clientID)}}})
-	if err != nil {
-		t.Fatalf("CreateIdentityPool: %v", err)
-	}
-	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: created.IdentityPoolId,
-		Roles: map[string]string{"authenticated": roleARN("signed-in")}}); err != nil {
-		t.Fatalf("SetIdentityPoolRoles: %v", err)
-	}
-	id, err := public.GetId(ctx, &ci.GetIdInput{IdentityPoolId: created.IdentityPoolId, Logins: map[string]string{key: idToken}})
+	poolID := newIdentityPool(t, ctx, m, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("app"),
+		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(key), ClientId: aws.String(clientID)}}},
+		map[string]string{"authenticated": roleARN("signed-in")})
+	id, err := public.GetId(ctx, &ci.GetIdInput{IdentityPoolId: aws.String(poolID), Logins: map[string]string{key: idToken}})
 	if err != nil {
 		t.Fatalf("GetId with the federated token: %v", err)
 	}

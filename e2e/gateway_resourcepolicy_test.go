@@ -97,16 +97,10 @@ func TestGatewayResourcePolicy(t *testing.T) {
 // named, and returns a guest's temporary credentials.
 func guestCredentials(t *testing.T, ctx context.Context, m *Moat, role string) aws.Credentials {
 	t.Helper()
-	admin, public := m.adminIdentityPools(), m.identityPools(aws.AnonymousCredentials{})
-	created, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("guests"), AllowUnauthenticatedIdentities: true})
-	if err != nil {
-		t.Fatalf("CreateIdentityPool: %v", err)
-	}
-	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: created.IdentityPoolId,
-		Roles: map[string]string{"unauthenticated": roleARN(role)}}); err != nil {
-		t.Fatalf("SetIdentityPoolRoles: %v", err)
-	}
-	id, err := public.GetId(ctx, &ci.GetIdInput{IdentityPoolId: created.IdentityPoolId})
+	public := m.identityPools(aws.AnonymousCredentials{})
+	poolID := newIdentityPool(t, ctx, m, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("guests"), AllowUnauthenticatedIdentities: true},
+		map[string]string{"unauthenticated": roleARN(role)})
+	id, err := public.GetId(ctx, &ci.GetIdInput{IdentityPoolId: aws.String(poolID)})
 	if err != nil {
 		t.Fatalf("GetId: %v", err)
 	}

@@ -111,19 +111,12 @@ func TestGatewaySigV4(t *testing.T) {
 	m := startMoat(t, moatOptions{Config: sigv4YAML(identityBackend(t)) + sigv4Roles})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	admin, public := m.adminIdentityPools(), m.identityPools(aws.AnonymousCredentials{})
+	public := m.identityPools(aws.AnonymousCredentials{})
 	userPoolID, clientID, idToken := signedInUser(t, ctx, m)
 	providerKey := "cognito-idp.us-east-1.amazonaws.com/" + userPoolID
-	created, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("api"), AllowUnauthenticatedIdentities: true,
-		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(providerKey), ClientId: aws.String(clientID)}}})
-	if err != nil {
-		t.Fatalf("CreateIdentityPool: %v", err)
-	}
-	pool := aws.ToString(created.IdentityPoolId)
-	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: aws.String(pool),
-		Roles: map[string]string{"authenticated": roleARN("Members"), "unauthenticated": roleARN("Guests")}}); err != nil {
-		t.Fatalf("SetIdentityPoolRoles: %v", err)
-	}
+	pool := newIdentityPool(t, ctx, m, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("api"), AllowUnauthenticatedIdentities: true,
+		CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(providerKey), ClientId: aws.String(clientID)}}},
+		map[string]string{"authenticated": roleARN("Members"), "unauthenticated": roleARN("Guests")})
 	credentialsFor := func(logins map[string]string) (string, aws.Credentials) {
 		id, err := public.GetId(ctx, &ci.GetIdInput{IdentityPoolId: aws.String(pool), Logins: logins})
 		if err != nil {

@@ -50,6 +50,21 @@ func (m *Moat) identityPools(creds aws.CredentialsProvider) *ci.Client {
 	return ci.New(ci.Options{Region: m.Region, BaseEndpoint: aws.String(m.IdentityURL), Credentials: creds, RetryMaxAttempts: 1, HTTPClient: sdkHTTPClient})
 }
 
+// newIdentityPool creates the identity pool in describes and gives it roles
+// ("authenticated", "unauthenticated"), returning its id.
+func newIdentityPool(t *testing.T, ctx context.Context, m *Moat, in *ci.CreateIdentityPoolInput, roles map[string]string) string {
+	t.Helper()
+	admin := m.adminIdentityPools()
+	created, err := admin.CreateIdentityPool(ctx, in)
+	if err != nil {
+		t.Fatalf("CreateIdentityPool: %v", err)
+	}
+	if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: created.IdentityPoolId, Roles: roles}); err != nil {
+		t.Fatalf("SetIdentityPoolRoles: %v", err)
+	}
+	return aws.ToString(created.IdentityPoolId)
+}
+
 func (m *Moat) adminIdentityPools() *ci.Client {
 	return m.identityPools(credentials.NewStaticCredentialsProvider(m.AdminKeyID, m.AdminSecret, ""))
 }
@@ -141,17 +156,10 @@ func TestIdentityPoolSDK(t *testing.T) {
 		userPoolID, clientID, idToken := signedInUser(t, ctx, m)
 		awsKey := "cognito-idp.us-east-1.amazonaws.com/" + userPoolID
 
-		created, err := admin.CreateIdentityPool(ctx, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("app"),
+		poolID := newIdentityPool(t, ctx, m, &ci.CreateIdentityPoolInput{IdentityPoolName: aws.String("app"),
 			AllowUnauthenticatedIdentities: true, DeveloperProviderName: aws.String("login.example.com"),
-			CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(awsKey), ClientId: aws.String(clientID)}}})
-		if err != nil {
-			t.Fatalf("CreateIdentityPool: %v", err)
-		}
-		poolID := aws.ToString(created.IdentityPoolId)
-		if _, err := admin.SetIdentityPoolRoles(ctx, &ci.SetIdentityPoolRolesInput{IdentityPoolId: aws.String(poolID),
-			Roles: map[string]string{"authenticated": roleARN("signed-in"), "unauthenticated": roleARN("guest")}}); err != nil {
-			t.Fatalf("SetIdentityPoolRoles: %v", err)
-		}
+			CognitoIdentityProviders: []citypes.CognitoIdentityProvider{{ProviderName: aws.String(awsKey), ClientId: aws.String(clientID)}}},
+			map[string]string{"authenticated": roleARN("signed-in"), "unauthenticated": roleARN("guest")})
 		roles, err := admin.GetIdentityPoolRoles(ctx, &ci.GetIdentityPoolRolesInput{IdentityPoolId: aws.String(poolID)})
 		if err != nil || roles.Roles["authenticated"] != roleARN("signed-in") {
 			t.Fatalf("GetIdentityPoolRoles: %+v, %v", roles, err)
