@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -81,14 +80,8 @@ func TestGatewayResourcePolicy(t *testing.T) {
 	// Unsigned: the blocked range is refused by the policy before the
 	// authorizer; an admitted one still needs a signature.
 	for api, want := range map[string]string{"blocked": refused("blocked", " with an explicit deny"), "office": `{"message":"Missing Authentication Token"}`} {
-		resp, err := http.Get(m.GatewayURL + "/" + api + "/prod/items/7")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden || string(body) != want {
-			t.Errorf("%s, unsigned: %d %s, want 403 %s", api, resp.StatusCode, body, want)
+		if a := callGateway(t, m, "/"+api+"/prod/items/7"); a.status != http.StatusForbidden || a.body != want {
+			t.Errorf("%s, unsigned: %d %s, want 403 %s", api, a.status, a.body, want)
 		}
 	}
 }

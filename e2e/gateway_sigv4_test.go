@@ -230,15 +230,10 @@ func TestGatewaySigV4(t *testing.T) {
 		}
 	}
 
-	resp, err := http.Get(m.GatewayURL + "/prod/items/7")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || string(body) != `{"message":"Missing Authentication Token"}` ||
-		resp.Header.Get("X-Amzn-ErrorType") != "MissingAuthenticationTokenException" {
-		t.Fatalf("unsigned: %d %s %q", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"), body)
+	unsigned := callGateway(t, m, "/prod/items/7")
+	if unsigned.status != http.StatusForbidden || unsigned.body != `{"message":"Missing Authentication Token"}` ||
+		unsigned.header.Get("X-Amzn-ErrorType") != "MissingAuthenticationTokenException" {
+		t.Fatalf("unsigned: %d %s %q", unsigned.status, unsigned.header.Get("X-Amzn-ErrorType"), unsigned.body)
 	}
 }
 
