@@ -128,7 +128,7 @@ func TestAmplifyInBrowser(t *testing.T) {
 	if in := s["signIn"]; !in.IsSignedIn || in.NextStep != "DONE" {
 		t.Errorf("signIn gave %+v, want signed in, next step DONE", in)
 	}
-	if !contains(run.Targets, "InitiateAuth") || !contains(run.Targets, "RespondToAuthChallenge") {
+	if !slices.Contains(run.Targets, "InitiateAuth") || !slices.Contains(run.Targets, "RespondToAuthChallenge") {
 		t.Errorf("the sign-in did not go through SRP (InitiateAuth + RespondToAuthChallenge): %v", run.Targets)
 	}
 	if signedIn.IDTokenJTI == "" || signedIn.AccessKeyID == "" || !signedIn.HasSessionToken || signedIn.AccessKeyID == guest.AccessKeyID {
@@ -143,7 +143,7 @@ func TestAmplifyInBrowser(t *testing.T) {
 		}
 	}
 	refreshed := s["refreshed"]
-	if !contains(run.Targets, "GetTokensFromRefreshToken") {
+	if !slices.Contains(run.Targets, "GetTokensFromRefreshToken") {
 		t.Errorf("fetchAuthSession({forceRefresh: true}) did not call GetTokensFromRefreshToken: %v", run.Targets)
 	}
 	if refreshed.IDTokenJTI == "" || refreshed.IDTokenJTI == signedIn.IDTokenJTI || refreshed.AccessTokenJTI == signedIn.AccessTokenJTI || refreshed.Sub != signedIn.Sub {
@@ -200,15 +200,6 @@ func tlsFrontOf(t *testing.T, target string) string {
 	}})
 	t.Cleanup(front.Close)
 	return strings.TrimPrefix(front.URL, "https://")
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // amplifyUser is a pool whose app client allows what Amplify does by
