@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net"
@@ -226,13 +225,7 @@ func proxyClient(t *testing.T, m *Moat, creds aws.CredentialsProvider) *cip.Clie
 // proxyCall posts one Cognito call and returns the answer's __type ("" on success).
 func proxyCall(t *testing.T, client *http.Client, url, op, body string) string {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/", bytes.NewReader([]byte(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", targetPrefix+op)
-	resp, err := client.Do(req)
+	resp, err := client.Do(newCognitoRequest(t, url, op, []byte(body)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,10 +325,7 @@ func TestCognitoProxyEventsInFrontOfAnotherCognito(t *testing.T) {
 	}
 	parts := strings.Split(aws.ToString(tokens.AccessToken), ".")
 	forged := parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2]))
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, m.GatewayURL+"/", strings.NewReader(`{"AccessToken":"`+forged+`"}`))
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", targetPrefix+"GetUser")
-	if _, body := do(t, req); !strings.Contains(string(body), `"Invalid Access Token"`) {
+	if _, body := do(t, newCognitoRequest(t, m.GatewayURL, "GetUser", []byte(`{"AccessToken":"`+forged+`"}`))); !strings.Contains(string(body), `"Invalid Access Token"`) {
 		t.Errorf("a forged token naming a user whose budget is spent: %s", body)
 	}
 }

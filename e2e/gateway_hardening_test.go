@@ -339,10 +339,7 @@ func TestGatewaySlowBodiesAndLimits(t *testing.T) {
 
 	// A Cognito error quoting a huge client id keeps its header small.
 	huge := strings.Repeat("c", 100<<10)
-	req, _ = http.NewRequest("POST", m.IdentityURL+"/", strings.NewReader(`{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"`+huge+`","AuthParameters":{"USERNAME":"a","PASSWORD":"b"}}`))
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	res, body = do(t, req)
+	res, body = do(t, newRawRequest(t, m, "InitiateAuth", []byte(`{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"`+huge+`","AuthParameters":{"USERNAME":"a","PASSWORD":"b"}}`)))
 	var answer struct{ Message string }
 	json.Unmarshal(body, &answer)
 	if n := len(res.Header.Get("X-Amzn-Errormessage")); res.StatusCode != 400 || n > 1024 || n == 0 {

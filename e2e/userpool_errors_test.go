@@ -352,7 +352,15 @@ func rawCall(t *testing.T, m *Moat, target string, body []byte, signed bool) (*h
 
 func newRawRequest(t *testing.T, m *Moat, target string, body []byte) *http.Request {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, m.IdentityURL+"/", bytes.NewReader(body))
+	return newCognitoRequest(t, m.IdentityURL, target, body)
+}
+
+// newCognitoRequest is a Cognito user-pool call, target (InitiateAuth, …)
+// with body, to the endpoint at url: moat's identity listener or a
+// gateway's Cognito proxy.
+func newCognitoRequest(t *testing.T, url, target string, body []byte) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
