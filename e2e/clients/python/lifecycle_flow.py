@@ -8,15 +8,9 @@ Environment: MOAT_IDENTITY_URL, MOAT_REGION, MOAT_ADMIN_ACCESS_KEY_ID,
 MOAT_ADMIN_SECRET_ACCESS_KEY, MOAT_MAILBOX_URL. Exits 1 naming the first mismatch.
 """
 
-import os
 import secrets
-import sys
 
-import boto3
-from botocore import UNSIGNED
-from botocore.config import Config
-from botocore.exceptions import ClientError
-from wirecheck import Mismatch, check, code_for, expect_error
+from wirecheck import check, code_for, cognito_clients, expect_error, run_checks
 
 PASSWORD_1, PASSWORD_2, PASSWORD_3 = "First-Pass-1", "Second-Pass-2", "Third-Pass-3"
 
@@ -26,13 +20,8 @@ PASSWORD_1, PASSWORD_2, PASSWORD_3 = "First-Pass-1", "Second-Pass-2", "Third-Pas
 
 
 def main():
-    cfg = Config(retries={"max_attempts": 1})
-    common = dict(endpoint_url=os.environ["MOAT_IDENTITY_URL"], region_name=os.environ["MOAT_REGION"], config=cfg)
-    admin = boto3.client("cognito-idp", aws_access_key_id=os.environ["MOAT_ADMIN_ACCESS_KEY_ID"],
-                         aws_secret_access_key=os.environ["MOAT_ADMIN_SECRET_ACCESS_KEY"], **common)
     # The public client signs nothing, as an app in the field would not.
-    public = boto3.client("cognito-idp", config=cfg.merge(Config(signature_version=UNSIGNED)),
-                          endpoint_url=common["endpoint_url"], region_name=common["region_name"])
+    admin, public = cognito_clients()
 
     pool_id = admin.create_user_pool(PoolName="lifecycle-boto3", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
     client_id = admin.create_user_pool_client(
@@ -89,8 +78,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except (Mismatch, ClientError) as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        sys.exit(1)
+    run_checks(main)

@@ -10,17 +10,13 @@ MOAT_ADMIN_SECRET_ACCESS_KEY, MOAT_MAILBOX_URL. Exits 1 naming the first mismatc
 
 import os
 import secrets
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-import boto3
-from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import ClientError
-from wirecheck import Mismatch, check
+from wirecheck import Mismatch, check, code_for, cognito_clients, run_checks
 
 ROLE = "arn:aws:iam::000000000000:role/CognitoImportRole"
 
@@ -45,19 +41,8 @@ def put(url, body):
         return e.code, e.read().decode()
 
 
-def code_for(address):
-    url = os.environ["MOAT_MAILBOX_URL"] + "/code?" + urllib.parse.urlencode({"to": address})
-    with urllib.request.urlopen(url, timeout=30) as resp:
-        return resp.read().decode().strip()
-
-
 def main():
-    cfg = Config(retries={"max_attempts": 1})
-    common = dict(endpoint_url=os.environ["MOAT_IDENTITY_URL"], region_name=os.environ["MOAT_REGION"], config=cfg)
-    admin = boto3.client("cognito-idp", aws_access_key_id=os.environ["MOAT_ADMIN_ACCESS_KEY_ID"],
-                         aws_secret_access_key=os.environ["MOAT_ADMIN_SECRET_ACCESS_KEY"], **common)
-    public = boto3.client("cognito-idp", config=cfg.merge(Config(signature_version=UNSIGNED)),
-                          endpoint_url=common["endpoint_url"], region_name=common["region_name"])
+    admin, public = cognito_clients()
 
     pool_id = admin.create_user_pool(PoolName="import-boto3", AutoVerifiedAttributes=["email"],
                                      AliasAttributes=["email"])["UserPool"]["Id"]
@@ -134,8 +119,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except (Mismatch, ClientError) as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        sys.exit(1)
+    run_checks(main)

@@ -8,6 +8,7 @@ import urllib.parse
 import urllib.request
 
 import boto3
+from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -57,6 +58,28 @@ def admin_client(service, endpoint_url=None, session=None):
         aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
         config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10),
     )
+
+
+def cognito_clients():
+    """An admin-signed and an unsigned ("public", as an app in the field
+    calls) cognito-idp client for MOAT_IDENTITY_URL in MOAT_REGION, each
+    making one attempt."""
+    cfg = Config(retries={"max_attempts": 1})
+    common = dict(endpoint_url=env("MOAT_IDENTITY_URL"), region_name=env("MOAT_REGION"))
+    admin = boto3.client("cognito-idp", aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
+                         aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"), config=cfg, **common)
+    public = boto3.client("cognito-idp", config=cfg.merge(Config(signature_version=UNSIGNED)), **common)
+    return admin, public
+
+
+def run_checks(main):
+    """Run main, a script's checks that prints its own summary; a mismatch
+    or an AWS error is reported as FAIL, with exit code 1."""
+    try:
+        main()
+    except (Mismatch, ClientError) as e:
+        print(f"FAIL: {e}", file=sys.stderr)
+        sys.exit(1)
 
 
 def code_for(address):
