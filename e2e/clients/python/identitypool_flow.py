@@ -19,9 +19,7 @@ import urllib.request
 
 import boto3
 import jwt
-from botocore import UNSIGNED
-from botocore.config import Config
-from wirecheck import check, env, expect_error, run
+from wirecheck import admin_client, check, env, expect_error, run
 
 PASSWORD = "Corr3ct-Horse!"
 DEVELOPER = "login.example.com"
@@ -51,20 +49,11 @@ class Flow:
     def __init__(self):
         self.identity_url = env("MOAT_IDENTITY_URL").rstrip("/")
         self.region = env("MOAT_REGION")
-        common = dict(
-            endpoint_url=self.identity_url,
-            region_name=self.region,
-            aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
-            aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
-        )
-        # One attempt: an error must reach us as moat sent it.
-        config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10)
-        unsigned = config.merge(Config(signature_version=UNSIGNED))
-        self.idp = boto3.client("cognito-idp", config=config, **common)
-        self.public_idp = boto3.client("cognito-idp", config=unsigned, **common)
-        self.iam = boto3.client("iam", config=config, **common)
-        self.admin = boto3.client("cognito-identity", config=config, **common)
-        self.public = boto3.client("cognito-identity", config=unsigned, **common)
+        self.idp = admin_client("cognito-idp", self.identity_url)
+        self.public_idp = admin_client("cognito-idp", self.identity_url, signed=False)
+        self.iam = admin_client("iam", self.identity_url)
+        self.admin = admin_client("cognito-identity", self.identity_url)
+        self.public = admin_client("cognito-identity", self.identity_url, signed=False)
         self.summary = []
 
     def note(self, line):

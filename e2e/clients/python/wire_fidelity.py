@@ -11,9 +11,7 @@ import secrets
 import sys
 
 import boto3
-from botocore import UNSIGNED
-from botocore.config import Config
-from wirecheck import check, env, expect_error, run
+from wirecheck import admin_client, check, env, expect_error, run
 
 PASSWORD = "Corr3ct-Horse!"
 
@@ -31,12 +29,8 @@ SRP_N = int(
 
 class Flow:
     def __init__(self):
-        common = dict(endpoint_url=env("MOAT_IDENTITY_URL"), region_name=env("MOAT_REGION"),
-                      aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
-                      aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"))
-        config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10)
-        self.idp = boto3.client("cognito-idp", config=config, **common)
-        self.public = boto3.client("cognito-idp", config=config.merge(Config(signature_version=UNSIGNED)), **common)
+        self.idp = admin_client("cognito-idp")
+        self.public = admin_client("cognito-idp", signed=False)
         self.summary = []
 
     def note(self, line):

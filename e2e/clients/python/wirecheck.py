@@ -46,17 +46,21 @@ def expect_error(code, call, message=None, contains=None, status=None, **kwargs)
     raise Mismatch(f"{call.__name__} succeeded; want {code}")
 
 
-def admin_client(service, endpoint_url=None, session=None):
+def admin_client(service, endpoint_url=None, session=None, signed=True):
     """A boto3 client (of session, when given) for service at endpoint_url
     (MOAT_IDENTITY_URL when None) in MOAT_REGION, signed with the admin
-    credentials, making one attempt: an error must reach us as moat sent it."""
+    credentials (signed=False: signing nothing, as a public app calls),
+    making one attempt: an error must reach us as moat sent it."""
+    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10)
+    if not signed:
+        config = config.merge(Config(signature_version=UNSIGNED))
     return (session or boto3).client(
         service,
         endpoint_url=endpoint_url or env("MOAT_IDENTITY_URL"),
         region_name=env("MOAT_REGION"),
         aws_access_key_id=env("MOAT_ADMIN_ACCESS_KEY_ID"),
         aws_secret_access_key=env("MOAT_ADMIN_SECRET_ACCESS_KEY"),
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10),
+        config=config,
     )
 
 
