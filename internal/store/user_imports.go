@@ -28,7 +28,8 @@ type UserImports interface {
 // UserImportJob is one import job. Status is Cognito's (Created, Pending,
 // InProgress, Stopping, Stopped, Failed, Succeeded); Upload names the upload
 // whose parts are the job's CSV ("" before one completed). Times are Unix
-// seconds, 0 when not yet.
+// seconds, 0 when not yet; HeartbeatAt is when the run last recorded
+// progress.
 type UserImportJob struct {
 	PoolID            string
 	ID                string
@@ -43,6 +44,7 @@ type UserImportJob struct {
 	Skipped           int64
 	Failed            int64
 	CompletionMessage string
+	HeartbeatAt       int64
 }
 
 // UserImportPart is one piece of an uploaded CSV.

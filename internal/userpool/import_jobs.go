@@ -163,7 +163,7 @@ func (s *Service) StartUserImportJob(ctx context.Context, in *UserImportJobInput
 		case old.Upload == "":
 			return old, awserr.Newf(awserr.PreconditionNotMet, "No CSV file was uploaded to import job %s.", old.ID)
 		}
-		old.Status, old.StartedAt = jobPending, s.clock()
+		old.Status, old.StartedAt, old.HeartbeatAt = jobPending, s.clock(), s.clock()
 		j = old
 		return old, nil
 	})
@@ -181,8 +181,8 @@ func (s *Service) StopUserImportJob(ctx context.Context, in *UserImportJobInput)
 		return nil, err
 	}
 	err = s.store.UpdateUserImportJob(ctx, j.PoolID, j.ID, func(old store.UserImportJob) (store.UserImportJob, error) {
-		if old.Status != jobPending && old.Status != jobInProgress {
-			return old, awserr.Newf(awserr.PreconditionNotMet, "Import job %s is %s: only a Pending or InProgress job can be stopped.", old.ID, s.importJobStatus(old))
+		if status := s.importJobStatus(old); status != jobPending && status != jobInProgress {
+			return old, awserr.Newf(awserr.PreconditionNotMet, "Import job %s is %s: only a Pending or InProgress job can be stopped.", old.ID, status)
 		}
 		old.Status = jobStopping
 		j = old
@@ -213,13 +213,29 @@ func importJobNotFound(id string) error {
 	return awserr.Newf(awserr.ResourceNotFound, "Import job %s does not exist.", id)
 }
 
+// importHeartbeatLimit is how long a running job may go without recording
+// progress (a batch takes seconds) before its run is taken for lost: the
+// moat running it stopped or crashed.
+const importHeartbeatLimit = 5 * 60
+
+// lostRunMessage is a lost run's completion message.
+const lostRunMessage = "The import stopped: the moat running it stopped before it ended. The users counted as imported are in the pool; start a new job for the other lines."
+
 // importJobStatus is j's status as of now: a job never started within
-// the window has expired.
+// the window has expired; a running job whose run was lost has failed.
 func (s *Service) importJobStatus(j store.UserImportJob) string {
-	if j.Status == jobCreated && s.clock() > j.CreatedAt+importJobStartWindow {
+	switch {
+	case j.Status == jobCreated && s.clock() > j.CreatedAt+importJobStartWindow:
 		return jobExpired
+	case runs(j.Status) && s.clock() > j.HeartbeatAt+importHeartbeatLimit:
+		return jobFailed
 	}
 	return j.Status
+}
+
+// runs reports whether a job in this stored status has a run under way.
+func runs(status string) bool {
+	return status == jobPending || status == jobInProgress || status == jobStopping
 }
 
 func (s *Service) importJobType(j store.UserImportJob) UserImportJobType {
@@ -229,8 +245,11 @@ func (s *Service) importJobType(j store.UserImportJob) UserImportJobType {
 		CloudWatchLogsRoleArn: j.RoleARN, ImportedUsers: j.Imported, SkippedUsers: j.Skipped, FailedUsers: j.Failed,
 		CompletionMessage: j.CompletionMessage,
 	}
-	if out.Status == jobCreated {
+	switch {
+	case out.Status == jobCreated:
 		out.PreSignedUrl = s.importUploadURL(j)
+	case out.Status == jobFailed && runs(j.Status):
+		out.CompletionMessage = lostRunMessage
 	}
 	return out
 }

@@ -112,10 +112,10 @@ func (s *Service) importLines(ctx context.Context, j store.UserImportJob) (impor
 }
 
 // advanceImport adds a batch's imported users to the job (which is
-// InProgress from the first call, unless a stop was asked for); every other
-// line of the lines read so far failed. The batch counts even when it is
-// the last before a stop: it is stored. It reports errImportStopped once a
-// stop was asked for.
+// InProgress from the first call, unless a stop was asked for) and records
+// the run's heartbeat; every other line of the lines read so far failed.
+// The batch counts even when it is the last before a stop: it is stored.
+// It reports errImportStopped once a stop was asked for.
 func (s *Service) advanceImport(ctx context.Context, j store.UserImportJob, imported, lines int64) error {
 	stopped := false
 	err := s.store.UpdateUserImportJob(ctx, j.PoolID, j.ID, func(old store.UserImportJob) (store.UserImportJob, error) {
@@ -123,6 +123,7 @@ func (s *Service) advanceImport(ctx context.Context, j store.UserImportJob, impo
 		if !stopped {
 			old.Status = jobInProgress
 		}
+		old.HeartbeatAt = s.clock()
 		old.Imported += imported
 		old.Failed = lines - old.Imported
 		return old, nil

@@ -354,3 +354,49 @@ func TestUserImportStopKeepsTheLastBatch(t *testing.T) {
 		t.Fatalf("job after the last batch: %s imported %d failed %d", j.Status, j.Imported, j.Failed)
 	}
 }
+
+// A run that stops recording progress (the moat running it stopped) is
+// reported Failed with a message that says so, and cannot be stopped; one
+// that keeps its heartbeat stays InProgress.
+func TestUserImportLostRunFails(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	poolID := importPool(t, s)
+	job := createImportJob(t, s, poolID)
+	started := time.Now()
+	s.now = func() time.Time { return started }
+	if err := s.store.UpdateUserImportJob(ctx, poolID, job.JobId, func(j store.UserImportJob) (store.UserImportJob, error) {
+		j.Status, j.StartedAt, j.Upload = jobInProgress, started.Unix(), "u"
+		return j, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	j, err := s.store.GetUserImportJob(ctx, poolID, job.JobId)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.advanceImport(ctx, j, 10, 12); err != nil {
+		t.Fatal(err)
+	}
+	describe := func() UserImportJobType {
+		out, err := s.DescribeUserImportJob(ctx, &UserImportJobInput{UserPoolId: poolID, JobId: job.JobId})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.UserImportJob
+	}
+	s.now = func() time.Time { return started.Add(importHeartbeatLimit * time.Second) }
+	if got := describe(); got.Status != jobInProgress {
+		t.Fatalf("a run within its heartbeat: %s", got.Status)
+	}
+	s.now = func() time.Time { return started.Add((importHeartbeatLimit + 1) * time.Second) }
+	got := describe()
+	if got.Status != jobFailed || got.CompletionMessage != lostRunMessage || got.ImportedUsers != 10 || got.FailedUsers != 2 {
+		t.Fatalf("a lost run: %+v", got)
+	}
+	_, err = s.StopUserImportJob(ctx, &UserImportJobInput{UserPoolId: poolID, JobId: job.JobId})
+	var aerr *awserr.Error
+	if !errors.As(err, &aerr) || aerr.Code != awserr.PreconditionNotMet || !strings.Contains(aerr.Message, "is Failed") {
+		t.Fatalf("stopping a lost run: %v", err)
+	}
+}

@@ -30,12 +30,14 @@ func testUserImports(t *testing.T, s store.Store) {
 
 	must(t, s.UpdateUserImportJob(ctx, p.ID, "import-a", func(j store.UserImportJob) (store.UserImportJob, error) {
 		j.Status, j.Upload, j.StartedAt, j.Imported, j.Failed, j.CompletionMessage = "InProgress", "up1", 1700000100, 7, 2, "running"
+		j.HeartbeatAt = 1700000160
 		return j, nil
 	}), "UpdateUserImportJob")
 	got, err := s.GetUserImportJob(ctx, p.ID, "import-a")
 	must(t, err, "GetUserImportJob")
 	w := job("import-a", 1700000000)
 	w.Status, w.Upload, w.StartedAt, w.Imported, w.Failed, w.CompletionMessage = "InProgress", "up1", 1700000100, 7, 2, "running"
+	w.HeartbeatAt = 1700000160
 	same(t, got, w, "the job as updated")
 	_, err = s.GetUserImportJob(ctx, p.ID, "import-z")
 	want(t, err, store.ErrNotFound, "GetUserImportJob missing")

@@ -10,14 +10,14 @@ var userImportJobs = &table[store.UserImportJob]{
 	name: "user_import_jobs", what: "user import job",
 	keys: []string{"pool_id", "id"},
 	columns: []string{"pool_id", "id", "name", "role_arn", "status", "upload", "created_at", "started_at", "completed_at",
-		"imported", "skipped", "failed", "completion_message"},
+		"imported", "skipped", "failed", "completion_message", "heartbeat_at"},
 	row: func(j store.UserImportJob) []any {
 		return []any{j.PoolID, j.ID, j.Name, j.RoleARN, j.Status, j.Upload, j.CreatedAt, j.StartedAt, j.CompletedAt,
-			j.Imported, j.Skipped, j.Failed, j.CompletionMessage}
+			j.Imported, j.Skipped, j.Failed, j.CompletionMessage, j.HeartbeatAt}
 	},
 	scan: func(row scanner) (j store.UserImportJob, err error) {
 		return j, row.Scan(&j.PoolID, &j.ID, &j.Name, &j.RoleARN, &j.Status, &j.Upload, &j.CreatedAt, &j.StartedAt, &j.CompletedAt,
-			&j.Imported, &j.Skipped, &j.Failed, &j.CompletionMessage)
+			&j.Imported, &j.Skipped, &j.Failed, &j.CompletionMessage, &j.HeartbeatAt)
 	},
 	frozen:      func(j store.UserImportJob) []any { return []any{j.CreatedAt} },
 	frozenNames: "PoolID, ID or CreatedAt",
