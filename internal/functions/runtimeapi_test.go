@@ -136,10 +136,7 @@ func TestRuntimeAPIClosingNextWaits(t *testing.T) {
 		"GET /2018-06-01/runtime/invocation/next HTTP/1.0\r\n\r\n",
 		"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 	} {
-		a, err := startRuntimeAPI()
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := newRuntimeAPI(t)
 		conn := dialRuntime(t, a)
 		io.WriteString(conn, request)
 		for a.waitingNext() == nil {
@@ -157,18 +154,13 @@ func TestRuntimeAPIClosingNextWaits(t *testing.T) {
 		if _, err := r.ReadByte(); err != io.EOF {
 			t.Fatalf("the connection stays open: %v", err)
 		}
-		a.close()
 	}
 }
 
 // One next waits at a time: a newer one closes the connection of the one
 // it replaces, and takes the event.
 func TestRuntimeAPINewerNextReplacesWaiting(t *testing.T) {
-	a, err := startRuntimeAPI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	a := newRuntimeAPI(t)
 	const next = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"
 	first, second := dialRuntime(t, a), dialRuntime(t, a)
 	io.WriteString(first, next)
@@ -193,11 +185,7 @@ func TestRuntimeAPINewerNextReplacesWaiting(t *testing.T) {
 // A post refused before its body is sent (Expect: 100-continue) says the
 // connection closes, and closes it.
 func TestRuntimeAPIRefusedContinueCloses(t *testing.T) {
-	a, err := startRuntimeAPI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	a := newRuntimeAPI(t)
 	conn := dialRuntime(t, a)
 	io.WriteString(conn, "POST /2018-06-01/runtime/invocation/nobody/response HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
 	r := bufio.NewReader(conn)
@@ -214,11 +202,7 @@ func TestRuntimeAPIRefusedContinueCloses(t *testing.T) {
 // A runtime that does not read its event cannot hold the invoking
 // goroutine past the invocation's deadline.
 func TestRuntimeAPIEventWriteEndsAtDeadline(t *testing.T) {
-	a, err := startRuntimeAPI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	a := newRuntimeAPI(t)
 	conn := dialRuntime(t, a)
 	io.WriteString(conn, "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n")
 	for a.waitingNext() == nil {
@@ -233,6 +217,16 @@ func TestRuntimeAPIEventWriteEndsAtDeadline(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the event's write outlived the invocation's deadline")
 	}
+}
+
+func newRuntimeAPI(t *testing.T) *runtimeAPI {
+	t.Helper()
+	a, err := startRuntimeAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.close)
+	return a
 }
 
 func dialRuntime(t *testing.T, a *runtimeAPI) net.Conn {

@@ -333,23 +333,11 @@ func TestUserImportStopKeepsTheLastBatch(t *testing.T) {
 	if _, err := s.StopUserImportJob(ctx, &UserImportJobInput{UserPoolId: poolID, JobId: job.JobId}); err == nil {
 		t.Fatal("a Created job was stopped")
 	}
-	if err := s.store.UpdateUserImportJob(ctx, poolID, job.JobId, func(j store.UserImportJob) (store.UserImportJob, error) {
-		j.Status = jobStopping
-		return j, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	j, err := s.store.GetUserImportJob(ctx, poolID, job.JobId)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := storedJob(t, s, poolID, job.JobId, func(j *store.UserImportJob) { j.Status = jobStopping })
 	if err := s.advanceImport(ctx, j, 1000, 1200); !errors.Is(err, errImportStopped) {
 		t.Fatalf("advance while stopping: %v", err)
 	}
-	j, err = s.store.GetUserImportJob(ctx, poolID, job.JobId)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j = storedJob(t, s, poolID, job.JobId, func(*store.UserImportJob) {})
 	if j.Status != jobStopping || j.Imported != 1000 || j.Failed != 200 {
 		t.Fatalf("job after the last batch: %s imported %d failed %d", j.Status, j.Imported, j.Failed)
 	}
@@ -365,16 +353,7 @@ func TestUserImportLostRunFails(t *testing.T) {
 	job := createImportJob(t, s, poolID)
 	started := time.Now()
 	s.now = func() time.Time { return started }
-	if err := s.store.UpdateUserImportJob(ctx, poolID, job.JobId, func(j store.UserImportJob) (store.UserImportJob, error) {
-		j.Status, j.StartedAt, j.Upload = jobInProgress, started.Unix(), "u"
-		return j, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	j, err := s.store.GetUserImportJob(ctx, poolID, job.JobId)
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := storedJob(t, s, poolID, job.JobId, func(j *store.UserImportJob) { j.Status, j.StartedAt, j.Upload = jobInProgress, started.Unix(), "u" })
 	if err := s.advanceImport(ctx, j, 10, 12); err != nil {
 		t.Fatal(err)
 	}
@@ -394,9 +373,26 @@ func TestUserImportLostRunFails(t *testing.T) {
 	if got.Status != jobFailed || got.CompletionMessage != lostRunMessage || got.ImportedUsers != 10 || got.FailedUsers != 2 {
 		t.Fatalf("a lost run: %+v", got)
 	}
-	_, err = s.StopUserImportJob(ctx, &UserImportJobInput{UserPoolId: poolID, JobId: job.JobId})
+	_, err := s.StopUserImportJob(ctx, &UserImportJobInput{UserPoolId: poolID, JobId: job.JobId})
 	var aerr *awserr.Error
 	if !errors.As(err, &aerr) || aerr.Code != awserr.PreconditionNotMet || !strings.Contains(aerr.Message, "is Failed") {
 		t.Fatalf("stopping a lost run: %v", err)
 	}
+}
+
+// storedJob changes a job in the store as a run would and reads it back.
+func storedJob(t *testing.T, s *Service, poolID, jobID string, change func(*store.UserImportJob)) store.UserImportJob {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.store.UpdateUserImportJob(ctx, poolID, jobID, func(j store.UserImportJob) (store.UserImportJob, error) {
+		change(&j)
+		return j, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	j, err := s.store.GetUserImportJob(ctx, poolID, jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
 }
