@@ -206,19 +206,24 @@ func TestUserExistenceStaysHidden(t *testing.T) {
 		requireIndistinguishable(t, "SRP PASSWORD_VERIFIER", verify(provers), verify(ghost("srp")), nil)
 	})
 
+	wrong := func(name func(int) string) sample {
+		return func(i int) (time.Duration, error) {
+			return timed(func() error {
+				_, err := signInWith(t, c, clientID, name(i), "Wrong-Pass-1")
+				return err
+			})
+		}
+	}
+
+	t.Run("wrong password, unknown user", func(t *testing.T) {
+		requireIndistinguishable(t, "wrong password, unknown user", wrong(users("wrong", true)), wrong(ghost("password")), nil)
+	})
+
 	t.Run("disabled user", func(t *testing.T) {
 		enabled, disabled := users("enabled", true), users("disabled", true)
 		for k := 0; k <= 3*existenceSamples/perUser; k++ {
 			if _, err := c.AdminDisableUser(t.Context(), &cip.AdminDisableUserInput{UserPoolId: &poolID, Username: aws.String(fmt.Sprintf("disabled%d", k))}); err != nil {
 				t.Fatal(err)
-			}
-		}
-		wrong := func(name func(int) string) sample {
-			return func(i int) (time.Duration, error) {
-				return timed(func() error {
-					_, err := signInWith(t, c, clientID, name(i), "Wrong-Pass-1")
-					return err
-				})
 			}
 		}
 		requireIndistinguishable(t, "wrong password, disabled user", wrong(enabled), wrong(disabled), nil)

@@ -189,13 +189,13 @@ func TestLifecycleSDK(t *testing.T) {
 
 // TestLockoutAndUnknownUsers: five wrong passwords lock a user out; with
 // PreventUserExistenceErrors an unknown user is indistinguishable from a
-// wrong password by error, message and time.
+// wrong password by error and message.
 func TestLockoutAndUnknownUsers(t *testing.T) {
 	// Every attempt comes from 127.0.0.1: give the address room for them.
 	m, _ := startMoatWithMail(t, moatOptions{Config: "user-pool-limits:\n  signInPerIp: {perMinute: 600, burst: 100}\n  signInPerUser: {perMinute: 60, burst: 10}\n"})
 	c := m.cognito(t)
 	poolID, clientID := lifecyclePool(t, c, types.PreventUserExistenceErrorTypesEnabled)
-	users := []string{"u1", "u2", "u3", "u4", "u5"}
+	users := []string{"u1", "u2"}
 	for _, u := range users {
 		createUserIn(t, c, poolID, u)
 	}
@@ -207,26 +207,12 @@ func TestLockoutAndUnknownUsers(t *testing.T) {
 	_, err := signInWith(t, c, clientID, "u1", testPassword)
 	requireAPIError[*types.NotAuthorizedException](t, err, "Password attempts exceeded")
 
-	// Timing: wrong passwords on real users (at most four each, below the
-	// lockout) against unknown users, interleaved so load affects both alike.
-	var known, unknown []time.Duration
-	for round := range 4 {
-		for i, u := range users[1:] {
-			start := time.Now()
-			_, errKnown := signInWith(t, c, clientID, u, "Wrong-Pass-1")
-			known = append(known, time.Since(start))
-			start = time.Now()
-			_, errUnknown := signInWith(t, c, clientID, "ghost-"+u+string(rune('a'+round*4+i)), "Wrong-Pass-1")
-			unknown = append(unknown, time.Since(start))
-			if apiErrorText(errKnown) != apiErrorText(errUnknown) || errKnown == nil {
-				t.Fatalf("known user: %v\nunknown user: %v", errKnown, errUnknown)
-			}
-		}
-	}
-	mk, mu := median(known), median(unknown)
-	t.Logf("median sign-in time: wrong password %s, unknown user %s", mk, mu)
-	if ratio := float64(mu) / float64(mk); ratio < 0.75 || ratio > 1.33 {
-		t.Errorf("unknown users answer in %s, wrong passwords in %s: the difference tells them apart", mu, mk)
+	// An unknown user answers as a wrong password does (the time of both is
+	// TestUserExistenceStaysHidden's "wrong password, unknown user").
+	_, errKnown := signInWith(t, c, clientID, "u2", "Wrong-Pass-1")
+	_, errUnknown := signInWith(t, c, clientID, "ghost-u2", "Wrong-Pass-1")
+	if errKnown == nil || apiErrorText(errKnown) != apiErrorText(errUnknown) {
+		t.Fatalf("known user: %v\nunknown user: %v", errKnown, errUnknown)
 	}
 
 	out, err := c.ForgotPassword(t.Context(), &cip.ForgotPasswordInput{ClientId: &clientID, Username: aws.String("nobody-at-all")})
