@@ -3,12 +3,10 @@ package events
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/moat-dev/moat/internal/store"
@@ -39,12 +37,11 @@ func NewWebhook(url, secret string) (*Webhook, error) {
 }
 
 func webhookKey(secret string) ([]byte, error) {
-	encoded, ok := strings.CutPrefix(secret, "whsec_")
-	if !ok {
+	key, err := webhooksig.ParseSecret(secret)
+	switch {
+	case errors.Is(err, webhooksig.ErrNotWhsec):
 		return nil, errors.New(`a webhook secret is written whsec_<base64 of 24 to 64 random bytes> (make one with: echo "whsec_$(openssl rand -base64 32)")`)
-	}
-	key, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil || len(key) < 24 || len(key) > 64 {
+	case err != nil:
 		return nil, errors.New("a webhook secret's whsec_ part must be the base64 of 24 to 64 bytes")
 	}
 	return key, nil

@@ -3,7 +3,6 @@ package sms
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,9 +47,8 @@ func NewWebhookSender(rawURL, secret string) (*WebhookSender, error) {
 
 // ParseSecret reads a whsec_ secret into its key bytes.
 func ParseSecret(secret string) ([]byte, error) {
-	b64, ok := strings.CutPrefix(strings.TrimSpace(secret), "whsec_")
-	key, err := base64.StdEncoding.DecodeString(b64)
-	if !ok || err != nil || len(key) < 24 || len(key) > 64 {
+	key, err := webhooksig.ParseSecret(strings.TrimSpace(secret))
+	if err != nil {
 		return nil, ErrSecretFormat
 	}
 	return key, nil
